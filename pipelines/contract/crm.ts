@@ -15,6 +15,7 @@ export const ACTIVITY_OUTCOMES = [
 export const sellers = defineExtract({
   name: 'sellers',
   system: 'crm',
+  core: true,
   description: 'One row per seller (sales rep, SDR or manager) who ever owned an account, lead or deal.',
   key: ['seller_id'],
   schema: z.object({
@@ -49,6 +50,7 @@ export const objectives = defineExtract({
 export const accounts = defineExtract({
   name: 'accounts',
   system: 'crm',
+  core: true,
   description: 'One row per company, prospect or customer.',
   key: ['account_id'],
   schema: z.object({
@@ -108,6 +110,7 @@ export const leads = defineExtract({
 export const opportunities = defineExtract({
   name: 'opportunities',
   system: 'crm',
+  core: true,
   description: 'One row per opportunity (deal), open or closed.',
   key: ['opportunity_id'],
   schema: z.object({

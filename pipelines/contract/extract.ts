@@ -33,6 +33,11 @@ export interface ExtractDefinition<S extends z.ZodObject = z.ZodObject> {
   name: string;
   system: SourceSystem;
   description: string;
+  /**
+   * Core extracts must always be provided; the others may be declared `notProvided` by a company
+   * that lacks them, which marks the KPIs needing them unavailable instead of failing the run.
+   */
+  core?: boolean;
   /** Columns whose combined values identify a row. */
   key: readonly string[];
   schema: S;

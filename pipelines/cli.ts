@@ -1,0 +1,112 @@
+/**
+ * `npm run build [-- options]`: the analyst's one command.
+ *
+ *   --extracts DIR        load a folder of real extracts instead of the bundled sample company
+ *   --extracts-config F   extracts.yaml to use (default: DIR/extracts.yaml)
+ *   --scale N --seed N    size and seed of the sample company (default 1, 42)
+ *   --as-of YYYY-MM-DD    reference day for "date in the future" checks (default today)
+ *   --memory-limit 4GB    DuckDB memory limit (spills to disk beyond it)
+ *   --threads N
+ *
+ * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF (flags win).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { build } from './build.js';
+import { settingsFromEnv, settingsSchema } from './config.js';
+import { ExtractError } from './load/read.js';
+import { createReporter, formatTable } from './progress.js';
+import { generateSample } from './sample/generate.js';
+
+const argsSchema = z.object({
+  command: z.literal('build', { error: 'usage: cli.ts build [--extracts DIR] [options]' }),
+  extracts: z.string().min(1).optional(),
+  extractsConfig: z.string().min(1).optional(),
+  scale: z.coerce.number().positive().default(1),
+  seed: z.coerce.number().int().default(42),
+});
+
+const parseCommandLine = (argv: string[]) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      extracts: { type: 'string' },
+      'extracts-config': { type: 'string' },
+      scale: { type: 'string' },
+      seed: { type: 'string' },
+      'as-of': { type: 'string' },
+      'memory-limit': { type: 'string' },
+      threads: { type: 'string' },
+    },
+  });
+  const args = argsSchema.parse({
+    command: positionals[0],
+    extracts: values.extracts,
+    extractsConfig: values['extracts-config'],
+    scale: values.scale,
+    seed: values.seed,
+  });
+  const env = settingsFromEnv();
+  const settings = settingsSchema.parse({
+    ...env,
+    ...(values['as-of'] ? { asOf: values['as-of'] } : {}),
+    ...(values['memory-limit'] ? { memoryLimit: values['memory-limit'] } : {}),
+    ...(values.threads ? { threads: values.threads } : {}),
+  });
+  return { args, settings };
+};
+
+const main = async () => {
+  const started = performance.now();
+  const { args, settings } = parseCommandLine(process.argv.slice(2));
+  const reporter = createReporter();
+
+  let extractsDir = args.extracts ? path.resolve(args.extracts) : undefined;
+  if (!extractsDir) {
+    extractsDir = path.resolve(settings.dataDir, 'sample', `scale-${args.scale}-seed-${args.seed}`);
+    const dir = extractsDir;
+    if (!fs.existsSync(path.join(dir, '.complete'))) {
+      await reporter.step(`generate sample company (scale ${args.scale}, seed ${args.seed})`, async () => {
+        fs.rmSync(dir, { recursive: true, force: true });
+        await generateSample({ outDir: dir, scale: args.scale, seed: args.seed });
+        fs.writeFileSync(path.join(dir, '.complete'), new Date().toISOString());
+      });
+    } else {
+      reporter.detail(`using the sample company in ${path.relative(process.cwd(), dir)}`);
+    }
+  } else if (!fs.existsSync(extractsDir)) {
+    throw new ExtractError(`Extracts folder ${extractsDir} does not exist.`);
+  }
+
+  const result = await build({ settings, extractsDir, extractsConfig: args.extractsConfig, reporter });
+
+  console.log('\nRows per extract');
+  console.log(formatTable(result.loads.map((l) => ({
+    extract: l.extract,
+    status: l.status,
+    read: l.rowsRead,
+    loaded: l.rowsLoaded,
+    rejected: l.rowsRejected,
+    seconds: l.seconds.toFixed(2),
+  }))));
+  const rejected = result.loads.reduce((n, l) => n + l.rowsRejected, 0);
+  if (rejected > 0) {
+    console.log(`\n${rejected.toLocaleString('en')} rejected row(s): see table audit.rejects in ${result.databasePath} for each row's reason.`);
+  }
+  console.log('\nTime per step');
+  console.log(formatTable(reporter.timings.map((t) => ({ step: t.step, seconds: t.seconds.toFixed(2) }))));
+  console.log(`\nPublished ${path.relative(process.cwd(), result.databasePath)} in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+};
+
+main().catch((error: unknown) => {
+  if (error instanceof ExtractError || error instanceof z.ZodError) {
+    console.error(`\n✗ ${error instanceof z.ZodError ? z.prettifyError(error) : error.message}`);
+  } else {
+    console.error('\n✗ Build failed:', error);
+  }
+  console.error('The previously published database and site were left untouched.');
+  process.exit(1);
+});

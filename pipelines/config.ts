@@ -1,0 +1,48 @@
+/**
+ * Run-time settings: paths and engine limits, from the environment (and CLI flags layered on top
+ * by the CLI), validated once here so the rest of the code never reads `process.env`.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const isoDate = z.iso.date();
+
+export const settingsSchema = z.object({
+  /** Folder for the published database, run scratch space and the sample extracts. */
+  dataDir: z.string().min(1).default('data'),
+  /** Folder the static site is published to. */
+  siteDir: z.string().min(1).default('build'),
+  /** DuckDB memory_limit; above it DuckDB spills to disk instead of failing. */
+  memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$/i, 'like "4GB" or "80%"').optional(),
+  threads: z.coerce.number().int().positive().optional(),
+  /** Reference day for "date in the future" checks; defaults to today. */
+  asOf: isoDate.optional(),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** Settings from BI_* environment variables. */
+export const settingsFromEnv = (env: NodeJS.ProcessEnv = process.env): Settings => {
+  const parsed = settingsSchema.safeParse({
+    dataDir: env.BI_DATA_DIR || undefined,
+    siteDir: env.BI_SITE_DIR || undefined,
+    memoryLimit: env.BI_MEMORY_LIMIT || undefined,
+    threads: env.BI_THREADS || undefined,
+    asOf: env.BI_AS_OF || undefined,
+  });
+  if (!parsed.success) throw new Error(`Invalid BI_* environment settings:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+};
+
+export const today = () => new Date().toISOString().slice(0, 10);
+
+/** Where the published database lives, and where a run builds its candidate beside it. */
+export const databasePaths = (settings: Settings) => {
+  const dir = path.resolve(settings.dataDir);
+  return {
+    published: path.join(dir, 'warehouse.duckdb'),
+    candidate: path.join(dir, `warehouse.candidate-${process.pid}.duckdb`),
+    spill: path.join(dir, 'spill'),
+    scratch: path.join(dir, 'scratch'),
+  };
+};
