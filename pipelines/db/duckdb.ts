@@ -13,6 +13,7 @@ import {
 export type Row = Record<string, unknown>;
 
 const toRowValue: DuckDBValueConverter<unknown> = (value, type, converter) => {
+  if (value === null) return null;
   switch (type.typeId) {
     case DuckDBTypeId.BIGINT:
     case DuckDBTypeId.HUGEINT:

@@ -108,9 +108,10 @@ export interface ReadResult {
 
 const normaliseHeader = (name: string) => name.replace(/^\uFEFF/, '').trim().toLowerCase();
 
-const csvReader = (file: string, delimiter: string) =>
+/** Reads every cell as text; short rows are padded with NULLs so their missing values get reported. */
+const csvReader = (file: string, delimiter: string, columns: string, parallel: boolean) =>
   `read_csv(${literal(file)}, all_varchar = true, header = true, delim = ${literal(delimiter)}, quote = '"', escape = '"', ` +
-  `null_padding = true, strict_mode = false, auto_detect = false, columns = COLUMNS_PLACEHOLDER)`;
+  `null_padding = true, strict_mode = false, auto_detect = false, parallel = ${parallel}, columns = ${columns})`;
 
 const sniffDelimiter = async (db: Database, file: string): Promise<string> => {
   const [sniffed] = await db.query<{ Delimiter: string }>(`SELECT "Delimiter" FROM sniff_csv(${literal(file)}, sample_size = 20480)`);
@@ -146,7 +147,8 @@ const detectDecimal = async (db: Database, table: string, extract: ExtractDefini
             count(*) FILTER (WHERE regexp_full_match(trim(v), '[+-]?[0-9]*\\.[0-9]+')) AS dot
        FROM (${values})`,
   );
-  return (counts?.comma ?? 0) > (counts?.dot ?? 0) ? ',' : '.';
+  const comma = counts?.comma ?? 0;
+  return comma > 0 && comma >= (counts?.dot ?? 0) ? ',' : '.';
 };
 
 /**
@@ -195,7 +197,13 @@ export const readExtract = async (
       const cells = columns.map((c) => `c${position.get(c.name)} AS ${ident(c.name)}`);
       const stagedTable = `scratch.${ident(`src_${extract.name}_${index}`)}`;
       // Materialised on its own so rowid follows the file's record order.
-      await db.exec(`CREATE OR REPLACE TABLE ${stagedTable} AS SELECT * FROM ${csvReader(file, delimiter).replace('COLUMNS_PLACEHOLDER', allColumns)}`);
+      const stage = (parallel: boolean) => db.exec(
+        `CREATE OR REPLACE TABLE ${stagedTable} AS SELECT * FROM ${csvReader(file, delimiter, allColumns, parallel)}`);
+      await stage(true).catch((error: Error) => {
+        // DuckDB's parallel reader cannot pad short rows once a quoted field spans lines.
+        if (/parallel scanner does not support null_padding/.test(error.message)) return stage(false);
+        throw error;
+      });
       staged.push({ file: original, table: stagedTable, columnCount: header.length });
       selects.push(`SELECT ${literal(original)} AS _file, rowid + 1 AS _row, ${cells.join(', ')} FROM ${stagedTable}`);
     } catch (error) {

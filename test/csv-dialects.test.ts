@@ -1,0 +1,143 @@
+/**
+ * CSV as users really export it: each dialect loads the same company to the same values.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../pipelines/db/duckdb.js';
+import { fixtureCompany } from './helpers/fixture-company.js';
+import { writeCompany, type CsvStyle } from './helpers/csv.js';
+import { loadFolder, tempDir, type Loaded } from './helpers/load.js';
+
+let loaded: Loaded | undefined;
+afterEach(() => loaded?.db.close());
+
+const company = () => fixtureCompany() as unknown as Record<string, Record<string, unknown>[]>;
+
+const loadStyled = async (style: CsvStyle, mutate: (c: Record<string, Record<string, unknown>[]>) => void = () => {}) => {
+  const dir = tempDir();
+  const c = company();
+  mutate(c);
+  writeCompany(dir, c, style);
+  loaded = await loadFolder(dir);
+  return loaded;
+};
+
+/** The values a correct load must produce, whatever the dialect. */
+const expectFixtureValues = async (l: Loaded) => {
+  expect(await l.rejects()).toEqual([]);
+  expect(await l.db.query(`SELECT seller_id, hourly_cost FROM raw.sellers ORDER BY seller_id`)).toEqual([
+    { seller_id: 'S1', hourly_cost: 60 }, { seller_id: 'S2', hourly_cost: 45.5 },
+  ]);
+  expect(await l.db.query(`SELECT account_name FROM raw.accounts ORDER BY account_id`)).toEqual([
+    { account_name: 'Acier du Nord' }, { account_name: 'Boulangeries Réunies' },
+  ]);
+  expect(await l.db.query(`SELECT sum(net_amount) AS revenue FROM raw.invoice_lines`)).toEqual([{ revenue: 10800 }]);
+};
+
+describe('CSV dialects', () => {
+  it('comma-separated, UTF-8 without BOM', async () => {
+    const l = await loadStyled({ delimiter: ',' });
+    await expectFixtureValues(l);
+    expect(l.summary('sellers')).toMatchObject({ delimiter: ',', decimal: '.' });
+  });
+
+  it('semicolon-separated with decimal comma (French Excel)', async () => {
+    const l = await loadStyled({ delimiter: ';', decimal: ',' });
+    await expectFixtureValues(l);
+    expect(l.summary('sellers')).toMatchObject({ delimiter: ';', decimal: ',' });
+  });
+
+  it('UTF-8 with BOM and CRLF line endings', async () => {
+    const l = await loadStyled({ bom: true, lineEnding: '\r\n' });
+    await expectFixtureValues(l);
+  });
+
+  it('Windows-1252, with accents and the euro sign', async () => {
+    const l = await loadStyled({ delimiter: ';', decimal: ',', encoding: 'windows-1252' }, (c) => {
+      c.campaigns![0]!.campaign_name = 'Salon Industrie – budget 3 000 €';
+    });
+    await expectFixtureValues(l);
+    expect(await l.db.query('SELECT campaign_name FROM raw.campaigns')).toEqual([{ campaign_name: 'Salon Industrie – budget 3 000 €' }]);
+  });
+
+  it('quoted fields with newlines and delimiters; rejects point at the physical line', async () => {
+    const l = await loadStyled({ delimiter: ';' }, (c) => {
+      c.accounts![0]!.account_name = 'Acier du Nord;\nSite de Lille\n"historique"';
+      c.accounts!.push({ ...c.accounts![1]!, account_id: 'A3', employees: 'beaucoup' });
+    });
+    expect(await l.db.query(`SELECT account_name FROM raw.accounts WHERE account_id = 'A1'`)).toEqual([
+      { account_name: 'Acier du Nord;\nSite de Lille\n"historique"' },
+    ]);
+    // Record 3 sits on line 6: header, record 1 spans lines 2-4, record 2 is line 5.
+    expect(await l.rejects()).toEqual([
+      { extract: 'accounts', row_number: 3, line_number: 6, column_name: 'employees', value: 'beaucoup', reason: 'wrong type: expected a whole number, got "beaucoup"' },
+    ]);
+  });
+
+  it('French dates (dd/mm/yyyy) and timestamps', async () => {
+    const l = await loadStyled({ delimiter: ';', decimal: ',' }, (c) => {
+      c.accounts![0]!.created_at = '02/05/2023';
+      c.leads![0]!.created_at = '12/09/2023 10:00';
+    });
+    expect(await l.rejects()).toEqual([]);
+    expect(await l.db.query(`SELECT created_at FROM raw.accounts WHERE account_id = 'A1'`)).toEqual([{ created_at: '2023-05-02' }]);
+    expect(await l.db.query(`SELECT created_at FROM raw.leads WHERE lead_id = 'L1'`)).toEqual([{ created_at: '2023-09-12 10:00:00' }]);
+  });
+
+  it('thousands separators with decimal comma, and a dot that would be ambiguous is rejected', async () => {
+    const l = await loadStyled({ delimiter: ';', decimal: ',' }, (c) => {
+      c.invoice_lines![0]!.net_amount = '12 000,00';
+      c.marketing_spend![0]!.amount = '3.000,00';
+      c.marketing_spend![1]!.amount = '500.5';
+    });
+    expect(await l.db.query(`SELECT sum(net_amount) AS revenue FROM raw.invoice_lines`)).toEqual([{ revenue: 10800 }]);
+    expect(await l.db.query(`SELECT amount FROM raw.marketing_spend`)).toEqual([{ amount: 3000 }]);
+    expect((await l.rejects()).map((r) => r.reason)).toEqual(['wrong type: expected a number like 1234,56, got "500.5"']);
+  });
+
+  it('dialect set explicitly in extracts.yaml', async () => {
+    const dir = tempDir();
+    writeCompany(dir, company(), { delimiter: '|' });
+    fs.writeFileSync(path.join(dir, 'extracts.yaml'), 'csv:\n  delimiter: "|"\n  decimal: "."\n  encoding: utf-8\n');
+    loaded = await loadFolder(dir);
+    await expectFixtureValues(loaded);
+    expect(loaded.summary('accounts')).toMatchObject({ delimiter: '|' });
+  });
+
+  it('Parquet extracts, with rejects pointing at the record number', async () => {
+    const dir = tempDir();
+    const c = company();
+    c.accounts!.push({ ...c.accounts![1]!, account_id: 'A3', segment: 'Platine' });
+    writeCompany(dir, c);
+    const db = await openDatabase(':memory:');
+    for (const name of ['accounts', 'invoice_lines']) {
+      const csv = path.join(dir, `${name}.csv`);
+      await db.exec(`COPY (SELECT * FROM read_csv('${csv}')) TO '${path.join(dir, `${name}.parquet`)}' (FORMAT parquet)`);
+      fs.rmSync(csv);
+    }
+    db.close();
+    loaded = await loadFolder(dir);
+    expect(loaded.summary('accounts')).toMatchObject({ format: 'parquet', rowsRead: 3, rowsLoaded: 2, rowsRejected: 1 });
+    expect(await loaded.rejects('accounts')).toEqual([
+      { extract: 'accounts', row_number: 3, line_number: null, column_name: 'segment', value: 'Platine', reason: '"Platine" is not an accepted value (expected one of: Or, Argent, Bronze)' },
+    ]);
+    expect(await loaded.db.query(`SELECT sum(net_amount) AS revenue FROM raw.invoice_lines`)).toEqual([{ revenue: 10800 }]);
+  });
+
+  it('a folder of Hive-partitioned Parquet files', async () => {
+    const dir = tempDir();
+    writeCompany(dir, company());
+    const db = await openDatabase(':memory:');
+    const csv = path.join(dir, 'activities.csv');
+    await db.exec(`COPY (SELECT *, strftime(CAST(scheduled_at AS TIMESTAMP), '%Y-%m') AS month FROM read_csv('${csv}'))
+      TO '${path.join(dir, 'activities')}' (FORMAT parquet, PARTITION_BY (month))`);
+    fs.rmSync(csv);
+    db.close();
+    loaded = await loadFolder(dir);
+    expect(loaded.summary('activities')).toMatchObject({ format: 'parquet', rowsRead: 3, rowsLoaded: 3, rowsRejected: 0 });
+    expect(loaded.summary('activities').files).toHaveLength(1);
+    // The partition key is read from the folder names; it is not part of the contract.
+    expect(loaded.summary('activities').extraColumns).toEqual(['month']);
+  });
+});
