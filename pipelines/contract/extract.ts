@@ -29,8 +29,8 @@ export interface CrossRule {
   reason: string;
 }
 
-export interface ExtractDefinition<S extends z.ZodObject = z.ZodObject> {
-  name: string;
+export interface ExtractDefinition<S extends z.ZodObject = z.ZodObject, N extends string = string> {
+  name: N;
   system: SourceSystem;
   description: string;
   /**
@@ -45,4 +45,4 @@ export interface ExtractDefinition<S extends z.ZodObject = z.ZodObject> {
   crossRules?: readonly CrossRule[];
 }
 
-export const defineExtract = <S extends z.ZodObject>(definition: ExtractDefinition<S>) => definition;
+export const defineExtract = <const N extends string, S extends z.ZodObject>(definition: ExtractDefinition<S, N>) => definition;

@@ -1,0 +1,86 @@
+/**
+ * Data tests, run on every build after the models: the generic ones each model declares in its
+ * header (unique, not null, accepted values, relationships) and the singular SQL tests of
+ * `models/tests/` (a query returning the rows that break an expectation: no row, no failure).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { ident, literal, type Database } from '../db/duckdb.js';
+import type { Model } from './discover.js';
+
+export interface DataTest {
+  name: string;
+  model: string;
+  sql: string;
+}
+
+export interface DataTestResult extends DataTest {
+  failures: number;
+  sample: Record<string, unknown>[];
+}
+
+export const genericTests = (model: Model): DataTest[] => {
+  const m = model.metadata;
+  const t = model.name;
+  const tests: DataTest[] = [];
+  if (m.unique) {
+    const cols = m.unique.map(ident).join(', ');
+    tests.push({ name: `unique(${m.unique.join(', ')})`, model: t, sql: `SELECT ${cols}, count(*) AS copies FROM ${t} GROUP BY ${cols} HAVING count(*) > 1` });
+  }
+  for (const column of new Set([...(m.unique ?? []), ...m.not_null])) {
+    tests.push({ name: `not_null(${column})`, model: t, sql: `SELECT * FROM ${t} WHERE ${ident(column)} IS NULL` });
+  }
+  for (const [column, values] of Object.entries(m.accepted_values)) {
+    const accepted = values.map((v) => (typeof v === 'string' ? literal(v) : String(v))).join(', ');
+    tests.push({ name: `accepted_values(${column})`, model: t, sql: `SELECT ${ident(column)}, count(*) AS rows FROM ${t} WHERE ${ident(column)} NOT IN (${accepted}) GROUP BY ALL` });
+  }
+  for (const [column, target] of Object.entries(m.relationships)) {
+    const [schema, table, parentColumn] = target.split('.');
+    tests.push({
+      name: `relationships(${column} → ${target})`,
+      model: t,
+      sql: `SELECT c.${ident(column)} FROM ${t} c ANTI JOIN ${schema}.${table} p ON p.${ident(parentColumn!)} = c.${ident(column)} WHERE c.${ident(column)} IS NOT NULL`,
+    });
+  }
+  return tests;
+};
+
+const singularHeader = z.strictObject({ description: z.string().min(1), model: z.string().min(1) });
+
+/** SQL tests in `models/tests/*.sql`, each opening with a YAML header (description, model). */
+export const singularTests = (testsDir: string): DataTest[] => {
+  if (!fs.existsSync(testsDir)) return [];
+  return fs.readdirSync(testsDir).filter((f) => f.endsWith('.sql')).sort().map((f) => {
+    const file = path.join(testsDir, f);
+    const sql = fs.readFileSync(file, 'utf8').trim().replace(/;\s*$/, '');
+    const header = /^\s*\/\*([\s\S]*?)\*\//.exec(sql);
+    const parsed = singularHeader.safeParse(header ? YAML.parse(header[1]!) : undefined);
+    if (!parsed.success) throw new Error(`${file}: a data test opens with a /* … */ YAML header giving description and model:\n${z.prettifyError(parsed.error)}`);
+    return { name: `${path.basename(f, '.sql')}: ${parsed.data.description}`, model: parsed.data.model, sql };
+  });
+};
+
+export const runDataTests = async (db: Database, tests: DataTest[]): Promise<DataTestResult[]> => {
+  await db.exec(`CREATE OR REPLACE TABLE audit.data_tests (test VARCHAR, model VARCHAR, failures BIGINT, sample VARCHAR, ran_at TIMESTAMP DEFAULT current_timestamp)`);
+  const results: DataTestResult[] = [];
+  for (const test of tests) {
+    const [count] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM (${test.sql})`);
+    const failures = count?.n ?? 0;
+    const sample = failures > 0 ? await db.query(`SELECT * FROM (${test.sql}) LIMIT 5`) : [];
+    results.push({ ...test, failures, sample });
+    await db.exec(`INSERT INTO audit.data_tests (test, model, failures, sample) VALUES (${literal(test.name)}, ${literal(test.model)}, ${failures}, ${literal(JSON.stringify(sample))})`);
+  }
+  return results;
+};
+
+export class DataTestFailure extends Error {
+  override name = 'DataTestFailure';
+  constructor(readonly failed: DataTestResult[]) {
+    super(
+      `${failed.length} data test(s) failed:\n` +
+        failed.map((f) => `  ✗ ${f.model}: ${f.name} — ${f.failures} row(s), e.g.\n${f.sample.map((r) => `      ${JSON.stringify(r)}`).join('\n')}`).join('\n'),
+    );
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The choices the KPI catalogue leaves open, in one place: `models/kpi-settings.yaml` (every key
+ * optional; the defaults below apply). They reach the SQL models as small tables in the
+ * `settings` schema, and the reports publish them beside the glossary.
+ */
+import fs from 'node:fs';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { ACTIVITY_OUTCOMES, ACTIVITY_TYPES, SEGMENTS } from '../contract/index.js';
+import { literal, type Database } from '../db/duckdb.js';
+
+const share = z.number().min(0).max(1);
+const segment = z.enum(SEGMENTS);
+const activityType = z.enum(ACTIVITY_TYPES);
+
+export const kpiSettingsSchema = z.strictObject({
+  cac: z.strictObject({
+    unallocatedSpend: z.enum(['by_campaign_leads', 'by_new_customers', 'exclude']).default('by_campaign_leads')
+      .describe('Spend no segment carries: shared out by the segments of the campaign\'s leads, by new customers won, or left out (shown as unallocated)'),
+    sellerCostMultiplier: z.number().positive().default(1)
+      .describe('Multiplier on activity hours × hourly cost, e.g. 1.2 to load overheads'),
+    acquisitionCounterparts: z.array(z.enum(['prospect', 'customer'])).default(['prospect'])
+      .describe('Activities with these counterparts count as acquisition time'),
+    marginAlertRatio: z.number().positive().default(0.75)
+      .describe('A segment is flagged when its CAC reaches this share of the first-year gross margin of the customers it won'),
+  }).prefault({}),
+  activities: z.strictObject({
+    sellingTypes: z.array(activityType).default(['call', 'email', 'meeting', 'video', 'demo'])
+      .describe('Activity types that count as selling time'),
+    nonSellingPurposes: z.array(z.string()).default(['admin', 'support'])
+      .describe('Purposes that make an activity non-selling whatever its type'),
+    conversationTypes: z.array(activityType).default(['call', 'meeting', 'video', 'demo'])
+      .describe('Held activities that count as conversations (plus inbound e-mails: a reply makes a thread)'),
+    meetingTypes: z.array(activityType).default(['meeting', 'video', 'demo'])
+      .describe('Activity types planned with a counterpart, for no-show rates and meeting counts'),
+    advancingOutcomes: z.array(z.enum(ACTIVITY_OUTCOMES)).default(['stage_advanced', 'next_meeting_booked', 'proposal_requested'])
+      .describe('Outcomes that count as measurable progress of the deal'),
+    nonSellingShareTarget: share.default(0.4).describe('Target ceiling for the non-selling share of seller hours'),
+  }).prefault({}),
+  windows: z.strictObject({
+    secondSaleDays: z.number().int().positive().default(90).describe('A second purchase within this many days of the first counts'),
+    referralMonths: z.number().int().positive().default(6).describe('A valid referral within this many months of the first purchase counts'),
+  }).prefault({}),
+  funnel: z.strictObject({
+    proposalWinRateBenchmark: share.default(0.3).describe('Benchmark line on the proposal win rate'),
+    b2bAverageWinRate: share.default(0.1).describe('Market average shown for context'),
+    outlierZ: z.number().positive().default(1.96).describe('Two-proportion z-test threshold for seller conversion outliers'),
+    outlierMinDecided: z.number().int().positive().default(10).describe('Minimum decided proposals before a seller can be an outlier'),
+  }).prefault({}),
+  concentration: z.strictObject({
+    topShares: z.array(share).default([0.05, 0.1]).describe('Top fractions of sellers whose revenue share is reported'),
+    riskTopShare: share.default(0.1).describe('Which top fraction the risk zone looks at'),
+    riskZoneThreshold: share.default(0.3).describe('Risk zone when that top fraction carries this share of revenue or more'),
+    revenueAtRiskTopN: z.array(z.number().int().positive()).default([1, 2, 3]).describe('Revenue at risk if the top N sellers left'),
+    overPercentile: share.default(0.9).describe('Sellers at or above this percentile are over-performing'),
+    underPercentile: share.default(0.1).describe('Sellers at or below this percentile are under-performing'),
+  }).prefault({}),
+  quotas: z.strictObject({
+    healthyShareReaching: z.tuple([share, share]).default([0.7, 0.8]).describe('Healthy range for the share of sellers reaching objective'),
+  }).prefault({}),
+  variablePay: z.strictObject({
+    targetBonus: z.number().nonnegative().default(12000).describe('Annual variable pay at 100 % on every criterion, EUR'),
+    cap: z.number().positive().default(1.5).describe('Ceiling on each criterion\'s attainment'),
+    threshold: share.default(0.5).describe('Below this attainment a criterion pays nothing'),
+    criteria: z.array(z.strictObject({
+      metric: z.enum(['revenue_attainment', 'meetings_per_week', 'new_customers', 'win_rate']),
+      weight: share,
+      target: z.number().positive().optional().describe('Target for metrics without an objective in the data (meetings per week, win rate)'),
+    })).min(2).max(4).default([
+      { metric: 'revenue_attainment', weight: 0.6 },
+      { metric: 'meetings_per_week', weight: 0.25, target: 4 },
+      { metric: 'new_customers', weight: 0.15 },
+    ]).describe('2 to 4 weighted criteria; weights sum to 1'),
+  }).refine((v) => Math.abs(v.criteria.reduce((s, c) => s + c.weight, 0) - 1) < 1e-9, 'criteria weights must sum to 1').prefault({}),
+  coveragePlan: z.partialRecord(segment, z.partialRecord(activityType, z.number().nonnegative())).default({
+    Or: { call: 8, meeting: 3 },
+    Argent: { call: 4, meeting: 1 },
+    Bronze: { call: 2 },
+  }).describe('Planned touches per account per year, by segment and activity type'),
+  segmentMixTarget: z.partialRecord(segment, share).default({ Or: 0.35, Argent: 0.4, Bronze: 0.25 })
+    .describe('Strategic target share of revenue per segment'),
+});
+
+export type KpiSettings = z.infer<typeof kpiSettingsSchema>;
+
+export const readKpiSettings = (file: string): KpiSettings => {
+  const raw = fs.existsSync(file) ? YAML.parse(fs.readFileSync(file, 'utf8')) ?? {} : {};
+  const parsed = kpiSettingsSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${file} is invalid:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+};
+
+const list = (values: readonly string[]) => `[${values.map(literal).join(', ')}]::VARCHAR[]`;
+
+/** Writes the settings as tables in the `settings` schema, where models read them. */
+export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
+  const scalars: Record<string, string> = {
+    cac_unallocated_spend: literal(s.cac.unallocatedSpend),
+    cac_seller_cost_multiplier: String(s.cac.sellerCostMultiplier),
+    cac_acquisition_counterparts: list(s.cac.acquisitionCounterparts),
+    cac_margin_alert_ratio: String(s.cac.marginAlertRatio),
+    selling_types: list(s.activities.sellingTypes),
+    non_selling_purposes: list(s.activities.nonSellingPurposes),
+    conversation_types: list(s.activities.conversationTypes),
+    meeting_types: list(s.activities.meetingTypes),
+    advancing_outcomes: list(s.activities.advancingOutcomes),
+    non_selling_share_target: String(s.activities.nonSellingShareTarget),
+    second_sale_days: String(s.windows.secondSaleDays),
+    referral_months: String(s.windows.referralMonths),
+    proposal_win_rate_benchmark: String(s.funnel.proposalWinRateBenchmark),
+    b2b_average_win_rate: String(s.funnel.b2bAverageWinRate),
+    outlier_z: String(s.funnel.outlierZ),
+    outlier_min_decided: String(s.funnel.outlierMinDecided),
+    concentration_top_shares: `[${s.concentration.topShares.join(', ')}]::DOUBLE[]`,
+    risk_top_share: String(s.concentration.riskTopShare),
+    risk_zone_threshold: String(s.concentration.riskZoneThreshold),
+    revenue_at_risk_top_n: `[${s.concentration.revenueAtRiskTopN.join(', ')}]::INTEGER[]`,
+    over_percentile: String(s.concentration.overPercentile),
+    under_percentile: String(s.concentration.underPercentile),
+    quota_healthy_low: String(s.quotas.healthyShareReaching[0]),
+    quota_healthy_high: String(s.quotas.healthyShareReaching[1]),
+    variable_pay_target_bonus: String(s.variablePay.targetBonus),
+    variable_pay_cap: String(s.variablePay.cap),
+    variable_pay_threshold: String(s.variablePay.threshold),
+  };
+  const rows = (values: string[][]) => values.map((v) => `(${v.join(', ')})`).join(', ');
+  await db.exec(`
+    CREATE SCHEMA IF NOT EXISTS settings;
+    CREATE OR REPLACE TABLE settings.kpi AS SELECT ${Object.entries(scalars).map(([k, v]) => `${v} AS ${k}`).join(', ')};
+    CREATE OR REPLACE TABLE settings.coverage_plan (segment VARCHAR, activity_type VARCHAR, touches_per_year DOUBLE);
+    CREATE OR REPLACE TABLE settings.segment_mix_target (segment VARCHAR, target_share DOUBLE);
+    CREATE OR REPLACE TABLE settings.variable_pay_criteria (metric VARCHAR, weight DOUBLE, target DOUBLE);
+  `);
+  const coverage = Object.entries(s.coveragePlan).flatMap(([seg, plan]) =>
+    Object.entries(plan ?? {}).map(([type, n]) => [literal(seg), literal(type), String(n)]));
+  if (coverage.length) await db.exec(`INSERT INTO settings.coverage_plan VALUES ${rows(coverage)}`);
+  const mix = Object.entries(s.segmentMixTarget).map(([seg, v]) => [literal(seg), String(v)]);
+  if (mix.length) await db.exec(`INSERT INTO settings.segment_mix_target VALUES ${rows(mix)}`);
+  await db.exec(`INSERT INTO settings.variable_pay_criteria VALUES ${rows(s.variablePay.criteria.map((c) => [literal(c.metric), String(c.weight), c.target === undefined ? 'NULL' : String(c.target)]))}`);
+};

@@ -1,0 +1,111 @@
+/**
+ * Builds every model in dependency order inside the run's database, then the KPI glossary and
+ * availability, then the data tests. A broken model stops the build naming the model and giving
+ * DuckDB's message; a failed data test stops it naming the test and the rows.
+ */
+import path from 'node:path';
+import { literal, type Database } from '../db/duckdb.js';
+import { EXTRACTS } from '../contract/index.js';
+import type { Reporter } from '../progress.js';
+import { buildOrder, discoverModels, LAYERS, type Model } from './discover.js';
+import { DataTestFailure, genericTests, runDataTests, singularTests, type DataTestResult } from './data-tests.js';
+import { readKpiSettings, writeKpiSettings } from './kpi-settings.js';
+
+export interface ModelRunOptions {
+  modelsDir: string;
+  reporter: Reporter;
+  /** Default `<modelsDir>/kpi-settings.yaml`. */
+  settingsFile?: string;
+}
+
+export interface ModelResult {
+  model: string;
+  rows: number;
+  seconds: number;
+}
+
+export class ModelError extends Error {
+  override name = 'ModelError';
+  constructor(readonly model: Model, cause: Error) {
+    super(`Model ${model.name} (${path.relative(process.cwd(), model.file)}) failed: ${cause.message}`);
+  }
+}
+
+const CORE = new Set<string>(EXTRACTS.filter((e) => 'core' in e && e.core).map((e) => e.name));
+
+/** Raw extracts a model reads, directly or through the models it reads. */
+const sourceExtracts = (model: Model, byName: Map<string, Model>, seen = new Set<string>()): Set<string> => {
+  const found = new Set<string>();
+  for (const read of model.reads) {
+    if (read.startsWith('raw.')) found.add(read.slice(4));
+    const upstream = byName.get(read);
+    if (upstream && !seen.has(read)) {
+      seen.add(read);
+      for (const e of sourceExtracts(upstream, byName, seen)) found.add(e);
+    }
+  }
+  return found;
+};
+
+const MACROS = `
+-- TRUE when an extract was provided and has rows: models use it to return NULL, not a fake zero.
+CREATE OR REPLACE MACRO extract_available(extract_name) AS
+  coalesce((SELECT status = 'loaded' AND rows_loaded > 0 FROM audit.load_summary WHERE extract = extract_name), false);
+-- a / b, NULL when b is 0 or NULL: rates are never computed over nothing.
+CREATE OR REPLACE MACRO safe_divide(a, b) AS CASE WHEN b IS NULL OR b = 0 THEN NULL ELSE a / b END;
+`;
+
+/** The glossary and each KPI's availability, derived from the models' headers and what was loaded. */
+const writeGlossary = async (db: Database, models: Model[]) => {
+  const byName = new Map(models.map((m) => [m.name, m]));
+  await db.exec(`CREATE OR REPLACE TABLE marts.kpi_glossary (
+    kpi VARCHAR, label VARCHAR, formula VARCHAR, grain VARCHAR, model VARCHAR, columns VARCHAR[], unit VARCHAR,
+    numerator VARCHAR, denominator VARCHAR, source_extracts VARCHAR[], needs VARCHAR[], seeds VARCHAR[], audiences VARCHAR[],
+    available BOOLEAN, unavailable_reason VARCHAR)`);
+  const list = (xs: readonly string[]) => `[${xs.map(literal).join(', ')}]::VARCHAR[]`;
+  for (const model of models) {
+    const sources = [...sourceExtracts(model, byName)].sort();
+    for (const kpi of model.metadata.kpis) {
+      const needs = kpi.needs ?? sources.filter((s) => !CORE.has(s));
+      await db.exec(`INSERT INTO marts.kpi_glossary
+        SELECT ${literal(kpi.name)}, ${literal(kpi.label ?? kpi.name)}, ${literal(kpi.formula)}, ${literal(model.metadata.grain)}, ${literal(model.name)},
+          ${list(kpi.columns)}, ${literal(kpi.unit)}, ${kpi.numerator ? literal(kpi.numerator) : 'NULL'}, ${kpi.denominator ? literal(kpi.denominator) : 'NULL'},
+          ${list(sources)}, ${list(needs)}, ${list(kpi.seeds)}, ${list(kpi.audiences)},
+          missing IS NULL,
+          CASE WHEN missing IS NOT NULL THEN 'needs ' || missing || ', which this company did not provide (or provided empty)' END
+        FROM (SELECT string_agg(n, ', ' ORDER BY n) AS missing FROM unnest(${list(needs)}) AS t(n) WHERE NOT extract_available(n))`);
+    }
+  }
+};
+
+export const runModels = async (db: Database, options: ModelRunOptions) => {
+  const { reporter } = options;
+  const settings = readKpiSettings(options.settingsFile ?? path.join(options.modelsDir, 'kpi-settings.yaml'));
+  await writeKpiSettings(db, settings);
+  await db.exec(MACROS + LAYERS.map((l) => `CREATE SCHEMA IF NOT EXISTS ${l};`).join('\n'));
+
+  const models = buildOrder(await discoverModels(db, options.modelsDir));
+  const results: ModelResult[] = [];
+  await reporter.step(`build ${models.length} models`, async () => {
+    for (const model of models) {
+      const started = performance.now();
+      try {
+        await db.exec(`CREATE OR REPLACE TABLE ${model.name} AS\n${model.sql}`);
+      } catch (error) {
+        throw new ModelError(model, error as Error);
+      }
+      const [count] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${model.name}`);
+      results.push({ model: model.name, rows: count?.n ?? 0, seconds: (performance.now() - started) / 1000 });
+    }
+    await writeGlossary(db, models);
+  });
+
+  const tests = [...models.flatMap(genericTests), ...singularTests(path.join(options.modelsDir, 'tests'))];
+  let testResults: DataTestResult[] = [];
+  await reporter.step(`run ${tests.length} data tests`, async () => {
+    testResults = await runDataTests(db, tests);
+    const failed = testResults.filter((t) => t.failures > 0);
+    if (failed.length) throw new DataTestFailure(failed);
+  });
+  return { models: results, tests: testResults };
+};

@@ -1,0 +1,35 @@
+/** Loads a small company and builds every model over it, as `npm run build` does. */
+import path from 'node:path';
+import { runModels } from '../../pipelines/models/run-models.js';
+import { silentReporter } from '../../pipelines/progress.js';
+import { fixtureCompany } from './fixture-company.js';
+import { writeCompany } from './csv.js';
+import { loadFolder, tempDir, type Loaded } from './load.js';
+
+export const MODELS_DIR = path.resolve(import.meta.dirname, '../../models');
+
+export type Company = Record<string, Record<string, unknown>[]>;
+
+/** The fixture company as mutable rows, to adapt per test. */
+export const company = (): Company => fixtureCompany() as unknown as Company;
+
+export interface Built extends Loaded {
+  run: Awaited<ReturnType<typeof runModels>>;
+}
+
+/**
+ * Writes `rows` as CSV extracts, loads them and builds the models. `notProvided` extracts are
+ * left out and declared absent, as a company without them would.
+ */
+export const buildModelsOn = async (rows: Company, options: { notProvided?: string[]; settingsFile?: string } = {}): Promise<Built> => {
+  const dir = tempDir();
+  const present = Object.fromEntries(Object.entries(rows).filter(([name]) => !options.notProvided?.includes(name)));
+  writeCompany(dir, present);
+  if (options.notProvided?.length) {
+    const fs = await import('node:fs');
+    fs.writeFileSync(path.join(dir, 'extracts.yaml'), `notProvided: [${options.notProvided.join(', ')}]\n`);
+  }
+  const loaded = await loadFolder(dir);
+  const run = await runModels(loaded.db, { modelsDir: MODELS_DIR, reporter: silentReporter(), settingsFile: options.settingsFile });
+  return { ...loaded, run };
+};
