@@ -15,8 +15,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { build } from './build.js';
-import { settingsFromEnv, settingsSchema } from './config.js';
+import { PROJECT_ROOT, settingsFromEnv, settingsSchema } from './config.js';
 import { ExtractError } from './load/read.js';
+import { DataTestFailure } from './models/data-tests.js';
+import { ModelError, runModels, type ModelResult } from './models/run-models.js';
 import { createReporter, formatTable } from './progress.js';
 import { generateSample } from './sample/generate.js';
 
@@ -81,7 +83,16 @@ const main = async () => {
     throw new ExtractError(`Extracts folder ${extractsDir} does not exist.`);
   }
 
-  const result = await build({ settings, extractsDir, extractsConfig: args.extractsConfig, reporter });
+  let models: ModelResult[] = [];
+  const result = await build({
+    settings,
+    extractsDir,
+    extractsConfig: args.extractsConfig,
+    reporter,
+    afterLoad: async (db) => {
+      ({ models } = await runModels(db, { modelsDir: path.join(PROJECT_ROOT, 'models'), reporter }));
+    },
+  });
 
   console.log('\nRows per extract');
   console.log(formatTable(result.loads.map((l) => ({
@@ -96,13 +107,15 @@ const main = async () => {
   if (rejected > 0) {
     console.log(`\n${rejected.toLocaleString('en')} rejected row(s): see table audit.rejects in ${result.databasePath} for each row's reason.`);
   }
+  console.log('\nModels');
+  console.log(formatTable(models.map((m) => ({ model: m.model, rows: m.rows, seconds: m.seconds.toFixed(2) }))));
   console.log('\nTime per step');
   console.log(formatTable(reporter.timings.map((t) => ({ step: t.step, seconds: t.seconds.toFixed(2) }))));
   console.log(`\nPublished ${path.relative(process.cwd(), result.databasePath)} in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 };
 
 main().catch((error: unknown) => {
-  if (error instanceof ExtractError || error instanceof z.ZodError) {
+  if (error instanceof ExtractError || error instanceof ModelError || error instanceof DataTestFailure || error instanceof z.ZodError) {
     console.error(`\n✗ ${error instanceof z.ZodError ? z.prettifyError(error) : error.message}`);
   } else {
     console.error('\n✗ Build failed:', error);

@@ -7,6 +7,9 @@ import { z } from 'zod';
 
 const isoDate = z.iso.date();
 
+/** The repository's root: models/, sources/ and reports/ are found from here, not from the cwd. */
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
+
 export const settingsSchema = z.object({
   /** Folder for the published database, run scratch space and the sample extracts. */
   dataDir: z.string().min(1).default('data'),

@@ -1,0 +1,120 @@
+/** The model runner: ordering from the SQL itself, clear failures, and data tests that bite. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../pipelines/db/duckdb.js';
+import { buildOrder, discoverModels } from '../pipelines/models/discover.js';
+import { genericTests, runDataTests } from '../pipelines/models/data-tests.js';
+import { runModels } from '../pipelines/models/run-models.js';
+import { silentReporter } from '../pipelines/progress.js';
+import { tempDir } from './helpers/load.js';
+
+let db: Database | undefined;
+afterEach(() => db?.close());
+
+const header = (extra = '') => `/*\ndescription: test model\ngrain: row\n${extra}*/\n`;
+
+/** A models folder from { 'staging/stg_a.sql': sql } and a database with a raw table to read. */
+const project = async (files: Record<string, string>) => {
+  const dir = tempDir('bi-models-');
+  for (const [name, sql] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), sql);
+  }
+  db = await openDatabase(':memory:');
+  await db.exec(`CREATE SCHEMA raw; CREATE SCHEMA audit;
+    CREATE TABLE raw.things AS SELECT * FROM (VALUES (1, 'a'), (2, 'b'), (3, 'b')) t(id, kind);
+    CREATE TABLE audit.load_summary (extract VARCHAR, status VARCHAR, rows_loaded BIGINT);`);
+  return dir;
+};
+
+describe('model runner', () => {
+  it('orders models by the tables their SQL reads, whatever the file names', async () => {
+    const dir = await project({
+      'marts/answer.sql': `${header('unique: [kind]\n')}SELECT kind, sum(n) AS n FROM intermediate.int_middle GROUP BY kind`,
+      'intermediate/int_middle.sql': `${header()}WITH x AS (SELECT * FROM staging.stg_things) SELECT kind, count(*) AS n FROM x GROUP BY kind`,
+      'staging/stg_things.sql': `${header()}SELECT id, kind FROM raw.things`,
+    });
+    const models = await discoverModels(db!, dir);
+    expect(models.find((m) => m.name === 'intermediate.int_middle')!.reads).toEqual(['staging.stg_things']);
+    expect(buildOrder(models).map((m) => m.name)).toEqual(['staging.stg_things', 'intermediate.int_middle', 'marts.answer']);
+    const run = await runModels(db!, { modelsDir: dir, reporter: silentReporter() });
+    expect(run.models.map((m) => [m.model, m.rows])).toEqual([['staging.stg_things', 3], ['intermediate.int_middle', 2], ['marts.answer', 2]]);
+    expect(await db!.query('SELECT kind, n FROM marts.answer ORDER BY kind')).toEqual([{ kind: 'a', n: 1 }, { kind: 'b', n: 2 }]);
+  });
+
+  it('stops on a broken model, naming it and giving DuckDB\'s message', async () => {
+    const dir = await project({
+      'staging/stg_things.sql': `${header()}SELECT id, kind, no_such_column FROM raw.things`,
+    });
+    await expect(runModels(db!, { modelsDir: dir, reporter: silentReporter() })).rejects.toThrow(
+      /^Model staging\.stg_things \(.*models-.*\/staging\/stg_things\.sql\) failed: Binder Error: Referenced column "no_such_column" not found/,
+    );
+  });
+
+  it('reports SQL that does not parse before building anything', async () => {
+    const dir = await project({ 'staging/stg_things.sql': `${header()}SELEC id FROM raw.things` });
+    await expect(discoverModels(db!, dir)).rejects.toThrow(/stg_things\.sql: DuckDB cannot parse this SQL: syntax error at or near "SELEC"/);
+  });
+
+  it('names a dependency cycle', async () => {
+    const dir = await project({
+      'intermediate/int_a.sql': `${header()}SELECT * FROM intermediate.int_b`,
+      'intermediate/int_b.sql': `${header()}SELECT * FROM intermediate.int_a`,
+    });
+    expect(() => buildOrder([])).not.toThrow();
+    await expect(discoverModels(db!, dir).then(buildOrder)).rejects.toThrow('Models depend on each other in a cycle: intermediate.int_a → intermediate.int_b → intermediate.int_a');
+  });
+
+  it('requires a header, a grain on marts, and layer prefixes', async () => {
+    let dir = await project({ 'staging/stg_things.sql': 'SELECT 1' });
+    await expect(discoverModels(db!, dir)).rejects.toThrow(/stg_things\.sql: a model starts with a \/\* … \*\/ header comment/);
+    db!.close();
+    dir = await project({ 'marts/answer.sql': `${header()}SELECT 1 AS x` });
+    await expect(discoverModels(db!, dir)).rejects.toThrow(/answer\.sql: a mart declares its grain's columns under unique:/);
+    db!.close();
+    dir = await project({ 'staging/things.sql': `${header()}SELECT 1 AS x` });
+    await expect(discoverModels(db!, dir)).rejects.toThrow(/things\.sql: staging models are named stg_\*/);
+  });
+});
+
+describe('data tests', () => {
+  const failing = async (extra: string) => {
+    const dir = await project({ 'marts/answer.sql': `${header(extra)}SELECT id, kind, CASE WHEN id = 3 THEN NULL ELSE id END AS maybe FROM raw.things` });
+    const [model] = await discoverModels(db!, dir);
+    await db!.exec(`CREATE SCHEMA marts; CREATE TABLE marts.answer AS ${model!.sql}`);
+    const results = await runDataTests(db!, genericTests(model!));
+    return results.filter((r) => r.failures > 0).map((r) => ({ name: r.name, failures: r.failures, sample: r.sample }));
+  };
+
+  it('unique fails on duplicated grain and lists the duplicates', async () => {
+    expect(await failing('unique: [kind]\n')).toEqual([{ name: 'unique(kind)', failures: 1, sample: [{ kind: 'b', copies: 2 }] }]);
+  });
+
+  it('not_null fails on the null rows', async () => {
+    expect(await failing('unique: [id]\nnot_null: [maybe]\n')).toEqual([{ name: 'not_null(maybe)', failures: 1, sample: [{ id: 3, kind: 'b', maybe: null }] }]);
+  });
+
+  it('accepted_values fails on values outside the list', async () => {
+    expect(await failing('unique: [id]\naccepted_values: { kind: [a] }\n')).toEqual([{ name: 'accepted_values(kind)', failures: 1, sample: [{ kind: 'b', rows: 2 }] }]);
+  });
+
+  it('relationships fail on orphans', async () => {
+    expect(await failing('unique: [id]\nrelationships: { id: raw.things.id }\n')).toEqual([]);
+    db!.close();
+    const results = await (async () => {
+      const dir = await project({ 'marts/answer.sql': `${header('unique: [id]\nrelationships: { id: marts.parent.id }\n')}SELECT id FROM raw.things` });
+      const [model] = await discoverModels(db!, dir);
+      await db!.exec(`CREATE SCHEMA marts; CREATE TABLE marts.parent AS SELECT 1 AS id; CREATE TABLE marts.answer AS ${model!.sql}`);
+      return runDataTests(db!, genericTests(model!));
+    })();
+    expect(results.filter((r) => r.failures > 0).map((r) => [r.name, r.failures])).toEqual([['relationships(id → marts.parent.id)', 2]]);
+  });
+
+  it('a failed data test fails the build and says which rows', async () => {
+    const dir = await project({ 'marts/answer.sql': `${header('unique: [kind]\n')}SELECT kind FROM raw.things` });
+    await expect(runModels(db!, { modelsDir: dir, reporter: silentReporter() })).rejects.toThrow(
+      '1 data test(s) failed:\n  ✗ marts.answer: unique(kind) — 1 row(s), e.g.\n      {"kind":"b","copies":2}',
+    );
+  });
+});
