@@ -138,3 +138,43 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
   if (mix.length) await db.exec(`INSERT INTO settings.segment_mix_target VALUES ${rows(mix)}`);
   await db.exec(`INSERT INTO settings.variable_pay_criteria VALUES ${rows(s.variablePay.criteria.map((c) => [literal(c.metric), String(c.weight), c.target === undefined ? 'NULL' : String(c.target)]))}`);
 };
+
+type JsonNode = { description?: string; properties?: Record<string, JsonNode>; enum?: unknown[] };
+
+/**
+ * The settings file as shipped: every option at its default, each with its description and
+ * accepted values as a comment beside it (rendered from the schema: `npm run settings:docs`).
+ */
+export const renderKpiSettingsFile = (): string => {
+  const json = z.toJSONSchema(kpiSettingsSchema, { io: 'input', unrepresentable: 'any' }) as JsonNode;
+  const defaults = kpiSettingsSchema.parse({}) as Record<string, unknown>;
+  const lines = [
+    '# KPI settings: the choices the KPI catalogue leaves open. Every key is optional; remove a key to',
+    '# get its default. Validated by pipelines/models/kpi-settings.ts (rendered by `npm run settings:docs`).',
+  ];
+  const render = (node: JsonNode, values: Record<string, unknown>, indent: string) => {
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      const accepted = child.enum ? ` (one of: ${child.enum.join(', ')})` : '';
+      if (child.description) lines.push(`${indent}# ${child.description}${accepted}`);
+      const value = values[key];
+      if (child.properties && value && typeof value === 'object' && !Array.isArray(value)) {
+        lines.push(`${indent}${key}:`);
+        render(child, value as Record<string, unknown>, `${indent}  `);
+      } else {
+        const flat = Array.isArray(value) && value.every((v) => typeof v !== 'object');
+        const rendered = flat
+          ? `${key}: ${YAML.stringify(value, { collectionStyle: 'flow', flowCollectionPadding: false }).trim()}`
+          : YAML.stringify({ [key]: value }).trimEnd();
+        lines.push(...rendered.split('\n').map((l) => `${indent}${l}`));
+      }
+    }
+  };
+  render(json, defaults, '');
+  return `${lines.join('\n')}\n`;
+};
+
+if (process.argv[1] === import.meta.filename) {
+  const file = new URL('../../models/kpi-settings.yaml', import.meta.url);
+  fs.writeFileSync(file, renderKpiSettingsFile());
+  console.log(`wrote ${file.pathname}`);
+}
