@@ -20,7 +20,6 @@ import { ExtractError } from './load/read.js';
 import { DataTestFailure } from './models/data-tests.js';
 import { ModelError, runModels, type ModelResult } from './models/run-models.js';
 import { createReporter, formatTable } from './progress.js';
-import { generateSample } from './sample/generate.js';
 
 const argsSchema = z.object({
   command: z.literal('build', { error: 'usage: cli.ts build [--extracts DIR] [options]' }),
@@ -73,6 +72,7 @@ const main = async () => {
     if (!fs.existsSync(path.join(dir, '.complete'))) {
       await reporter.step(`generate sample company (scale ${args.scale}, seed ${args.seed})`, async () => {
         fs.rmSync(dir, { recursive: true, force: true });
+        const { generateSample } = await import('./sample/generate.js');
         await generateSample({ outDir: dir, scale: args.scale, seed: args.seed });
         fs.writeFileSync(path.join(dir, '.complete'), new Date().toISOString());
       });
