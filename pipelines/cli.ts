@@ -101,16 +101,16 @@ const main = async () => {
     read: l.rowsRead,
     loaded: l.rowsLoaded,
     rejected: l.rowsRejected,
-    seconds: l.seconds.toFixed(2),
+    seconds: Number(l.seconds.toFixed(2)),
   }))));
   const rejected = result.loads.reduce((n, l) => n + l.rowsRejected, 0);
   if (rejected > 0) {
     console.log(`\n${rejected.toLocaleString('en')} rejected row(s): see table audit.rejects in ${result.databasePath} for each row's reason.`);
   }
   console.log('\nModels');
-  console.log(formatTable(models.map((m) => ({ model: m.model, rows: m.rows, seconds: m.seconds.toFixed(2) }))));
+  console.log(formatTable(models.map((m) => ({ model: m.model, rows: m.rows, seconds: Number(m.seconds.toFixed(2)) }))));
   console.log('\nTime per step');
-  console.log(formatTable(reporter.timings.map((t) => ({ step: t.step, seconds: t.seconds.toFixed(2) }))));
+  console.log(formatTable(reporter.timings.map((t) => ({ step: t.step, seconds: Number(t.seconds.toFixed(2)) }))));
   console.log(`\nPublished ${path.relative(process.cwd(), result.databasePath)} in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 };
 

@@ -46,7 +46,8 @@ export const createReporter = (options: ReporterOptions = {}): Reporter => {
       try {
         const result = await work();
         const elapsed = performance.now() - started;
-        timings.push({ step: name, seconds: elapsed / 1000 });
+        // Quiet steps are details of a larger step, timed in their own tables.
+        if (!stepOptions.quiet) timings.push({ step: name, seconds: elapsed / 1000 });
         write(`${stepOptions.quiet ? '  ' : ''}✓ ${name} (${seconds(elapsed)})`);
         return result;
       } catch (error) {
@@ -68,7 +69,7 @@ export const silentReporter = () => createReporter({ write: () => {} });
 export const formatTable = (rows: Record<string, string | number>[]): string => {
   if (rows.length === 0) return '';
   const headers = Object.keys(rows[0]!);
-  const cell = (v: string | number) => (typeof v === 'number' ? v.toLocaleString('en') : v);
+  const cell = (v: string | number) => (typeof v === 'number' ? v.toLocaleString('en', { maximumFractionDigits: 2 }) : v);
   const widths = headers.map((h) => Math.max(h.length, ...rows.map((r) => String(cell(r[h] ?? '')).length)));
   const line = (values: (string | number)[]) =>
     values.map((v, i) => (typeof v === 'number' ? String(cell(v)).padStart(widths[i]!) : String(v).padEnd(widths[i]!))).join('  ');
