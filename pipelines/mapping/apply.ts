@@ -1,0 +1,241 @@
+/**
+ * Applying mapping(s) to a folder of exports: sources read in DuckDB, each mapped extract written
+ * as `<extract>.parquet` with exactly the contract's columns (as text: the loader types and checks
+ * them), an `extracts.yaml` declaring what is not provided, and a report reconciling, per extract,
+ * rows in = rows written + rows filtered out + rows rejected by the mapping + rows merged.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { EXTRACTS, extractByName } from '../contract/index.js';
+import { columnsOf } from '../contract/derive.js';
+import { ident, literal, openDatabase, type Database } from '../db/duckdb.js';
+import { compilePart, type CompileContext, type CompiledPart } from './compile.js';
+import { loadMappings, MappingError, type LoadedMapping } from './load-mapping.js';
+import { partsOf, type Part } from './schema.js';
+import { duckdbMessage, readSources, type SourceSummary } from './sources.js';
+
+export interface ApplyMappingOptions {
+  /** Folder holding the user's export files. */
+  inputDir: string;
+  /** Built-in name(s) or file path(s), comma-separated or a list; or mappings already loaded. */
+  mapping: string | string[] | LoadedMapping[];
+  /** Folder the contract-shaped extracts are written to (created; replaced if it holds a previous mapping's output). */
+  outDir: string;
+  /** Scratch space for transcoded files; default `<outDir>/_mapping/scratch`. */
+  scratchDir?: string;
+}
+
+export interface PartSummary {
+  from: string;
+  rowsIn: number;
+  rowsFiltered: number;
+  rowsRejected: number;
+  rowsMerged: number;
+  rowsWritten: number;
+}
+
+export interface ExtractMappingSummary {
+  extract: string;
+  mapping: string;
+  file: string;
+  parts: PartSummary[];
+  rowsIn: number;
+  rowsFiltered: number;
+  rowsRejected: number;
+  rowsMerged: number;
+  rowsWritten: number;
+}
+
+export interface MappingReject {
+  mapping: string;
+  extract: string;
+  source_file: string;
+  row_number: number;
+  column_name: string;
+  value: string | null;
+  reason: string;
+}
+
+export interface MappingResult {
+  outDir: string;
+  mappings: { name: string; file: string }[];
+  sources: SourceSummary[];
+  extracts: ExtractMappingSummary[];
+  notProvided: string[];
+  rejects: MappingReject[];
+}
+
+export const REPORT_DIR = '_mapping';
+const REPORT_FILE = 'report.json';
+
+/** Empties `outDir` for a new run, refusing to touch a folder this module did not write. */
+const prepareOutDir = (outDir: string) => {
+  if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) {
+    if (!fs.existsSync(path.join(outDir, REPORT_DIR))) {
+      throw new MappingError(`Output folder ${outDir} is not empty and was not written by a mapping: choose an empty or new folder.`);
+    }
+    fs.rmSync(outDir, { recursive: true, force: true });
+  }
+  fs.mkdirSync(path.join(outDir, REPORT_DIR), { recursive: true });
+};
+
+const sum = (parts: PartSummary[], key: keyof Omit<PartSummary, 'from'>) => parts.reduce((s, p) => s + p[key], 0);
+
+/** Names the join that makes a part's row count grow: lookups must match at most one row. */
+const checkJoins = async (db: Database, where: string, compiled: CompiledPart, part: Part, expected: number) => {
+  for (let n = 1; n <= part.join.length; n++) {
+    const [{ c } = { c: 0 }] = await db.query<{ c: number }>(`SELECT count(*) AS c FROM ${compiled.fromWithJoins(n)}`);
+    if (c !== expected) {
+      throw new MappingError(`${where}.join.${n - 1} (${part.join[n - 1]!.source}): the join condition matches more than one row for some rows of ` +
+        `${part.from} (${expected} rows become ${c}). A lookup must match at most one row: make the joined source unique ` +
+        '(e.g. a derived source with GROUP BY or DISTINCT) or tighten on:.');
+    }
+  }
+  throw new Error(`${where}: ${expected} source rows became a different number of mapped rows.`);
+};
+
+/** Checks each SQL piece on its own so an error names the key to fix. */
+const bindPieces = async (db: Database, where: string, compiled: CompiledPart, part: Part, prefix: string) => {
+  const tryBind = async (sql: string, path: string) => {
+    try {
+      await db.query(`${sql} LIMIT 0`);
+    } catch (error) {
+      throw new MappingError(`${where.replace(/, extracts\..*$/, '')}, ${path}: DuckDB cannot evaluate it: ${duckdbMessage(error)}`);
+    }
+  };
+  for (let n = 1; n <= part.join.length; n++) await tryBind(`SELECT 1 FROM ${compiled.fromWithJoins(n)}`, `${prefix}join.${n - 1}.on`);
+  if (part.where) await tryBind(`SELECT ${compiled.keep} FROM ${compiled.from}`, `${prefix}where`);
+  for (const c of compiled.columns) await tryBind(`SELECT ${c.sql} FROM ${compiled.from}`, c.path);
+  for (const r of compiled.rejects) await tryBind(`SELECT ${r.sql} FROM ${compiled.from}`, r.path);
+};
+
+const mapExtract = async (
+  db: Database, mapping: LoadedMapping, schema: string, extractName: string, sources: SourceSummary[], outDir: string,
+): Promise<{ summary: ExtractMappingSummary; rejects: MappingReject[] }> => {
+  const extract = extractByName(extractName)!;
+  const contract = columnsOf(extract);
+  const spec = mapping.spec.extracts[extractName as keyof typeof mapping.spec.extracts]!;
+  const parts = partsOf(spec);
+  const ctx: CompileContext = {
+    schema,
+    sourceColumns: new Map(sources.map((s) => [s.source, s.columns])),
+    where: `mapping ${mapping.name} (${mapping.file})`,
+  };
+  const summaries: PartSummary[] = [];
+  const outputs: string[] = [];
+  const rejectSelects: string[] = [];
+  const columnList = contract.map((c) => ident(c.name)).join(', ');
+
+  for (const [i, part] of parts.entries()) {
+    const prefix = spec.parts ? `extracts.${extractName}.parts.${i}.` : `extracts.${extractName}.`;
+    const where = `${ctx.where}, ${prefix.slice(0, -1)}`;
+    const compiled = compilePart(extractName, contract, part, ctx, prefix);
+    await bindPieces(db, where, compiled, part, prefix);
+    const table = `out.${ident(`${extractName}__${i}`)}`;
+    try {
+      await db.exec(`CREATE OR REPLACE TABLE ${table} AS ${compiled.select}`);
+    } catch (error) {
+      throw new MappingError(`${where}: DuckDB cannot run the mapping: ${duckdbMessage(error)}`);
+    }
+    const [{ n: sourceRows } = { n: 0 }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${schema}.${ident(part.from)}`);
+    const [counts] = await db.query<{ rows_in: number; filtered: number; rejected: number; kept: number; distinct_kept: number }>(`SELECT
+        count(*) AS rows_in,
+        count(*) FILTER (WHERE NOT __keep) AS filtered,
+        count(*) FILTER (WHERE __keep AND len(__rejects) > 0) AS rejected,
+        count(*) FILTER (WHERE __keep AND len(__rejects) = 0) AS kept,
+        (SELECT count(*) FROM (SELECT DISTINCT ${columnList} FROM ${table} WHERE __keep AND len(__rejects) = 0)) AS distinct_kept
+      FROM ${table}`);
+    if (counts!.rows_in !== sourceRows) await checkJoins(db, where, compiled, part, sourceRows);
+    const merged = part.distinct ? counts!.kept - counts!.distinct_kept : 0;
+    summaries.push({ from: part.from, rowsIn: counts!.rows_in, rowsFiltered: counts!.filtered, rowsRejected: counts!.rejected, rowsMerged: merged, rowsWritten: counts!.kept - merged });
+    const ok = `FROM ${table} WHERE __keep AND len(__rejects) = 0`;
+    outputs.push(part.distinct
+      ? `SELECT ${columnList}, ${i} AS __part, min(__file) AS __file, min(__row) AS __row ${ok} GROUP BY ALL`
+      : `SELECT ${columnList}, ${i} AS __part, __file, __row ${ok}`);
+    rejectSelects.push(`SELECT ${literal(mapping.name)} AS mapping, ${literal(extractName)} AS extract, __file AS source_file, __row AS row_number,
+        e."column" AS column_name, e."value" AS value, e.reason AS reason
+      FROM (SELECT __file, __row, unnest(__rejects) AS e FROM ${table} WHERE __keep)`);
+  }
+
+  const file = path.join(outDir, `${extractName}.parquet`);
+  await db.exec(`COPY (SELECT ${columnList} FROM (${outputs.join('\nUNION ALL\n')}) ORDER BY __part, __file, __row)
+    TO ${literal(file)} (FORMAT parquet)`);
+  const [{ n: written } = { n: 0 }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM read_parquet(${literal(file)})`);
+  const summary: ExtractMappingSummary = {
+    extract: extractName,
+    mapping: mapping.name,
+    file,
+    parts: summaries,
+    rowsIn: sum(summaries, 'rowsIn'),
+    rowsFiltered: sum(summaries, 'rowsFiltered'),
+    rowsRejected: sum(summaries, 'rowsRejected'),
+    rowsMerged: sum(summaries, 'rowsMerged'),
+    rowsWritten: written,
+  };
+  if (summary.rowsIn !== summary.rowsWritten + summary.rowsFiltered + summary.rowsRejected + summary.rowsMerged) {
+    throw new Error(`Row counts do not reconcile for mapped extract "${extractName}": in ${summary.rowsIn}, written ${summary.rowsWritten}, ` +
+      `filtered ${summary.rowsFiltered}, rejected ${summary.rowsRejected}, merged ${summary.rowsMerged}.`);
+  }
+  const rejects = await db.query<MappingReject & Record<string, unknown>>(
+    `SELECT * FROM (${rejectSelects.join('\nUNION ALL\n')}) ORDER BY source_file, row_number, column_name`);
+  return { summary, rejects };
+};
+
+const writeExtractsYaml = (outDir: string, mappings: LoadedMapping[], notProvided: string[]) => {
+  const config = {
+    // Mapped values are written as plain text: numbers with a "." and dates in ISO 8601. A value
+    // the mapping passed through unconverted (a date with no format: given) is rejected with it.
+    csv: { decimal: '.', dateFormats: [], timestampFormats: [] },
+    notProvided,
+  };
+  fs.writeFileSync(path.join(outDir, 'extracts.yaml'),
+    `# Written by the mapping(s) ${mappings.map((m) => m.name).join(', ')}: re-run the mapping rather than editing this folder.\n${YAML.stringify(config)}`);
+};
+
+/** Maps the exports in `inputDir` onto the contract, into `outDir`, ready for the normal loader. */
+export const applyMapping = async (options: ApplyMappingOptions): Promise<MappingResult> => {
+  const { inputDir, outDir } = options;
+  if (!fs.existsSync(inputDir) || !fs.statSync(inputDir).isDirectory()) throw new MappingError(`Export folder ${inputDir} does not exist.`);
+  const mappings = Array.isArray(options.mapping) && typeof options.mapping[0] === 'object'
+    ? options.mapping as LoadedMapping[]
+    : loadMappings(options.mapping as string | string[]);
+  prepareOutDir(outDir);
+  const scratchDir = options.scratchDir ?? path.join(outDir, REPORT_DIR, 'scratch');
+
+  const db = await openDatabase(':memory:');
+  try {
+    await db.exec('CREATE SCHEMA out');
+    const sources: SourceSummary[] = [];
+    const extracts: ExtractMappingSummary[] = [];
+    const rejects: MappingReject[] = [];
+    for (const [i, mapping] of mappings.entries()) {
+      // Each mapping's SQL sees its own sources by their plain names.
+      const schema = ident(`map${i + 1}`);
+      await db.exec(`CREATE SCHEMA ${schema}; SET search_path = ${literal(`map${i + 1}`)}`);
+      const own = await readSources(db, schema, mapping, inputDir, scratchDir);
+      sources.push(...own);
+      for (const extract of EXTRACTS.map((e) => e.name).filter((e) => e in mapping.spec.extracts)) {
+        const mapped = await mapExtract(db, mapping, schema, extract, own, outDir);
+        extracts.push(mapped.summary);
+        rejects.push(...mapped.rejects);
+      }
+    }
+    const provided = new Set(extracts.map((e) => e.extract));
+    const notProvided = EXTRACTS.map((e) => e.name).filter((e) => !provided.has(e));
+    writeExtractsYaml(outDir, mappings, notProvided);
+    fs.rmSync(scratchDir, { recursive: true, force: true });
+    const result: MappingResult = {
+      outDir,
+      mappings: mappings.map((m) => ({ name: m.name, file: m.file })),
+      sources,
+      extracts: EXTRACTS.flatMap((e) => extracts.filter((x) => x.extract === e.name)),
+      notProvided,
+      rejects,
+    };
+    fs.writeFileSync(path.join(outDir, REPORT_DIR, REPORT_FILE), `${JSON.stringify(result, null, 2)}\n`);
+    return result;
+  } finally {
+    db.close();
+  }
+};
