@@ -3,6 +3,7 @@
  *
  *   --extracts DIR        load a folder of real extracts instead of the bundled sample company
  *   --extracts-config F   extracts.yaml to use (default: DIR/extracts.yaml)
+ *   --mapping NAME[,NAME] DIR holds exports in a vendor's layout: map them first (pipelines/mapping/README.md)
  *   --scale N --seed N    size and seed of the sample company (default 1, 42)
  *   --as-of YYYY-MM-DD    reference day for "date in the future" checks (default today)
  *   --memory-limit 4GB    DuckDB memory limit (spills to disk beyond it)
@@ -19,12 +20,15 @@ import { PROJECT_ROOT, settingsFromEnv, settingsSchema } from './config.js';
 import { ExtractError } from './load/read.js';
 import { DataTestFailure } from './models/data-tests.js';
 import { ModelError, runModels, type ModelResult } from './models/run-models.js';
+import { recordMappingAudit } from './mapping/report.js';
+import { mapExports } from './mapping/run.js';
 import { createReporter, formatTable } from './progress.js';
 
 const argsSchema = z.object({
   command: z.literal('build', { error: 'usage: cli.ts build [--extracts DIR] [options]' }),
   extracts: z.string().min(1).optional(),
   extractsConfig: z.string().min(1).optional(),
+  mapping: z.string().min(1).optional(),
   scale: z.coerce.number().positive().default(1),
   seed: z.coerce.number().int().default(42),
 });
@@ -36,6 +40,7 @@ const parseCommandLine = (argv: string[]) => {
     options: {
       extracts: { type: 'string' },
       'extracts-config': { type: 'string' },
+      mapping: { type: 'string' },
       scale: { type: 'string' },
       seed: { type: 'string' },
       'as-of': { type: 'string' },
@@ -47,6 +52,7 @@ const parseCommandLine = (argv: string[]) => {
     command: positionals[0],
     extracts: values.extracts,
     extractsConfig: values['extracts-config'],
+    mapping: values.mapping,
     scale: values.scale,
     seed: values.seed,
   });
@@ -66,6 +72,8 @@ const main = async () => {
   const reporter = createReporter();
 
   let extractsDir = args.extracts ? path.resolve(args.extracts) : undefined;
+  const mapped = args.mapping ? await mapExports({ mapping: args.mapping, inputDir: extractsDir, settings, reporter }) : undefined;
+  if (mapped) extractsDir = mapped.outDir;
   if (!extractsDir) {
     extractsDir = path.resolve(settings.dataDir, 'sample', `scale-${args.scale}-seed-${args.seed}`);
     const dir = extractsDir;
@@ -90,6 +98,7 @@ const main = async () => {
     extractsConfig: args.extractsConfig,
     reporter,
     afterLoad: async (db) => {
+      if (mapped) await recordMappingAudit(db, mapped);
       ({ models } = await runModels(db, { modelsDir: path.join(PROJECT_ROOT, 'models'), reporter }));
     },
   });
