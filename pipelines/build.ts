@@ -18,8 +18,11 @@ export interface BuildOptions {
   reporter: Reporter;
   /** Runs after loading, inside the candidate database (models, data tests). */
   afterLoad?: (db: Database) => Promise<void>;
-  /** Runs once the candidate is published (report sources and site read the published file). */
-  afterPublish?: (databasePath: string) => Promise<void>;
+  /**
+   * Runs on the closed candidate once the models passed (the site is built from it); returns
+   * what to publish alongside the database, so both are swapped in together or not at all.
+   */
+  beforePublish?: (candidatePath: string) => Promise<(() => void) | void>;
 }
 
 export interface BuildResult {
@@ -76,10 +79,11 @@ export const build = async (options: BuildOptions): Promise<BuildResult> => {
     await open.exec('CHECKPOINT');
     open.close();
     db = undefined;
+    const publishAlongside = options.beforePublish ? await options.beforePublish(paths.candidate) : undefined;
     // rename() replaces the published file atomically: readers see the old or the new, never half.
     fs.renameSync(paths.candidate, paths.published);
     fs.rmSync(`${paths.published}.wal`, { force: true });
-    if (options.afterPublish) await options.afterPublish(paths.published);
+    publishAlongside?.();
     return { databasePath: paths.published, loads };
   } finally {
     db?.close();

@@ -8,6 +8,8 @@
  *   --as-of YYYY-MM-DD    reference day for "date in the future" checks (default today)
  *   --memory-limit 4GB    DuckDB memory limit (spills to disk beyond it)
  *   --threads N
+ *   --no-site             stop after the database (no Evidence build)
+ *   --pseudonymise-sellers  publish the site with seller names replaced by stable pseudonyms
  *
  * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF (flags win).
  */
@@ -21,6 +23,7 @@ import { ExtractError } from './load/read.js';
 import { DataTestFailure } from './models/data-tests.js';
 import { ModelError, runModels, type ModelResult } from './models/run-models.js';
 import { recordMappingAudit } from './mapping/report.js';
+import { buildSite, publishSite, SiteError } from './site/build-site.js';
 import { mapExports } from './mapping/run.js';
 import { createReporter, formatTable } from './progress.js';
 
@@ -29,6 +32,8 @@ const argsSchema = z.object({
   extracts: z.string().min(1).optional(),
   extractsConfig: z.string().min(1).optional(),
   mapping: z.string().min(1).optional(),
+  site: z.boolean().default(true),
+  pseudonymiseSellers: z.boolean().default(false),
   scale: z.coerce.number().positive().default(1),
   seed: z.coerce.number().int().default(42),
 });
@@ -41,6 +46,8 @@ const parseCommandLine = (argv: string[]) => {
       extracts: { type: 'string' },
       'extracts-config': { type: 'string' },
       mapping: { type: 'string' },
+      'no-site': { type: 'boolean' },
+      'pseudonymise-sellers': { type: 'boolean' },
       scale: { type: 'string' },
       seed: { type: 'string' },
       'as-of': { type: 'string' },
@@ -53,6 +60,8 @@ const parseCommandLine = (argv: string[]) => {
     extracts: values.extracts,
     extractsConfig: values['extracts-config'],
     mapping: values.mapping,
+    site: !values['no-site'],
+    pseudonymiseSellers: values['pseudonymise-sellers'] ?? false,
     scale: values.scale,
     seed: values.seed,
   });
@@ -97,6 +106,17 @@ const main = async () => {
     extractsDir,
     extractsConfig: args.extractsConfig,
     reporter,
+    beforePublish: args.site
+      ? async (candidate) => {
+        const built = await reporter.step('build site (Evidence, offline)', () => buildSite({
+          databasePath: candidate,
+          workDir: path.resolve(settings.dataDir, 'site-work'),
+          pseudonymiseSellers: args.pseudonymiseSellers,
+          log: reporter.detail,
+        }));
+        return () => publishSite(built, settings.siteDir);
+      }
+      : undefined,
     afterLoad: async (db) => {
       if (mapped) await recordMappingAudit(db, mapped);
       ({ models } = await runModels(db, { modelsDir: path.join(PROJECT_ROOT, 'models'), reporter }));
@@ -120,11 +140,12 @@ const main = async () => {
   console.log(formatTable(models.map((m) => ({ model: m.model, rows: m.rows, seconds: Number(m.seconds.toFixed(2)) }))));
   console.log('\nTime per step');
   console.log(formatTable(reporter.timings.map((t) => ({ step: t.step, seconds: Number(t.seconds.toFixed(2)) }))));
-  console.log(`\nPublished ${path.relative(process.cwd(), result.databasePath)} in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  const site = args.site ? ` and the site ${path.relative(process.cwd(), path.resolve(settings.siteDir))}/` : ' (no site: --no-site)';
+  console.log(`\nPublished ${path.relative(process.cwd(), result.databasePath)}${site} in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 };
 
 main().catch((error: unknown) => {
-  if (error instanceof ExtractError || error instanceof ModelError || error instanceof DataTestFailure || error instanceof z.ZodError) {
+  if (error instanceof ExtractError || error instanceof ModelError || error instanceof SiteError || error instanceof DataTestFailure || error instanceof z.ZodError) {
     console.error(`\n✗ ${error instanceof z.ZodError ? z.prettifyError(error) : error.message}`);
   } else {
     console.error('\n✗ Build failed:', error);

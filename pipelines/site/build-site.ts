@@ -1,0 +1,156 @@
+/**
+ * The static site: Evidence run offline over a database, in a work folder assembled from the
+ * repository's `evidence.config.yaml`, `sources/` and `reports/`, then checked and published.
+ *
+ * Evidence alone exits 0 on a broken page query and needs the internet for Parquet; this module
+ * fails on any query error, writes the Arrow twins the patched browser client reads, and swaps the
+ * finished site in only when everything succeeded.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { readParquet } from 'parquet-wasm/node/arrow1.js';
+import { PROJECT_ROOT } from '../config.js';
+import { openDatabase } from '../db/duckdb.js';
+import { tablesRead } from '../models/discover.js';
+
+export interface SiteOptions {
+  /** Database the report sources read (closed: Evidence opens it read-only). */
+  databasePath: string;
+  /** Scratch folder for the Evidence project; the built site lands in `<workDir>/build`. */
+  workDir: string;
+  /** Replace seller names by stable pseudonyms (Vendeur 01, …) for publication beyond management. */
+  pseudonymiseSellers?: boolean;
+  log?: (line: string) => void;
+}
+
+export class SiteError extends Error {
+  override name = 'SiteError';
+}
+
+const SOURCE = 'warehouse';
+
+/** Report sources may read marts only: the site ships their results to every visitor. */
+export const checkSourcesReadMartsOnly = async (sourcesDir: string) => {
+  const db = await openDatabase(':memory:');
+  try {
+    for (const file of fs.readdirSync(sourcesDir).filter((f) => f.endsWith('.sql'))) {
+      const sql = fs.readFileSync(path.join(sourcesDir, file), 'utf8');
+      const outside = (await tablesRead(db, sql, file)).filter((t) => !t.startsWith('marts.'));
+      if (outside.length) throw new SiteError(`sources/${SOURCE}/${file} reads ${outside.join(', ')}: report sources may read marts only.`);
+    }
+  } finally {
+    db.close();
+  }
+};
+
+/** Seller labels the pages show: real names, or pseudonyms stable for a given seller id. */
+const writeSellerLabels = async (databasePath: string, pseudonymise: boolean) => {
+  const db = await openDatabase(databasePath);
+  try {
+    await db.exec(`CREATE OR REPLACE TABLE marts.seller_labels AS
+      SELECT seller_id,
+        ${pseudonymise ? `'Vendeur ' || lpad(CAST(row_number() OVER (ORDER BY hash(seller_id), seller_id) AS VARCHAR), 2, '0')` : 'seller_name'} AS seller_label
+      FROM staging.stg_sellers`);
+    await db.exec('CHECKPOINT');
+  } finally {
+    db.close();
+  }
+};
+
+const assemble = (workDir: string, databasePath: string) => {
+  fs.mkdirSync(workDir, { recursive: true });
+  for (const stale of ['pages', 'sources', 'build']) fs.rmSync(path.join(workDir, stale), { recursive: true, force: true });
+  fs.copyFileSync(path.join(PROJECT_ROOT, 'evidence.config.yaml'), path.join(workDir, 'evidence.config.yaml'));
+  fs.writeFileSync(path.join(workDir, 'evidence.settings.json'), JSON.stringify({ send_anonymous_usage_stats: 'no' }));
+  fs.cpSync(path.join(PROJECT_ROOT, 'reports'), path.join(workDir, 'pages'), { recursive: true });
+  fs.cpSync(path.join(PROJECT_ROOT, 'sources'), path.join(workDir, 'sources'), { recursive: true });
+  // Evidence resolves the database file relative to the source's folder.
+  const sourceDir = path.join(workDir, 'sources', SOURCE);
+  const relative = path.relative(sourceDir, databasePath);
+  fs.writeFileSync(path.join(sourceDir, 'connection.yaml'), `name: ${SOURCE}\ntype: duckdb\noptions:\n  filename: ${JSON.stringify(relative)}\n`);
+};
+
+/** The environment Evidence runs in: ours, less any Evidence path override, telemetry off. */
+const evidenceEnv = () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', DO_NOT_TRACK: '1' };
+  for (const key of Object.keys(env)) if (/^EVIDENCE_(DATA|BUILD)_/.test(key)) delete env[key];
+  return env;
+};
+
+/** Runs the Evidence CLI in the work folder with no telemetry; resolves with its output. */
+const evidence = (workDir: string, args: string[], log: (line: string) => void) =>
+  new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/@evidence-dev/evidence/cli.js'), ...args], {
+      cwd: workDir,
+      env: evidenceEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      for (const line of chunk.toString().split('\n')) if (/✔|Finished|Error|error|failed/i.test(line) && line.trim()) log(`    ${line.trim()}`);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new SiteError(`evidence ${args.join(' ')} exited with ${code}:\n${output.slice(-4000)}`))));
+  });
+
+/** Evidence's own markers of a failed query, in its console output or in a prerendered page. */
+const QUERY_ERROR = /Error in Query|Error running query|Query failed|Catalog Error|Binder Error|Parser Error|Conversion Error/;
+
+const findQueryErrors = (output: string, buildDir: string): string[] => {
+  const problems = output.split('\n').filter((line) => QUERY_ERROR.test(line)).map((line) => `build output: ${line.trim()}`);
+  const pages = fs.readdirSync(buildDir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.html'))
+    .map((e) => path.join(e.parentPath, e.name));
+  for (const page of pages) {
+    const html = fs.readFileSync(page, 'utf8');
+    const match = QUERY_ERROR.exec(html);
+    if (match) problems.push(`${path.relative(buildDir, page)}: ${html.slice(match.index, match.index + 200).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ')}`);
+  }
+  return problems;
+};
+
+/** Beside every Parquet file of the site, its Arrow IPC twin: what the patched browser client loads. */
+const writeArrowTwins = (buildDir: string) => {
+  const dataDir = path.join(buildDir, 'data');
+  if (!fs.existsSync(dataDir)) return 0;
+  const files = fs.readdirSync(dataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.parquet'));
+  for (const entry of files) {
+    const file = path.join(entry.parentPath, entry.name);
+    fs.writeFileSync(file.replace(/\.parquet$/, '.arrow'), readParquet(fs.readFileSync(file)).intoIPCStream());
+  }
+  return files.length;
+};
+
+/** Builds the site into `<workDir>/build` and returns that folder; throws SiteError on any problem. */
+export const buildSite = async (options: SiteOptions): Promise<string> => {
+  const log = options.log ?? (() => {});
+  await checkSourcesReadMartsOnly(path.join(PROJECT_ROOT, 'sources', SOURCE));
+  await writeSellerLabels(options.databasePath, options.pseudonymiseSellers ?? false);
+  assemble(options.workDir, options.databasePath);
+  const sourcesOutput = await evidence(options.workDir, ['sources', '--strict'], log);
+  if (QUERY_ERROR.test(sourcesOutput)) throw new SiteError(`A report source query failed:\n${sourcesOutput.slice(-4000)}`);
+  const buildOutput = await evidence(options.workDir, ['build'], log);
+  const buildDir = path.join(options.workDir, 'build');
+  const errors = findQueryErrors(buildOutput, buildDir);
+  if (errors.length) throw new SiteError(`${errors.length} query error(s) in the report pages:\n${errors.slice(0, 20).map((e) => `  ${e}`).join('\n')}`);
+  const twins = writeArrowTwins(buildDir);
+  log(`  ${twins} data file(s) shipped with the site`);
+  return buildDir;
+};
+
+/**
+ * Replaces the published site with a freshly built one: two renames, so a reader sees the old
+ * site or the new one, never a mix.
+ */
+export const publishSite = (builtDir: string, siteDir: string) => {
+  const target = path.resolve(siteDir);
+  const previous = `${target}.previous`;
+  fs.rmSync(previous, { recursive: true, force: true });
+  if (fs.existsSync(target)) fs.renameSync(target, previous);
+  fs.renameSync(builtDir, target);
+  fs.rmSync(previous, { recursive: true, force: true });
+};
