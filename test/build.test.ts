@@ -81,7 +81,7 @@ describe('publishing the database', () => {
     const published = (await runBuild(dataDir, extracts)).databasePath;
     const before = sha(published);
 
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'pipelines/cli.ts'), 'build', '--extracts', extracts, '--as-of', AS_OF], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'pipelines/cli.ts'), 'build', '--extracts', extracts, '--as-of', AS_OF, '--no-site'], {
       env: { ...process.env, BI_DATA_DIR: dataDir },
       stdio: 'ignore',
     });
