@@ -1,0 +1,70 @@
+/*
+description: >
+  Share of the sellers with an objective who reached it, per month, quarter and year, for each team
+  and for the whole sales force (team = 'Toutes les équipes'), against the healthy band of [004]
+  (`quotas.healthyShareReaching`, 70–80 %): below the band the objectives are out of reach or the
+  team struggles, above it the objectives are probably too easy. Sellers from marts.quota_attainment
+  with a positive objective in the period; also the team's total revenue against its total
+  objective. `is_complete_period` is false for a period the data only partly covers.
+grain: period type × period start × team scope
+unique: [period_type, period_start, team]
+not_null: [sellers_with_objective, revenue_objective, healthy_low, healthy_high, is_complete_period]
+accepted_values: { period_type: [month, quarter, year], health: [below, healthy, above] }
+kpis:
+  - name: Share of sellers reaching objective
+    label: Part des commerciaux atteignant leur objectif
+    formula: >
+      Sellers whose revenue reached their revenue objective in the period / sellers with a positive
+      revenue objective in the period; health = below / healthy / above the band quotas.healthyShareReaching
+      (70–80 % by default).
+    columns: [share_reaching, health]
+    numerator: sellers_reaching
+    denominator: sellers_with_objective
+    unit: rate
+    seeds: ['004']
+    audiences: [A, E]
+    needs: [objectives, invoices, invoice_lines]
+  - name: Team quota attainment
+    label: Atteinte de l'objectif de CA de l'équipe
+    formula: Revenue of the sellers with an objective / sum of their revenue objectives in the period.
+    columns: [team_attainment]
+    numerator: revenue
+    denominator: revenue_objective
+    unit: rate
+    seeds: ['004']
+    audiences: [A, E]
+    needs: [objectives, invoices, invoice_lines]
+*/
+WITH scoped AS (
+  SELECT period_type, period_start, is_complete_period, unnest([team, 'Toutes les équipes']) AS team,
+         seller_id, revenue_objective, revenue, reached_objective
+  FROM marts.quota_attainment
+  WHERE has_objective
+),
+teams AS (
+  SELECT
+    period_type,
+    period_start,
+    team,
+    bool_and(is_complete_period) AS is_complete_period,
+    count(*) AS sellers_with_objective,
+    CASE WHEN count(reached_objective) > 0 THEN count(*) FILTER (WHERE reached_objective) END AS sellers_reaching,
+    sum(revenue_objective) AS revenue_objective,
+    sum(revenue) AS revenue
+  FROM scoped
+  GROUP BY ALL
+)
+SELECT
+  t.*,
+  safe_divide(t.sellers_reaching, t.sellers_with_objective) AS share_reaching,
+  safe_divide(t.revenue, t.revenue_objective) AS team_attainment,
+  k.quota_healthy_low AS healthy_low,
+  k.quota_healthy_high AS healthy_high,
+  CASE
+    WHEN t.sellers_reaching IS NULL THEN NULL
+    WHEN t.sellers_reaching / t.sellers_with_objective < k.quota_healthy_low THEN 'below'
+    WHEN t.sellers_reaching / t.sellers_with_objective > k.quota_healthy_high THEN 'above'
+    ELSE 'healthy'
+  END AS health
+FROM teams t
+CROSS JOIN settings.kpi k
