@@ -1,0 +1,109 @@
+/*
+description: >
+  Customers and recurring revenue lost per month, quarter and year, by segment, from the
+  subscriptions. A subscription is active on day d when start_date ≤ d ≤ end_date (no end date: still
+  active). Customers at the start of a period: accounts with at least one subscription active on the
+  day before the period starts; their MRR at start is the monthly amount of those subscriptions. A
+  customer is lost in the period when none of its subscriptions is active on the period's last day
+  (or the last day of data, for the current period) — whether its subscriptions ended or were
+  replaced by ones that also ended; a customer that ended one subscription but holds another at the
+  end (a new one included) is kept. So a subscription whose last day is 31 March is lost in April.
+  MRR lost = churned MRR (the whole start MRR of lost customers) + contraction MRR (for kept
+  customers, how much lower their MRR is at the end than at the start, never negative: an upgrade
+  replacing a plan is not a loss). ended_subscriptions_mrr adds up every subscription active at the
+  start and ended by the end, replaced or not, for reference. NULL (not 0) when subscriptions were
+  not provided.
+grain: period type × period start × segment
+unique: [period_type, period_start, segment]
+not_null: [period_end, is_complete_period]
+accepted_values: { period_type: [month, quarter, year], segment: [Or, Argent, Bronze] }
+kpis:
+  - name: Churn rate
+    label: Taux d'attrition (clients)
+    formula: >
+      Customers with an active subscription the day before the period starts and none active on its
+      last day (or the last day of data) / customers with an active subscription the day before the
+      period starts.
+    columns: [churn_rate, customers_lost]
+    numerator: customers_lost
+    denominator: customers_at_start
+    unit: rate
+    seeds: ['003']
+    audiences: [A, E, F]
+    needs: [subscriptions]
+  - name: Revenue churn rate
+    label: Taux d'attrition du revenu récurrent (MRR)
+    formula: >
+      (MRR at start of the customers lost + MRR decrease of the customers kept) / MRR at the start of
+      the period (monthly amounts of the subscriptions active the day before the period starts).
+    columns: [revenue_churn_rate, lost_mrr, churned_mrr, contraction_mrr]
+    numerator: lost_mrr
+    denominator: mrr_at_start
+    unit: rate
+    seeds: ['003']
+    audiences: [A, E, F]
+    needs: [subscriptions]
+*/
+WITH periods AS (
+  SELECT period_type, period_start, period_end, observed_end, is_complete, CAST(period_start - 1 AS DATE) AS start_eve
+  FROM intermediate.int_team_calendar
+),
+subscriptions AS (
+  SELECT s.account_id, a.segment, s.mrr, s.start_date, coalesce(s.end_date, DATE '9999-12-31') AS end_date
+  FROM staging.stg_subscriptions s
+  JOIN staging.stg_accounts a USING (account_id)
+),
+customer_periods AS (
+  SELECT
+    p.period_type,
+    p.period_start,
+    s.segment,
+    s.account_id,
+    count(*) FILTER (WHERE s.start_date <= p.start_eve AND s.end_date >= p.start_eve) AS subscriptions_at_start,
+    sum(s.mrr) FILTER (WHERE s.start_date <= p.start_eve AND s.end_date >= p.start_eve) AS mrr_at_start,
+    count(*) FILTER (WHERE s.start_date <= p.observed_end AND s.end_date >= p.observed_end) AS subscriptions_at_end,
+    coalesce(sum(s.mrr) FILTER (WHERE s.start_date <= p.observed_end AND s.end_date >= p.observed_end), 0) AS mrr_at_end,
+    coalesce(sum(s.mrr) FILTER (WHERE s.start_date <= p.start_eve AND s.end_date >= p.start_eve AND s.end_date < p.observed_end), 0) AS ended_mrr
+  FROM periods p
+  JOIN subscriptions s ON s.start_date <= p.observed_end AND s.end_date >= p.start_eve
+  GROUP BY ALL
+),
+segments AS (
+  SELECT period_type, period_start, segment,
+         count(*) AS customers_at_start,
+         count(*) FILTER (WHERE subscriptions_at_end = 0) AS customers_lost,
+         sum(mrr_at_start) AS mrr_at_start,
+         coalesce(sum(mrr_at_start) FILTER (WHERE subscriptions_at_end = 0), 0) AS churned_mrr,
+         coalesce(sum(greatest(mrr_at_start - mrr_at_end, 0)) FILTER (WHERE subscriptions_at_end > 0), 0) AS contraction_mrr,
+         sum(ended_mrr) AS ended_subscriptions_mrr
+  FROM customer_periods
+  WHERE subscriptions_at_start > 0
+  GROUP BY ALL
+),
+grid AS (
+  SELECT p.*, a.segment, extract_available('subscriptions') AS available
+  FROM periods p
+  CROSS JOIN (SELECT DISTINCT segment FROM staging.stg_accounts) a
+),
+figures AS (
+  SELECT
+    g.period_type,
+    g.period_start,
+    g.period_end,
+    g.is_complete AS is_complete_period,
+    g.segment,
+    CASE WHEN g.available THEN coalesce(s.customers_at_start, 0) END AS customers_at_start,
+    CASE WHEN g.available THEN coalesce(s.customers_lost, 0) END AS customers_lost,
+    CASE WHEN g.available THEN coalesce(s.mrr_at_start, 0) END AS mrr_at_start,
+    CASE WHEN g.available THEN coalesce(s.churned_mrr, 0) END AS churned_mrr,
+    CASE WHEN g.available THEN coalesce(s.contraction_mrr, 0) END AS contraction_mrr,
+    CASE WHEN g.available THEN coalesce(s.ended_subscriptions_mrr, 0) END AS ended_subscriptions_mrr
+  FROM grid g
+  LEFT JOIN segments s USING (period_type, period_start, segment)
+)
+SELECT
+  *,
+  safe_divide(customers_lost, customers_at_start) AS churn_rate,
+  churned_mrr + contraction_mrr AS lost_mrr,
+  safe_divide(churned_mrr + contraction_mrr, mrr_at_start) AS revenue_churn_rate
+FROM figures
