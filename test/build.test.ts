@@ -60,6 +60,7 @@ describe('publishing the database', () => {
     // …and one whose data breaks a model's data test fails after loading: same outcome.
     const failingModels = tempDir('bi-models-');
     fs.cpSync(MODELS_DIR, failingModels, { recursive: true });
+    fs.mkdirSync(path.join(failingModels, 'tests'), { recursive: true });
     fs.writeFileSync(path.join(failingModels, 'tests', 'always_fails.sql'), `/*\ndescription: fails on purpose\nmodel: staging.stg_accounts\n*/\nSELECT * FROM staging.stg_accounts`);
     await expect(build({
       settings: { dataDir, siteDir: path.join(dataDir, 'site'), asOf: AS_OF },
