@@ -2,10 +2,12 @@
 description: >
   One row per account that ever bought: its first purchase (first invoice, not a credit note),
   the seller credited with it, and the revenue and gross margin of its first 12 months
-  (first purchase day included, 365 days).
+  (first purchase day included, 365 days). `is_new_customer` is false for customers who were
+  already customers when the billing extract starts (a subscription started before their first
+  invoice in the extract): their first invoice is not an acquisition, and CAC must not count them.
 grain: customer account
 unique: [account_id]
-not_null: [first_purchase_date, segment]
+not_null: [first_purchase_date, segment, is_new_customer]
 */
 WITH first_invoice AS (
   SELECT account_id, invoice_date, invoice_id, seller_id,
@@ -30,7 +32,11 @@ SELECT
   f.invoice_id AS first_invoice_id,
   f.seller_id AS acquiring_seller_id,
   y.first_year_revenue,
-  y.first_year_margin
+  y.first_year_margin,
+  NOT EXISTS (
+    SELECT 1 FROM staging.stg_subscriptions sub
+    WHERE sub.account_id = f.account_id AND sub.start_date < f.invoice_date
+  ) AS is_new_customer
 FROM first_invoice f
 JOIN staging.stg_accounts a USING (account_id)
 JOIN first_year y USING (account_id)

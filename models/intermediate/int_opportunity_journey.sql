@@ -43,9 +43,13 @@ SELECT
   coalesce(st.qualified_at, CAST(o.created_at AS TIMESTAMP)) AS qualified_at,
   st.proposal_at,
   st.negotiation_at,
-  -- A deal reached proposal if the history says so, or if it is past proposal now.
-  st.proposal_at IS NOT NULL OR o.stage IN ('proposal', 'negotiation', 'won') AS reached_proposal,
-  st.negotiation_at IS NOT NULL OR o.stage IN ('negotiation') OR (o.is_won AND st.negotiation_at IS NOT NULL) AS reached_negotiation,
+  -- A deal reached proposal if its history says so, or if it is past proposal now. Without any
+  -- history a closed deal is taken to have reached proposal, so win rates stay won / decided
+  -- instead of counting every won deal and no lost one.
+  CASE WHEN st.opportunity_id IS NOT NULL THEN st.proposal_at IS NOT NULL OR o.stage IN ('proposal', 'negotiation', 'won')
+       ELSE o.stage IN ('proposal', 'negotiation', 'won', 'lost') END AS reached_proposal,
+  st.negotiation_at IS NOT NULL OR o.stage = 'negotiation' AS reached_negotiation,
+  st.opportunity_id IS NOT NULL AS has_stage_history,
   CASE WHEN o.is_won THEN datediff('day', coalesce(CAST(l.created_at AS DATE), o.created_at), o.closed_at) END AS days_lead_to_won,
   CASE WHEN NOT o.is_open THEN datediff('day', o.created_at, o.closed_at) END AS days_to_close
 FROM staging.stg_opportunities o

@@ -41,7 +41,9 @@ export const genericTests = (model: Model): DataTest[] => {
     tests.push({
       name: `relationships(${column} → ${target})`,
       model: t,
-      sql: `SELECT c.${ident(column)} FROM ${t} c ANTI JOIN ${schema}.${table} p ON p.${ident(parentColumn!)} = c.${ident(column)} WHERE c.${ident(column)} IS NOT NULL`,
+      // An empty parent means its extract was not provided: references to it could not be checked at load.
+      sql: `SELECT c.${ident(column)} FROM ${t} c ANTI JOIN ${schema}.${table} p ON p.${ident(parentColumn!)} = c.${ident(column)}
+        WHERE c.${ident(column)} IS NOT NULL AND EXISTS (SELECT 1 FROM ${schema}.${table})`,
     });
   }
   return tests;
