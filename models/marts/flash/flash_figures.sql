@@ -1,0 +1,302 @@
+/*
+description: >
+  The flash figures a manager opens first, per week (ISO, from Monday), month and quarter, per team
+  and for the whole company (team 'Toutes les équipes'): deals won and lost (count and value, by close date),
+  conversion rate (won / decided), revenue and gross margin to date (invoice date, credit notes
+  netted) against the revenue objective (the sellers' revenue targets spread by days over the
+  periods they cover), time spent (hours of all logged activities) and the cost of opportunities
+  (time cost of the activities logged on a deal). Each figure comes with its value for the previous
+  period and the change. The period in progress at the end of the data (`is_current`; the end is
+  the latest invoice, deal, activity or lead date) is compared like for like: the previous period is
+  cut to the same number of days, and the objective to date is the objective of the days elapsed.
+  A team's revenue is the revenue credited to its sellers (deal owner, else account owner); revenue
+  credited to no seller only counts in 'Toutes les équipes'. Figures needing an extract that was not provided are
+  NULL.
+grain: period type × period start × team
+unique: [period_type, period_start, team]
+not_null: [period_end, observed_end, is_current, is_complete_period, won_deals, won_value, lost_deals, lost_value, decided_deals]
+accepted_values: { period_type: [week, month, quarter] }
+kpis:
+  - name: Flash - opportunities won
+    label: Opportunités gagnées
+    formula: Deals closed won in the period (close date), count and signed amount, against the previous period.
+    columns: [won_deals, won_value, previous_won_deals, previous_won_value, won_deals_change, won_value_change]
+    unit: count
+    seeds: ['004']
+    audiences: [A, E]
+    needs: []
+  - name: Flash - opportunities lost
+    label: Opportunités perdues
+    formula: Deals closed lost in the period (close date), count and amount, against the previous period.
+    columns: [lost_deals, lost_value, previous_lost_deals, previous_lost_value, lost_deals_change, lost_value_change]
+    unit: count
+    seeds: ['004']
+    audiences: [A, E]
+    needs: []
+  - name: Flash - conversion rate
+    label: Taux de transformation
+    formula: Deals won / deals decided (won + lost) in the period, by close date; change in points against the previous period.
+    columns: [conversion_rate, previous_conversion_rate, conversion_rate_change]
+    numerator: won_deals
+    denominator: decided_deals
+    unit: rate
+    seeds: ['004']
+    audiences: [A, E]
+    needs: []
+  - name: Flash - revenue to date vs objective
+    label: CA à date vs objectif
+    formula: >
+      Revenue invoiced since the start of the period (credit notes deducted) / the revenue objective
+      of the days elapsed (revenue targets spread by days over the periods they cover); margin to date
+      beside it, both against the previous period.
+    columns: [revenue, margin, revenue_objective_to_date, revenue_objective, objective_attainment, previous_revenue, revenue_change, previous_margin, margin_change]
+    numerator: revenue
+    denominator: revenue_objective_to_date
+    unit: rate
+    seeds: ['004']
+    audiences: [A, E]
+    needs: [invoices, invoice_lines, objectives]
+  - name: Flash - time spent
+    label: Temps passé
+    formula: Hours of the activities logged in the period (duration of calls, e-mails, meetings, admin…), against the previous period.
+    columns: [activity_hours, previous_activity_hours, activity_hours_change]
+    unit: hours
+    seeds: ['004']
+    audiences: [A, E]
+    needs: [activities]
+  - name: Flash - cost of opportunities
+    label: Coût des opportunités
+    formula: >
+      Σ time cost (hours × hourly cost × cac.sellerCostMultiplier) of the activities logged on a deal in
+      the period, against the previous period.
+    columns: [opportunity_time_cost, previous_opportunity_time_cost, opportunity_time_cost_change]
+    unit: EUR
+    seeds: ['004']
+    audiences: [A, E]
+    needs: [activities]
+*/
+WITH available AS (
+  SELECT
+    extract_available('invoices') AND extract_available('invoice_lines') AS has_billing,
+    extract_available('objectives') AS has_objectives,
+    extract_available('activities') AS has_activities
+),
+bounds AS (
+  SELECT
+    least(
+      (SELECT min(invoice_date) FROM staging.stg_invoices),
+      (SELECT min(created_at) FROM staging.stg_opportunities),
+      (SELECT min(activity_date) FROM staging.stg_activities),
+      (SELECT min(created_date) FROM staging.stg_leads)
+    ) AS data_start,
+    greatest(
+      (SELECT max(invoice_date) FROM staging.stg_invoices),
+      (SELECT greatest(max(created_at), max(closed_at)) FROM staging.stg_opportunities),
+      (SELECT max(activity_date) FROM staging.stg_activities),
+      (SELECT max(created_date) FROM staging.stg_leads)
+    ) AS data_end
+),
+period_types AS (
+  SELECT * FROM (VALUES ('week', INTERVAL 7 DAY), ('month', INTERVAL 1 MONTH), ('quarter', INTERVAL 3 MONTH)) AS t(period_type, step)
+),
+periods AS (
+  SELECT
+    t.period_type,
+    CAST(unnest(generate_series(CAST(date_trunc(t.period_type, b.data_start) AS TIMESTAMP), CAST(b.data_end AS TIMESTAMP), t.step)) AS DATE) AS period_start,
+    t.step,
+    b.data_start,
+    b.data_end
+  FROM bounds b
+  CROSS JOIN period_types t
+  WHERE b.data_start IS NOT NULL
+),
+windows AS (
+  SELECT
+    period_type,
+    period_start,
+    CAST(period_start + step - INTERVAL 1 DAY AS DATE) AS period_end,
+    least(CAST(period_start + step - INTERVAL 1 DAY AS DATE), data_end) AS observed_end,
+    CAST(period_start + step - INTERVAL 1 DAY AS DATE) <= data_end AS ends_in_data,
+    period_start >= data_start AND CAST(period_start + step - INTERVAL 1 DAY AS DATE) <= data_end AS is_complete_period,
+    period_start = CAST(date_trunc(period_type, data_end) AS DATE) AS is_current,
+    CAST(period_start - step AS DATE) AS previous_period_start,
+    data_start
+  FROM periods
+),
+compared AS (
+  SELECT
+    *,
+    CASE WHEN ends_in_data THEN CAST(period_start - INTERVAL 1 DAY AS DATE)
+         ELSE least(CAST(previous_period_start + CAST(observed_end - period_start AS INTEGER) AS DATE), CAST(period_start - INTERVAL 1 DAY AS DATE)) END AS previous_window_end
+  FROM windows
+),
+-- Objectives spread over their days, on the days of the calendar.
+objective_days AS (
+  SELECT
+    CAST(unnest(generate_series(CAST(greatest(o.period_start, c.first_day) AS TIMESTAMP), CAST(least(o.period_end, c.last_day) AS TIMESTAMP), INTERVAL 1 DAY)) AS DATE) AS day,
+    s.team,
+    CAST(o.revenue_target AS DOUBLE) / o.period_days AS objective
+  FROM staging.stg_objectives o
+  JOIN staging.stg_sellers s ON s.seller_id = o.seller_id
+  CROSS JOIN (SELECT min(previous_period_start) AS first_day, max(period_end) AS last_day FROM compared) c
+  WHERE o.period_end >= c.first_day AND o.period_start <= c.last_day
+),
+facts AS (
+  SELECT o.closed_at AS day, s.team,
+         CASE WHEN o.is_won THEN 1 ELSE 0 END AS won_deals, CASE WHEN o.is_won THEN o.amount ELSE 0 END AS won_value,
+         CASE WHEN o.is_lost THEN 1 ELSE 0 END AS lost_deals, CASE WHEN o.is_lost THEN o.amount ELSE 0 END AS lost_value,
+         0 AS revenue, 0 AS margin, 0 AS objective, 0 AS activity_hours, 0 AS opportunity_time_cost
+  FROM staging.stg_opportunities o
+  JOIN staging.stg_sellers s ON s.seller_id = o.owner_seller_id
+  WHERE o.closed_at IS NOT NULL
+  UNION ALL
+  SELECT invoice_date, team, 0, 0, 0, 0, sum(revenue), sum(margin), 0, 0, 0
+  FROM intermediate.int_revenue_lines
+  GROUP BY ALL
+  UNION ALL
+  SELECT day, team, 0, 0, 0, 0, 0, 0, sum(objective), 0, 0
+  FROM objective_days
+  GROUP BY ALL
+  UNION ALL
+  SELECT activity_date, team, 0, 0, 0, 0, 0, 0, 0, sum(hours), coalesce(sum(time_cost) FILTER (WHERE opportunity_id IS NOT NULL), 0)
+  FROM intermediate.int_activities_enriched
+  GROUP BY ALL
+),
+daily_by_team AS (
+  SELECT day, team,
+         sum(won_deals) AS won_deals, sum(won_value) AS won_value, sum(lost_deals) AS lost_deals, sum(lost_value) AS lost_value,
+         sum(revenue) AS revenue, sum(margin) AS margin, sum(objective) AS objective,
+         sum(activity_hours) AS activity_hours, sum(opportunity_time_cost) AS opportunity_time_cost
+  FROM facts
+  GROUP BY ALL
+),
+daily AS (
+  SELECT * FROM daily_by_team WHERE team IS NOT NULL
+  UNION ALL
+  SELECT day, 'Toutes les équipes', sum(won_deals), sum(won_value), sum(lost_deals), sum(lost_value), sum(revenue), sum(margin), sum(objective),
+         sum(activity_hours), sum(opportunity_time_cost)
+  FROM daily_by_team
+  GROUP BY day
+),
+teams AS (
+  SELECT DISTINCT team FROM staging.stg_sellers
+  UNION ALL
+  SELECT 'Toutes les équipes'
+),
+grid AS (
+  SELECT c.*, t.team FROM compared c CROSS JOIN teams t
+),
+current_figures AS (
+  SELECT g.period_type, g.period_start, g.team,
+         sum(d.won_deals) AS won_deals, sum(d.won_value) AS won_value, sum(d.lost_deals) AS lost_deals, sum(d.lost_value) AS lost_value,
+         sum(d.revenue) AS revenue, sum(d.margin) AS margin, sum(d.objective) AS objective_to_date,
+         sum(d.activity_hours) AS activity_hours, sum(d.opportunity_time_cost) AS opportunity_time_cost
+  FROM grid g JOIN daily d ON d.team = g.team AND d.day BETWEEN g.period_start AND g.observed_end
+  GROUP BY ALL
+),
+previous_figures AS (
+  SELECT g.period_type, g.period_start, g.team,
+         sum(d.won_deals) AS won_deals, sum(d.won_value) AS won_value, sum(d.lost_deals) AS lost_deals, sum(d.lost_value) AS lost_value,
+         sum(d.revenue) AS revenue, sum(d.margin) AS margin,
+         sum(d.activity_hours) AS activity_hours, sum(d.opportunity_time_cost) AS opportunity_time_cost
+  FROM grid g JOIN daily d ON d.team = g.team AND d.day BETWEEN g.previous_period_start AND g.previous_window_end
+  GROUP BY ALL
+),
+full_objective AS (
+  SELECT g.period_type, g.period_start, g.team, sum(d.objective) AS objective
+  FROM grid g JOIN daily d ON d.team = g.team AND d.day BETWEEN g.period_start AND g.period_end
+  GROUP BY ALL
+),
+figures AS (
+  SELECT
+    g.period_type,
+    g.period_start,
+    g.period_end,
+    g.observed_end,
+    g.is_complete_period,
+    g.is_current,
+    g.team,
+    g.previous_period_start,
+    g.previous_window_end,
+    -- The previous window is only known when it starts within the data.
+    g.previous_period_start >= g.data_start AS has_previous,
+    coalesce(c.won_deals, 0) AS won_deals,
+    coalesce(c.won_value, 0) AS won_value,
+    coalesce(c.lost_deals, 0) AS lost_deals,
+    coalesce(c.lost_value, 0) AS lost_value,
+    coalesce(p.won_deals, 0) AS p_won_deals,
+    coalesce(p.won_value, 0) AS p_won_value,
+    coalesce(p.lost_deals, 0) AS p_lost_deals,
+    coalesce(p.lost_value, 0) AS p_lost_value,
+    CASE WHEN av.has_billing THEN coalesce(c.revenue, 0) END AS revenue,
+    CASE WHEN av.has_billing THEN coalesce(c.margin, 0) END AS margin,
+    CASE WHEN av.has_billing THEN coalesce(p.revenue, 0) END AS p_revenue,
+    CASE WHEN av.has_billing THEN coalesce(p.margin, 0) END AS p_margin,
+    CASE WHEN av.has_objectives THEN coalesce(c.objective_to_date, 0) END AS revenue_objective_to_date,
+    CASE WHEN av.has_objectives THEN coalesce(f.objective, 0) END AS revenue_objective,
+    CASE WHEN av.has_activities THEN coalesce(c.activity_hours, 0) END AS activity_hours,
+    CASE WHEN av.has_activities THEN coalesce(c.opportunity_time_cost, 0) END AS opportunity_time_cost,
+    CASE WHEN av.has_activities THEN coalesce(p.activity_hours, 0) END AS p_activity_hours,
+    CASE WHEN av.has_activities THEN coalesce(p.opportunity_time_cost, 0) END AS p_opportunity_time_cost
+  FROM grid g
+  CROSS JOIN available av
+  LEFT JOIN current_figures c USING (period_type, period_start, team)
+  LEFT JOIN previous_figures p USING (period_type, period_start, team)
+  LEFT JOIN full_objective f USING (period_type, period_start, team)
+),
+with_previous AS (
+  SELECT
+    * EXCLUDE (has_previous, p_won_deals, p_won_value, p_lost_deals, p_lost_value, p_revenue, p_margin, p_activity_hours, p_opportunity_time_cost),
+    CASE WHEN has_previous THEN p_won_deals END AS previous_won_deals,
+    CASE WHEN has_previous THEN p_won_value END AS previous_won_value,
+    CASE WHEN has_previous THEN p_lost_deals END AS previous_lost_deals,
+    CASE WHEN has_previous THEN p_lost_value END AS previous_lost_value,
+    CASE WHEN has_previous THEN p_revenue END AS previous_revenue,
+    CASE WHEN has_previous THEN p_margin END AS previous_margin,
+    CASE WHEN has_previous THEN p_activity_hours END AS previous_activity_hours,
+    CASE WHEN has_previous THEN p_opportunity_time_cost END AS previous_opportunity_time_cost
+  FROM figures
+)
+SELECT
+  period_type,
+  period_start,
+  period_end,
+  observed_end,
+  is_complete_period,
+  is_current,
+  team,
+  previous_period_start,
+  previous_window_end,
+  won_deals,
+  previous_won_deals,
+  won_deals - previous_won_deals AS won_deals_change,
+  won_value,
+  previous_won_value,
+  won_value - previous_won_value AS won_value_change,
+  lost_deals,
+  previous_lost_deals,
+  lost_deals - previous_lost_deals AS lost_deals_change,
+  lost_value,
+  previous_lost_value,
+  lost_value - previous_lost_value AS lost_value_change,
+  won_deals + lost_deals AS decided_deals,
+  safe_divide(won_deals, won_deals + lost_deals) AS conversion_rate,
+  previous_won_deals + previous_lost_deals AS previous_decided_deals,
+  safe_divide(previous_won_deals, previous_won_deals + previous_lost_deals) AS previous_conversion_rate,
+  safe_divide(won_deals, won_deals + lost_deals) - safe_divide(previous_won_deals, previous_won_deals + previous_lost_deals) AS conversion_rate_change,
+  revenue,
+  previous_revenue,
+  revenue - previous_revenue AS revenue_change,
+  margin,
+  previous_margin,
+  margin - previous_margin AS margin_change,
+  revenue_objective_to_date,
+  revenue_objective,
+  safe_divide(revenue, revenue_objective_to_date) AS objective_attainment,
+  activity_hours,
+  previous_activity_hours,
+  activity_hours - previous_activity_hours AS activity_hours_change,
+  opportunity_time_cost,
+  previous_opportunity_time_cost,
+  opportunity_time_cost - previous_opportunity_time_cost AS opportunity_time_cost_change
+FROM with_previous

@@ -1,0 +1,89 @@
+/*
+description: >
+  One row per extract of the source contract, always shown beside the figures: how it was loaded
+  (audit.load_summary: provided or not, file format, rows read, loaded and rejected) and how fresh
+  it is (the latest business date seen in the loaded rows, e.g. the latest invoice date or activity
+  time, and how many days it lags behind the latest date of the transactional extracts: activities,
+  leads, opportunities and their stage history, campaign touches, marketing spend, invoices).
+  Reference extracts (sellers, accounts, contacts, campaigns, objectives, referrals, subscriptions)
+  change rarely, so their lag is shown but says little. quality_status: not_provided, empty
+  (provided without rows), all_rejected, with_rejects (some rows rejected: see
+  marts.data_quality_rejects for the reasons) or ok. Rows read = rows loaded + rows rejected.
+grain: extract
+unique: [extract]
+not_null: [system, load_status, quality_status, files, rows_read, rows_loaded, rows_rejected, is_transactional]
+accepted_values: { quality_status: [not_provided, empty, all_rejected, with_rejects, ok], load_status: [loaded, not_provided] }
+kpis:
+  - name: Rows rejected per extract
+    label: Lignes rejetées par extraction
+    formula: Rows of the extract's files that broke a rule of the source contract and were not loaded / rows read (reasons in data_quality_rejects).
+    columns: [rows_rejected, reject_rate, rows_read, rows_loaded]
+    numerator: rows_rejected
+    denominator: rows_read
+    unit: rate
+    audiences: [A, E, F]
+    needs: []
+  - name: Source freshness
+    label: Fraîcheur des sources
+    formula: >
+      Latest business date seen in the extract's loaded rows (latest_date, from latest_date_column),
+      and its lag in days behind the latest date of all transactional extracts.
+    columns: [latest_date, days_behind]
+    unit: days
+    audiences: [A, E, F]
+    needs: []
+*/
+WITH freshness AS (
+  SELECT 'sellers' AS extract, 'start_date' AS latest_date_column, max(start_date) AS latest_date, false AS is_transactional FROM raw.sellers
+  UNION ALL SELECT 'objectives', 'period_start', max(period_start), false FROM raw.objectives
+  UNION ALL SELECT 'accounts', 'created_at', max(created_at), false FROM raw.accounts
+  UNION ALL SELECT 'contacts', 'created_at', max(created_at), false FROM raw.contacts
+  UNION ALL SELECT 'campaigns', 'start_date', max(start_date), false FROM raw.campaigns
+  UNION ALL SELECT 'leads', 'created_at', CAST(max(created_at) AS DATE), true FROM raw.leads
+  UNION ALL SELECT 'opportunities', 'created_at / closed_at', greatest(max(created_at), max(closed_at)), true FROM raw.opportunities
+  UNION ALL SELECT 'opportunity_stage_history', 'changed_at', CAST(max(changed_at) AS DATE), true FROM raw.opportunity_stage_history
+  UNION ALL SELECT 'activities', 'scheduled_at', CAST(max(scheduled_at) AS DATE), true FROM raw.activities
+  UNION ALL SELECT 'referrals', 'referred_at', max(referred_at), false FROM raw.referrals
+  UNION ALL SELECT 'marketing_spend', 'spend_date', max(spend_date), true FROM raw.marketing_spend
+  UNION ALL SELECT 'campaign_leads', 'touched_at', CAST(max(touched_at) AS DATE), true FROM raw.campaign_leads
+  UNION ALL SELECT 'invoices', 'invoice_date', max(invoice_date), true FROM raw.invoices
+  UNION ALL SELECT 'invoice_lines', 'invoice_date (of the invoice)', max(i.invoice_date), true FROM raw.invoice_lines l JOIN raw.invoices i USING (invoice_id)
+  UNION ALL SELECT 'subscriptions', 'start_date', max(start_date), false FROM raw.subscriptions
+),
+reference AS (
+  SELECT max(latest_date) AS data_end FROM freshness WHERE is_transactional
+),
+reasons AS (
+  SELECT extract, count(DISTINCT column_name) AS rejected_columns
+  FROM audit.rejects
+  GROUP BY ALL
+)
+SELECT
+  s.extract,
+  s.system,
+  s.status AS load_status,
+  CASE
+    WHEN s.status = 'not_provided' THEN 'not_provided'
+    WHEN s.rows_read = 0 THEN 'empty'
+    WHEN s.rows_loaded = 0 THEN 'all_rejected'
+    WHEN s.rows_rejected > 0 THEN 'with_rejects'
+    ELSE 'ok'
+  END AS quality_status,
+  len(s.files) AS files,
+  nullif(s.format, '') AS format,
+  s.rows_read,
+  s.rows_loaded,
+  s.rows_rejected,
+  safe_divide(s.rows_rejected, s.rows_read) AS reject_rate,
+  coalesce(r.rejected_columns, 0) AS rejected_columns,
+  len(s.extra_columns) AS extra_columns,
+  coalesce(f.is_transactional, false) AS is_transactional,
+  f.latest_date_column,
+  f.latest_date,
+  datediff('day', f.latest_date, ref.data_end) AS days_behind,
+  ref.data_end AS latest_transactional_date,
+  s.loaded_at
+FROM audit.load_summary s
+CROSS JOIN reference ref
+LEFT JOIN freshness f ON f.extract = s.extract
+LEFT JOIN reasons r ON r.extract = s.extract

@@ -1,0 +1,38 @@
+/*
+description: >
+  Average basket per month (invoice date), customer segment and size band (the account type: TPE,
+  PME, ETI, GE): revenue (credit notes deducted) / orders, an order being an invoice (credit notes
+  are not orders). An invoice bills a single account, so revenue and orders add up over months,
+  segments and size bands: roll up by summing both and dividing.
+grain: month × segment × size band
+unique: [month, segment, size_band]
+not_null: [revenue, orders, customers]
+accepted_values: { segment: [Or, Argent, Bronze], size_band: [TPE, PME, ETI, GE] }
+kpis:
+  - name: Average basket
+    label: Panier moyen
+    formula: >
+      Revenue of the period (Σ invoiced net amounts, credit notes deducted) / number of orders
+      (distinct invoices dated in the period, credit notes excluded), per segment and size band.
+    columns: [average_basket]
+    numerator: revenue
+    denominator: orders
+    unit: EUR
+    seeds: ['004']
+    audiences: [A, E, F]
+*/
+WITH lines AS (
+  SELECT month, segment, size_band, invoice_id, account_id, is_credit_note, revenue, margin
+  FROM intermediate.int_revenue_lines
+)
+SELECT
+  month,
+  segment,
+  size_band,
+  sum(revenue) AS revenue,
+  sum(margin) AS margin,
+  count(DISTINCT invoice_id) FILTER (WHERE NOT is_credit_note) AS orders,
+  safe_divide(sum(revenue), count(DISTINCT invoice_id) FILTER (WHERE NOT is_credit_note)) AS average_basket,
+  count(DISTINCT account_id) AS customers
+FROM lines
+GROUP BY ALL

@@ -1,0 +1,142 @@
+/*
+description: >
+  Revenue per month, quarter and year (invoice date, credit notes netted), overall (segment 'Tous les segments')
+  and per customer segment, against the previous period and the same period a year earlier. Every
+  period from the first invoice to the last day seen in the data is listed (0 when nothing was
+  billed). There is no comparison (NULL) when the period compared with starts before the first
+  invoice, its revenue not being fully known. The period in progress at the end of the data
+  (`is_complete_period` false) is compared like for like: the previous period and last year's period
+  are cut to the same number of days (e.g. 1–15 September against 1–15 August and 1–15 September
+  last year). The last day seen
+  is the latest invoice, deal creation or close, activity or lead creation date. No rows when
+  billing was not provided.
+grain: period type × period start × segment
+unique: [period_type, period_start, segment]
+not_null: [period_end, observed_end, is_complete_period, revenue, margin]
+accepted_values: { period_type: [month, quarter, year], segment: [Tous les segments, Or, Argent, Bronze] }
+kpis:
+  - name: Revenue growth (period over period)
+    label: Croissance du CA (période précédente)
+    formula: >
+      (revenue of the period − revenue of the previous period) / revenue of the previous period. For
+      the period in progress both are taken over the same number of days from the start of the period.
+    columns: [growth_pop, revenue_change_pop, previous_period_revenue]
+    numerator: revenue_change_pop
+    denominator: previous_period_revenue
+    unit: rate
+    seeds: ['000', '001']
+    audiences: [A, E, F]
+    needs: [invoices, invoice_lines]
+  - name: Revenue growth (year over year)
+    label: Croissance du CA (sur un an)
+    formula: >
+      (revenue of the period − revenue of the same period a year earlier) / revenue of that period. For
+      the period in progress both are taken over the same number of days from the start of the period.
+    columns: [growth_yoy, revenue_change_yoy, same_period_last_year_revenue]
+    numerator: revenue_change_yoy
+    denominator: same_period_last_year_revenue
+    unit: rate
+    seeds: ['000', '001']
+    audiences: [A, E, F]
+    needs: [invoices, invoice_lines]
+*/
+WITH bounds AS (
+  SELECT
+    (SELECT min(invoice_date) FROM staging.stg_invoices) AS data_start,
+    greatest(
+      (SELECT max(invoice_date) FROM staging.stg_invoices),
+      (SELECT greatest(max(created_at), max(closed_at)) FROM staging.stg_opportunities),
+      (SELECT max(activity_date) FROM staging.stg_activities),
+      (SELECT max(created_date) FROM staging.stg_leads)
+    ) AS data_end
+),
+daily AS (
+  SELECT invoice_date AS day, segment, sum(revenue) AS revenue, sum(margin) AS margin
+  FROM intermediate.int_revenue_lines
+  GROUP BY ALL
+  UNION ALL
+  SELECT invoice_date, 'Tous les segments', sum(revenue), sum(margin)
+  FROM intermediate.int_revenue_lines
+  GROUP BY ALL
+),
+periods AS (
+  SELECT
+    t.period_type,
+    CAST(unnest(generate_series(CAST(date_trunc(t.period_type, b.data_start) AS TIMESTAMP), CAST(b.data_end AS TIMESTAMP), t.step)) AS DATE) AS period_start,
+    t.step,
+    b.data_start,
+    b.data_end
+  FROM bounds b
+  CROSS JOIN (VALUES ('month', INTERVAL 1 MONTH), ('quarter', INTERVAL 3 MONTH), ('year', INTERVAL 1 YEAR)) AS t(period_type, step)
+  WHERE b.data_start IS NOT NULL
+),
+windows AS (
+  -- Each period, and the two windows it is compared with: as long as the period itself when it is
+  -- complete, cut to the days observed so far when it is not.
+  SELECT
+    p.period_type,
+    p.period_start,
+    CAST(p.period_start + p.step - INTERVAL 1 DAY AS DATE) AS period_end,
+    least(CAST(p.period_start + p.step - INTERVAL 1 DAY AS DATE), p.data_end) AS observed_end,
+    CAST(p.period_start + p.step - INTERVAL 1 DAY AS DATE) <= p.data_end AS ends_in_data,
+    p.period_start >= p.data_start AND CAST(p.period_start + p.step - INTERVAL 1 DAY AS DATE) <= p.data_end AS is_complete_period,
+    CAST(p.period_start - p.step AS DATE) AS previous_period_start,
+    CAST(p.period_start - INTERVAL 1 YEAR AS DATE) AS last_year_period_start,
+    p.step
+  FROM periods p
+),
+compared AS (
+  SELECT
+    w.*,
+    CASE WHEN w.ends_in_data THEN CAST(w.period_start - INTERVAL 1 DAY AS DATE)
+         ELSE least(CAST(w.previous_period_start + CAST(w.observed_end - w.period_start AS INTEGER) AS DATE), CAST(w.period_start - INTERVAL 1 DAY AS DATE)) END AS previous_window_end,
+    CASE WHEN w.ends_in_data THEN CAST(w.last_year_period_start + w.step - INTERVAL 1 DAY AS DATE)
+         ELSE least(CAST(w.last_year_period_start + CAST(w.observed_end - w.period_start AS INTEGER) AS DATE), CAST(w.last_year_period_start + w.step - INTERVAL 1 DAY AS DATE)) END AS last_year_window_end,
+    s.segment
+  FROM windows w
+  CROSS JOIN (VALUES ('Tous les segments'), ('Or'), ('Argent'), ('Bronze')) AS s(segment)
+),
+first_day AS (SELECT data_start FROM bounds),
+current_revenue AS (
+  SELECT c.period_type, c.period_start, c.segment, sum(d.revenue) AS revenue, sum(d.margin) AS margin
+  FROM compared c JOIN daily d ON d.segment = c.segment AND d.day BETWEEN c.period_start AND c.observed_end
+  GROUP BY ALL
+),
+previous_revenue AS (
+  SELECT c.period_type, c.period_start, c.segment, sum(d.revenue) AS revenue
+  FROM compared c JOIN daily d ON d.segment = c.segment AND d.day BETWEEN c.previous_period_start AND c.previous_window_end
+  GROUP BY ALL
+),
+last_year_revenue AS (
+  SELECT c.period_type, c.period_start, c.segment, sum(d.revenue) AS revenue
+  FROM compared c JOIN daily d ON d.segment = c.segment AND d.day BETWEEN c.last_year_period_start AND c.last_year_window_end
+  GROUP BY ALL
+),
+figures AS (
+  SELECT
+    c.period_type,
+    c.period_start,
+    c.period_end,
+    c.observed_end,
+    c.is_complete_period,
+    c.segment,
+    coalesce(cr.revenue, 0) AS revenue,
+    coalesce(cr.margin, 0) AS margin,
+    c.previous_period_start,
+    -- A comparison window starting before the first invoice is not fully known: NULL, not a partial figure.
+    CASE WHEN c.previous_period_start >= f.data_start THEN coalesce(pr.revenue, 0) END AS previous_period_revenue,
+    c.last_year_period_start,
+    CASE WHEN c.last_year_period_start >= f.data_start THEN coalesce(ly.revenue, 0) END AS same_period_last_year_revenue
+  FROM compared c
+  CROSS JOIN first_day f
+  LEFT JOIN current_revenue cr USING (period_type, period_start, segment)
+  LEFT JOIN previous_revenue pr USING (period_type, period_start, segment)
+  LEFT JOIN last_year_revenue ly USING (period_type, period_start, segment)
+)
+SELECT
+  *,
+  revenue - previous_period_revenue AS revenue_change_pop,
+  safe_divide(revenue - previous_period_revenue, previous_period_revenue) AS growth_pop,
+  revenue - same_period_last_year_revenue AS revenue_change_yoy,
+  safe_divide(revenue - same_period_last_year_revenue, same_period_last_year_revenue) AS growth_yoy
+FROM figures

@@ -1,0 +1,33 @@
+/*
+description: >
+  Units sold per month (invoice date), product line, product code, customer region and segment,
+  from intermediate.int_revenue_lines: quantities of invoices minus the quantities given back by
+  credit notes, with the revenue they brought. Everything adds up over any column.
+grain: month × product line × product code × region × segment
+unique: [month, product_line, product_code, region, segment]
+not_null: [units, units_invoiced, units_credited, revenue, invoice_lines]
+accepted_values: { segment: [Or, Argent, Bronze] }
+kpis:
+  - name: Sales volume
+    label: Volume des ventes
+    formula: >
+      Σ quantities of the invoice lines dated in the period, per product and customer region; credit
+      notes (negative quantities) deducted. units_invoiced and units_credited show the two parts.
+    columns: [units, units_invoiced, units_credited]
+    unit: count
+    seeds: ['003']
+    audiences: [A, E]
+*/
+SELECT
+  month,
+  product_line,
+  product_code,
+  region,
+  segment,
+  sum(quantity) AS units,
+  coalesce(sum(quantity) FILTER (WHERE NOT is_credit_note), 0) AS units_invoiced,
+  coalesce(-sum(quantity) FILTER (WHERE is_credit_note), 0) AS units_credited,
+  sum(revenue) AS revenue,
+  count(*) AS invoice_lines
+FROM intermediate.int_revenue_lines
+GROUP BY ALL
