@@ -67,7 +67,8 @@ const customerCompany = (): Company => {
     sub('SD1', 'D1', 'Logiciel', 1, '2024-05-01', null, 100),
   );
   c.opportunities!.push(
-    deal('OD1', 'D1', '2024-04-01'), deal('OD2a', 'D2', '2024-04-01'), deal('OD2b', 'D2', '2024-07-01'), deal('OD3a', 'D3', '2024-04-01'),
+    // Signed for 1 500, billed in two instalments (1 000 + 500), so billing matches the deal.
+    { ...deal('OD1', 'D1', '2024-04-01'), amount: 1500 }, deal('OD2a', 'D2', '2024-04-01'), deal('OD2b', 'D2', '2024-07-01'), deal('OD3a', 'D3', '2024-04-01'),
     deal('OD3b', 'D3', '2024-07-01'), deal('OD4', 'D4', '2024-04-01', 'S1'), deal('OD5a', 'D5', '2024-04-01'), deal('OD5b', 'D5', '2024-04-01'),
   );
   invoice(c, 'IE1', 'E1', null, '2023-12-01', [['Logiciel', 300]]);

@@ -72,6 +72,10 @@ export const kpiSettingsSchema = z.strictObject({
       { metric: 'new_customers', weight: 0.15 },
     ]).describe('2 to 4 weighted criteria; weights sum to 1'),
   }).refine((v) => Math.abs(v.criteria.reduce((s, c) => s + c.weight, 0) - 1) < 1e-9, 'criteria weights must sum to 1').prefault({}),
+  reconciliation: z.strictObject({
+    wonDealsTolerance: share.default(0.02)
+      .describe('Largest gap allowed between the amounts of won deals and what was invoiced for them (share of the signed amount, overall); beyond it the build fails'),
+  }).prefault({}),
   coveragePlan: z.partialRecord(segment, z.partialRecord(activityType, z.number().nonnegative())).default({
     Or: { call: 8, meeting: 3 },
     Argent: { call: 4, meeting: 1 },
@@ -122,6 +126,7 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
     variable_pay_target_bonus: String(s.variablePay.targetBonus),
     variable_pay_cap: String(s.variablePay.cap),
     variable_pay_threshold: String(s.variablePay.threshold),
+    won_deals_tolerance: String(s.reconciliation.wonDealsTolerance),
   };
   const rows = (values: string[][]) => values.map((v) => `(${v.join(', ')})`).join(', ');
   await db.exec(`

@@ -28,7 +28,7 @@ kpis:
     label: Affaires gagnées vs facturé
     formula: >
       |Σ invoiced amount (credit notes excluded) of the won deals that were invoiced − Σ their signed
-      amounts| / Σ signed amounts: pass within the tolerance (2 %).
+      amounts| / Σ signed amounts: pass within the tolerance (reconciliation.wonDealsTolerance in kpi-settings.yaml, 2 % by default).
     columns: [status, relative_difference, model_figure, billing_figure]
     numerator: difference
     denominator: model_figure
@@ -41,7 +41,7 @@ WITH available AS (
 ),
 -- Tolerance of the won deals vs invoices check (the data test won_deals_match_invoices reads it here).
 won_tolerance AS (
-  SELECT CAST(0.02 AS DOUBLE) AS tolerance
+  SELECT CAST(won_deals_tolerance AS DOUBLE) AS tolerance FROM settings.kpi
 ),
 billing_lines AS (
   SELECT l.net_amount, CAST(round(l.quantity * l.unit_cost, 2) AS DECIMAL(18, 2)) AS cost, CAST(date_trunc('month', i.invoice_date) AS DATE) AS month
