@@ -1,0 +1,65 @@
+/**
+ * The sample company's designed patterns, read back from the marts: the KPIs must reveal what the
+ * generator put in (pipelines/sample/generate.ts documents each pattern and its magnitude).
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../pipelines/db/duckdb.js';
+import { runModels } from '../pipelines/models/run-models.js';
+import { silentReporter } from '../pipelines/progress.js';
+import { generateSample } from '../pipelines/sample/generate.js';
+import { loadFolder, tempDir } from './helpers/load.js';
+import { MODELS_DIR } from './helpers/models.js';
+
+let db: Database;
+
+beforeAll(async () => {
+  const dir = path.join(tempDir('bi-sample-'), 'extracts');
+  await generateSample({ outDir: dir, scale: 1, seed: 42 });
+  ({ db } = await loadFolder(dir));
+  await runModels(db, { modelsDir: MODELS_DIR, reporter: silentReporter() });
+}, 300_000);
+
+afterAll(() => db?.close());
+
+const one = async <T extends Record<string, unknown>>(sql: string) => (await db.query<T>(sql))[0]!;
+
+describe('the sample company, through the marts', () => {
+  it('two star sellers carry about 35 % of revenue', async () => {
+    const { top2_share } = await one<{ top2_share: number }>(`
+      WITH by_seller AS (SELECT seller_id, sum(revenue) AS revenue FROM marts.seller_revenue WHERE period_type = 'year' GROUP BY seller_id)
+      SELECT (SELECT sum(revenue) FROM (SELECT revenue FROM by_seller ORDER BY revenue DESC LIMIT 2)) / sum(revenue) AS top2_share FROM by_seller`);
+    expect(top2_share).toBeGreaterThan(0.3);
+    expect(top2_share).toBeLessThan(0.4);
+  });
+
+  it('the Or segment\'s CAC eats most of its first-year margin; Argent and Bronze stay profitable', async () => {
+    const rows = await db.query<{ segment: string; ratio: number; flagged: boolean }>(`
+      SELECT segment, sum(acquisition_cost) / sum(first_year_margin) AS ratio, bool_or(cac_eats_margin) AS flagged
+      FROM marts.cac_vs_value WHERE segment IN ('Or', 'Argent', 'Bronze') GROUP BY segment ORDER BY segment`);
+    const by = Object.fromEntries(rows.map((r) => [r.segment, r]));
+    expect(by.Or!.ratio).toBeGreaterThan(0.75);
+    expect(by.Or!.ratio).toBeLessThan(0.95);
+    expect(by.Or!.flagged).toBe(true);
+    expect(by.Argent!.ratio).toBeLessThan(0.5);
+    expect(by.Bronze!.ratio).toBeLessThan(0.55);
+  });
+
+  it('the top sellers put the team in the concentration risk zone at least one year', async () => {
+    const { risky } = await one<{ risky: number }>(`SELECT count(*) FILTER (WHERE risk_zone) AS risky FROM marts.seller_concentration WHERE period_type = 'year' AND team = 'Toutes les équipes'`);
+    expect(risky).toBeGreaterThan(0);
+  });
+
+  it('revenue in the marts reconciles to billing, to the cent', async () => {
+    const { marts, billing } = await one<{ marts: number; billing: number }>(`
+      SELECT (SELECT sum(revenue) FROM marts.revenue_and_margin) AS marts, (SELECT sum(net_amount) FROM raw.invoice_lines) AS billing`);
+    expect(marts).toBe(billing);
+  });
+
+  it('about 70 % of seller-months reach their objective', async () => {
+    const { share } = await one<{ share: number }>(`
+      SELECT avg(CASE WHEN attainment >= 1 THEN 1 ELSE 0 END) AS share FROM marts.quota_attainment WHERE period_type = 'month' AND revenue_objective > 0 AND is_complete_period`);
+    expect(share).toBeGreaterThan(0.6);
+    expect(share).toBeLessThan(0.8);
+  });
+});
