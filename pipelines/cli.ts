@@ -23,7 +23,7 @@ import { ExtractError } from './load/read.js';
 import { DataTestFailure } from './models/data-tests.js';
 import { ModelError, runModels, type ModelResult } from './models/run-models.js';
 import { recordMappingAudit } from './mapping/report.js';
-import { buildSite, publishSite, SiteError } from './site/build-site.js';
+import { buildSite, publishSite, SiteError, siteWorkDir } from './site/build-site.js';
 import { mapExports } from './mapping/run.js';
 import { createReporter, formatTable } from './progress.js';
 
@@ -110,7 +110,7 @@ const main = async () => {
       ? async (candidate) => {
         const built = await reporter.step('build site (Evidence, offline)', () => buildSite({
           databasePath: candidate,
-          workDir: path.resolve(settings.dataDir, 'site-work'),
+          workDir: siteWorkDir(settings.dataDir),
           pseudonymiseSellers: args.pseudonymiseSellers,
           log: reporter.detail,
         }));

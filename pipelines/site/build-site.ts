@@ -7,6 +7,7 @@
  * finished site in only when everything succeeded.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readParquet } from 'parquet-wasm/node/arrow1.js';
@@ -23,6 +24,13 @@ export interface SiteOptions {
   pseudonymiseSellers?: boolean;
   log?: (line: string) => void;
 }
+
+/**
+ * Where Evidence's project is assembled for a data folder: inside the repository, because
+ * Evidence's Vite build resolves its packages from the node_modules above it.
+ */
+export const siteWorkDir = (dataDir: string) =>
+  path.join(PROJECT_ROOT, '.site-work', createHash('sha1').update(path.resolve(dataDir)).digest('hex').slice(0, 10));
 
 export class SiteError extends Error {
   override name = 'SiteError';
