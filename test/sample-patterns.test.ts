@@ -56,6 +56,30 @@ describe('the sample company, through the marts', () => {
     expect(marts).toBe(billing);
   });
 
+  it('about 20 % of meetings are no-shows, half of them rebooked', async () => {
+    const r = await one<{ no_show: number; rebooked: number }>(`SELECT sum(no_shows) / sum(planned_meetings) AS no_show, sum(rebooked) / sum(no_shows) AS rebooked FROM marts.meeting_no_shows`);
+    expect(r.no_show).toBeGreaterThan(0.15);
+    expect(r.no_show).toBeLessThan(0.25);
+    expect(r.rebooked).toBeGreaterThan(0.4);
+    expect(r.rebooked).toBeLessThan(0.6);
+  });
+
+  it('a quarter of leads are never engaged, and hot leads are answered faster than cold ones', async () => {
+    const r = await one<{ never: number }>(`SELECT sum(never_engaged_leads) / sum(leads) AS never FROM marts.lead_conversion`);
+    expect(r.never).toBeGreaterThan(0.2);
+    expect(r.never).toBeLessThan(0.3);
+    const speed = Object.fromEntries((await db.query<{ warmth: string; hours: number }>(
+      `SELECT warmth, sum(total_response_hours) / sum(touched_leads) AS hours FROM marts.lead_response_time GROUP BY warmth`)).map((x) => [x.warmth, x.hours]));
+    expect(speed.hot!).toBeLessThan(speed.warm!);
+    expect(speed.warm!).toBeLessThan(speed.cold!);
+  });
+
+  it('the proposal win rate sits near 27 %, under the 30 % line', async () => {
+    const r = await one<{ rate: number }>(`SELECT sum(proposals_won) / sum(proposals_decided) AS rate FROM marts.proposal_win_rate`);
+    expect(r.rate).toBeGreaterThan(0.22);
+    expect(r.rate).toBeLessThan(0.3);
+  });
+
   it('about 70 % of seller-months reach their objective', async () => {
     const { share } = await one<{ share: number }>(`
       SELECT avg(CASE WHEN attainment >= 1 THEN 1 ELSE 0 END) AS share FROM marts.quota_attainment WHERE period_type = 'month' AND revenue_objective > 0 AND is_complete_period`);

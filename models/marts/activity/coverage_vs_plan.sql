@@ -1,0 +1,61 @@
+/*
+description: >
+  Coverage and pressure against plan, per year and segment: the touches planned per account per
+  year (coveragePlan in kpi-settings.yaml, by segment and activity type) times the accounts of the
+  segment that existed that year (created on or before 31 December), against the touches actually
+  held, and the accounts under-covered (fewer held touches than planned, all planned types together).
+grain: year × segment
+unique: [year, segment]
+not_null: [accounts, planned_touches, actual_touches, under_covered_accounts]
+kpis:
+  - name: Coverage vs plan
+    label: Couverture vs plan
+    formula: Held touches of the planned activity types with accounts of the segment / planned touches (plan per account × accounts).
+    columns: [coverage_rate]
+    numerator: actual_touches
+    denominator: planned_touches
+    unit: rate
+    seeds: ['004']
+    audiences: [A, E]
+    needs: [activities]
+  - name: Under-covered accounts
+    label: Comptes sous-couverts
+    formula: Accounts with fewer held touches of the planned types than the plan per account / accounts of the segment.
+    columns: [under_covered_rate, under_covered_accounts]
+    numerator: under_covered_accounts
+    denominator: accounts
+    unit: rate
+    seeds: ['004']
+    audiences: [A]
+    needs: [activities]
+*/
+WITH years AS (
+  SELECT DISTINCT year(activity_date) AS year FROM intermediate.int_activities_enriched
+),
+plan AS (
+  SELECT segment, sum(touches_per_year) AS touches_per_account, list(activity_type) AS types
+  FROM settings.coverage_plan GROUP BY segment
+),
+account_years AS (
+  SELECT y.year, a.account_id, a.segment
+  FROM staging.stg_accounts a JOIN years y ON year(a.created_at) <= y.year
+),
+touches AS (
+  SELECT year(e.activity_date) AS year, e.account_id, count(*) AS touches
+  FROM intermediate.int_activities_enriched e
+  JOIN plan p ON p.segment = e.segment AND list_contains(p.types, e.type)
+  WHERE e.status = 'held'
+  GROUP BY ALL
+)
+SELECT ay.year, ay.segment,
+       count(*) AS accounts,
+       any_value(p.touches_per_account) AS planned_touches_per_account,
+       count(*) * any_value(p.touches_per_account) AS planned_touches,
+       coalesce(sum(t.touches), 0) AS actual_touches,
+       safe_divide(coalesce(sum(t.touches), 0), count(*) * any_value(p.touches_per_account)) AS coverage_rate,
+       count(*) FILTER (WHERE coalesce(t.touches, 0) < p.touches_per_account) AS under_covered_accounts,
+       safe_divide(count(*) FILTER (WHERE coalesce(t.touches, 0) < p.touches_per_account), count(*)) AS under_covered_rate
+FROM account_years ay
+JOIN plan p ON p.segment = ay.segment
+LEFT JOIN touches t ON t.year = ay.year AND t.account_id = ay.account_id
+GROUP BY ALL

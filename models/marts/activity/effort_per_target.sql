@@ -1,0 +1,53 @@
+/*
+description: >
+  Commercial effort per target segment, seller and year: activities and meetings held and hours
+  spent with accounts of the segment, against the new customers the seller won in it that year —
+  "seller A needs 10 meetings on this target, seller B 15 for the same result".
+grain: year × segment × seller
+unique: [year, segment, seller_id]
+not_null: [activities, meetings_held, hours, new_customers]
+kpis:
+  - name: Meetings per new customer
+    label: Rendez-vous par client gagné
+    formula: Meetings held with accounts of the segment / new customers the seller won in the segment, per year.
+    columns: [meetings_per_new_customer]
+    numerator: meetings_held
+    denominator: new_customers
+    unit: ratio
+    seeds: ['004']
+    audiences: [A, E]
+    needs: [activities]
+  - name: Hours per new customer
+    label: Heures par client gagné
+    formula: Hours of activities with accounts of the segment / new customers the seller won in the segment, per year.
+    columns: [hours_per_new_customer]
+    numerator: hours
+    denominator: new_customers
+    unit: hours
+    seeds: ['004']
+    audiences: [A, E]
+    needs: [activities]
+*/
+WITH effort AS (
+  SELECT year(activity_date) AS year, segment, seller_id,
+         count(*) FILTER (WHERE status = 'held' AND type <> 'admin') AS activities,
+         count(*) FILTER (WHERE status = 'held' AND is_meeting) AS meetings_held,
+         sum(hours) AS hours
+  FROM intermediate.int_activities_enriched
+  WHERE segment IS NOT NULL AND counterpart <> 'internal'
+  GROUP BY ALL
+),
+won AS (
+  SELECT year(first_purchase_date) AS year, segment, acquiring_seller_id AS seller_id, count(*) AS new_customers
+  FROM intermediate.int_customers
+  WHERE is_new_customer AND acquiring_seller_id IS NOT NULL
+  GROUP BY ALL
+)
+SELECT coalesce(e.year, w.year) AS year, coalesce(e.segment, w.segment) AS segment, coalesce(e.seller_id, w.seller_id) AS seller_id,
+       coalesce(e.activities, 0) AS activities,
+       coalesce(e.meetings_held, 0) AS meetings_held,
+       coalesce(e.hours, 0) AS hours,
+       coalesce(w.new_customers, 0) AS new_customers,
+       safe_divide(coalesce(e.meetings_held, 0), w.new_customers) AS meetings_per_new_customer,
+       safe_divide(coalesce(e.hours, 0), w.new_customers) AS hours_per_new_customer
+FROM effort e FULL JOIN won w ON w.year = e.year AND w.segment = e.segment AND w.seller_id = e.seller_id

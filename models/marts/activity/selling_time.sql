@@ -1,0 +1,31 @@
+/*
+description: >
+  Seller hours per month: selling hours (activity types in activities.sellingTypes whose purpose is
+  not in activities.nonSellingPurposes) and non-selling hours (administrative tasks, support), with
+  the non-selling share against its target ceiling (activities.nonSellingShareTarget, 40 %).
+grain: month × seller
+unique: [month, seller_id]
+not_null: [hours, selling_hours, non_selling_hours, above_target]
+kpis:
+  - name: Selling time share
+    label: Part du temps commercial
+    formula: Hours of selling activities / all hours logged; the non-selling share (1 − it) should stay below 40 %.
+    columns: [selling_share, non_selling_share, above_target]
+    numerator: selling_hours
+    denominator: hours
+    unit: rate
+    seeds: ['004']
+    audiences: [A, E]
+    needs: [activities]
+*/
+SELECT e.month, e.seller_id, e.team,
+       sum(e.hours) AS hours,
+       coalesce(sum(e.hours) FILTER (WHERE e.is_selling), 0) AS selling_hours,
+       coalesce(sum(e.hours) FILTER (WHERE NOT e.is_selling), 0) AS non_selling_hours,
+       safe_divide(coalesce(sum(e.hours) FILTER (WHERE e.is_selling), 0), sum(e.hours)) AS selling_share,
+       safe_divide(coalesce(sum(e.hours) FILTER (WHERE NOT e.is_selling), 0), sum(e.hours)) AS non_selling_share,
+       any_value(k.non_selling_share_target) AS non_selling_share_target,
+       coalesce(safe_divide(coalesce(sum(e.hours) FILTER (WHERE NOT e.is_selling), 0), sum(e.hours)) > any_value(k.non_selling_share_target), false) AS above_target
+FROM intermediate.int_activities_enriched e
+CROSS JOIN settings.kpi k
+GROUP BY e.month, e.seller_id, e.team

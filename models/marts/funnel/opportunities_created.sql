@@ -1,0 +1,19 @@
+/*
+description: Opportunities created per month by origin (marketing, sales-sourced, referral), segment and product line, in count and value.
+grain: creation month × origin × segment × product line
+unique: [month, origin, segment, product_line]
+not_null: [opportunities, pipeline_value]
+accepted_values: { origin: [marketing, sales, referral] }
+kpis:
+  - name: Opportunities created
+    label: Opportunités créées
+    formula: Count and value (amount) of opportunities created in the period, by origin.
+    columns: [opportunities, pipeline_value]
+    unit: count
+    seeds: ['004']
+    audiences: [A, E]
+*/
+SELECT created_month AS month, origin, segment, product_line,
+       count(*) AS opportunities, sum(amount) AS pipeline_value
+FROM intermediate.int_opportunity_journey
+GROUP BY ALL
