@@ -70,6 +70,9 @@ const assemble = (workDir: string, databasePath: string) => {
   fs.mkdirSync(workDir, { recursive: true });
   for (const stale of ['pages', 'sources', 'build']) fs.rmSync(path.join(workDir, stale), { recursive: true, force: true });
   fs.copyFileSync(path.join(PROJECT_ROOT, 'evidence.config.yaml'), path.join(workDir, 'evidence.config.yaml'));
+  // Evidence's Tailwind config looks for component sources in ../../node_modules of its template.
+  const modules = path.join(workDir, 'node_modules');
+  if (!fs.existsSync(modules)) fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), modules, 'dir');
   fs.writeFileSync(path.join(workDir, 'evidence.settings.json'), JSON.stringify({ send_anonymous_usage_stats: 'no' }));
   fs.cpSync(path.join(PROJECT_ROOT, 'reports'), path.join(workDir, 'pages'), { recursive: true });
   fs.cpSync(path.join(PROJECT_ROOT, 'sources'), path.join(workDir, 'sources'), { recursive: true });
