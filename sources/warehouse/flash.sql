@@ -1,0 +1,23 @@
+-- Flash figures per week, month and quarter, for the company (team 'Toutes les équipes') and each team.
+select period_type, period_start, period_end, observed_end, is_complete_period, is_current,
+       case when team in ('all', 'Toutes les équipes') then 'Toutes les équipes' else team end as team,
+       previous_period_start, previous_window_end,
+       cast(won_deals as bigint) as won_deals, cast(previous_won_deals as bigint) as previous_won_deals,
+       cast(won_deals_change as bigint) as won_deals_change,
+       cast(won_value as double) as won_value, cast(previous_won_value as double) as previous_won_value,
+       cast(won_value_change as double) as won_value_change,
+       cast(lost_deals as bigint) as lost_deals, cast(previous_lost_deals as bigint) as previous_lost_deals,
+       cast(lost_deals_change as bigint) as lost_deals_change,
+       cast(lost_value as double) as lost_value, cast(previous_lost_value as double) as previous_lost_value,
+       cast(decided_deals as bigint) as decided_deals, cast(previous_decided_deals as bigint) as previous_decided_deals,
+       conversion_rate, previous_conversion_rate, conversion_rate_change,
+       cast(revenue as double) as revenue, cast(previous_revenue as double) as previous_revenue,
+       cast(revenue_change as double) as revenue_change,
+       cast(margin as double) as margin, cast(previous_margin as double) as previous_margin,
+       cast(margin_change as double) as margin_change,
+       revenue_objective_to_date, revenue_objective, objective_attainment,
+       activity_hours, previous_activity_hours, activity_hours_change,
+       cast(opportunity_time_cost as double) as opportunity_time_cost,
+       cast(previous_opportunity_time_cost as double) as previous_opportunity_time_cost,
+       cast(opportunity_time_cost_change as double) as opportunity_time_cost_change
+from marts.flash_figures

@@ -1,0 +1,5 @@
+-- Each segment's share of the calendar year's revenue against the strategic target.
+select year, segment, is_complete_year, cast(revenue as double) as revenue, cast(year_revenue as double) as year_revenue,
+       revenue_share, target_share, share_gap, target_revenue, revenue_gap
+from marts.segment_mix_vs_plan
+order by year, segment
