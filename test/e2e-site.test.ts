@@ -1,0 +1,203 @@
+/**
+ * End to end, as a new user runs it: `npm run build` on the bundled sample company, then the
+ * published site read in a real browser that can reach nothing but 127.0.0.1.
+ *
+ * One build serves every check in this file (it takes a couple of minutes: Evidence bundles the
+ * site with Vite).
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../pipelines/config.js';
+import { openDatabase } from '../pipelines/db/duckdb.js';
+import { serveStatic } from './helpers/static-server.js';
+import { tempDir } from './helpers/load.js';
+
+const run = promisify(execFile);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let dataDir: string;
+let siteDir: string;
+let buildOutput: string;
+let server: Awaited<ReturnType<typeof serveStatic>>;
+let browser: Browser;
+
+const warehouse = () => openDatabase(path.join(dataDir, 'warehouse.duckdb'), { readOnly: true });
+
+/** Every page of the site, as URL paths. */
+const sitePages = (): string[] =>
+  fs.readdirSync(siteDir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.html'))
+    .map((e) => path.relative(siteDir, path.join(e.parentPath, e.name)))
+    .filter((p) => !/^(api|settings|explore|_app)\b/.test(p) && !/(^|\/)(404|fallback)\.html$/.test(p))
+    .map((p) => `/${p.replace(/(^|\/)index\.html$/, '').replace(/\.html$/, '')}`)
+    .sort();
+
+beforeAll(async () => {
+  dataDir = tempDir('bi-e2e-');
+  siteDir = path.join(dataDir, 'site');
+  const result = await run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'pipelines/cli.ts'), 'build', '--as-of', '2026-11-22'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, BI_DATA_DIR: dataDir, BI_SITE_DIR: siteDir },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  buildOutput = result.stdout;
+  server = await serveStatic(siteDir);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}, 900_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('npm run build on the sample company', () => {
+  it('loads every row, builds the models and the site, and says so', async () => {
+    expect(buildOutput).toMatch(/Rows per extract/);
+    expect(buildOutput).toMatch(/Published .*warehouse\.duckdb and the site/);
+    const db = await warehouse();
+    try {
+      const loads = await db.query<{ extract: string; rows_read: number; rows_loaded: number; rows_rejected: number }>(
+        'SELECT extract, rows_read, rows_loaded, rows_rejected FROM audit.load_summary');
+      expect(loads).toHaveLength(15);
+      for (const l of loads) {
+        expect(l.rows_read, l.extract).toBeGreaterThan(0);
+        expect(l.rows_rejected, l.extract).toBe(0);
+        expect(l.rows_loaded, l.extract).toBe(l.rows_read);
+      }
+      const failed = await db.query('SELECT test FROM audit.data_tests WHERE failures > 0');
+      expect(failed).toEqual([]);
+    } finally {
+      db.close();
+    }
+    expect(sitePages()).toContain('/');
+  });
+
+  it('ships no personal data: no contact e-mail or phone number in any page or data file', async () => {
+    const db = await warehouse();
+    let needles: string[];
+    try {
+      const contacts = await db.query<{ email: string | null; phone: string | null; last_name: string }>('SELECT email, phone, last_name FROM raw.contacts');
+      needles = contacts.flatMap((c) => [c.email, c.phone]).filter((v): v is string => !!v);
+    } finally {
+      db.close();
+    }
+    expect(needles.length).toBeGreaterThan(1000);
+    const phoneDigits = new Set(needles.filter((n) => n.startsWith('+')).map((n) => n.replace(/\D/g, '')));
+    const emails = new Set(needles.filter((n) => n.includes('@')));
+
+    const files = fs.readdirSync(siteDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+    const leaks: string[] = [];
+    for (const file of files.filter((f) => /\.(html|js|json|css|txt)$/.test(f))) {
+      const text = fs.readFileSync(file, 'utf8');
+      for (const email of text.match(/[\w.+-]+@example\.fr/g) ?? []) if (emails.has(email)) leaks.push(`${file}: ${email}`);
+      for (const phone of text.match(/\+33[\d .]{9,16}/g) ?? []) if (phoneDigits.has(phone.replace(/\D/g, ''))) leaks.push(`${file}: ${phone}`);
+    }
+    // Data files are compressed: read them back as tables and search every cell.
+    const db2 = await openDatabase(':memory:');
+    try {
+      for (const file of files.filter((f) => f.endsWith('.parquet'))) {
+        const [hit] = await db2.query<{ n: number }>(
+          `SELECT count(*) AS n FROM read_parquet('${file}') t WHERE regexp_matches(CAST(t AS VARCHAR), '@example\\.fr|\\+33[0-9 .]{9}')`);
+        if (hit!.n > 0) leaks.push(`${file}: ${hit!.n} row(s) with an e-mail or phone number`);
+      }
+    } finally {
+      db2.close();
+    }
+    expect(leaks).toEqual([]);
+  });
+});
+
+describe('the published site in a browser with no internet', () => {
+  /** Opens a page with every request outside 127.0.0.1 aborted; collects what went wrong. */
+  const open = async (url: string) => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const problems: string[] = [];
+    const blocked: string[] = [];
+    await page.route('**/*', (route) => {
+      const host = new URL(route.request().url()).hostname;
+      if (host === '127.0.0.1' || route.request().url().startsWith('data:') || route.request().url().startsWith('blob:')) return route.continue();
+      blocked.push(route.request().url());
+      return route.abort();
+    });
+    page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`); });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await page.goto(`${server.url}${url}`, { waitUntil: 'networkidle' });
+    await page.waitForTimeout(500);
+    return { page, problems, blocked };
+  };
+
+  const evidenceErrors = (page: Page) =>
+    page.evaluate(() => {
+      const text = document.body.innerText;
+      return ['Error in Query', 'Query failed', 'Catalog Error', 'Binder Error', 'No Results']
+        .filter((marker) => text.includes(marker));
+    });
+
+  it('serves every page with no console error, no Evidence error, and charts drawn with data', async () => {
+    const pages = sitePages();
+    expect(pages.length).toBeGreaterThan(5);
+    const report: Record<string, string[]> = {};
+    for (const url of pages) {
+      const { page, problems, blocked } = await open(url);
+      const markers = await evidenceErrors(page);
+      const charts = await page.evaluate(() =>
+        [...document.querySelectorAll('[_echarts_instance_]')].map((el) => {
+          const drawn = el.querySelectorAll('path, rect, circle, text').length;
+          const canvas = el.querySelector('canvas');
+          return { drawn, canvas: canvas ? canvas.width * canvas.height > 0 : false };
+        }));
+      const empty = charts.filter((c) => c.drawn < 5 && !c.canvas);
+      const issues = [
+        ...problems,
+        ...markers.map((m) => `shows "${m}"`),
+        ...(empty.length ? [`${empty.length} empty chart(s)`] : []),
+        ...(charts.length === 0 && !/^\/(glossary|data-quality|sellers|segments)$/.test(url) ? ['no chart'] : []),
+        ...blocked.map((u) => `requested ${u}`),
+      ];
+      if (issues.length) report[url] = issues;
+      await page.close();
+    }
+    expect(report).toEqual({});
+  }, 900_000);
+
+  /** The figure shown by the BigValue titled `title`, as a number (French formatting undone). */
+  const bigValue = async (page: Page, title: string) => {
+    const text = await page.evaluate((t) => {
+      const label = [...document.querySelectorAll('p, span, div')].find((e) => e.childElementCount <= 1 && e.textContent?.trim() === t);
+      let node = label?.parentElement;
+      while (node && !/\d/.test(node.innerText.replace(t, ''))) node = node.parentElement;
+      return node?.innerText.replace(t, '').trim().split('\n')[0] ?? '';
+    }, title);
+    return Number(text.replace(/[^\d,-]/g, '').replace(',', '.'));
+  };
+
+  it('revenue figures equal the marts, and the segment filter changes them in the browser, offline', async () => {
+    const db = await warehouse();
+    let total: number;
+    let or: number;
+    try {
+      total = (await db.query<{ v: number }>('SELECT sum(revenue) AS v FROM marts.revenue_and_margin'))[0]!.v;
+      or = (await db.query<{ v: number }>(`SELECT sum(revenue) AS v FROM marts.revenue_and_margin WHERE segment = 'Or'`))[0]!.v;
+    } finally {
+      db.close();
+    }
+    const { page, problems, blocked } = await open('/revenue');
+    expect(await bigValue(page, "Chiffre d'affaires total")).toBe(Math.round(total));
+    await page.locator('button[aria-label="Segment"]').click();
+    await page.getByRole('option', { name: 'Or', exact: true }).click();
+    await expect.poll(() => bigValue(page, "Chiffre d'affaires total"), { timeout: 10_000 }).toBe(Math.round(or));
+    expect(or).toBeLessThan(total);
+    expect(problems).toEqual([]);
+    // The page tried nothing outside the intranet host (duckdb-wasm's extension site included).
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+});
+
