@@ -146,6 +146,11 @@ describe('the published site in a browser with no internet', () => {
     const report: Record<string, string[]> = {};
     for (const url of pages) {
       const { page, problems, blocked } = await open(url);
+      // Charts mount after the page's data is in: give a busy machine time before judging.
+      if (!/^\/(glossary|data-quality|sellers|segments)$/.test(url)) {
+        await page.waitForSelector('[_echarts_instance_]', { timeout: 20_000 }).catch(() => {});
+        await page.waitForTimeout(1000);
+      }
       const markers = await evidenceErrors(page);
       const charts = await page.evaluate(() =>
         [...document.querySelectorAll('[_echarts_instance_]')].map((el) => {
