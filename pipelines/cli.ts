@@ -13,19 +13,16 @@
  *
  * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF (flags win).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { build } from './build.js';
-import { PROJECT_ROOT, settingsFromEnv, settingsSchema } from './config.js';
+import { settingsFromEnv, settingsSchema } from './config.js';
 import { ExtractError } from './load/read.js';
 import { DataTestFailure } from './models/data-tests.js';
-import { ModelError, runModels, type ModelResult } from './models/run-models.js';
-import { recordMappingAudit } from './mapping/report.js';
-import { buildSite, publishSite, SiteError, siteWorkDir } from './site/build-site.js';
-import { mapExports } from './mapping/run.js';
+import { ModelError } from './models/run-models.js';
+import { runPipeline } from './pipeline.js';
 import { createReporter, formatTable } from './progress.js';
+import { SiteError } from './site/build-site.js';
 
 const argsSchema = z.object({
   command: z.literal('build', { error: 'usage: cli.ts build [--extracts DIR] [options]' }),
@@ -79,49 +76,18 @@ const main = async () => {
   const started = performance.now();
   const { args, settings } = parseCommandLine(process.argv.slice(2));
   const reporter = createReporter();
-
-  let extractsDir = args.extracts ? path.resolve(args.extracts) : undefined;
-  const mapped = args.mapping ? await mapExports({ mapping: args.mapping, inputDir: extractsDir, settings, reporter }) : undefined;
-  if (mapped) extractsDir = mapped.outDir;
-  if (!extractsDir) {
-    extractsDir = path.resolve(settings.dataDir, 'sample', `scale-${args.scale}-seed-${args.seed}`);
-    const dir = extractsDir;
-    if (!fs.existsSync(path.join(dir, '.complete'))) {
-      await reporter.step(`generate sample company (scale ${args.scale}, seed ${args.seed})`, async () => {
-        fs.rmSync(dir, { recursive: true, force: true });
-        const { generateSample } = await import('./sample/generate.js');
-        await generateSample({ outDir: dir, scale: args.scale, seed: args.seed });
-        fs.writeFileSync(path.join(dir, '.complete'), new Date().toISOString());
-      });
-    } else {
-      reporter.detail(`using the sample company in ${path.relative(process.cwd(), dir)}`);
-    }
-  } else if (!fs.existsSync(extractsDir)) {
-    throw new ExtractError(`Extracts folder ${extractsDir} does not exist.`);
-  }
-
-  let models: ModelResult[] = [];
-  const result = await build({
+  const result = await runPipeline({
     settings,
-    extractsDir,
-    extractsConfig: args.extractsConfig,
     reporter,
-    beforePublish: args.site
-      ? async (candidate) => {
-        const built = await reporter.step('build site (Evidence, offline)', () => buildSite({
-          databasePath: candidate,
-          workDir: siteWorkDir(settings.dataDir),
-          pseudonymiseSellers: args.pseudonymiseSellers,
-          log: reporter.detail,
-        }));
-        return () => publishSite(built, settings.siteDir);
-      }
-      : undefined,
-    afterLoad: async (db) => {
-      if (mapped) await recordMappingAudit(db, mapped);
-      ({ models } = await runModels(db, { modelsDir: path.join(PROJECT_ROOT, 'models'), reporter }));
-    },
+    extracts: args.extracts,
+    extractsConfig: args.extractsConfig,
+    mapping: args.mapping,
+    site: args.site,
+    pseudonymiseSellers: args.pseudonymiseSellers,
+    scale: args.scale,
+    seed: args.seed,
   });
+  const { models } = result;
 
   console.log('\nRows per extract');
   console.log(formatTable(result.loads.map((l) => ({

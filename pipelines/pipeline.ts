@@ -1,0 +1,88 @@
+/**
+ * The whole job as one call: (map) → sample or extracts → load → models → site, published together.
+ * The CLI parses flags into these options; the benchmark and tests call it directly.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { build, type BuildResult } from './build.js';
+import { PROJECT_ROOT, type Settings } from './config.js';
+import { ExtractError } from './load/read.js';
+import { recordMappingAudit } from './mapping/report.js';
+import { mapExports } from './mapping/run.js';
+import { runModels, type ModelResult } from './models/run-models.js';
+import type { Reporter } from './progress.js';
+import { buildSite, publishSite, siteWorkDir } from './site/build-site.js';
+
+export interface PipelineOptions {
+  settings: Settings;
+  reporter: Reporter;
+  /** Folder of extracts (or of vendor exports with `mapping`); default: the generated sample company. */
+  extracts?: string;
+  extractsConfig?: string;
+  /** Built-in mapping name(s), comma-separated, or a mapping file. */
+  mapping?: string;
+  /** Build and publish the Evidence site (default true). */
+  site?: boolean;
+  pseudonymiseSellers?: boolean;
+  /** Sample company size and seed, when no `extracts` folder is given. */
+  scale?: number;
+  seed?: number;
+  /** Printer for the mapping's tables (default console.log). */
+  write?: (line: string) => void;
+}
+
+export interface PipelineResult extends BuildResult {
+  extractsDir: string;
+  models: ModelResult[];
+}
+
+/** The folder of the sample company for a scale and seed, generated on first use. */
+export const ensureSample = async (settings: Settings, reporter: Reporter, scale = 1, seed = 42): Promise<string> => {
+  const dir = path.resolve(settings.dataDir, 'sample', `scale-${scale}-seed-${seed}`);
+  if (fs.existsSync(path.join(dir, '.complete'))) {
+    reporter.detail(`using the sample company in ${path.relative(process.cwd(), dir)}`);
+    return dir;
+  }
+  await reporter.step(`generate sample company (scale ${scale}, seed ${seed})`, async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    const { generateSample } = await import('./sample/generate.js');
+    await generateSample({ outDir: dir, scale, seed, threads: settings.threads });
+    fs.writeFileSync(path.join(dir, '.complete'), new Date().toISOString());
+  });
+  return dir;
+};
+
+export const runPipeline = async (options: PipelineOptions): Promise<PipelineResult> => {
+  const { settings, reporter } = options;
+  let extractsDir = options.extracts ? path.resolve(options.extracts) : undefined;
+  const mapped = options.mapping
+    ? await mapExports({ mapping: options.mapping, inputDir: extractsDir, settings, reporter, write: options.write })
+    : undefined;
+  if (mapped) extractsDir = mapped.outDir;
+  if (!extractsDir) extractsDir = await ensureSample(settings, reporter, options.scale, options.seed);
+  else if (!fs.existsSync(extractsDir)) throw new ExtractError(`Extracts folder ${extractsDir} does not exist.`);
+
+  let models: ModelResult[] = [];
+  const result = await build({
+    settings,
+    extractsDir,
+    extractsConfig: options.extractsConfig,
+    reporter,
+    beforePublish: options.site === false
+      ? undefined
+      : async (candidate) => {
+        const built = await reporter.step('build site (Evidence, offline)', () => buildSite({
+          databasePath: candidate,
+          workDir: siteWorkDir(settings.dataDir),
+          pseudonymiseSellers: options.pseudonymiseSellers ?? false,
+          log: reporter.detail,
+        }));
+        return () => publishSite(built, settings.siteDir);
+      },
+    afterLoad: async (db) => {
+      if (mapped) await recordMappingAudit(db, mapped);
+      ({ models } = await runModels(db, { modelsDir: path.join(PROJECT_ROOT, 'models'), reporter }));
+    },
+  });
+  return { ...result, extractsDir, models };
+};
