@@ -3,13 +3,14 @@
  * repository's `evidence.config.yaml`, `sources/` and `reports/`, then checked and published.
  *
  * Evidence alone exits 0 on a broken page query and needs the internet for Parquet; this module
- * fails on any query error, writes the Arrow twins the patched browser client reads, and swaps the
+ * fails on any query error, writes the Arrow twins the patched clients read, and swaps the
  * finished site in only when everything succeeded.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Bool, type DataType, Field, Float64, Schema, Table, TimestampMillisecond, Utf8, tableToIPC } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm/node/arrow1.js';
 import { PROJECT_ROOT } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
@@ -124,16 +125,44 @@ const findQueryErrors = (output: string, buildDir: string): string[] => {
   return problems;
 };
 
-/** Beside every Parquet file of the site, its Arrow IPC twin: what the patched browser client loads. */
-const writeArrowTwins = (buildDir: string) => {
-  const dataDir = path.join(buildDir, 'data');
-  if (!fs.existsSync(dataDir)) return 0;
-  const files = fs.readdirSync(dataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.parquet'));
-  for (const entry of files) {
-    const file = path.join(entry.parentPath, entry.name);
-    fs.writeFileSync(file.replace(/\.parquet$/, '.arrow'), readParquet(fs.readFileSync(file)).intoIPCStream());
+const EVIDENCE_TYPES: Record<string, () => DataType> = {
+  number: () => new Float64(),
+  string: () => new Utf8(),
+  date: () => new TimestampMillisecond(),
+  boolean: () => new Bool(),
+};
+
+/** An Arrow IPC stream with no rows and the columns Evidence recorded for a source. */
+const emptyArrow = (schemaFile: string): Uint8Array => {
+  const columns = JSON.parse(fs.readFileSync(schemaFile, 'utf8')) as { name: string; evidenceType: string }[];
+  const fields = columns.map((c) => {
+    const type = EVIDENCE_TYPES[c.evidenceType];
+    if (!type) throw new SiteError(`${schemaFile}: unknown Evidence type "${c.evidenceType}" for column ${c.name}`);
+    return new Field(c.name, type(), true);
+  });
+  return tableToIPC(new Table(new Schema(fields)), 'stream');
+};
+
+/**
+ * Beside every source's data file, its Arrow IPC twin: what the patched clients load, at build
+ * time and in the browser. A source with no rows has no Parquet file (Evidence writes none), so its
+ * twin is an empty table with the source's columns: pages then show "no data", not a crash.
+ */
+const writeArrowTwins = (dataDir: string) => {
+  if (!fs.existsSync(dataDir)) return { sources: 0, empty: [] as string[] };
+  const schemas = fs.readdirSync(dataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.schema.json'));
+  const empty: string[] = [];
+  for (const entry of schemas) {
+    const base = path.join(entry.parentPath, entry.name.slice(0, -'.schema.json'.length));
+    const parquet = `${base}.parquet`;
+    if (fs.existsSync(parquet)) {
+      fs.writeFileSync(`${base}.arrow`, readParquet(fs.readFileSync(parquet)).intoIPCStream());
+    } else {
+      fs.writeFileSync(`${base}.arrow`, emptyArrow(path.join(entry.parentPath, entry.name)));
+      empty.push(path.basename(base));
+    }
   }
-  return files.length;
+  return { sources: schemas.length, empty };
 };
 
 /** Builds the site into `<workDir>/build` and returns that folder; throws SiteError on any problem. */
@@ -144,12 +173,12 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   assemble(options.workDir, options.databasePath);
   const sourcesOutput = await evidence(options.workDir, ['sources', '--strict'], log);
   if (QUERY_ERROR.test(sourcesOutput)) throw new SiteError(`A report source query failed:\n${sourcesOutput.slice(-4000)}`);
+  const twins = writeArrowTwins(path.join(options.workDir, '.evidence', 'template', 'static', 'data'));
+  log(`  ${twins.sources} report source(s), ${twins.empty.length} with no rows for this data${twins.empty.length ? ` (${twins.empty.join(', ')})` : ''}`);
   const buildOutput = await evidence(options.workDir, ['build'], log);
   const buildDir = path.join(options.workDir, 'build');
   const errors = findQueryErrors(buildOutput, buildDir);
   if (errors.length) throw new SiteError(`${errors.length} query error(s) in the report pages:\n${errors.slice(0, 20).map((e) => `  ${e}`).join('\n')}`);
-  const twins = writeArrowTwins(buildDir);
-  log(`  ${twins} data file(s) shipped with the site`);
   return buildDir;
 };
 
