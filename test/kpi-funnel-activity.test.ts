@@ -71,6 +71,31 @@ describe('funnel and conversion', () => {
   });
 });
 
+describe('open pipeline', () => {
+  it('open deals by stage, weighted by what the stage historically wins, with the seller\'s manager', async () => {
+    // O1 won (history reached proposal); O2 won and O3 lost, closed without history (taken to have
+    // reached proposal); O4 open in proposal since 2024-02-01. Last day of data: O2's close, 2024-02-10.
+    // Stage win rate of proposal = 2 won / 3 decided; weighted = 7 000 × 2/3; age 9 days, not stalled.
+    const c = company();
+    c.opportunities!.push(
+      { opportunity_id: 'O2', account_id: 'A2', lead_id: null, owner_seller_id: 'S2', product_line: 'Service', amount: 3000, origin: 'sales', created_at: '2024-01-05', closed_at: '2024-02-10', stage: 'won', loss_reason: null },
+      { opportunity_id: 'O3', account_id: 'A1', lead_id: null, owner_seller_id: 'S2', product_line: 'Logiciel', amount: 5000, origin: 'sales', created_at: '2023-12-01', closed_at: '2024-01-20', stage: 'lost', loss_reason: 'prix' },
+      { opportunity_id: 'O4', account_id: 'A2', lead_id: null, owner_seller_id: 'S2', product_line: 'Logiciel', amount: 7000, origin: 'sales', created_at: '2024-02-01', closed_at: null, stage: 'proposal', loss_reason: null },
+    );
+    const other = await buildModelsOn(c);
+    try {
+      const [row] = await other.db.query<Record<string, unknown>>(`SELECT seller_id, team, manager_id, segment, product_line, stage, open_deals, pipeline_value,
+        stage_win_rate, weighted_value, avg_age_days, stalled_deals, stalled_value, as_of FROM marts.open_pipeline`);
+      expect(row).toEqual({ seller_id: 'S2', team: 'Paris', manager_id: 'S1', segment: 'Bronze', product_line: 'Logiciel', stage: 'proposal', open_deals: 1,
+        pipeline_value: 7000, stage_win_rate: 2 / 3, weighted_value: expect.closeTo(7000 * 2 / 3, 6), avg_age_days: 9, stalled_deals: 0, stalled_value: 0, as_of: '2024-02-10' });
+      expect(await other.db.query(`SELECT manager_id, sum(proposals_decided) AS decided, sum(proposals_won) AS won FROM marts.proposal_win_rate GROUP BY ALL`))
+        .toEqual([{ manager_id: 'S1', decided: 3, won: 2 }]);
+    } finally {
+      other.db.close();
+    }
+  });
+});
+
 describe('activity and effort', () => {
   it('activities that advance: outcomes, not counts', async () => {
     expect(await rows(`SELECT type, held_activities, advancing_activities, advancing_rate FROM marts.activity_outcomes ORDER BY type`)).toEqual([

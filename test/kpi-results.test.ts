@@ -232,22 +232,65 @@ describe('glossary', () => {
 });
 
 describe('without billing', () => {
-  it('marks the results KPIs unavailable and publishes no figure', async () => {
-    const { db } = await buildModelsOn(company(), { notProvided: ['invoices', 'invoice_lines'] });
-    try {
-      const glossary = await db.query(`SELECT kpi, available, unavailable_reason FROM marts.kpi_glossary WHERE kpi IN ('Revenue', 'Average basket', 'Customer lifetime value')  ORDER BY kpi`);
-      const reason = 'needs invoice_lines, invoices, which this company did not provide (or provided empty)';
-      expect(glossary).toEqual([
-        { kpi: 'Average basket', available: false, unavailable_reason: reason },
-        { kpi: 'Customer lifetime value', available: false, unavailable_reason: reason },
-        { kpi: 'Revenue', available: false, unavailable_reason: reason },
-      ]);
-      // No rows rather than zeros: nothing was billed, as far as the product knows.
-      for (const mart of ['revenue_and_margin', 'revenue_growth', 'average_basket', 'customer_lifetime_value', 'segment_mix_vs_plan']) {
-        expect(await db.query(`SELECT count(*) AS n FROM marts.${mart}`), mart).toEqual([{ n: 0 }]);
-      }
-    } finally {
-      db.close();
-    }
+  /**
+   * The fixture company with billing, subscriptions and referrals left out, and three more deals:
+   * O2 won on A2 (Bronze) for 3,000 on 2024-02-10, O3 lost on A1 for 5,000, O4 still open on A2.
+   * Revenue is booked from the won deals: O1 12,000 (A1 Or, closed 2023-11-15) + O2 3,000 = 15,000.
+   */
+  const crmOnly = () => {
+    const c = company();
+    c.opportunities!.push(
+      { opportunity_id: 'O2', account_id: 'A2', lead_id: null, owner_seller_id: 'S2', product_line: 'Service', amount: 3000, origin: 'sales', created_at: '2024-01-05', closed_at: '2024-02-10', stage: 'won', loss_reason: null },
+      { opportunity_id: 'O3', account_id: 'A1', lead_id: null, owner_seller_id: 'S2', product_line: 'Logiciel', amount: 5000, origin: 'sales', created_at: '2023-12-01', closed_at: '2024-01-20', stage: 'lost', loss_reason: 'prix' },
+      { opportunity_id: 'O4', account_id: 'A2', lead_id: null, owner_seller_id: 'S2', product_line: 'Logiciel', amount: 7000, origin: 'sales', created_at: '2024-02-01', closed_at: null, stage: 'proposal', loss_reason: null },
+    );
+    return c;
+  };
+  let built: Built;
+  beforeAll(async () => {
+    built = await buildModelsOn(crmOnly(), { notProvided: ['invoices', 'invoice_lines', 'subscriptions', 'referrals'] });
+  }, 60_000);
+  afterAll(() => built?.db.close());
+  const q = (sql: string) => built.db.query(sql);
+
+  it('books revenue from the won deals at their close date, with no cost, margin or units', async () => {
+    expect(await q(`SELECT invoice_date, account_id, segment, seller_id, revenue, cost, margin, quantity, revenue_basis
+      FROM intermediate.int_revenue_lines ORDER BY invoice_date`)).toEqual([
+      { invoice_date: '2023-11-15', account_id: 'A1', segment: 'Or', seller_id: 'S2', revenue: 12000, cost: null, margin: null, quantity: null, revenue_basis: 'booked' },
+      { invoice_date: '2024-02-10', account_id: 'A2', segment: 'Bronze', seller_id: 'S2', revenue: 3000, cost: null, margin: null, quantity: null, revenue_basis: 'booked' },
+    ]);
+    expect(await q(`SELECT month, segment, sum(revenue) AS revenue, sum(margin) AS margin, sum(orders) AS orders
+      FROM marts.revenue_and_margin GROUP BY ALL ORDER BY month`)).toEqual([
+      { month: '2023-11-01', segment: 'Or', revenue: 12000, margin: null, orders: 1 },
+      { month: '2024-02-01', segment: 'Bronze', revenue: 3000, margin: null, orders: 1 },
+    ]);
+    // Units are known from invoice lines only: no row rather than a zero.
+    expect(await q('SELECT count(*) AS n FROM marts.sales_volume')).toEqual([{ n: 0 }]);
+    // Margin of a period is unknown, not zero; revenue is there.
+    expect(await q(`SELECT revenue, margin FROM marts.revenue_growth
+      WHERE period_type = 'year' AND period_start = DATE '2024-01-01' AND segment = 'Tous les segments'`)).toEqual([{ revenue: 3000, margin: null }]);
+  });
+
+  it('reconciles revenue to the won deals instead of billing', async () => {
+    expect(await q(`SELECT check_name, status, model_figure, billing_figure FROM marts.reconciliation
+      WHERE check_name IN ('revenue_total', 'revenue_vs_bookings') ORDER BY check_name`)).toEqual([
+      { check_name: 'revenue_total', status: 'not_applicable', model_figure: null, billing_figure: null },
+      { check_name: 'revenue_vs_bookings', status: 'pass', model_figure: 15000, billing_figure: 15000 },
+    ]);
+  });
+
+  it('publishes revenue KPIs as booked, and margin and billing-only KPIs as unavailable', async () => {
+    const reason = 'needs invoice_lines, invoices, which this company did not provide (or provided empty)';
+    expect(await q(`SELECT kpi, available, unavailable_reason, revenue_basis, basis_note IS NOT NULL AS noted FROM marts.kpi_glossary
+      WHERE kpi IN ('Revenue', 'Average basket', 'Gross margin', 'Customer lifetime value', 'Sales volume', 'Revenue by seller') ORDER BY kpi`)).toEqual([
+      { kpi: 'Average basket', available: true, unavailable_reason: null, revenue_basis: 'booked', noted: true },
+      { kpi: 'Customer lifetime value', available: false, unavailable_reason: reason, revenue_basis: null, noted: false },
+      { kpi: 'Gross margin', available: false, unavailable_reason: reason, revenue_basis: null, noted: false },
+      { kpi: 'Revenue', available: true, unavailable_reason: null, revenue_basis: 'booked', noted: true },
+      { kpi: 'Revenue by seller', available: true, unavailable_reason: null, revenue_basis: 'booked', noted: true },
+      { kpi: 'Sales volume', available: false, unavailable_reason: reason, revenue_basis: null, noted: false },
+    ]);
+    // Margin-based marts publish no figure rather than zeros.
+    expect(await q('SELECT count(*) AS n FROM marts.customer_lifetime_value')).toEqual([{ n: 0 }]);
   });
 });

@@ -9,7 +9,7 @@ description: >
   deal, activity or lead date).
 grain: customer account
 unique: [account_id]
-not_null: [segment, first_purchase_date, is_new_customer, first_year_complete, lifetime_revenue, lifetime_margin]
+not_null: [segment, first_purchase_date, is_new_customer, first_year_complete, lifetime_revenue]
 relationships: { account_id: staging.stg_accounts.account_id }
 */
 WITH bounds AS (

@@ -23,6 +23,7 @@ SELECT
   o.lead_id,
   o.owner_seller_id,
   sel.team,
+  sel.manager_id,
   acc.segment,
   acc.industry,
   acc.size_band,

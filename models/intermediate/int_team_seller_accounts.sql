@@ -7,7 +7,7 @@ description: >
   The base of the seller revenue, concentration and revenue-at-risk marts.
 grain: period type × period start × seller × account
 unique: [period_type, period_start, seller_id, account_id]
-not_null: [revenue, margin, billed]
+not_null: [revenue, billed]
 */
 SELECT
   p.period_type,

@@ -8,7 +8,7 @@ description: >
   margin in the scope. The base of seller concentration and revenue at risk.
 grain: period type × period start × team scope × seller
 unique: [period_type, period_start, team, seller_id]
-not_null: [revenue, margin, revenue_rank, sellers, scope_revenue]
+not_null: [revenue, revenue_rank, sellers, scope_revenue]
 */
 WITH by_seller AS (
   SELECT a.period_type, a.period_start, a.seller_id, s.team AS seller_team,

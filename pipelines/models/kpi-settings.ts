@@ -46,6 +46,7 @@ export const kpiSettingsSchema = z.strictObject({
     b2bAverageWinRate: share.default(0.1).describe('Market average shown for context'),
     outlierZ: z.number().positive().default(1.96).describe('Two-proportion z-test threshold for seller conversion outliers'),
     outlierMinDecided: z.number().int().positive().default(10).describe('Minimum decided proposals before a seller can be an outlier'),
+    stalledAfterDays: z.number().int().positive().default(180).describe('An open deal created longer ago than this is stalled pipeline'),
   }).prefault({}),
   concentration: z.strictObject({
     topShares: z.array(share).default([0.05, 0.1]).describe('Top fractions of sellers whose revenue share is reported'),
@@ -115,6 +116,7 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
     b2b_average_win_rate: String(s.funnel.b2bAverageWinRate),
     outlier_z: String(s.funnel.outlierZ),
     outlier_min_decided: String(s.funnel.outlierMinDecided),
+    stalled_after_days: String(s.funnel.stalledAfterDays),
     concentration_top_shares: `[${s.concentration.topShares.join(', ')}]::DOUBLE[]`,
     risk_top_share: String(s.concentration.riskTopShare),
     risk_zone_threshold: String(s.concentration.riskZoneThreshold),

@@ -21,6 +21,9 @@ export const kpiSchema = z.strictObject({
   seeds: z.array(z.enum(['000', '001', '002', '003', '004'])).default([]).describe('Seed articles the KPI comes from'),
   audiences: z.array(z.enum(['A', 'E', 'F'])).default(['A']),
   needs: z.array(extractName).optional().describe('Extracts without which the KPI is unavailable; default: every non-core extract the model reads'),
+  on_bookings: z.boolean().default(false).describe(
+    'Without billing (invoices, invoice_lines), computed from won deals at their close date (bookings) instead of unavailable: for revenue figures, never for margin or units',
+  ),
 }).refine((k) => k.unit !== 'rate' || (k.numerator && k.denominator), { message: 'a rate needs its numerator and denominator columns' });
 
 export const modelMetadataSchema = z.strictObject({

@@ -32,6 +32,8 @@ export class ModelError extends Error {
 }
 
 const CORE = new Set<string>(EXTRACTS.filter((e) => 'core' in e && e.core).map((e) => e.name));
+/** What won deals stand in for when a KPI is `on_bookings` (see int_revenue_lines). */
+const BILLING = new Set(['invoices', 'invoice_lines']);
 
 /** Raw extracts a model reads, directly or through the models it reads. */
 const sourceExtracts = (model: Model, byName: Map<string, Model>, seen = new Set<string>()): Set<string> => {
@@ -51,6 +53,10 @@ const MACROS = `
 -- TRUE when an extract was provided and has rows: models use it to return NULL, not a fake zero.
 CREATE OR REPLACE MACRO extract_available(extract_name) AS
   coalesce((SELECT status = 'loaded' AND rows_loaded > 0 FROM audit.load_summary WHERE extract = extract_name), false);
+-- Revenue comes from billing when the company provided it, else from won deals at their close date
+-- (bookings): the CRM alone still shows revenue by seller, sector or month, with no margin.
+CREATE OR REPLACE MACRO billing_available() AS extract_available('invoices') AND extract_available('invoice_lines');
+CREATE OR REPLACE MACRO revenue_basis() AS CASE WHEN billing_available() THEN 'invoiced' ELSE 'booked' END;
 -- a / b, NULL when b is 0 or NULL: rates are never computed over nothing.
 CREATE OR REPLACE MACRO safe_divide(a, b) AS CASE WHEN b IS NULL OR b = 0 THEN NULL ELSE a / b END;
 `;
@@ -61,18 +67,20 @@ const writeGlossary = async (db: Database, models: Model[]) => {
   await db.exec(`CREATE OR REPLACE TABLE marts.kpi_glossary (
     kpi VARCHAR, label VARCHAR, formula VARCHAR, grain VARCHAR, model VARCHAR, columns VARCHAR[], unit VARCHAR,
     numerator VARCHAR, denominator VARCHAR, source_extracts VARCHAR[], needs VARCHAR[], seeds VARCHAR[], audiences VARCHAR[],
-    available BOOLEAN, unavailable_reason VARCHAR)`);
+    available BOOLEAN, unavailable_reason VARCHAR, revenue_basis VARCHAR, basis_note VARCHAR)`);
   const list = (xs: readonly string[]) => `[${xs.map(literal).join(', ')}]::VARCHAR[]`;
   for (const model of models) {
     const sources = [...sourceExtracts(model, byName)].sort();
     for (const kpi of model.metadata.kpis) {
-      const needs = kpi.needs ?? sources.filter((s) => !CORE.has(s));
+      const needs = (kpi.needs ?? sources.filter((s) => !CORE.has(s))).filter((n) => !(kpi.on_bookings && BILLING.has(n)));
       await db.exec(`INSERT INTO marts.kpi_glossary
         SELECT ${literal(kpi.name)}, ${literal(kpi.label ?? kpi.name)}, ${literal(kpi.formula)}, ${literal(model.metadata.grain)}, ${literal(model.name)},
           ${list(kpi.columns)}, ${literal(kpi.unit)}, ${kpi.numerator ? literal(kpi.numerator) : 'NULL'}, ${kpi.denominator ? literal(kpi.denominator) : 'NULL'},
           ${list(sources)}, ${list(needs)}, ${list(kpi.seeds)}, ${list(kpi.audiences)},
           missing IS NULL,
-          CASE WHEN missing IS NOT NULL THEN 'needs ' || missing || ', which this company did not provide (or provided empty)' END
+          CASE WHEN missing IS NOT NULL THEN 'needs ' || missing || ', which this company did not provide (or provided empty)' END,
+          ${kpi.on_bookings ? 'revenue_basis()' : 'NULL'},
+          ${kpi.on_bookings ? `CASE WHEN revenue_basis() = 'booked' THEN 'Facturation non fournie : le chiffre d''affaires est ici le montant des affaires gagnées à leur date de clôture (prises de commande), pas le facturé ; la marge est inconnue.' END` : 'NULL'}
         FROM (SELECT string_agg(n, ', ' ORDER BY n) AS missing FROM unnest(${list(needs)}) AS t(n) WHERE NOT extract_available(n))`);
     }
   }

@@ -144,11 +144,12 @@ const emptyArrow = (schemaFile: string): Uint8Array => {
 };
 
 /**
- * Beside every source's data file, its Arrow IPC twin: what the patched clients load, at build
- * time and in the browser. A source with no rows has no Parquet file (Evidence writes none), so its
- * twin is an empty table with the source's columns: pages then show "no data", not a crash.
+ * Before the build, beside every source's data file in Evidence's static folder, its Arrow IPC
+ * twin: what the patched build-time client loads. A source with no rows has no Parquet file
+ * (Evidence writes none), so its twin is an empty table with the source's columns: pages then show
+ * "no data", not a crash.
  */
-const writeArrowTwins = (dataDir: string) => {
+const writeSourceTwins = (dataDir: string) => {
   if (!fs.existsSync(dataDir)) return { sources: 0, empty: [] as string[] };
   const schemas = fs.readdirSync(dataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.schema.json'));
   const empty: string[] = [];
@@ -165,6 +166,22 @@ const writeArrowTwins = (dataDir: string) => {
   return { sources: schemas.length, empty };
 };
 
+/**
+ * After the build, the twins the browser loads: Evidence moves each Parquet file into a folder
+ * named after its content hash, and the pages ask for the twin there. Empty sources keep the twin
+ * written before the build (their manifest entry has no hash); the others' pre-build twins are
+ * dropped so the site ships each table once.
+ */
+const placeBrowserTwins = (buildDataDir: string) => {
+  if (!fs.existsSync(buildDataDir)) return;
+  const parquets = fs.readdirSync(buildDataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.parquet'));
+  for (const entry of parquets) {
+    const file = path.join(entry.parentPath, entry.name);
+    fs.writeFileSync(file.replace(/\.parquet$/, '.arrow'), readParquet(fs.readFileSync(file)).intoIPCStream());
+    fs.rmSync(path.join(path.dirname(entry.parentPath), entry.name.replace(/\.parquet$/, '.arrow')), { force: true });
+  }
+};
+
 /** Builds the site into `<workDir>/build` and returns that folder; throws SiteError on any problem. */
 export const buildSite = async (options: SiteOptions): Promise<string> => {
   const log = options.log ?? (() => {});
@@ -173,12 +190,13 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   assemble(options.workDir, options.databasePath);
   const sourcesOutput = await evidence(options.workDir, ['sources', '--strict'], log);
   if (QUERY_ERROR.test(sourcesOutput)) throw new SiteError(`A report source query failed:\n${sourcesOutput.slice(-4000)}`);
-  const twins = writeArrowTwins(path.join(options.workDir, '.evidence', 'template', 'static', 'data'));
+  const twins = writeSourceTwins(path.join(options.workDir, '.evidence', 'template', 'static', 'data'));
   log(`  ${twins.sources} report source(s), ${twins.empty.length} with no rows for this data${twins.empty.length ? ` (${twins.empty.join(', ')})` : ''}`);
   const buildOutput = await evidence(options.workDir, ['build'], log);
   const buildDir = path.join(options.workDir, 'build');
   const errors = findQueryErrors(buildOutput, buildDir);
   if (errors.length) throw new SiteError(`${errors.length} query error(s) in the report pages:\n${errors.slice(0, 20).map((e) => `  ${e}`).join('\n')}`);
+  placeBrowserTwins(path.join(buildDir, 'data'));
   return buildDir;
 };
 

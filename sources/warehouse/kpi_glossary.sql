@@ -1,11 +1,14 @@
 -- The KPI glossary as published: definition, grain, where the figure comes from, and whether the
--- company's extracts allow it (with the reason when they do not).
+-- company's extracts allow it (with the reason when they do not), and for revenue figures whether
+-- they are invoiced or booked from won deals (billing not provided).
 select kpi, label, formula, grain, model, unit,
        coalesce(numerator, '') as numerator, coalesce(denominator, '') as denominator,
        array_to_string(source_extracts, ', ') as source_extracts,
        array_to_string(seeds, ', ') as seeds,
        array_to_string(audiences, ', ') as audiences,
        available,
-       coalesce(unavailable_reason, '') as unavailable_reason
+       coalesce(unavailable_reason, '') as unavailable_reason,
+       coalesce(revenue_basis, '') as revenue_basis,
+       coalesce(basis_note, '') as basis_note
 from marts.kpi_glossary
 order by model, kpi

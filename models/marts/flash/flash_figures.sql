@@ -44,6 +44,7 @@ kpis:
     audiences: [A, E]
     needs: []
   - name: Flash - revenue to date vs objective
+    on_bookings: true
     label: CA à date vs objectif
     formula: >
       Revenue invoiced since the start of the period (credit notes deducted) / the revenue objective
@@ -77,20 +78,20 @@ kpis:
 */
 WITH available AS (
   SELECT
-    extract_available('invoices') AND extract_available('invoice_lines') AS has_billing,
+    billing_available() AS has_margin,
     extract_available('objectives') AS has_objectives,
     extract_available('activities') AS has_activities
 ),
 bounds AS (
   SELECT
     least(
-      (SELECT min(invoice_date) FROM staging.stg_invoices),
+      (SELECT min(invoice_date) FROM intermediate.int_revenue_lines),
       (SELECT min(created_at) FROM staging.stg_opportunities),
       (SELECT min(activity_date) FROM staging.stg_activities),
       (SELECT min(created_date) FROM staging.stg_leads)
     ) AS data_start,
     greatest(
-      (SELECT max(invoice_date) FROM staging.stg_invoices),
+      (SELECT max(invoice_date) FROM intermediate.int_revenue_lines),
       (SELECT greatest(max(created_at), max(closed_at)) FROM staging.stg_opportunities),
       (SELECT max(activity_date) FROM staging.stg_activities),
       (SELECT max(created_date) FROM staging.stg_leads)
@@ -228,10 +229,10 @@ figures AS (
     coalesce(p.won_value, 0) AS p_won_value,
     coalesce(p.lost_deals, 0) AS p_lost_deals,
     coalesce(p.lost_value, 0) AS p_lost_value,
-    CASE WHEN av.has_billing THEN coalesce(c.revenue, 0) END AS revenue,
-    CASE WHEN av.has_billing THEN coalesce(c.margin, 0) END AS margin,
-    CASE WHEN av.has_billing THEN coalesce(p.revenue, 0) END AS p_revenue,
-    CASE WHEN av.has_billing THEN coalesce(p.margin, 0) END AS p_margin,
+    coalesce(c.revenue, 0) AS revenue,
+    CASE WHEN av.has_margin THEN coalesce(c.margin, 0) END AS margin,
+    coalesce(p.revenue, 0) AS p_revenue,
+    CASE WHEN av.has_margin THEN coalesce(p.margin, 0) END AS p_margin,
     CASE WHEN av.has_objectives THEN coalesce(c.objective_to_date, 0) END AS revenue_objective_to_date,
     CASE WHEN av.has_objectives THEN coalesce(f.objective, 0) END AS revenue_objective,
     CASE WHEN av.has_activities THEN coalesce(c.activity_hours, 0) END AS activity_hours,

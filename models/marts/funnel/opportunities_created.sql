@@ -6,6 +6,7 @@ not_null: [opportunities, pipeline_value]
 accepted_values: { origin: [marketing, sales, referral] }
 kpis:
   - name: Opportunities created
+    needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Opportunités créées
     formula: Count and value (amount) of opportunities created in the period, by origin.
     columns: [opportunities, pipeline_value]

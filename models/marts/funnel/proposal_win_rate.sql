@@ -1,7 +1,7 @@
 /*
 description: >
   Proposals decided (deals that reached the proposal stage and were won or lost) by month of close,
-  seller, segment and product line, the win rate on them against the benchmark line
+  seller (with the seller's team and manager), segment and product line, the win rate on them against the benchmark line
   (funnel.proposalWinRateBenchmark, 30 %) and the B2B market average (10 %), and the proposals
   that never closed (lost or still open).
 grain: close month × seller × segment × product line
@@ -9,6 +9,7 @@ unique: [month, seller_id, segment, product_line]
 not_null: [proposals_decided, proposals_won, benchmark_win_rate]
 kpis:
   - name: Win rate on proposals
+    needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Taux de gain des propositions
     formula: Won / proposals decided (won + lost among deals that reached proposal), by month of close; benchmark line at 30 %.
     columns: [win_rate, benchmark_win_rate, b2b_average_win_rate]
@@ -18,6 +19,7 @@ kpis:
     seeds: ['002', '004']
     audiences: [A, E]
   - name: Proposals that never close
+    needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Propositions jamais conclues
     formula: Proposals lost / proposals decided, by month of close (the trend of proposals that do not end in a sale).
     columns: [never_closed_rate]
@@ -31,6 +33,7 @@ SELECT
   j.closed_month AS month,
   j.owner_seller_id AS seller_id,
   j.team,
+  j.manager_id,
   j.segment,
   j.product_line,
   count(*) AS proposals_decided,

@@ -8,6 +8,7 @@ unique: [year, seller_id, segment]
 not_null: [won_deals, total_cycle_days]
 kpis:
   - name: Sales cycle length
+    needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Durée du cycle de vente
     formula: Σ days from lead creation to won / won deals (average), and the median, by year of close.
     columns: [avg_cycle_days, median_cycle_days]

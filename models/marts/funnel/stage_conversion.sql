@@ -8,6 +8,7 @@ unique: [month, seller_id, segment, product_line]
 not_null: [opportunities, reached_proposal, won]
 kpis:
   - name: Stage conversion qualified → proposal
+    needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Conversion qualifié → proposition
     formula: Opportunities that reached the proposal stage / opportunities created (qualified), by month of creation.
     columns: [qualified_to_proposal_rate]
@@ -17,6 +18,7 @@ kpis:
     seeds: ['002', '003', '004']
     audiences: [A, E]
   - name: Stage conversion proposal → won
+    needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Conversion proposition → gagné
     formula: Won opportunities / opportunities that reached the proposal stage, by month of creation.
     columns: [proposal_to_won_rate]

@@ -7,7 +7,9 @@ description: >
   deals that were invoiced (raw.opportunities, stage won, with at least one invoice carrying their
   opportunity_id) against the amount of those invoices (credit notes excluded: goodwill credits
   after the sale are not a billing gap; they are counted in the detail), within a tolerance
-  of 2 % overall. status: pass, fail, or not_applicable when billing was not provided. The data
+  of 2 % overall. Without billing, revenue is booked from the won deals and must equal their amount
+  (revenue_vs_bookings). status: pass, fail, or not_applicable (the billing checks without billing,
+  the bookings check with it). The data
   tests revenue_reconciles_to_billing and won_deals_match_invoices stop the build on a fail; the
   second reads its tolerance from this mart.
 grain: check
@@ -82,6 +84,10 @@ won_invoiced AS (
   WHERE o.stage = 'won'
   GROUP BY ALL
 ),
+-- Without billing, revenue is the won deals (bookings): it must equal them, to the cent.
+bookings_total AS (
+  SELECT coalesce(sum(amount), 0) AS revenue, count(*) AS deals FROM raw.opportunities WHERE stage = 'won'
+),
 won_summary AS (
   SELECT
     count(*) FILTER (WHERE w.invoices > 0) AS deals,
@@ -105,27 +111,28 @@ checks AS (
     0.005 AS tolerance,
     'EUR' AS tolerance_unit,
     round(m.revenue - b.revenue, 2) = 0 AS passed,
-    NULL AS detail
-  FROM mart_total m, billing_total b
+    NULL AS detail,
+    a.has_billing AS applies
+  FROM mart_total m, billing_total b, available a
   UNION ALL
   SELECT
     2, 'revenue_by_month',
     'Revenue of marts.revenue_and_margin equals the billing extract month by month (invoice date), to the cent; difference = Σ |monthly differences|.',
     NULL, NULL, CAST(absolute_difference AS DOUBLE), 0.005, 'EUR', months_differing = 0,
-    months_differing || ' of ' || months || ' months differ'
-  FROM monthly_summary
+    months_differing || ' of ' || months || ' months differ', a.has_billing
+  FROM monthly_summary, available a
   UNION ALL
   SELECT
     3, 'cost_total',
     'Total cost of goods sold of marts.revenue_and_margin equals Σ quantity × unit cost of the billing extract''s lines (rounded to the cent per line).',
-    CAST(m.cost AS DOUBLE), CAST(b.cost AS DOUBLE), CAST(m.cost - b.cost AS DOUBLE), 0.005, 'EUR', round(m.cost - b.cost, 2) = 0, NULL
-  FROM mart_total m, billing_total b
+    CAST(m.cost AS DOUBLE), CAST(b.cost AS DOUBLE), CAST(m.cost - b.cost AS DOUBLE), 0.005, 'EUR', round(m.cost - b.cost, 2) = 0, NULL, a.has_billing
+  FROM mart_total m, billing_total b, available a
   UNION ALL
   SELECT
     4, 'margin_total',
     'Total gross margin of marts.revenue_and_margin equals the billing extract''s net amounts minus its cost, to the cent.',
-    CAST(m.margin AS DOUBLE), CAST(b.margin AS DOUBLE), CAST(m.margin - b.margin AS DOUBLE), 0.005, 'EUR', round(m.margin - b.margin, 2) = 0, NULL
-  FROM mart_total m, billing_total b
+    CAST(m.margin AS DOUBLE), CAST(b.margin AS DOUBLE), CAST(m.margin - b.margin AS DOUBLE), 0.005, 'EUR', round(m.margin - b.margin, 2) = 0, NULL, a.has_billing
+  FROM mart_total m, billing_total b, available a
   UNION ALL
   SELECT
     5, 'won_deals_vs_invoices',
@@ -134,20 +141,27 @@ checks AS (
     CAST(won_amount AS DOUBLE), CAST(invoiced AS DOUBLE), CAST(invoiced - won_amount AS DOUBLE), tolerance, 'share',
     abs(invoiced - won_amount) <= tolerance * won_amount,
     deals || ' won deals invoiced, ' || deals_outside || ' of them more than ' || printf('%g', 100 * tolerance) || ' % apart; ' || won_not_invoiced
-      || ' won deals not invoiced (left out); credit notes on invoiced won deals: ' || round(credited, 2) || ' EUR'
-  FROM won_summary
+      || ' won deals not invoiced (left out); credit notes on invoiced won deals: ' || round(credited, 2) || ' EUR',
+    a.has_billing
+  FROM won_summary, available a
+  UNION ALL
+  SELECT
+    6, 'revenue_vs_bookings',
+    'Without billing, total revenue of marts.revenue_and_margin equals the amount of the won deals of the CRM extract (bookings), to the cent.',
+    CAST(m.revenue AS DOUBLE), CAST(b.revenue AS DOUBLE), CAST(m.revenue - b.revenue AS DOUBLE), 0.005, 'EUR',
+    round(m.revenue - b.revenue, 2) = 0, b.deals || ' won deals', NOT a.has_billing
+  FROM mart_total m, bookings_total b, available a
 )
 SELECT
   c.check_name,
   c.description,
-  CASE WHEN a.has_billing THEN c.model_figure END AS model_figure,
-  CASE WHEN a.has_billing THEN c.billing_figure END AS billing_figure,
-  CASE WHEN a.has_billing THEN c.difference END AS difference,
-  CASE WHEN a.has_billing AND c.tolerance_unit = 'share' THEN safe_divide(abs(c.difference), c.model_figure) END AS relative_difference,
+  CASE WHEN c.applies THEN c.model_figure END AS model_figure,
+  CASE WHEN c.applies THEN c.billing_figure END AS billing_figure,
+  CASE WHEN c.applies THEN c.difference END AS difference,
+  CASE WHEN c.applies AND c.tolerance_unit = 'share' THEN safe_divide(abs(c.difference), c.model_figure) END AS relative_difference,
   c.tolerance,
   c.tolerance_unit,
-  CASE WHEN NOT a.has_billing THEN 'not_applicable' WHEN c.passed THEN 'pass' ELSE 'fail' END AS status,
-  CASE WHEN a.has_billing THEN c.detail END AS detail,
+  CASE WHEN NOT c.applies THEN 'not_applicable' WHEN c.passed THEN 'pass' ELSE 'fail' END AS status,
+  CASE WHEN c.applies THEN c.detail END AS detail,
   c.check_order
 FROM checks c
-CROSS JOIN available a

@@ -11,10 +11,11 @@ description: >
   billing extract to the cent (marts.reconciliation, data test revenue_reconciles_to_billing).
 grain: month × segment × region × product line × seller
 unique: [month, segment, region, product_line, seller_id]
-not_null: [team, seller_name, revenue, cost, margin, units, orders, customers]
+not_null: [team, seller_name, revenue, orders, customers]
 accepted_values: { segment: [Or, Argent, Bronze] }
 kpis:
   - name: Revenue
+    on_bookings: true
     label: Chiffre d'affaires
     formula: >
       Σ net amounts of the invoice lines dated in the period (invoice date), credit notes deducted
@@ -35,6 +36,7 @@ kpis:
     seeds: ['000', '001', '003']
     audiences: [A, E, F]
   - name: Orders
+    on_bookings: true
     label: Nombre de commandes
     formula: >
       Distinct invoices (credit notes excluded) dated in the period; distinct within a row, so an

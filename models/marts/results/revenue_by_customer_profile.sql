@@ -8,10 +8,11 @@ description: >
   account, so orders add up here) and units add up over any column.
 grain: month × segment × industry × size band × region
 unique: [month, segment, industry, size_band, region]
-not_null: [revenue, cost, margin, orders, customers]
+not_null: [revenue, orders, customers]
 accepted_values: { segment: [Or, Argent, Bronze], size_band: [TPE, PME, ETI, GE] }
 kpis:
   - name: Revenue by customer profile
+    on_bookings: true
     label: Chiffre d'affaires par secteur et taille
     formula: Σ invoiced net amounts (credit notes deducted) of the customers of the industry, size band, region and segment, by invoice date.
     columns: [revenue]

@@ -12,10 +12,11 @@ description: >
   billing was not provided.
 grain: period type × period start × segment
 unique: [period_type, period_start, segment]
-not_null: [period_end, observed_end, is_complete_period, revenue, margin]
+not_null: [period_end, observed_end, is_complete_period, revenue]
 accepted_values: { period_type: [month, quarter, year], segment: [Tous les segments, Or, Argent, Bronze] }
 kpis:
   - name: Revenue growth (period over period)
+    on_bookings: true
     label: Croissance du CA (période précédente)
     formula: >
       (revenue of the period − revenue of the previous period) / revenue of the previous period. For
@@ -28,6 +29,7 @@ kpis:
     audiences: [A, E, F]
     needs: [invoices, invoice_lines]
   - name: Revenue growth (year over year)
+    on_bookings: true
     label: Croissance du CA (sur un an)
     formula: >
       (revenue of the period − revenue of the same period a year earlier) / revenue of that period. For
@@ -42,9 +44,9 @@ kpis:
 */
 WITH bounds AS (
   SELECT
-    (SELECT min(invoice_date) FROM staging.stg_invoices) AS data_start,
+    (SELECT min(invoice_date) FROM intermediate.int_revenue_lines) AS data_start,
     greatest(
-      (SELECT max(invoice_date) FROM staging.stg_invoices),
+      (SELECT max(invoice_date) FROM intermediate.int_revenue_lines),
       (SELECT greatest(max(created_at), max(closed_at)) FROM staging.stg_opportunities),
       (SELECT max(activity_date) FROM staging.stg_activities),
       (SELECT max(created_date) FROM staging.stg_leads)
@@ -121,7 +123,7 @@ figures AS (
     c.is_complete_period,
     c.segment,
     coalesce(cr.revenue, 0) AS revenue,
-    coalesce(cr.margin, 0) AS margin,
+    CASE WHEN billing_available() THEN coalesce(cr.margin, 0) END AS margin,
     c.previous_period_start,
     -- A comparison window starting before the first invoice is not fully known: NULL, not a partial figure.
     CASE WHEN c.previous_period_start >= f.data_start THEN coalesce(pr.revenue, 0) END AS previous_period_revenue,

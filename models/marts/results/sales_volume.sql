@@ -30,4 +30,6 @@ SELECT
   sum(revenue) AS revenue,
   count(*) AS invoice_lines
 FROM intermediate.int_revenue_lines
+-- Units are known from invoice lines only; won deals standing in for billing carry none.
+WHERE revenue_basis = 'invoiced'
 GROUP BY ALL

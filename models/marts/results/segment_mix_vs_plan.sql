@@ -10,6 +10,7 @@ not_null: [revenue, year_revenue, is_complete_year]
 accepted_values: { segment: [Or, Argent, Bronze] }
 kpis:
   - name: Segment mix vs plan
+    on_bookings: true
     label: Mix de CA par segment vs plan
     formula: >
       Segment revenue / revenue of all segments in the year, against the target share set in
@@ -24,9 +25,9 @@ kpis:
 */
 WITH bounds AS (
   SELECT
-    (SELECT min(invoice_date) FROM staging.stg_invoices) AS data_start,
+    (SELECT min(invoice_date) FROM intermediate.int_revenue_lines) AS data_start,
     greatest(
-      (SELECT max(invoice_date) FROM staging.stg_invoices),
+      (SELECT max(invoice_date) FROM intermediate.int_revenue_lines),
       (SELECT greatest(max(created_at), max(closed_at)) FROM staging.stg_opportunities),
       (SELECT max(activity_date) FROM staging.stg_activities),
       (SELECT max(created_date) FROM staging.stg_leads)

@@ -58,6 +58,7 @@ kpis:
     audiences: [A, E]
     needs: []
   - name: Revenue percentile per seller
+    on_bookings: true
     label: Rang centile du CA du commercial
     formula: Percentile rank of the seller's revenue among the sellers of the same role employed in the year.
     columns: [revenue, revenue_percentile]
@@ -107,7 +108,7 @@ won AS (
 metrics AS (
   SELECT
     r.*,
-    CASE WHEN extract_available('invoices') AND extract_available('invoice_lines') THEN coalesce(rv.revenue, 0) END AS revenue,
+    coalesce(rv.revenue, 0) AS revenue,
     CASE WHEN extract_available('leads') THEN coalesce(l.leads, 0) END AS leads_generated,
     CASE WHEN extract_available('leads') THEN coalesce(l.qualified, 0) END AS leads_qualified,
     coalesce(p.proposals, 0) AS proposals,

@@ -14,6 +14,7 @@ accepted_values: { period_type: [month, quarter, year] }
 relationships: { seller_id: staging.stg_sellers.seller_id }
 kpis:
   - name: Quota attainment
+    on_bookings: true
     label: Atteinte de l'objectif de CA
     formula: >
       Revenue credited to the seller in the period / the seller's revenue objective for the period
@@ -44,7 +45,7 @@ quota AS (
     s.role,
     o.revenue_objective,
     o.revenue_objective > 0 AS has_objective,
-    CASE WHEN extract_available('invoices') AND extract_available('invoice_lines') THEN coalesce(r.revenue, 0) END AS revenue
+    coalesce(r.revenue, 0) AS revenue
   FROM intermediate.int_team_objectives o
   JOIN intermediate.int_team_calendar c USING (period_type, period_start)
   JOIN staging.stg_sellers s USING (seller_id)

@@ -10,10 +10,11 @@ description: >
   fewer than N sellers have revenue, `sellers_leaving` says how many there are.
 grain: period type × period start × team scope × top N
 unique: [period_type, period_start, team, top_n]
-not_null: [sellers_leaving, sellers_with_revenue, revenue_at_risk, total_revenue, revenue_at_risk_share, margin_at_risk, total_margin, customers_billed_by_top, customers_billed, customers_owned_by_top, customers_owned]
+not_null: [sellers_leaving, sellers_with_revenue, revenue_at_risk, total_revenue, revenue_at_risk_share, customers_billed_by_top, customers_billed, customers_owned_by_top, customers_owned]
 accepted_values: { period_type: [month, quarter, year] }
 kpis:
   - name: Revenue at risk
+    on_bookings: true
     label: Chiffre d'affaires à risque (départ des N meilleurs commerciaux)
     formula: >
       Revenue of the top_n sellers with the highest revenue of the period / revenue of all sellers with
@@ -34,6 +35,7 @@ kpis:
     seeds: ['004']
     audiences: [A, E, F]
   - name: Customers billed by the top sellers
+    on_bookings: true
     label: Clients facturés par les N meilleurs commerciaux
     formula: >
       Distinct accounts invoiced in the period (credit notes aside) by the top_n sellers / distinct

@@ -14,6 +14,7 @@ not_null: [sellers_with_revenue, total_revenue, hhi, hhi_10000, gini, risk_top_s
 accepted_values: { period_type: [month, quarter, year] }
 kpis:
   - name: Herfindahl-Hirschman index of seller revenue
+    on_bookings: true
     label: Indice de Herfindahl-Hirschman (CA par commercial)
     formula: >
       Σ over sellers with positive revenue of (seller revenue / their total revenue)²; from 1/n
@@ -23,6 +24,7 @@ kpis:
     seeds: ['004']
     audiences: [A, E]
   - name: Gini coefficient of seller revenue
+    on_bookings: true
     label: Coefficient de Gini du CA par commercial
     formula: >
       With the n sellers' revenues sorted ascending x₁ ≤ … ≤ xₙ: G = 2 Σ i·xᵢ / (n Σ xᵢ) − (n + 1) / n;
@@ -32,6 +34,7 @@ kpis:
     seeds: ['004']
     audiences: [A, E]
   - name: Seller concentration risk zone
+    on_bookings: true
     label: Zone de risque de dépendance aux meilleurs commerciaux
     formula: >
       Revenue of the top riskTopShare fraction of sellers (max(1, ceil(fraction × sellers)), ranked by
@@ -44,6 +47,7 @@ kpis:
     seeds: ['004']
     audiences: [A, E]
   - name: Best seller share of revenue
+    on_bookings: true
     label: Part du CA du meilleur commercial
     formula: Revenue of the seller ranked first / revenue of all sellers with positive revenue in the period.
     columns: [top_seller_share, top_seller_id]

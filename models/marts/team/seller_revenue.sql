@@ -8,11 +8,12 @@ description: >
   credited to no seller is not in this mart. The base of seller concentration and revenue at risk.
 grain: period type × period start × seller
 unique: [period_type, period_start, seller_id]
-not_null: [seller_name, team, revenue, margin, customers_billed, is_ranked]
+not_null: [seller_name, team, revenue, customers_billed, is_ranked]
 accepted_values: { period_type: [month, quarter, year] }
 relationships: { seller_id: staging.stg_sellers.seller_id }
 kpis:
   - name: Revenue by seller
+    on_bookings: true
     label: Chiffre d'affaires par commercial
     formula: >
       Σ invoiced net amounts (credit notes deducted) credited to the seller in the period: the owner of
@@ -31,6 +32,7 @@ kpis:
     seeds: ['004']
     audiences: [A, E, F]
   - name: Seller share of revenue
+    on_bookings: true
     label: Part du chiffre d'affaires du commercial
     formula: >
       Seller's revenue / revenue of all sellers with positive revenue in the period; cumulative share

@@ -12,6 +12,7 @@ not_null: [sellers_with_objective, revenue_objective, healthy_low, healthy_high,
 accepted_values: { period_type: [month, quarter, year], health: [below, healthy, above] }
 kpis:
   - name: Share of sellers reaching objective
+    on_bookings: true
     label: Part des commerciaux atteignant leur objectif
     formula: >
       Sellers whose revenue reached their revenue objective in the period / sellers with a positive
@@ -25,6 +26,7 @@ kpis:
     audiences: [A, E]
     needs: [objectives, invoices, invoice_lines]
   - name: Team quota attainment
+    on_bookings: true
     label: Atteinte de l'objectif de CA de l'équipe
     formula: Revenue of the sellers with an objective / sum of their revenue objectives in the period.
     columns: [team_attainment]

@@ -23,6 +23,7 @@ not_null: [seller_name, team, role, employed_days, target_bonus, is_last_complet
 relationships: { seller_id: staging.stg_sellers.seller_id }
 kpis:
   - name: Variable pay simulation
+    on_bookings: true
     label: Simulation de la rémunération variable
     formula: >
       target bonus × (days employed / days in the year) × Σ over the plan's criteria of weight ×
@@ -35,6 +36,7 @@ kpis:
     audiences: [A, E, F]
     needs: [objectives, invoices, invoice_lines, activities]
   - name: Seller reaches variable pay target
+    on_bookings: true
     label: Commercial atteignant sa cible de variable
     formula: >
       Σ weight × paid attainment ≥ 1: the seller earns at least the target bonus (prorated to the days
@@ -107,11 +109,11 @@ measured AS (
     r.*,
     r.employed_days / 7.0 AS weeks_employed,
     k.variable_pay_target_bonus * r.employed_days / r.year_days AS target_bonus,
-    CASE WHEN extract_available('invoices') AND extract_available('invoice_lines') THEN coalesce(rv.revenue, 0) END AS revenue,
+    coalesce(rv.revenue, 0) AS revenue,
     o.revenue_objective,
     CASE WHEN extract_available('activities') THEN coalesce(m.meetings_held, 0) END AS meetings_held,
     coalesce(o.meetings_objective / (r.employed_days / 7.0), p.t_meetings) AS meetings_per_week_target,
-    CASE WHEN extract_available('invoices') AND extract_available('invoice_lines') THEN coalesce(a.new_customers, 0) END AS new_customers,
+    coalesce(a.new_customers, 0) AS new_customers,
     coalesce(o.new_customers_objective, p.t_new_customers * r.employed_days / r.year_days) AS new_customers_target,
     coalesce(d.won_deals, 0) AS won_deals,
     coalesce(d.decided_proposals, 0) AS decided_proposals,

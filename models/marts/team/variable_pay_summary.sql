@@ -9,6 +9,7 @@ unique: [year]
 not_null: [sellers, is_last_complete_year]
 kpis:
   - name: Sellers reaching variable pay target
+    on_bookings: true
     label: Commerciaux atteignant leur cible de variable
     formula: >
       Sellers whose weighted paid attainment is ≥ 1 (they earn at least their target bonus) / sellers
@@ -21,6 +22,7 @@ kpis:
     audiences: [A, E]
     needs: [objectives, invoices, invoice_lines, activities]
   - name: Variable pay cost
+    on_bookings: true
     label: Coût de la rémunération variable simulée
     formula: Σ payouts of the sellers simulated / Σ their target bonuses (prorated to the days employed).
     columns: [total_payout, payout_ratio]
