@@ -9,15 +9,15 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../pipelines/config.js';
 import { openDatabase } from '../pipelines/db/duckdb.js';
 import { serveStatic } from './helpers/static-server.js';
 import { tempDir } from './helpers/load.js';
+import { bigValue, chartsDrawn, evidenceErrors, launchBrowser, openOffline, sitePages as pagesOf } from './helpers/site-browser.js';
 
 const run = promisify(execFile);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let dataDir: string;
 let siteDir: string;
@@ -27,14 +27,7 @@ let browser: Browser;
 
 const warehouse = () => openDatabase(path.join(dataDir, 'warehouse.duckdb'), { readOnly: true });
 
-/** Every page of the site, as URL paths. */
-const sitePages = (): string[] =>
-  fs.readdirSync(siteDir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.html'))
-    .map((e) => path.relative(siteDir, path.join(e.parentPath, e.name)))
-    .filter((p) => !/^(api|settings|explore|_app)\b/.test(p) && !/(^|\/)(404|fallback)\.html$/.test(p))
-    .map((p) => `/${p.replace(/(^|\/)index\.html$/, '').replace(/\.html$/, '')}`)
-    .sort();
+const sitePages = () => pagesOf(siteDir);
 
 beforeAll(async () => {
   dataDir = tempDir('bi-e2e-');
@@ -46,10 +39,7 @@ beforeAll(async () => {
   });
   buildOutput = result.stdout;
   server = await serveStatic(siteDir);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 }, 900_000);
 
 afterAll(async () => {
@@ -115,30 +105,7 @@ describe('npm run build on the sample company', () => {
 });
 
 describe('the published site in a browser with no internet', () => {
-  /** Opens a page with every request outside 127.0.0.1 aborted; collects what went wrong. */
-  const open = async (url: string) => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    const problems: string[] = [];
-    const blocked: string[] = [];
-    await page.route('**/*', (route) => {
-      const host = new URL(route.request().url()).hostname;
-      if (host === '127.0.0.1' || route.request().url().startsWith('data:') || route.request().url().startsWith('blob:')) return route.continue();
-      blocked.push(route.request().url());
-      return route.abort();
-    });
-    page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`); });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    await page.goto(`${server.url}${url}`, { waitUntil: 'networkidle' });
-    await page.waitForTimeout(500);
-    return { page, problems, blocked };
-  };
-
-  const evidenceErrors = (page: Page) =>
-    page.evaluate(() => {
-      const text = document.body.innerText;
-      return ['Error in Query', 'Query failed', 'Catalog Error', 'Binder Error', 'No Results']
-        .filter((marker) => text.includes(marker));
-    });
+  const open = (url: string) => openOffline(browser, server.url, url);
 
   it('serves every page with no console error, no Evidence error, and charts drawn with data', async () => {
     const pages = sitePages();
@@ -152,12 +119,7 @@ describe('the published site in a browser with no internet', () => {
         await page.waitForTimeout(1000);
       }
       const markers = await evidenceErrors(page);
-      const charts = await page.evaluate(() =>
-        [...document.querySelectorAll('[_echarts_instance_]')].map((el) => {
-          const drawn = el.querySelectorAll('path, rect, circle, text').length;
-          const canvas = el.querySelector('canvas');
-          return { drawn, canvas: canvas ? canvas.width * canvas.height > 0 : false };
-        }));
+      const charts = await chartsDrawn(page);
       const empty = charts.filter((c) => c.drawn < 5 && !c.canvas);
       const issues = [
         ...problems,
@@ -171,17 +133,6 @@ describe('the published site in a browser with no internet', () => {
     }
     expect(report).toEqual({});
   }, 900_000);
-
-  /** The figure shown by the BigValue titled `title`, as a number (French formatting undone). */
-  const bigValue = async (page: Page, title: string) => {
-    const text = await page.evaluate((t) => {
-      const label = [...document.querySelectorAll('p, span, div')].find((e) => e.childElementCount <= 1 && e.textContent?.trim() === t);
-      let node = label?.parentElement;
-      while (node && !/\d/.test(node.innerText.replace(t, ''))) node = node.parentElement;
-      return node?.innerText.replace(t, '').trim().split('\n')[0] ?? '';
-    }, title);
-    return Number(text.replace(/[^\d,-]/g, '').replace(',', '.'));
-  };
 
   it('revenue figures equal the marts, and the segment filter changes them in the browser, offline', async () => {
     const db = await warehouse();

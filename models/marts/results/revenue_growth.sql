@@ -44,7 +44,9 @@ kpis:
 */
 WITH bounds AS (
   SELECT
-    (SELECT min(invoice_date) FROM intermediate.int_revenue_lines) AS data_start,
+    -- Revenue is observed from the first invoice; without billing, from the first deal recorded
+    -- (a deal could have been won any day since).
+    coalesce((SELECT min(invoice_date) FROM staging.stg_invoices), (SELECT min(created_at) FROM staging.stg_opportunities)) AS data_start,
     greatest(
       (SELECT max(invoice_date) FROM intermediate.int_revenue_lines),
       (SELECT greatest(max(created_at), max(closed_at)) FROM staging.stg_opportunities),
