@@ -7,8 +7,8 @@ import { columnsOf } from '../contract/derive.js';
 import { ident, literal, type Database } from '../db/duckdb.js';
 import type { Reporter } from '../progress.js';
 import { readExtractsConfig, type ExtractsConfig } from './extracts-config.js';
-import { ExtractError, locateExtract, readExtract, type ReadResult } from './read.js';
-import { setChecksSql, typedTableSql } from './validate.js';
+import { csvReadError, ExtractError, locateExtract, readExtract, withCsvFallback, type ReadResult } from './read.js';
+import { setChecksSql, typedSelectSql, type TypingOptions } from './validate.js';
 
 export interface LoadSummary {
   extract: string;
@@ -35,6 +35,8 @@ export interface LoadOptions {
 }
 
 export const rawTable = (extract: string) => `raw.${ident(extract)}`;
+
+const sqlList = (values: readonly string[]) => `[${values.map(literal).join(', ')}]`;
 
 const AUDIT_DDL = `
 CREATE SCHEMA IF NOT EXISTS raw;
@@ -68,19 +70,60 @@ CREATE OR REPLACE TABLE audit.load_summary (
 const createRawTable = (db: Database, extract: Extract) =>
   db.exec(`CREATE OR REPLACE TABLE ${rawTable(extract.name)} (${columnsOf(extract).map((c) => `${ident(c.name)} ${c.duckdbType}`).join(', ')})`);
 
-/** Physical CSV line of each reject: header line + record number + newlines inside earlier records. */
+/** Helper columns the typed table carries until the checks are done; dropped from raw.<extract>. */
+const HELPERS = { file: '_f', record: '_r', errors: '_errors' } as const;
+
+/**
+ * Physical CSV line of each reject: header line + record number + line breaks inside earlier
+ * records. Only run when a CSV file has rejects: the file is read once more for its line breaks.
+ */
 const fillLineNumbers = async (db: Database, extract: string, read: ReadResult) => {
-  for (const { file, table, columnCount } of read.staged) {
-    const joined = `concat(${Array.from({ length: columnCount }, (_, i) => `c${i}`).join(', ')})`;
+  for (const [index, source] of read.files.entries()) {
+    if (!source.lineBreaks) continue;
+    const [{ n } = { n: 0 }] = await db.query<{ n: number }>(
+      `SELECT count(*) AS n FROM audit.rejects WHERE extract = ${literal(extract)} AND source_file = ${literal(source.file)}`);
+    if (n === 0) continue;
+    const breaks = `scratch.${ident(`breaks_${extract}_${index}`)}`;
+    // Record order is kept, so rowid + 1 is the record number.
+    await withCsvFallback((parallel) => db.exec(`CREATE OR REPLACE TABLE ${breaks} AS ${source.lineBreaks!(parallel)}`))
+      .catch((error: unknown) => { throw csvReadError(source.file, error); });
     await db.exec(`
-      WITH breaks AS (
-        SELECT rowid + 1 AS _row, length(${joined}) - length(replace(${joined}, chr(10), '')) AS n
-        FROM ${table} WHERE contains(${joined}, chr(10))
-      )
+      WITH b AS (SELECT rowid + 1 AS _row, n FROM ${breaks} WHERE n > 0)
       UPDATE audit.rejects r SET line_number = 1 + r.row_number
-        + coalesce((SELECT sum(b.n) FROM breaks b WHERE b._row < r.row_number), 0)
-      WHERE r.extract = ${literal(extract)} AND r.source_file = ${literal(file)}`);
+        + coalesce((SELECT sum(b.n) FROM b WHERE b._row < r.row_number), 0)
+      WHERE r.extract = ${literal(extract)} AND r.source_file = ${literal(source.file)}`);
   }
+};
+
+/** Count of rows a CREATE TABLE AS / INSERT reports. */
+const changed = (rows: Record<string, unknown>[]) => Number(rows[0]?.Count ?? 0);
+
+/**
+ * Types the files straight into raw.<extract> in one pass (CSV read as text and typed in the same
+ * statement; no staging copy), with helper columns: the file's index, for Parquet the record
+ * number, and the row's errors. CSV record numbers are the table's rowids (files are appended in
+ * record order). Returns the rows read and, per file, the rowid of its first row.
+ */
+const typeIntoRaw = async (db: Database, extract: Extract, read: ReadResult, options: TypingOptions) => {
+  const columns = columnsOf(extract);
+  const target = rawTable(extract.name);
+  const passThrough = read.format === 'parquet' ? [HELPERS.file, HELPERS.record] : [HELPERS.file];
+  const select = (relation: string) => typedSelectSql(extract, columns, relation, options, read.native, passThrough);
+  if (read.format === 'parquet') {
+    // Each row carries its own record number: the files can be read together, in any order.
+    const union = read.files.map((f) => `SELECT * FROM ${f.relation(true)}`).join(' UNION ALL ');
+    const rows = changed(await db.query(`CREATE OR REPLACE TABLE ${target} AS ${select(`(${union})`)}`));
+    return { rows, offsets: read.files.map(() => 0) };
+  }
+  let rows = 0;
+  const offsets: number[] = [];
+  for (const [index, source] of read.files.entries()) {
+    offsets.push(rows);
+    const statement = index === 0 ? `CREATE OR REPLACE TABLE ${target} AS` : `INSERT INTO ${target}`;
+    rows += await withCsvFallback(async (parallel) => changed(await db.query(`${statement} ${select(source.relation(parallel))}`)))
+      .catch((error: unknown) => { throw csvReadError(source.file, error); });
+  }
+  return { rows, offsets };
 };
 
 const loadOne = async (
@@ -108,45 +151,55 @@ const loadOne = async (
   }
 
   const read = await readExtract(db, located, extract, config, options.scratchDir);
-  options.reporter.detail(`${extract.name}: ${read.rows.toLocaleString('en')} rows read from ${located.files.length} ${located.format} file(s)` +
-    (located.format === 'csv' ? ` (delimiter "${read.dialect.delimiter}", decimal "${read.dialect.decimal}")` : ''));
-
-  const typed = `scratch.${ident(`typed_${extract.name}`)}`;
-  await db.exec(typedTableSql(extract, columns, read.table, typed, {
+  const target = rawTable(extract.name);
+  const { rows: rowsRead, offsets } = await typeIntoRaw(db, extract, read, {
     decimal: read.dialect.decimal,
     dateFormats: read.dialect.dateFormats,
     timestampFormats: read.dialect.timestampFormats,
     asOf: options.asOf,
-  }));
+  });
+  options.reporter.detail(`${extract.name}: ${rowsRead.toLocaleString('en')} rows read from ${located.files.length} ${located.format} file(s)` +
+    (located.format === 'csv' ? ` (delimiter "${read.dialect.delimiter}", decimal "${read.dialect.decimal}")` : ''));
 
-  const name = literal(extract.name);
-  await db.exec(`INSERT INTO audit.rejects (extract, source_file, row_number, column_name, value, reason)
-    SELECT ${name}, _file, _row, e.column, e.value, e.reason FROM (SELECT _file, _row, unnest(_errors) AS e FROM ${typed})`);
+  // Where each row came from: file name and record number (1-based, header excluded).
+  const fileOf = `${sqlList(read.files.map((f) => f.file))}[${HELPERS.file} + 1]`;
+  const recordOf = read.format === 'parquet'
+    ? `${HELPERS.record} + 1`
+    : offsets.some((o) => o > 0) ? `rowid + 1 - [${offsets.join(', ')}][${HELPERS.file} + 1]` : 'rowid + 1';
+
+  // Every failing row, by rowid: row-level errors, then the checks over sets of rows.
+  const rejected = `scratch.${ident(`rejected_${extract.name}`)}`;
   const setChecks = setChecksSql(extract, columns, {
-    typed,
+    valid: `(SELECT rowid AS _rid, ${fileOf} AS _file, ${recordOf} AS _row, * FROM ${target} WHERE ${HELPERS.errors} IS NULL)`,
     loadedTable: (other) => (provided.has(other) ? rawTable(other) : undefined),
     keyOf: (other) => EXTRACTS.find((e) => e.name === other)!.key,
   });
-  for (const check of setChecks) {
-    await db.exec(`INSERT INTO audit.rejects (extract, source_file, row_number, column_name, value, reason) SELECT ${name}, * FROM (${check})`);
-  }
+  await db.exec(`CREATE OR REPLACE TABLE ${rejected} AS
+    SELECT _rid, e.column AS column_name, e.value, e.reason
+      FROM (SELECT rowid AS _rid, unnest(${HELPERS.errors}) AS e FROM ${target} WHERE ${HELPERS.errors} IS NOT NULL)
+     WHERE e IS NOT NULL
+    ${setChecks.map((check) => `UNION ALL SELECT * FROM (${check})`).join('\n    ')}`);
 
-  const columnList = columns.map((c) => ident(c.name)).join(', ');
-  await db.exec(`INSERT INTO ${rawTable(extract.name)} (${columnList})
-    SELECT ${columnList} FROM ${typed} t
-    WHERE len(_errors) = 0
-      AND NOT EXISTS (SELECT 1 FROM audit.rejects r WHERE r.extract = ${name} AND r.source_file = t._file AND r.row_number = t._row)
-    ORDER BY _file, _row`);
+  const name = literal(extract.name);
+  const [{ n: failures } = { n: 0 }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${rejected}`);
+  if (failures > 0) {
+    await db.exec(`INSERT INTO audit.rejects (extract, source_file, row_number, column_name, value, reason)
+      SELECT ${name}, t._file, t._row, r.column_name, r.value, r.reason
+        FROM ${rejected} r JOIN (SELECT rowid AS _rid, ${fileOf} AS _file, ${recordOf} AS _row FROM ${target}) t USING (_rid)`);
+    if (located.format === 'csv') await fillLineNumbers(db, extract.name, read);
+    await db.exec(`DELETE FROM ${target} WHERE rowid IN (SELECT _rid FROM ${rejected})`);
+  }
+  const helpers = read.format === 'parquet' ? [HELPERS.file, HELPERS.record, HELPERS.errors] : [HELPERS.file, HELPERS.errors];
+  for (const helper of helpers) await db.exec(`ALTER TABLE ${target} DROP COLUMN ${helper}`);
 
   const [counts] = await db.query<{ loaded: number; rejected: number }>(`SELECT
-      (SELECT count(*) FROM ${rawTable(extract.name)}) AS loaded,
+      (SELECT count(*) FROM ${target}) AS loaded,
       (SELECT count(*) FROM (SELECT DISTINCT source_file, row_number FROM audit.rejects WHERE extract = ${name})) AS rejected`);
   const rowsLoaded = counts?.loaded ?? 0;
   const rowsRejected = counts?.rejected ?? 0;
-  if (rowsLoaded + rowsRejected !== read.rows) {
-    throw new Error(`Row counts do not reconcile for "${extract.name}": read ${read.rows}, loaded ${rowsLoaded}, rejected ${rowsRejected}.`);
+  if (rowsLoaded + rowsRejected !== rowsRead) {
+    throw new Error(`Row counts do not reconcile for "${extract.name}": read ${rowsRead}, loaded ${rowsLoaded}, rejected ${rowsRejected}.`);
   }
-  if (rowsRejected > 0) await fillLineNumbers(db, extract.name, read);
   return {
     ...base,
     status: 'loaded',
@@ -154,7 +207,7 @@ const loadOne = async (
     format: located.format,
     delimiter: read.dialect.delimiter,
     decimal: read.dialect.decimal,
-    rowsRead: read.rows,
+    rowsRead,
     rowsLoaded,
     rowsRejected,
     extraColumns: read.extraColumns,

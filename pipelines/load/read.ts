@@ -1,9 +1,9 @@
 /**
- * Finding an extract's file(s) and reading them, untyped, into a scratch table.
+ * Finding an extract's file(s) and how to read them.
  *
- * Every cell is read as text so that nothing is lost or silently coerced at read time: typing and
- * validation happen afterwards in SQL, where each failure can be reported per row and column.
- * Each row keeps its file and its record number so rejects point back to the source.
+ * Every CSV cell is read as text so that nothing is lost or silently coerced at read time: typing
+ * and validation happen in SQL, in the same statement, where each failure can be reported per row
+ * and column. Each row keeps its file and its record number so rejects point back to the source.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -96,14 +96,26 @@ const transcodeToUtf8 = async (file: string, scratchDir: string): Promise<string
 
 // --- reading ---------------------------------------------------------------------------------
 
+export interface SourceFile {
+  /** The file as found in the extracts folder: what rejects point at. */
+  file: string;
+  /**
+   * SQL relation reading it: `_f` (the file's index), for Parquet `_r` (0-based record number), and
+   * each contract column, as text or, for the extract's `native` columns, in the contract's type.
+   * CSV is read in the file's record order, so a table filled from it numbers records by rowid.
+   */
+  relation: (parallel: boolean) => string;
+  /** CSV: SQL giving, in record order, the number of line breaks inside each record's quoted fields. */
+  lineBreaks?: (parallel: boolean) => string;
+}
+
 export interface ReadResult {
-  /** Scratch view holding `_file`, `_row` and one VARCHAR column per contract column. */
-  table: string;
-  rows: number;
+  format: FileFormat;
+  files: SourceFile[];
+  /** Contract columns the files already hold in the contract's type (Parquet), read without parsing. */
+  native: Set<string>;
   dialect: Omit<CsvDialect, 'delimiter' | 'decimal'> & { delimiter: string; decimal: '.' | ',' };
   extraColumns: string[];
-  /** CSV files staged as tables of text columns c0..cN, from which physical line numbers are derived. */
-  staged: { file: string; table: string; columnCount: number }[];
 }
 
 const normaliseHeader = (name: string) => name.replace(/^\uFEFF/, '').trim().toLowerCase();
@@ -112,6 +124,25 @@ const normaliseHeader = (name: string) => name.replace(/^\uFEFF/, '').trim().toL
 const csvReader = (file: string, delimiter: string, columns: string, parallel: boolean) =>
   `read_csv(${literal(file)}, all_varchar = true, header = true, delim = ${literal(delimiter)}, quote = '"', escape = '"', ` +
   `null_padding = true, strict_mode = false, auto_detect = false, parallel = ${parallel}, columns = ${columns})`;
+
+/**
+ * Runs a statement reading CSV in parallel, and again serially when DuckDB's parallel reader
+ * cannot pad short rows because a quoted field spans lines.
+ */
+export const withCsvFallback = async <T>(run: (parallel: boolean) => Promise<T>): Promise<T> => {
+  try {
+    return await run(true);
+  } catch (error) {
+    if (/parallel scanner does not support null_padding/.test((error as Error).message)) return run(false);
+    throw error;
+  }
+};
+
+/** The user-facing error for a CSV file DuckDB cannot read. */
+export const csvReadError = (file: string, error: unknown): Error =>
+  error instanceof ExtractError
+    ? error
+    : new ExtractError(`${file}: cannot read as CSV (${(error as Error).message.split('\n')[0]}). Check the delimiter, quoting and encoding, or set them in extracts.yaml.`);
 
 const sniffDelimiter = async (db: Database, file: string): Promise<string> => {
   const [sniffed] = await db.query<{ Delimiter: string }>(`SELECT "Delimiter" FROM sniff_csv(${literal(file)}, sample_size = 20480)`);
@@ -137,11 +168,11 @@ const requireColumns = (extract: ExtractDefinition, file: string, found: string[
   return found.filter((_, i) => !columnsOf(extract).some((c) => c.name === normalised[i]));
 };
 
-/** Picks the decimal mark from the numeric columns' values when the dialect says auto. */
-const detectDecimal = async (db: Database, table: string, extract: ExtractDefinition): Promise<'.' | ','> => {
+/** Picks the decimal mark from the numeric columns' values (first 20,000 rows) when the dialect says auto. */
+const detectDecimal = async (db: Database, relation: string, extract: ExtractDefinition): Promise<'.' | ','> => {
   const numeric = columnsOf(extract).filter((c) => /DOUBLE|DECIMAL/.test(c.duckdbType));
   if (numeric.length === 0) return '.';
-  const values = numeric.map((c) => `SELECT ${ident(c.name)} AS v FROM (SELECT * FROM ${table} LIMIT 20000)`).join(' UNION ALL ');
+  const values = `SELECT unnest([${numeric.map((c) => `CAST(${ident(c.name)} AS VARCHAR)`).join(', ')}]) AS v FROM (SELECT * FROM ${relation} LIMIT 20000)`;
   const [counts] = await db.query<{ comma: number; dot: number }>(
     `SELECT count(*) FILTER (WHERE regexp_full_match(trim(v), '[+-]?[0-9 .\u00a0\u202f]*,[0-9]+')) AS comma,
             count(*) FILTER (WHERE regexp_full_match(trim(v), '[+-]?[0-9]*\\.[0-9]+')) AS dot
@@ -152,75 +183,76 @@ const detectDecimal = async (db: Database, table: string, extract: ExtractDefini
 };
 
 /**
- * Reads an extract's file(s) into the view `scratch.src_<extract>`: `_file`, `_row` (1-based
- * record number within the file, header excluded) and the contract's columns as text.
- * Everything in the `scratch` schema is dropped once the load is done.
+ * Finds how to read an extract's file(s): delimiter, header, encoding (a Windows-1252 file is read
+ * from a UTF-8 copy), decimal mark; checks the contract's columns are there. Nothing is copied into
+ * the database here: the caller types the rows straight from the files in one statement.
  */
 export const readExtract = async (
   db: Database, located: LocatedExtract, extract: ExtractDefinition, config: ExtractsConfig, scratchDir: string,
 ): Promise<ReadResult> => {
-  const table = `scratch.${ident(`src_${extract.name}`)}`;
   const columns = columnsOf(extract);
   const configured = dialectFor(config, extract.name);
   let delimiter: string = configured.delimiter;
   let extraColumns: string[] = [];
-  const selects: string[] = [];
-  const staged: ReadResult['staged'] = [];
+  const files: SourceFile[] = [];
+  let native = new Set<string>();
 
-  for (const [index, original] of located.files.entries()) {
-    if (located.format === 'parquet') {
-      let described: { column_name: string }[];
+  if (located.format === 'parquet') {
+    const described: { file: string; types: Map<string, { name: string; type: string }> }[] = [];
+    for (const file of located.files) {
+      let rows: { column_name: string; column_type: string }[];
       try {
-        described = await db.query(`DESCRIBE SELECT * FROM read_parquet(${literal(original)})`);
+        rows = await db.query(`DESCRIBE SELECT * FROM read_parquet(${literal(file)})`);
       } catch (error) {
-        throw new ExtractError(`${original}: cannot read as Parquet (${(error as Error).message.split('\n')[0]}).`);
+        throw new ExtractError(`${file}: cannot read as Parquet (${(error as Error).message.split('\n')[0]}).`);
       }
-      extraColumns = requireColumns(extract, original, described.map((d) => d.column_name));
-      const byName = new Map(described.map((d) => [normaliseHeader(d.column_name), d.column_name]));
-      const cells = columns.map((c) => `CAST(${ident(byName.get(c.name)!)} AS VARCHAR) AS ${ident(c.name)}`);
-      selects.push(
-        `SELECT ${literal(original)} AS _file, file_row_number + 1 AS _row, ${cells.join(', ')}
-           FROM read_parquet(${literal(original)}, file_row_number = true)`,
-      );
-      continue;
+      extraColumns = requireColumns(extract, file, rows.map((d) => d.column_name));
+      described.push({ file, types: new Map(rows.map((d) => [normaliseHeader(d.column_name), { name: d.column_name, type: d.column_type }])) });
     }
-
-    const encoding = configured.encoding === 'auto' ? (looksUtf8(original) ? 'utf-8' : 'windows-1252') : configured.encoding;
-    const file = encoding === 'windows-1252' ? await transcodeToUtf8(original, scratchDir) : original;
-    try {
-      if (configured.delimiter === 'auto') delimiter = await sniffDelimiter(db, file);
-      const header = await headerOf(db, file, delimiter);
-      extraColumns = requireColumns(extract, original, header);
-      // Name every column of the file so the reader keeps them all; then keep the contract's.
-      const allColumns = `{${header.map((h, i) => `${literal(`c${i}`)}: 'VARCHAR'`).join(', ')}}`;
-      const position = new Map(header.map((h, i) => [normaliseHeader(h), i]));
-      const cells = columns.map((c) => `c${position.get(c.name)} AS ${ident(c.name)}`);
-      const stagedTable = `scratch.${ident(`src_${extract.name}_${index}`)}`;
-      // Materialised on its own so rowid follows the file's record order.
-      const stage = (parallel: boolean) => db.exec(
-        `CREATE OR REPLACE TABLE ${stagedTable} AS SELECT * FROM ${csvReader(file, delimiter, allColumns, parallel)}`);
-      await stage(true).catch((error: Error) => {
-        // DuckDB's parallel reader cannot pad short rows once a quoted field spans lines.
-        if (/parallel scanner does not support null_padding/.test(error.message)) return stage(false);
-        throw error;
+    // A column every file stores in the contract's type is taken as is; any other is read as text.
+    native = new Set(columns.filter((c) => c.duckdbType !== 'VARCHAR' && described.every((d) => d.types.get(c.name)!.type === c.duckdbType)).map((c) => c.name));
+    for (const [index, { file, types }] of described.entries()) {
+      const cells = columns.map((c) => {
+        const name = ident(types.get(c.name)!.name);
+        return native.has(c.name) ? `${name} AS ${ident(c.name)}` : `CAST(${name} AS VARCHAR) AS ${ident(c.name)}`;
       });
-      staged.push({ file: original, table: stagedTable, columnCount: header.length });
-      selects.push(`SELECT ${literal(original)} AS _file, rowid + 1 AS _row, ${cells.join(', ')} FROM ${stagedTable}`);
-    } catch (error) {
-      if (error instanceof ExtractError) throw error;
-      throw new ExtractError(`${original}: cannot read as CSV (${(error as Error).message.split('\n')[0]}). Check the delimiter, quoting and encoding, or set them in extracts.yaml.`);
+      const relation = `(SELECT ${index} AS _f, file_row_number AS _r, ${cells.join(', ')} FROM read_parquet(${literal(file)}, file_row_number = true))`;
+      files.push({ file, relation: () => relation });
+    }
+  } else {
+    for (const [index, original] of located.files.entries()) {
+      const encoding = configured.encoding === 'auto' ? (looksUtf8(original) ? 'utf-8' : 'windows-1252') : configured.encoding;
+      const file = encoding === 'windows-1252' ? await transcodeToUtf8(original, scratchDir) : original;
+      try {
+        if (configured.delimiter === 'auto') delimiter = await sniffDelimiter(db, file);
+        const header = await headerOf(db, file, delimiter);
+        extraColumns = requireColumns(extract, original, header);
+        // Name every column of the file so the reader keeps them all; then keep the contract's.
+        const allColumns = `{${header.map((h, i) => `${literal(`c${i}`)}: 'VARCHAR'`).join(', ')}}`;
+        const position = new Map(header.map((h, i) => [normaliseHeader(h), i]));
+        const cells = columns.map((c) => `c${position.get(c.name)} AS ${ident(c.name)}`);
+        const reader = (parallel: boolean) => csvReader(file, delimiter, allColumns, parallel);
+        const joined = `concat(${header.map((_, i) => `c${i}`).join(', ')})`;
+        files.push({
+          file: original,
+          relation: (parallel) => `(SELECT ${index} AS _f, ${cells.join(', ')} FROM ${reader(parallel)})`,
+          lineBreaks: (parallel) => `SELECT CASE WHEN contains(${joined}, chr(10)) THEN length(${joined}) - length(replace(${joined}, chr(10), '')) ELSE 0 END AS n FROM ${reader(parallel)}`,
+        });
+      } catch (error) {
+        throw csvReadError(original, error);
+      }
     }
   }
 
-  // A view: the staged tables (or Parquet files) are read in place, not copied again.
-  await db.exec(`CREATE OR REPLACE VIEW ${table} AS ${selects.join(' UNION ALL ')}`);
-  const [{ rows } = { rows: 0 }] = await db.query<{ rows: number }>(`SELECT count(*) AS rows FROM ${table}`);
-  const decimal = configured.decimal === 'auto' ? await detectDecimal(db, table, extract) : configured.decimal;
+  const decimal = configured.decimal === 'auto'
+    ? await withCsvFallback((parallel) => detectDecimal(db, `(${files.map((f) => `SELECT * FROM ${f.relation(parallel)}`).join(' UNION ALL ')})`, extract))
+      .catch((error: unknown) => { throw located.format === 'csv' ? csvReadError(located.files[0]!, error) : error; })
+    : configured.decimal;
   return {
-    table,
-    rows,
+    format: located.format,
+    files,
+    native,
     dialect: { ...configured, delimiter: located.format === 'parquet' ? 'parquet' : delimiter, decimal },
     extraColumns,
-    staged,
   };
 };

@@ -18,29 +18,39 @@ export interface TypingOptions {
 const rawName = (column: string) => ident(`_raw_${column}`);
 const sqlList = (values: readonly string[]) => `[${values.map(literal).join(', ')}]`;
 
-/** SQL turning the trimmed text cell `v` into the column's type, NULL when it does not fit. */
-export const typedExpression = (column: ColumnSpec, v: string, options: TypingOptions): string => {
+/**
+ * SQL turning the trimmed text cell `v` into the column's type, NULL when it does not fit.
+ * Values written plainly (the vast majority) are cast directly from `plain`, the cell as read,
+ * before any clean-up: a plain value has no surrounding space, so this is the value `v` would
+ * give. Only the others go through trimming (in `v`) and the whitespace, thousands-separator and
+ * decimal-mark clean-up, which costs several string copies per cell.
+ */
+export const typedExpression = (column: ColumnSpec, v: string, options: TypingOptions, plain: string = v): string => {
   const type = column.duckdbType;
   if (type === 'VARCHAR') return v;
   if (type === 'BIGINT') {
     const digits = `regexp_replace(${v}, '[\\s\u00a0\u202f]', '', 'g')`;
     // A plain cast would round 3.5 to 4: insist on digits only.
-    return `CASE WHEN regexp_full_match(${digits}, '[+-]?[0-9]+') THEN TRY_CAST(${digits} AS BIGINT) END`;
+    return `CASE WHEN regexp_full_match(${plain}, '[+-]?[0-9]+') THEN TRY_CAST(${plain} AS BIGINT)
+      WHEN regexp_full_match(${digits}, '[+-]?[0-9]+') THEN TRY_CAST(${digits} AS BIGINT) END`;
   }
   if (type === 'DOUBLE' || type.startsWith('DECIMAL')) {
     const compact = `regexp_replace(${v}, '[\\s\u00a0\u202f€]', '', 'g')`;
-    const normalised = options.decimal === ','
+    if (options.decimal === ',') {
       // 1.234,56 and 1234,56 are fine; 12.5 in a decimal-comma file is ambiguous, so it is rejected.
-      ? `CASE WHEN regexp_full_match(${compact}, '[+-]?([0-9]{1,3}(\\.[0-9]{3})+|[0-9]*)(,[0-9]+)?') THEN replace(replace(${compact}, '.', ''), ',', '.') END`
-      : `CASE WHEN regexp_full_match(${compact}, '[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?') THEN replace(${compact}, ',', '') END`;
-    return `TRY_CAST(${normalised} AS ${type})`;
+      return `CASE WHEN regexp_full_match(${plain}, '[+-]?[0-9]*(,[0-9]+)?') THEN TRY_CAST(replace(${plain}, ',', '.') AS ${type})
+        ELSE TRY_CAST(CASE WHEN regexp_full_match(${compact}, '[+-]?([0-9]{1,3}(\\.[0-9]{3})+|[0-9]*)(,[0-9]+)?') THEN replace(replace(${compact}, '.', ''), ',', '.') END AS ${type}) END`;
+    }
+    return `CASE WHEN regexp_full_match(${plain}, '[+-]?[0-9]*(\\.[0-9]+)?([eE][+-]?[0-9]+)?') THEN TRY_CAST(${plain} AS ${type})
+      ELSE TRY_CAST(CASE WHEN regexp_full_match(${compact}, '[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?') THEN replace(${compact}, ',', '') END AS ${type}) END`;
   }
+  // Date casts skip surrounding spaces themselves, so casting the cell as read is the same.
   if (type === 'DATE') {
-    return `COALESCE(TRY_CAST(${v} AS DATE), TRY_CAST(TRY_CAST(${v} AS TIMESTAMP) AS DATE)` +
+    return `COALESCE(TRY_CAST(${plain} AS DATE), TRY_CAST(${v} AS DATE), TRY_CAST(TRY_CAST(${v} AS TIMESTAMP) AS DATE)` +
       (options.dateFormats.length ? `, CAST(try_strptime(${v}, ${sqlList(options.dateFormats)}) AS DATE)` : '') + ')';
   }
   if (type === 'TIMESTAMP') {
-    return `COALESCE(TRY_CAST(${v} AS TIMESTAMP)` +
+    return `COALESCE(TRY_CAST(${plain} AS TIMESTAMP), TRY_CAST(${v} AS TIMESTAMP)` +
       (options.timestampFormats.length ? `, try_strptime(${v}, ${sqlList(options.timestampFormats)})` : '') + ')';
   }
   if (type === 'BOOLEAN') {
@@ -64,25 +74,47 @@ const reject = (column: string, value: string, reason: string) =>
   `{'column': ${literal(column)}, 'value': ${value}, 'reason': ${reason}}`;
 
 /**
+ * How a column arrives from the file: as text to be typed (CSV, or Parquet whose type differs from
+ * the contract's), or already in the contract's type (Parquet written with it), which needs no
+ * parsing and whose text is only computed for the rare rejected value.
+ */
+export type ColumnSource = 'text' | 'native';
+
+/** Column read as text: `_raw_<col>` holds the cell as read; its cleaned text is computed on demand. */
+const lazyRaw = (column: string) => cleanedText(rawName(column));
+
+/**
  * One CASE per column giving its first failure (missing, wrong type, not accepted, out of range,
  * in the future), evaluated over the raw cell `_raw_<col>` and the typed value `<col>`.
  */
-export const columnCheck = (column: ColumnSpec, options: TypingOptions): string | undefined => {
-  const raw = rawName(column.name);
+export const columnCheck = (column: ColumnSpec, options: TypingOptions, source: ColumnSource = 'text'): string | undefined => {
+  const native = source === 'native' && column.duckdbType !== 'VARCHAR';
+  // A typed column read as text keeps the cell as read in `_raw_<col>`; its cleaned text is only
+  // needed where the typed value is missing, and for reporting a failing value.
+  const lazy = !native && column.duckdbType !== 'VARCHAR';
   const typed = ident(column.name);
+  // A native cell is its typed value; its text is built only inside the branch that reports it.
+  const raw = native ? `CAST(${typed} AS VARCHAR)` : lazy ? lazyRaw(column.name) : rawName(column.name);
   const branches: string[] = [];
   if (column.required) {
-    branches.push(`WHEN ${raw} IS NULL THEN ${reject(column.name, 'NULL', literal('missing required value'))}`);
+    const missing = native ? `${typed} IS NULL` : lazy ? `${typed} IS NULL AND ${raw} IS NULL` : `${raw} IS NULL`;
+    branches.push(`WHEN ${missing} THEN ${reject(column.name, 'NULL', literal('missing required value'))}`);
   }
-  if (column.duckdbType !== 'VARCHAR') {
+  if (column.duckdbType === 'DOUBLE' && native) {
+    // As text, inf and nan would not have passed the number pattern.
+    branches.push(`WHEN NOT isfinite(${typed}) THEN ${reject(column.name, raw,
+      `'wrong type: expected ${expectedType(column, options).replaceAll("'", "''")}, got "' || ${raw} || '"'`)}`);
+  }
+  if (column.duckdbType !== 'VARCHAR' && !native) {
     branches.push(
-      `WHEN ${raw} IS NOT NULL AND ${typed} IS NULL THEN ${reject(column.name, raw,
+      `WHEN ${typed} IS NULL AND ${raw} IS NOT NULL THEN ${reject(column.name, raw,
         `'wrong type: expected ${expectedType(column, options).replaceAll("'", "''")}, got "' || ${raw} || '"'`)}`,
     );
   }
   if (column.enumValues) {
     branches.push(
-      `WHEN ${typed} NOT IN (${column.enumValues.map(literal).join(', ')}) THEN ${reject(column.name, raw,
+      // list_contains rather than IN: DuckDB turns an IN list into a join, which costs more per row.
+      `WHEN NOT list_contains(${sqlList(column.enumValues)}, ${typed}) THEN ${reject(column.name, raw,
         `'"' || ${raw} || '" is not an accepted value (expected one of: ${column.enumValues.join(', ')})'`)}`,
     );
   }
@@ -105,30 +137,59 @@ export const columnCheck = (column: ColumnSpec, options: TypingOptions): string 
 };
 
 /**
- * SQL creating `target` from the raw view `source`: typed columns, plus `_errors`, the list of
- * every row-level failure (column checks and the extract's row rules).
+ * Text cell cleaned: trimmed, and empty means missing. trim() strips Unicode spaces, of which the
+ * only ASCII one is the space: an ASCII cell (length = bytes) not starting or ending with a space
+ * is left as it is without paying for trim's copy.
  */
-export const typedTableSql = (
-  extract: ExtractDefinition, columns: readonly ColumnSpec[], source: string, target: string, options: TypingOptions,
+const cleanedText = (v: string) =>
+  `CASE WHEN ${v} = '' THEN NULL WHEN starts_with(${v}, ' ') OR ends_with(${v}, ' ') OR length(${v}) <> strlen(${v}) THEN NULLIF(trim(${v}), '') ELSE ${v} END`;
+
+/**
+ * SELECT typing the rows of `source` in one pass: the contract's columns in its types and order,
+ * then `passThrough` helper columns unchanged, then `_errors`: NULL for a valid row, else the list
+ * of its row-level failures (column checks and the extract's row rules; NULL entries are no failure).
+ * `source` yields each contract column as text, or in the contract's type for `native` ones.
+ */
+export const typedSelectSql = (
+  extract: ExtractDefinition, columns: readonly ColumnSpec[], source: string, options: TypingOptions,
+  native: ReadonlySet<string> = new Set(), passThrough: readonly string[] = [],
 ): string => {
-  const cleaned = columns.map((c) => `NULLIF(trim(${ident(c.name)}), '') AS ${rawName(c.name)}`);
-  const typed = columns.map((c) => `${typedExpression(c, rawName(c.name), options)} AS ${ident(c.name)}`);
-  const checks = columns.map((c) => columnCheck(c, options)).filter((c): c is string => c !== undefined);
+  const sourceOf = (c: ColumnSpec): ColumnSource => (native.has(c.name) && c.duckdbType !== 'VARCHAR' ? 'native' : 'text');
+  const helpers = passThrough.map((h) => `${ident(h)}, `).join('');
+  // VARCHAR columns are cleaned up front (the cleaned text is their value); typed ones read as
+  // text are cast from the cell as read, and cleaned only when that fails.
+  const cleaned = columns.map((c) => (sourceOf(c) === 'native'
+    ? ident(c.name)
+    : c.duckdbType === 'VARCHAR' ? `${cleanedText(ident(c.name))} AS ${rawName(c.name)}` : `${ident(c.name)} AS ${rawName(c.name)}`));
+  const typed = columns.map((c) => (sourceOf(c) === 'native'
+    ? ident(c.name)
+    : `CAST(${typedExpression(c, cleanedText(rawName(c.name)), options, rawName(c.name))} AS ${c.duckdbType}) AS ${ident(c.name)}`));
+  const raws = columns.filter((c) => sourceOf(c) === 'text').map((c) => `${rawName(c.name)}, `).join('');
+  const checks = columns.map((c) => columnCheck(c, options, sourceOf(c))).filter((c): c is string => c !== undefined);
   const rules = (extract.rules ?? []).map(
     (rule) => `CASE WHEN NOT (${rule.check}) THEN ${reject(rule.column, `CAST(${ident(rule.column)} AS VARCHAR)`, literal(rule.reason))} END`,
   );
-  return `CREATE OR REPLACE TABLE ${target} AS
-SELECT _file, _row, ${columns.map((c) => ident(c.name)).join(', ')},
-  list_filter([${[...checks, ...rules].join(',\n    ') || 'NULL'}], e -> e IS NOT NULL) AS _errors
+  const failures = [...checks, ...rules];
+  const names = columns.map((c) => ident(c.name)).join(', ');
+  const errors = failures.length
+    ? `CASE WHEN ${failures.map((_, i) => `_e${i} IS NOT NULL`).join(' OR ')} THEN [${failures.map((_, i) => `_e${i}`).join(', ')}] END`
+    : 'CAST(NULL AS STRUCT("column" VARCHAR, "value" VARCHAR, reason VARCHAR)[])';
+  return `SELECT ${names}, ${helpers}${errors} AS _errors
 FROM (
-  SELECT _file, _row, ${columns.map((c) => rawName(c.name)).join(', ')}, ${typed.join(',\n    ')}
-  FROM (SELECT _file, _row, ${cleaned.join(', ')} FROM ${source})
+  SELECT ${names}, ${helpers}${failures.map((f, i) => `${f} AS _e${i}`).join(',\n    ') || 'NULL AS _e'}
+  FROM (
+    SELECT ${helpers}${raws}${typed.join(',\n      ')}
+    FROM (SELECT ${helpers}${cleaned.join(', ')} FROM ${source})
+  )
 )`;
 };
 
 export interface SetCheckContext {
-  /** Table of typed rows with `_errors`. */
-  typed: string;
+  /**
+   * Relation of the rows without row-level errors: `_rid` (identifies the row in the loaded table),
+   * `_file`, `_row` (record number) and the typed columns.
+   */
+  valid: string;
   /** Loaded table of an extract already validated, by extract name; undefined when not provided. */
   loadedTable: (extract: string) => string | undefined;
   /** Key column of an extract. */
@@ -136,20 +197,25 @@ export interface SetCheckContext {
 }
 
 /**
- * SQL selecting (_file, _row, column, value, reason) for checks over sets of rows: duplicate keys,
+ * SQL selecting (_rid, column_name, value, reason) for checks over sets of rows: duplicate keys,
  * unknown references and rules that need another extract. Only rows without row-level errors
  * take part, so the first valid occurrence of a key is the one kept.
  */
 export const setChecksSql = (extract: ExtractDefinition, columns: readonly ColumnSpec[], ctx: SetCheckContext): string[] => {
-  const valid = `(SELECT * FROM ${ctx.typed} WHERE len(_errors) = 0)`;
+  const valid = ctx.valid;
   const queries: string[] = [];
 
+  // Duplicates are rare: a hash aggregate finds the duplicated keys, and only their rows are
+  // ordered to tell the first occurrence (kept) from the others (rejected).
   const keyColumns = extract.key.map(ident);
   const keyText = extract.key.map((k) => `'${k}=' || coalesce(CAST(${ident(k)} AS VARCHAR), '(empty)')`).join(` || ', ' || `);
-  queries.push(`SELECT _file, _row, ${literal(extract.key.join(', '))} AS column_name, ${keyText} AS value,
+  const sameKey = extract.key.map((k) => `v.${ident(k)} IS NOT DISTINCT FROM d.${ident(k)}`).join(' AND ');
+  queries.push(`SELECT _rid, ${literal(extract.key.join(', '))} AS column_name, ${keyText} AS value,
     'duplicate key (' || ${keyText} || '): first seen on row ' || first_row || ', which is kept' AS reason
   FROM (SELECT *, row_number() OVER w AS occurrence, first_value(_row) OVER w AS first_row
-        FROM ${valid} WINDOW w AS (PARTITION BY ${keyColumns.join(', ')} ORDER BY _file, _row))
+        FROM (SELECT v.* FROM ${valid} v
+              SEMI JOIN (SELECT ${keyColumns.join(', ')} FROM ${valid} GROUP BY ALL HAVING count(*) > 1) d ON ${sameKey})
+        WINDOW w AS (PARTITION BY ${keyColumns.join(', ')} ORDER BY _file, _row))
   WHERE occurrence > 1`);
 
   for (const column of columns) {
@@ -158,19 +224,34 @@ export const setChecksSql = (extract: ExtractDefinition, columns: readonly Colum
     const parentColumn = column.references.column || ctx.keyOf(parent)[0]!;
     const parentTable = parent === extract.name ? valid : ctx.loadedTable(parent);
     if (!parentTable) continue; // parent not provided: the reference cannot be checked
-    queries.push(`SELECT t._file, t._row, ${literal(column.name)} AS column_name, t.${ident(column.name)} AS value,
-    'unknown reference: ${column.name} "' || t.${ident(column.name)} || '" is not a loaded ${parent} row' AS reason
+    const select = `SELECT t._rid, ${literal(column.name)} AS column_name, t.${ident(column.name)} AS value,
+    'unknown reference: ${column.name} "' || t.${ident(column.name)} || '" is not a loaded ${parent} row' AS reason`;
+    queries.push(parent === extract.name
+      // A reference to the extract itself: the referencing rows are the fewer, so DuckDB builds its
+      // hash table on them (NOT EXISTS) rather than on every row of the extract.
+      ? `${select}
+  FROM (SELECT * FROM ${valid} WHERE ${ident(column.name)} IS NOT NULL) t
+  WHERE NOT EXISTS (SELECT 1 FROM ${parentTable} p WHERE p.${ident(parentColumn)} = t.${ident(column.name)})`
+      : `${select}
   FROM ${valid} t ANTI JOIN ${parentTable} p ON p.${ident(parentColumn)} = t.${ident(column.name)}
   WHERE t.${ident(column.name)} IS NOT NULL`);
   }
 
+  // Rules joining the same extract the same way share one join.
+  const groups = new Map<string, NonNullable<ExtractDefinition['crossRules']>[number][]>();
   for (const rule of extract.crossRules ?? []) {
-    const other = ctx.loadedTable(rule.other);
+    const key = `${rule.other}\u0000${rule.on}`;
+    groups.set(key, [...(groups.get(key) ?? []), rule]);
+  }
+  for (const rules of groups.values()) {
+    const other = ctx.loadedTable(rules[0]!.other);
     if (!other) continue;
-    queries.push(`SELECT t._file, t._row, ${literal(rule.column)} AS column_name, CAST(t.${ident(rule.column)} AS VARCHAR) AS value,
-    ${literal(rule.reason)} AS reason
-  FROM ${valid} t JOIN ${other} other ON ${rule.on}
-  WHERE NOT (${rule.check})`);
+    const failures = rules.map((rule) => `CASE WHEN NOT (${rule.check}) THEN ${reject(rule.column, `CAST(t.${ident(rule.column)} AS VARCHAR)`, literal(rule.reason))} END`);
+    queries.push(`SELECT _rid, e.column AS column_name, e.value, e.reason
+  FROM (SELECT t._rid, unnest([${failures.join(', ')}]) AS e
+        FROM ${valid} t JOIN ${other} other ON ${rules[0]!.on}
+        WHERE ${rules.map((rule) => `NOT (${rule.check})`).join(' OR ')})
+  WHERE e IS NOT NULL`);
   }
   return queries;
 };
