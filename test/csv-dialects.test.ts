@@ -96,6 +96,24 @@ describe('CSV dialects', () => {
     expect((await l.rejects()).map((r) => r.reason)).toEqual(['wrong type: expected a number like 1234,56, got "500.5"']);
   });
 
+  it('cells with surrounding or inner spaces type like plain ones; a fraction is not a whole number', async () => {
+    const l = await loadStyled({}, (c) => {
+      Object.assign(c.accounts![0]!, { account_name: '\u00a0Acier du Nord\u202f', employees: ' 800 ', created_at: ' 2023-05-02 ' });
+      Object.assign(c.accounts![1]!, { employees: '1\u00a0040' });
+      c.accounts!.push({ ...c.accounts![1]!, account_id: 'A3', employees: '3.5', region: '  ' });
+      Object.assign(c.invoice_lines![0]!, { unit_price: '1,200.00', quantity: ' 10 ', unit_cost: '240.' });
+    });
+    expect(await l.db.query(`SELECT account_id, account_name, employees, created_at FROM raw.accounts ORDER BY account_id`)).toEqual([
+      { account_id: 'A1', account_name: 'Acier du Nord', employees: 800, created_at: '2023-05-02' },
+      { account_id: 'A2', account_name: 'Boulangeries Réunies', employees: 1040, created_at: '2023-06-10' },
+    ]);
+    expect((await l.rejects()).map((r) => [r.extract, r.row_number, r.line_number, r.column_name, r.value, r.reason])).toEqual([
+      ['accounts', 3, 4, 'employees', '3.5', 'wrong type: expected a whole number, got "3.5"'],
+      ['accounts', 3, 4, 'region', null, 'missing required value'],
+      ['invoice_lines', 1, 2, 'unit_cost', '240.', 'wrong type: expected a number like 1234.56, got "240."'],
+    ]);
+  });
+
   it('dialect set explicitly in extracts.yaml', async () => {
     const dir = tempDir();
     writeCompany(dir, company(), { delimiter: '|' });
@@ -139,5 +157,28 @@ describe('CSV dialects', () => {
     expect(loaded.summary('activities').files).toHaveLength(1);
     // The partition key is read from the folder names; it is not part of the contract.
     expect(loaded.summary('activities').extraColumns).toEqual(['month']);
+  });
+
+  it('a Parquet folder: a reject names its own file and its record number within it', async () => {
+    const dir = tempDir();
+    const c = company();
+    c.activities![1]!.rebooked_activity_id = null;
+    c.activities![2]!.duration_minutes = -5;
+    writeCompany(dir, c);
+    const db = await openDatabase(':memory:');
+    const csv = path.join(dir, 'activities.csv');
+    await db.exec(`COPY (SELECT *, strftime(CAST(scheduled_at AS TIMESTAMP), '%d') < '20' AS early FROM read_csv('${csv}'))
+      TO '${path.join(dir, 'activities')}' (FORMAT parquet, PARTITION_BY (early))`);
+    fs.rmSync(csv);
+    db.close();
+    loaded = await loadFolder(dir);
+    const files = loaded.summary('activities').files;
+    expect(files.map((f) => path.basename(path.dirname(f)))).toEqual(['early=false', 'early=true']);
+    expect(loaded.summary('activities')).toMatchObject({ rowsRead: 3, rowsLoaded: 2, rowsRejected: 1 });
+    // T1 (12th) is alone in early=true; T2 and T3 (25th, 28th) are records 1 and 2 of early=false.
+    expect(await loaded.db.query(`SELECT source_file, row_number, line_number, column_name, reason FROM audit.rejects`)).toEqual([
+      { source_file: files[0], row_number: 2, line_number: null, column_name: 'duration_minutes', reason: 'negative value -5 (must be 0 or more)' },
+    ]);
+    expect(await loaded.db.query(`SELECT activity_id FROM raw.activities ORDER BY activity_id`)).toEqual([{ activity_id: 'T1' }, { activity_id: 'T2' }]);
   });
 });
