@@ -150,4 +150,12 @@ describe('the maven site in a browser with no internet', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('shows seller concentration from booked revenue, and no variable pay simulated without objectives', async () => {
+    const { page, problems } = await open('/team');
+    await expect.poll(() => page.getByText("commerciaux avec du chiffre d'affaires", { exact: false }).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await page.getByText('Pas de simulation possible', { exact: false }).count()).toBe(1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });
