@@ -74,47 +74,46 @@ const reject = (column: string, value: string, reason: string) =>
   `{'column': ${literal(column)}, 'value': ${value}, 'reason': ${reason}}`;
 
 /**
- * How a column arrives from the file: as text to be typed (CSV, or Parquet whose type differs from
- * the contract's), or already in the contract's type (Parquet written with it), which needs no
- * parsing and whose text is only computed for the rare rejected value.
+ * How a column arrives from the file and is typed, which decides what the checks read:
+ * - `native`: already in the contract's type (Parquet written with it): no parsing; its text is
+ *   only built for the rare rejected value;
+ * - `text`: a typed column read as text: `_raw_<col>` keeps the cell as read, cast directly when
+ *   written plainly; its cleaned (trimmed) text is only computed where needed;
+ * - `choice`: a VARCHAR column with accepted values: a cell that is exactly one of them is taken
+ *   as is (`_ok_<col>`), only the others are trimmed;
+ * - `string`: any other VARCHAR column: the trimmed text is the value.
  */
-export type ColumnSource = 'text' | 'native';
+type ColumnKind = 'native' | 'text' | 'choice' | 'string';
 
-/** Column read as text: `_raw_<col>` holds the cell as read; its cleaned text is computed on demand. */
-const lazyRaw = (column: string) => cleanedText(rawName(column));
+const okName = (column: string) => ident(`_ok_${column}`);
+
+const kindOf = (column: ColumnSpec, native: ReadonlySet<string>): ColumnKind => {
+  if (column.duckdbType === 'VARCHAR') return column.enumValues ? 'choice' : 'string';
+  return native.has(column.name) ? 'native' : 'text';
+};
 
 /**
  * One CASE per column giving its first failure (missing, wrong type, not accepted, out of range,
- * in the future), evaluated over the raw cell `_raw_<col>` and the typed value `<col>`.
+ * in the future), evaluated over the typed value `<col>` and the cell's text.
  */
-export const columnCheck = (column: ColumnSpec, options: TypingOptions, source: ColumnSource = 'text'): string | undefined => {
-  const native = source === 'native' && column.duckdbType !== 'VARCHAR';
-  // A typed column read as text keeps the cell as read in `_raw_<col>`; its cleaned text is only
-  // needed where the typed value is missing, and for reporting a failing value.
-  const lazy = !native && column.duckdbType !== 'VARCHAR';
+const columnCheck = (column: ColumnSpec, options: TypingOptions, kind: ColumnKind): string | undefined => {
   const typed = ident(column.name);
-  // A native cell is its typed value; its text is built only inside the branch that reports it.
-  const raw = native ? `CAST(${typed} AS VARCHAR)` : lazy ? lazyRaw(column.name) : rawName(column.name);
+  // The cell's text as the user wrote it (trimmed); for VARCHAR columns that is the value itself.
+  const raw = kind === 'native' ? `CAST(${typed} AS VARCHAR)` : kind === 'text' ? cleanedText(rawName(column.name)) : typed;
   const branches: string[] = [];
   if (column.required) {
-    const missing = native ? `${typed} IS NULL` : lazy ? `${typed} IS NULL AND ${raw} IS NULL` : `${raw} IS NULL`;
+    const missing = kind === 'text' ? `${typed} IS NULL AND ${raw} IS NULL` : `${typed} IS NULL`;
     branches.push(`WHEN ${missing} THEN ${reject(column.name, 'NULL', literal('missing required value'))}`);
   }
-  if (column.duckdbType === 'DOUBLE' && native) {
-    // As text, inf and nan would not have passed the number pattern.
-    branches.push(`WHEN NOT isfinite(${typed}) THEN ${reject(column.name, raw,
-      `'wrong type: expected ${expectedType(column, options).replaceAll("'", "''")}, got "' || ${raw} || '"'`)}`);
-  }
-  if (column.duckdbType !== 'VARCHAR' && !native) {
-    branches.push(
-      `WHEN ${typed} IS NULL AND ${raw} IS NOT NULL THEN ${reject(column.name, raw,
-        `'wrong type: expected ${expectedType(column, options).replaceAll("'", "''")}, got "' || ${raw} || '"'`)}`,
-    );
-  }
+  const wrongType = `'wrong type: expected ${expectedType(column, options).replaceAll("'", "''")}, got "' || ${raw} || '"'`;
+  // As text, inf and nan would not have passed the number pattern.
+  if (kind === 'native' && column.duckdbType === 'DOUBLE') branches.push(`WHEN NOT isfinite(${typed}) THEN ${reject(column.name, raw, wrongType)}`);
+  if (kind === 'text') branches.push(`WHEN ${typed} IS NULL AND ${raw} IS NOT NULL THEN ${reject(column.name, raw, wrongType)}`);
   if (column.enumValues) {
+    // list_contains rather than IN: DuckDB turns an IN list into a join, which costs more per row.
+    const accepted = `list_contains(${sqlList(column.enumValues)}, ${typed})`;
     branches.push(
-      // list_contains rather than IN: DuckDB turns an IN list into a join, which costs more per row.
-      `WHEN NOT list_contains(${sqlList(column.enumValues)}, ${typed}) THEN ${reject(column.name, raw,
+      `WHEN ${kind === 'choice' ? `NOT ${okName(column.name)} AND ` : ''}NOT ${accepted} THEN ${reject(column.name, raw,
         `'"' || ${raw} || '" is not an accepted value (expected one of: ${column.enumValues.join(', ')})'`)}`,
     );
   }
@@ -154,23 +153,33 @@ export const typedSelectSql = (
   extract: ExtractDefinition, columns: readonly ColumnSpec[], source: string, options: TypingOptions,
   native: ReadonlySet<string> = new Set(), passThrough: readonly string[] = [],
 ): string => {
-  const sourceOf = (c: ColumnSpec): ColumnSource => (native.has(c.name) && c.duckdbType !== 'VARCHAR' ? 'native' : 'text');
   const helpers = passThrough.map((h) => `${ident(h)}, `).join('');
-  // VARCHAR columns are cleaned up front (the cleaned text is their value); typed ones read as
-  // text are cast from the cell as read, and cleaned only when that fails.
-  const cleaned = columns.map((c) => (sourceOf(c) === 'native'
-    ? ident(c.name)
-    : c.duckdbType === 'VARCHAR' ? `${cleanedText(ident(c.name))} AS ${rawName(c.name)}` : `${ident(c.name)} AS ${rawName(c.name)}`));
-  const typed = columns.map((c) => (sourceOf(c) === 'native'
-    ? ident(c.name)
-    : `CAST(${typedExpression(c, cleanedText(rawName(c.name)), options, rawName(c.name))} AS ${c.duckdbType}) AS ${ident(c.name)}`));
-  const raws = columns.filter((c) => sourceOf(c) === 'text').map((c) => `${rawName(c.name)}, `).join('');
-  const checks = columns.map((c) => columnCheck(c, options, sourceOf(c))).filter((c): c is string => c !== undefined);
+  const kinds = new Map(columns.map((c) => [c.name, kindOf(c, native)]));
+  const name = (c: ColumnSpec) => ident(c.name);
+  // Layer 1, from the file: the cell as read (and whether it is exactly an accepted value).
+  const read = columns.map((c) => {
+    switch (kinds.get(c.name)) {
+      case 'native': return name(c);
+      case 'string': return `${cleanedText(name(c))} AS ${rawName(c.name)}`;
+      case 'choice': return `${name(c)} AS ${rawName(c.name)}, list_contains(${sqlList(c.enumValues!)}, ${name(c)}) AS ${okName(c.name)}`;
+      default: return `${name(c)} AS ${rawName(c.name)}`;
+    }
+  });
+  // Layer 2: typed values, plus what the checks need of layer 1.
+  const typed = columns.map((c) => {
+    switch (kinds.get(c.name)) {
+      case 'native': return name(c);
+      case 'string': return `${rawName(c.name)} AS ${name(c)}`;
+      case 'choice': return `${okName(c.name)}, CASE WHEN ${okName(c.name)} THEN ${rawName(c.name)} ELSE ${cleanedText(rawName(c.name))} END AS ${name(c)}`;
+      default: return `${rawName(c.name)}, CAST(${typedExpression(c, cleanedText(rawName(c.name)), options, rawName(c.name))} AS ${c.duckdbType}) AS ${name(c)}`;
+    }
+  });
+  const checks = columns.map((c) => columnCheck(c, options, kinds.get(c.name)!)).filter((c): c is string => c !== undefined);
   const rules = (extract.rules ?? []).map(
     (rule) => `CASE WHEN NOT (${rule.check}) THEN ${reject(rule.column, `CAST(${ident(rule.column)} AS VARCHAR)`, literal(rule.reason))} END`,
   );
   const failures = [...checks, ...rules];
-  const names = columns.map((c) => ident(c.name)).join(', ');
+  const names = columns.map(name).join(', ');
   const errors = failures.length
     ? `CASE WHEN ${failures.map((_, i) => `_e${i} IS NOT NULL`).join(' OR ')} THEN [${failures.map((_, i) => `_e${i}`).join(', ')}] END`
     : 'CAST(NULL AS STRUCT("column" VARCHAR, "value" VARCHAR, reason VARCHAR)[])';
@@ -178,8 +187,8 @@ export const typedSelectSql = (
 FROM (
   SELECT ${names}, ${helpers}${failures.map((f, i) => `${f} AS _e${i}`).join(',\n    ') || 'NULL AS _e'}
   FROM (
-    SELECT ${helpers}${raws}${typed.join(',\n      ')}
-    FROM (SELECT ${helpers}${cleaned.join(', ')} FROM ${source})
+    SELECT ${helpers}${typed.join(',\n      ')}
+    FROM (SELECT ${helpers}${read.join(', ')} FROM ${source})
   )
 )`;
 };
