@@ -9,6 +9,7 @@
  *   --memory-limit 4GB    DuckDB memory limit (spills to disk beyond it)
  *   --threads N
  *   --no-site             stop after the database (no Evidence build)
+ *   --full                rebuild everything (by default, unchanged extracts and models are reused)
  *   --pseudonymise-sellers  publish the site with seller names replaced by stable pseudonyms
  *
  * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF (flags win).
@@ -30,6 +31,7 @@ const argsSchema = z.object({
   extractsConfig: z.string().min(1).optional(),
   mapping: z.string().min(1).optional(),
   site: z.boolean().default(true),
+  full: z.boolean().default(false),
   pseudonymiseSellers: z.boolean().default(false),
   scale: z.coerce.number().positive().default(1),
   seed: z.coerce.number().int().default(42),
@@ -44,6 +46,7 @@ const parseCommandLine = (argv: string[]) => {
       'extracts-config': { type: 'string' },
       mapping: { type: 'string' },
       'no-site': { type: 'boolean' },
+      full: { type: 'boolean' },
       'pseudonymise-sellers': { type: 'boolean' },
       scale: { type: 'string' },
       seed: { type: 'string' },
@@ -58,6 +61,7 @@ const parseCommandLine = (argv: string[]) => {
     extractsConfig: values['extracts-config'],
     mapping: values.mapping,
     site: !values['no-site'],
+    full: values.full ?? false,
     pseudonymiseSellers: values['pseudonymise-sellers'] ?? false,
     scale: values.scale,
     seed: values.seed,
@@ -83,11 +87,16 @@ const main = async () => {
     extractsConfig: args.extractsConfig,
     mapping: args.mapping,
     site: args.site,
+    full: args.full,
     pseudonymiseSellers: args.pseudonymiseSellers,
     scale: args.scale,
     seed: args.seed,
   });
   const { models } = result;
+  if (result.upToDate) {
+    console.log(`\nNothing changed since the last build: ${path.relative(process.cwd(), result.databasePath)}${args.site ? ` and the site ${path.relative(process.cwd(), path.resolve(settings.siteDir))}/` : ''} stand (${((performance.now() - started) / 1000).toFixed(1)} s; --full rebuilds anyway).`);
+    return;
+  }
 
   console.log('\nRows per extract');
   console.log(formatTable(result.loads.map((l) => ({
@@ -103,7 +112,7 @@ const main = async () => {
     console.log(`\n${rejected.toLocaleString('en')} rejected row(s): see table audit.rejects in ${result.databasePath} for each row's reason.`);
   }
   console.log('\nModels');
-  console.log(formatTable(models.map((m) => ({ model: m.model, rows: m.rows, seconds: Number(m.seconds.toFixed(2)) }))));
+  console.log(formatTable(models.map((m) => ({ model: m.model, rows: m.rows, seconds: Number(m.seconds.toFixed(2)), built: m.reused ? 'kept' : 'rebuilt' }))));
   console.log('\nTime per step');
   console.log(formatTable(reporter.timings.map((t) => ({ step: t.step, seconds: Number(t.seconds.toFixed(2)) }))));
   const site = args.site ? ` and the site ${path.relative(process.cwd(), path.resolve(settings.siteDir))}/` : ' (no site: --no-site)';

@@ -24,6 +24,8 @@ export interface PipelineOptions {
   /** Build and publish the Evidence site (default true). */
   site?: boolean;
   pseudonymiseSellers?: boolean;
+  /** Rebuild everything even when the published database could be reused (default false). */
+  full?: boolean;
   /** Sample company size and seed, when no `extracts` folder is given. */
   scale?: number;
   seed?: number;
@@ -68,6 +70,8 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRes
     extractsDir,
     extractsConfig: options.extractsConfig,
     reporter,
+    incremental: !options.full,
+    siteOptions: { pseudonymiseSellers: options.pseudonymiseSellers ?? false },
     beforePublish: options.site === false
       ? undefined
       : async (candidate) => {
@@ -79,9 +83,9 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRes
         }));
         return () => publishSite(built, settings.siteDir);
       },
-    afterLoad: async (db) => {
+    afterLoad: async (db, { reloadedExtracts }) => {
       if (mapped) await recordMappingAudit(db, mapped);
-      ({ models } = await runModels(db, { modelsDir: path.join(PROJECT_ROOT, 'models'), reporter }));
+      ({ models } = await runModels(db, { modelsDir: path.join(PROJECT_ROOT, 'models'), reporter, reloadedExtracts }));
     },
   });
   return { ...result, extractsDir, models };

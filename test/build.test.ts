@@ -82,13 +82,14 @@ describe('publishing the database', () => {
     const published = (await runBuild(dataDir, extracts)).databasePath;
     const before = sha(published);
 
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'pipelines/cli.ts'), 'build', '--extracts', extracts, '--as-of', AS_OF, '--no-site'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'pipelines/cli.ts'), 'build', '--extracts', extracts, '--as-of', AS_OF, '--no-site', '--full'], {
       env: { ...process.env, BI_DATA_DIR: dataDir },
       stdio: 'ignore',
     });
     const candidate = path.join(dataDir, `warehouse.candidate-${child.pid}.duckdb`);
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    // Kill it as soon as it has started writing its candidate database.
+    // Kill it as soon as it has started writing its candidate database (--full: the same extracts
+    // would otherwise be up to date and no candidate written).
     await new Promise<void>((resolve, reject) => {
       const started = Date.now();
       const poll = setInterval(() => {

@@ -16,12 +16,20 @@ export interface ModelRunOptions {
   reporter: Reporter;
   /** Default `<modelsDir>/kpi-settings.yaml`. */
   settingsFile?: string;
+  /**
+   * Incremental rebuilds: the extracts reloaded by this run. Only the models reading them
+   * (directly, through other models, or through the audit tables of the load) are rebuilt; the
+   * others are kept from the previous run. Default: every model is built.
+   */
+  reloadedExtracts?: ReadonlySet<string>;
 }
 
 export interface ModelResult {
   model: string;
   rows: number;
   seconds: number;
+  /** Kept from the previous run (incremental rebuild), not rebuilt. */
+  reused?: boolean;
 }
 
 export class ModelError extends Error {
@@ -86,6 +94,17 @@ const writeGlossary = async (db: Database, models: Model[]) => {
   }
 };
 
+/** The models an incremental run must rebuild, in build order: those reading what was reloaded. */
+const modelsToRebuild = (models: Model[], reloaded: ReadonlySet<string>): Set<string> => {
+  const rebuild = new Set<string>();
+  for (const model of models) {
+    const stale = model.reads.some((read) =>
+      rebuild.has(read) || read.startsWith('audit.') || (read.startsWith('raw.') && reloaded.has(read.slice(4))));
+    if (stale) rebuild.add(model.name);
+  }
+  return rebuild;
+};
+
 export const runModels = async (db: Database, options: ModelRunOptions) => {
   const { reporter } = options;
   const settings = readKpiSettings(options.settingsFile ?? path.join(options.modelsDir, 'kpi-settings.yaml'));
@@ -93,9 +112,15 @@ export const runModels = async (db: Database, options: ModelRunOptions) => {
   await db.exec(MACROS + LAYERS.map((l) => `CREATE SCHEMA IF NOT EXISTS ${l};`).join('\n'));
 
   const models = buildOrder(await discoverModels(db, options.modelsDir));
+  const rebuild = options.reloadedExtracts ? modelsToRebuild(models, options.reloadedExtracts) : new Set(models.map((m) => m.name));
   const results: ModelResult[] = [];
-  await reporter.step(`build ${models.length} models`, async () => {
+  await reporter.step(rebuild.size === models.length ? `build ${models.length} models` : `rebuild ${rebuild.size} of ${models.length} models`, async () => {
     for (const model of models) {
+      if (!rebuild.has(model.name)) {
+        const [kept] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${model.name}`);
+        results.push({ model: model.name, rows: kept?.n ?? 0, seconds: 0, reused: true });
+        continue;
+      }
       const started = performance.now();
       try {
         await db.exec(`CREATE OR REPLACE TABLE ${model.name} AS\n${model.sql}`);
