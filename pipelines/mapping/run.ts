@@ -3,6 +3,7 @@
  * `<dataDir>/mapped/`, prints what came in and what was written, and hands back the folder the
  * normal build then loads.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Settings } from '../config.js';
 import { formatTable, type Reporter } from '../progress.js';
@@ -19,13 +20,37 @@ export interface MapExportsOptions {
   write?: (line: string) => void;
 }
 
+/**
+ * Moves a fresh mapping output over the previous one, leaving the files whose bytes did not change
+ * untouched: their unchanged modification time is what lets the next build skip them.
+ */
+const replaceChangedFiles = (fromDir: string, toDir: string) => {
+  const files = (dir: string) => (fs.existsSync(dir)
+    ? fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    : []);
+  const fresh = new Set(files(fromDir));
+  for (const stale of files(toDir).filter((f) => !fresh.has(f))) fs.rmSync(path.join(toDir, stale));
+  for (const file of fresh) {
+    const from = path.join(fromDir, file);
+    const to = path.join(toDir, file);
+    if (fs.existsSync(to) && fs.readFileSync(to).equals(fs.readFileSync(from))) continue;
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.renameSync(from, to);
+  }
+  fs.rmSync(fromDir, { recursive: true, force: true });
+};
+
 export const mapExports = async (options: MapExportsOptions): Promise<MappingResult> => {
   const { reporter } = options;
   const write = options.write ?? ((line: string) => console.log(line));
   if (!options.inputDir) throw new MappingError('--mapping needs --extracts DIR: the folder holding your exports.');
   const outDir = path.resolve(options.settings.dataDir, 'mapped');
-  const result = await reporter.step(`map ${options.mapping} exports`, () =>
-    applyMapping({ inputDir: options.inputDir!, mapping: options.mapping, outDir }));
+  const nextDir = `${outDir}.next`;
+  fs.rmSync(nextDir, { recursive: true, force: true });
+  const mapped = await reporter.step(`map ${options.mapping} exports`, () =>
+    applyMapping({ inputDir: options.inputDir!, mapping: options.mapping, outDir: nextDir }));
+  replaceChangedFiles(nextDir, outDir);
+  const result = { ...mapped, outDir };
   write('\nRows per mapped extract');
   write(formatTable(mappingSummaryRows(result)));
   if (result.rejects.length) {
