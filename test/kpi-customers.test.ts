@@ -109,7 +109,7 @@ describe('customer KPIs on the customer company', () => {
 
   it('builds with every data test passing; E1, subscribed before billing starts, is not a new customer', async () => {
     expect(built.run.tests.filter((t) => t.failures > 0)).toEqual([]);
-    expect(await q(built, `SELECT account_id, first_purchase_date, is_new_customer FROM intermediate.int_customer_cohorts WHERE account_id IN ('A1', 'E1') ORDER BY 1`)).toEqual([
+    expect(await q(built, `SELECT account_id, first_purchase_date, is_new_customer FROM intermediate.int_customers WHERE account_id IN ('A1', 'E1') ORDER BY 1`)).toEqual([
       { account_id: 'A1', first_purchase_date: '2023-11-20', is_new_customer: true },
       { account_id: 'E1', first_purchase_date: '2023-12-01', is_new_customer: false },
     ]);

@@ -1,7 +1,7 @@
 /*
 description: >
   New customers who recommended the company soon after buying, by month of first purchase (cohort)
-  and segment: new customers (intermediate.int_customer_cohorts: first invoice, accounts already
+  and segment: new customers (intermediate.int_customers: first invoice, accounts already
   subscribed before the billing extract begins aside) who gave at least one referral judged valid
   (`is_valid`) dated from their first purchase day to `windows.referralMonths` (6) months after it,
   that day included (first purchase 10 January → referrals up to 10 July). Referrals given before
@@ -27,7 +27,7 @@ kpis:
     needs: [referrals, invoices, invoice_lines]
 */
 WITH cohorts AS (
-  SELECT * FROM intermediate.int_customer_cohorts WHERE is_new_customer
+  SELECT * FROM intermediate.int_customers WHERE is_new_customer
 ),
 referring AS (
   SELECT DISTINCT c.account_id

@@ -1,7 +1,7 @@
 /*
 description: >
   New customers who bought again soon, by month of first purchase (cohort), segment and acquiring
-  seller. New customers: intermediate.int_customer_cohorts (first invoice, accounts already
+  seller. New customers: intermediate.int_customers (first invoice, accounts already
   subscribed before the billing extract begins aside). A second purchase is an invoice (not a
   credit note) dated 1 to `windows.secondSaleDays` (90) days after the first purchase day that
   either bills a deal (opportunity) not billed on the first purchase day, or bills no deal on a
@@ -31,7 +31,7 @@ kpis:
     needs: [invoices, invoice_lines]
 */
 WITH cohorts AS (
-  SELECT * FROM intermediate.int_customer_cohorts WHERE is_new_customer
+  SELECT * FROM intermediate.int_customers WHERE is_new_customer
 ),
 first_day_deals AS (
   SELECT DISTINCT c.account_id, i.opportunity_id

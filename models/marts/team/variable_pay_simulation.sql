@@ -9,7 +9,7 @@ description: >
   meetings_per_week = held meetings (activity types in `activities.meetingTypes`, with a prospect or
   a customer) / weeks employed, against the objectives' meeting targets per week employed (else the
   criterion's target); new_customers = customers acquired (first purchase in the year credited to the
-  seller, pre-existing subscribers aside, see intermediate.int_customer_cohorts) / the objectives'
+  seller, pre-existing subscribers aside, see intermediate.int_customers) / the objectives'
   new-customer targets (else the criterion's target, per year, prorated to the days employed);
   win_rate = deals won / deals decided after reaching proposal (closed in the year), against the
   criterion's target (else `funnel.proposalWinRateBenchmark`). A criterion's attainment pays nothing
@@ -81,7 +81,7 @@ meetings AS (
 ),
 acquired AS (
   SELECT CAST(date_trunc('year', first_purchase_date) AS DATE) AS year, acquiring_seller_id AS seller_id, count(*) AS new_customers
-  FROM intermediate.int_customer_cohorts
+  FROM intermediate.int_customers
   WHERE is_new_customer AND acquiring_seller_id IS NOT NULL
   GROUP BY ALL
 ),
