@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../pipelines/config.js';
+import { siteWorkDir } from '../pipelines/site/build-site.js';
 import { openDatabase } from '../pipelines/db/duckdb.js';
 import { serveStatic } from './helpers/static-server.js';
 import { tempDir } from './helpers/load.js';
@@ -43,6 +44,8 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
+  // Evidence's work folder for this run's data folder lives in the repository: don't leave it behind.
+  if (dataDir) fs.rmSync(siteWorkDir(dataDir), { recursive: true, force: true });
   await browser?.close();
   await server?.close();
 });
