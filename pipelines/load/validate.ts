@@ -137,11 +137,12 @@ const columnCheck = (column: ColumnSpec, options: TypingOptions, kind: ColumnKin
 
 /**
  * Text cell cleaned: trimmed, and empty means missing. trim() strips Unicode spaces, of which the
- * only ASCII one is the space: an ASCII cell (length = bytes) not starting or ending with a space
- * is left as it is without paying for trim's copy.
+ * only ASCII one is the space: an ASCII cell (length = bytes) that is not empty and does not start
+ * (`< '!'`: empty, or a first byte up to the space) or end with a space is left as it is, without
+ * paying for trim's copy.
  */
 const cleanedText = (v: string) =>
-  `CASE WHEN ${v} = '' THEN NULL WHEN starts_with(${v}, ' ') OR ends_with(${v}, ' ') OR length(${v}) <> strlen(${v}) THEN NULLIF(trim(${v}), '') ELSE ${v} END`;
+  `CASE WHEN ${v} < '!' OR ends_with(${v}, ' ') OR length(${v}) <> strlen(${v}) THEN NULLIF(trim(${v}), '') ELSE ${v} END`;
 
 /**
  * SELECT typing the rows of `source` in one pass: the contract's columns in its types and order,
