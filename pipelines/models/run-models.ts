@@ -57,7 +57,8 @@ const sourceExtracts = (model: Model, byName: Map<string, Model>, seen = new Set
   return found;
 };
 
-const MACROS = `
+/** The macros the models call; exported for the benchmark's native-DuckDB baseline. */
+export const MACROS = `
 -- TRUE when an extract was provided and has rows: models use it to return NULL, not a fake zero.
 CREATE OR REPLACE MACRO extract_available(extract_name) AS
   coalesce((SELECT status = 'loaded' AND rows_loaded > 0 FROM audit.load_summary WHERE extract = extract_name), false);

@@ -90,6 +90,12 @@ export interface SampleOptions {
   format?: 'csv' | 'parquet';
   /** DuckDB threads (the output does not depend on it). */
   threads?: number;
+  /**
+   * DuckDB memory_limit and spill folder for the in-memory generator (the output does not depend
+   * on them): the benchmark's large preset needs more than the machine's RAM without them.
+   */
+  memoryLimit?: string;
+  tempDirectory?: string;
   /** Progress messages (step name and seconds). */
   log?: (message: string) => void;
 }
@@ -1341,7 +1347,11 @@ export async function generateSample(opts: SampleOptions): Promise<Record<string
   const z = sizesFor(scale);
   await mkdir(opts.outDir, { recursive: true });
 
-  const instance = await DuckDBInstance.create(':memory:', opts.threads ? { threads: String(opts.threads) } : {});
+  const config: Record<string, string> = {};
+  if (opts.threads) config.threads = String(opts.threads);
+  if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+  if (opts.tempDirectory) config.temp_directory = opts.tempDirectory;
+  const instance = await DuckDBInstance.create(':memory:', config);
   const conn = await instance.connect();
   try {
     await conn.run(macros(seed));

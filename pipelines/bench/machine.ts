@@ -1,0 +1,49 @@
+/** The machine a benchmark ran on, for the report: numbers mean little without it. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../config.js';
+import { openDatabase } from '../db/duckdb.js';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  ramBytes: number;
+  os: string;
+  node: string;
+  duckdb: string;
+  duckdbNodeApi: string;
+  /** 1-minute load average when the benchmark started: other work on the machine skews timings. */
+  loadAverage: number;
+}
+
+const osName = () => {
+  try {
+    const release = fs.readFileSync('/etc/os-release', 'utf8');
+    const pretty = /^PRETTY_NAME="?([^"\n]+)"?/m.exec(release)?.[1];
+    if (pretty) return `${pretty}, ${os.type()} ${os.release()} ${os.arch()}`;
+  } catch { /* not Linux */ }
+  return `${os.type()} ${os.release()} ${os.arch()}`;
+};
+
+export const describeMachine = async (): Promise<Machine> => {
+  const db = await openDatabase(':memory:');
+  let duckdb = '';
+  try {
+    const [row] = await db.query<{ v: string; s: string }>('SELECT version() AS v, source_id AS s FROM pragma_version()');
+    duckdb = `${row!.v} (${row!.s})`;
+  } finally {
+    db.close();
+  }
+  const api = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'node_modules/@duckdb/node-api/package.json'), 'utf8')) as { version: string };
+  return {
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+    cores: os.availableParallelism(),
+    ramBytes: os.totalmem(),
+    os: osName(),
+    node: process.version,
+    duckdb,
+    duckdbNodeApi: api.version,
+    loadAverage: os.loadavg()[0]!,
+  };
+};
