@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --preset small|large] [--format csv|parquet] [--memory-limit 8GB] [--threads 2]
- *   [--data-dir DIR] [--no-baseline] [--no-rebuilds] [--out BENCHMARKS.md]`
+ *   [--data-dir DIR] [--no-baseline] [--no-rebuilds] [--out BENCHMARKS.md] [--report-only]`
  *
  * Why: the product promises that it stays close to DuckDB's own speed (load and models within
  * 1.3× of DuckDB doing the same work alone), that the published report does not grow with raw
@@ -10,7 +10,8 @@
  * Steps: extracts generated once per preset and format (cached under the data folder), our full
  * build and its two rebuilds in one child process, the native-DuckDB baseline in another, then the
  * tables (stdout and BENCHMARKS.md). The large preset is compared with the small one for the
- * report steps; the small run is made first when its result is not in the data folder yet.
+ * report steps; the small run is made after it when its result is not in the data folder yet.
+ * `--report-only` re-renders BENCHMARKS.md from the results stored in the data folder.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,10 +35,11 @@ const Args = z.object({
   out: z.string().min(1).default(path.join(PROJECT_ROOT, 'BENCHMARKS.md')),
   baseline: z.boolean().default(true),
   rebuilds: z.boolean().default(true),
+  reportOnly: z.boolean().default(false),
 });
 type Args = z.infer<typeof Args>;
 
-const usage = 'usage: npm run bench -- [--preset small|large] [--format csv|parquet] [--memory-limit 8GB] [--threads N] [--as-of YYYY-MM-DD] [--data-dir DIR] [--no-baseline] [--no-rebuilds] [--out FILE]';
+const usage = 'usage: npm run bench -- [--preset small|large] [--format csv|parquet] [--memory-limit 8GB] [--threads N] [--as-of YYYY-MM-DD] [--data-dir DIR] [--no-baseline] [--no-rebuilds] [--out FILE] [--report-only]';
 
 const parse = (): Args => {
   const { values } = parseArgs({
@@ -51,6 +53,7 @@ const parse = (): Args => {
       out: { type: 'string' },
       'no-baseline': { type: 'boolean' },
       'no-rebuilds': { type: 'boolean' },
+      'report-only': { type: 'boolean' },
     },
     strict: true,
   });
@@ -64,6 +67,7 @@ const parse = (): Args => {
     out: values.out,
     baseline: !values['no-baseline'],
     rebuilds: !values['no-rebuilds'],
+    reportOnly: values['report-only'] ?? false,
   });
   if (!parsed.success) throw new Error(`${z.prettifyError(parsed.error)}\n${usage}`);
   return parsed.data;
@@ -103,21 +107,33 @@ const benchPreset = async (args: Args, preset: Preset): Promise<BenchRecord> => 
   return record;
 };
 
+/** The small preset's result, the yardstick of the report steps: stored, or measured now. */
+const smallRecord = async (args: Args): Promise<BenchRecord> => {
+  const file = resultFile(args, PRESETS.small);
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as BenchRecord;
+  if (args.reportOnly) throw new Error(`no small-preset result in ${file}: run npm run bench -- --preset small first`);
+  say(`no small-preset result in ${file}: running the small preset (the yardstick of the report steps)`);
+  const small = await benchPreset(args, PRESETS.small);
+  writeBenchmarksFile(args.out, small);
+  return small;
+};
+
 const main = async () => {
   const args = parse();
   const preset = presetNamed(args.preset);
-  let small: BenchRecord | undefined;
-  if (preset.name !== 'small') {
-    const file = resultFile(args, PRESETS.small);
-    small = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as BenchRecord) : undefined;
-    if (!small) {
-      say(`no small-preset result in ${file}: running the small preset first (the yardstick of the report steps)`);
-      small = await benchPreset(args, PRESETS.small);
-      writeBenchmarksFile(args.out, small);
-    }
+  let record: BenchRecord;
+  if (args.reportOnly) {
+    // Re-renders the tables from the stored result (after editing the report code or the file's text).
+    const file = resultFile(args, preset);
+    if (!fs.existsSync(file)) throw new Error(`no stored result in ${file}`);
+    record = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchRecord;
+  } else {
+    record = await benchPreset(args, preset);
   }
-  const record = await benchPreset(args, preset);
-  if (small) record.small = { preset: small.preset, ours: small.ours, dataset: small.dataset };
+  if (preset.name !== 'small') {
+    const small = await smallRecord(args);
+    record.small = { preset: small.preset, ours: small.ours, dataset: small.dataset };
+  }
   writeBenchmarksFile(args.out, record);
   say(`\n${renderText(record)}\n\nWritten to ${path.relative(process.cwd(), args.out) || args.out}.`);
 };
