@@ -55,7 +55,7 @@ export const changeOneValue = async (extractsDir: string, extract: string, colum
     const connection = await instance.connect();
     try {
       const file = parquet.replaceAll("'", "''");
-      await connection.run(`COPY (SELECT * REPLACE (CASE WHEN rn = 1 THEN ${column} + 1 ELSE ${column} END AS ${column}) EXCLUDE (rn)
+      await connection.run(`COPY (SELECT * EXCLUDE (rn) REPLACE (CASE WHEN rn = 1 THEN ${column} + 1 ELSE ${column} END AS ${column})
         FROM (SELECT *, row_number() OVER () AS rn FROM read_parquet('${file}'))) TO '${file}.tmp' (FORMAT parquet)`);
     } finally {
       connection.closeSync();
