@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { PROJECT_ROOT, settingsSchema } from '../config.js';
 import { runJob } from './child.js';
 import { ensureDataset } from './dataset.js';
-import { describeMachine } from './machine.js';
+import { codeVersion, describeMachine } from './machine.js';
 import { presetNamed, PRESETS, type Preset } from './presets.js';
 import { renderText, writeBenchmarksFile, type BenchRecord } from './report.js';
 import type { EngineSettings } from './types.js';
@@ -99,7 +99,7 @@ const benchPreset = async (args: Args, preset: Preset): Promise<BenchRecord> => 
     baseline = await runJob({ kind: 'baseline', extractsDir: dir, runDir: path.join(runsDir, 'baseline'), settings }, runsDir);
   }
   const record: BenchRecord = {
-    preset, format: args.format, command: commandFor(args, preset), finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    preset, format: args.format, command: commandFor(args, preset), code: codeVersion(), finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     machine, settings, dataset, ours, baseline,
   };
   fs.mkdirSync(path.dirname(resultFile(args, preset)), { recursive: true });

@@ -1,4 +1,5 @@
 /** The machine a benchmark ran on, for the report: numbers mean little without it. */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,4 +47,15 @@ export const describeMachine = async (): Promise<Machine> => {
     duckdbNodeApi: api.version,
     loadAverage: os.loadavg()[0]!,
   };
+};
+
+/** The commit measured, marked when the working tree had uncommitted changes (they were measured too). */
+export const codeVersion = (): string => {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = git('status', '--porcelain', '--', 'pipelines', 'models', 'sources', 'reports', 'patches', 'package.json') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes' : ''}`;
+  } catch {
+    return 'unknown';
+  }
 };

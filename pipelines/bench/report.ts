@@ -14,6 +14,8 @@ export interface BenchRecord {
   preset: Preset;
   format: InputFormat;
   command: string;
+  /** Commit of the code measured (absent in results recorded before it was kept). */
+  code?: string;
   finishedAt: string;
   machine: Machine;
   settings: EngineSettings;
@@ -129,7 +131,7 @@ const memoryLine = (r: BenchRecord) => {
 export const renderMarkdown = (r: BenchRecord): string => [
   `### ${r.preset.name} preset, ${r.format.toUpperCase()} input`,
   '',
-  `- Run: ${r.finishedAt}, \`${r.command}\``,
+  `- Run: ${r.finishedAt}, \`${r.command}\`${r.code ? `, code ${r.code}` : ''}`,
   `- Input: ${inputLine(r)}`,
   `- Machine: ${machineLine(r.machine)}`,
   `- Engine: ${settingsLine(r.settings)}`,
