@@ -14,11 +14,12 @@ afterEach(() => loaded?.db.close());
 
 const company = () => fixtureCompany() as unknown as Record<string, Record<string, unknown>[]>;
 
-const loadStyled = async (style: CsvStyle, mutate: (c: Record<string, Record<string, unknown>[]>) => void = () => {}) => {
+const loadStyled = async (style: CsvStyle, mutate: (c: Record<string, Record<string, unknown>[]>) => void = () => {}, extractsYaml?: string) => {
   const dir = tempDir();
   const c = company();
   mutate(c);
   writeCompany(dir, c, style);
+  if (extractsYaml) fs.writeFileSync(path.join(dir, 'extracts.yaml'), extractsYaml);
   loaded = await loadFolder(dir);
   return loaded;
 };
@@ -69,17 +70,19 @@ describe('CSV dialects', () => {
     expect(await l.db.query(`SELECT account_name FROM raw.accounts WHERE account_id = 'A1'`)).toEqual([
       { account_name: 'Acier du Nord;\nSite de Lille\n"historique"' },
     ]);
-    // Record 3 sits on line 6: header, record 1 spans lines 2-4, record 2 is line 5.
-    expect(await l.rejects()).toEqual([
+    // Record 3 sits on line 6: header, record 1 spans lines 2-4, record 2 is line 5. A head count
+    // is descriptive: the account loads with it unknown, flagged on its line.
+    expect(await l.rejects()).toEqual([]);
+    expect(await l.flags()).toEqual([
       { extract: 'accounts', row_number: 3, line_number: 6, column_name: 'employees', value: 'beaucoup', reason: 'wrong type: expected a whole number, got "beaucoup"' },
     ]);
   });
 
-  it('French dates (dd/mm/yyyy) and timestamps', async () => {
+  it('French dates (dd/mm/yyyy) and timestamps, with the order written in extracts.yaml', async () => {
     const l = await loadStyled({ delimiter: ';', decimal: ',' }, (c) => {
       c.accounts![0]!.created_at = '02/05/2023';
       c.leads![0]!.created_at = '12/09/2023 10:00';
-    });
+    }, 'csv:\n  dateFormats: ["%d/%m/%Y"]\n  timestampFormats: ["%d/%m/%Y %H:%M"]\n');
     expect(await l.rejects()).toEqual([]);
     expect(await l.db.query(`SELECT created_at FROM raw.accounts WHERE account_id = 'A1'`)).toEqual([{ created_at: '2023-05-02' }]);
     expect(await l.db.query(`SELECT created_at FROM raw.leads WHERE lead_id = 'L1'`)).toEqual([{ created_at: '2023-09-12 10:00:00' }]);
@@ -103,15 +106,21 @@ describe('CSV dialects', () => {
       c.accounts!.push({ ...c.accounts![1]!, account_id: 'A3', employees: '3.5', region: '  ' });
       Object.assign(c.invoice_lines![0]!, { unit_price: '1,200.00', quantity: ' 10 ', unit_cost: '240.' });
     });
-    expect(await l.db.query(`SELECT account_id, account_name, employees, created_at FROM raw.accounts ORDER BY account_id`)).toEqual([
-      { account_id: 'A1', account_name: 'Acier du Nord', employees: 800, created_at: '2023-05-02' },
-      { account_id: 'A2', account_name: 'Boulangeries Réunies', employees: 1040, created_at: '2023-06-10' },
+    expect(await l.db.query(`SELECT account_id, account_name, employees, region, created_at FROM raw.accounts ORDER BY account_id`)).toEqual([
+      { account_id: 'A1', account_name: 'Acier du Nord', employees: 800, region: 'Hauts-de-France', created_at: '2023-05-02' },
+      { account_id: 'A2', account_name: 'Boulangeries Réunies', employees: 1040, region: 'Bretagne', created_at: '2023-06-10' },
+      { account_id: 'A3', account_name: 'Boulangeries Réunies', employees: null, region: '(non renseigné)', created_at: '2023-06-10' },
     ]);
-    expect((await l.rejects()).map((r) => [r.extract, r.row_number, r.line_number, r.column_name, r.value, r.reason])).toEqual([
+    expect((await l.flags()).map((r) => [r.extract, r.row_number, r.line_number, r.column_name, r.value, r.reason])).toEqual([
       ['accounts', 3, 4, 'employees', '3.5', 'wrong type: expected a whole number, got "3.5"'],
       ['accounts', 3, 4, 'region', null, 'missing required value'],
-      ['invoice_lines', 1, 2, 'unit_cost', '240.', 'wrong type: expected a number like 1234.56, got "240."'],
     ]);
+    // A cost that cannot be read holds its line out, and the invoice with it (never half an invoice).
+    expect((await l.rejects()).map((r) => [r.extract, r.row_number, r.line_number, r.column_name, r.value])).toEqual([
+      ['invoice_lines', 1, 2, 'unit_cost', '240.'],
+      ['invoices', 1, 2, 'invoice_id', 'F1'],
+    ]);
+    expect((await l.rejects('invoice_lines'))[0]!.reason).toBe('wrong type: expected a number like 1234.56, got "240."');
   });
 
   it('dialect set explicitly in extracts.yaml', async () => {
@@ -126,7 +135,7 @@ describe('CSV dialects', () => {
   it('Parquet extracts, with rejects pointing at the record number', async () => {
     const dir = tempDir();
     const c = company();
-    c.accounts!.push({ ...c.accounts![1]!, account_id: 'A3', segment: 'Platine' });
+    c.accounts!.push({ ...c.accounts![1]!, account_name: 'Doublon' });
     writeCompany(dir, c);
     const db = await openDatabase(':memory:');
     for (const name of ['accounts', 'invoice_lines']) {
@@ -138,7 +147,7 @@ describe('CSV dialects', () => {
     loaded = await loadFolder(dir);
     expect(loaded.summary('accounts')).toMatchObject({ format: 'parquet', rowsRead: 3, rowsLoaded: 2, rowsRejected: 1 });
     expect(await loaded.rejects('accounts')).toEqual([
-      { extract: 'accounts', row_number: 3, line_number: null, column_name: 'segment', value: 'Platine', reason: '"Platine" is not an accepted value (expected one of: Or, Argent, Bronze)' },
+      { extract: 'accounts', row_number: 3, line_number: null, column_name: 'account_id', value: 'account_id=A2', reason: 'duplicate key (account_id=A2): first seen on row 2, which is kept' },
     ]);
     expect(await loaded.db.query(`SELECT sum(net_amount) AS revenue FROM raw.invoice_lines`)).toEqual([{ revenue: 10800 }]);
   });

@@ -2,6 +2,7 @@
  * One test per rejection rule: a valid fixture company with one deliberate error, asserting the
  * exact rejects and that rows read = rows loaded + rows rejected for every extract.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtureCompany } from './helpers/fixture-company.js';
@@ -29,7 +30,9 @@ describe('the valid fixture company', () => {
     const { loads, rejects } = await loadWith(() => {});
     expect(await rejects()).toEqual([]);
     const expected = Object.fromEntries(Object.entries(fixtureCompany()).map(([k, v]) => [k, v.length]));
-    expect(Object.fromEntries(loads.map((l) => [l.extract, l.rowsLoaded]))).toEqual(expected);
+    expect(Object.fromEntries(loads.filter((l) => l.status === 'loaded').map((l) => [l.extract, l.rowsLoaded]))).toEqual(expected);
+    // No exchange rates in the folder: an optional extract, simply not provided.
+    expect(loads.find((l) => l.extract === 'fx_rates')).toMatchObject({ status: 'not_provided' });
   });
 
   it('types columns as the contract says', async () => {
@@ -53,9 +56,9 @@ describe('each rule rejects the row that breaks it, with its reason', () => {
   });
 
   it('wrong type for a date names the accepted formats', async () => {
-    const { rejects } = await loadWith((c) => { rows(c, 'accounts')[1]!.created_at = '2023-13-45'; });
-    const [reject] = await rejects();
-    expect(reject).toMatchObject({ extract: 'accounts', row_number: 2, column_name: 'created_at' });
+    const { rejects } = await loadWith((c) => { rows(c, 'opportunities')[0]!.created_at = '2023-13-45'; });
+    const [reject] = await rejects('opportunities');
+    expect(reject).toMatchObject({ extract: 'opportunities', row_number: 1, column_name: 'created_at' });
     expect(reject!.reason).toBe('wrong type: expected a date like 2024-03-31 (or %d/%m/%Y), got "2023-13-45"');
   });
 
@@ -75,35 +78,43 @@ describe('each rule rejects the row that breaks it, with its reason', () => {
     expect(await db.query(`SELECT account_name FROM raw.accounts WHERE account_id = 'A1'`)).toEqual([{ account_name: 'Acier du Nord' }]);
   });
 
-  it('duplicate composite key', async () => {
-    const { rejects } = await loadWith((c) => { rows(c, 'invoice_lines').push({ ...rows(c, 'invoice_lines')[0]! }); });
+  it('duplicate composite key: the copy is rejected, its invoice stays whole', async () => {
+    const { rejects, summary } = await loadWith((c) => { rows(c, 'invoice_lines').push({ ...rows(c, 'invoice_lines')[0]! }); });
     expect((await rejects()).map((r) => [r.extract, r.row_number, r.reason])).toEqual([
       ['invoice_lines', 3, 'duplicate key (invoice_id=F1, line_number=1): first seen on row 1, which is kept'],
     ]);
+    expect(summary('invoices')).toMatchObject({ rowsRead: 2, rowsLoaded: 2, rowsRejected: 0 });
   });
 
-  it('unknown reference, and rows depending on a rejected row are rejected too', async () => {
-    const { rejects, summary } = await loadWith((c) => { rows(c, 'opportunities')[0]!.account_id = 'A404'; });
+  it('unknown reference: rows that belong to a rejected row go with it; rows merely pointing at it are flagged', async () => {
+    const { rejects, flags, summary } = await loadWith((c) => { rows(c, 'opportunities')[0]!.account_id = 'A404'; });
     const all = await rejects();
     expect(all.filter((r) => r.extract === 'opportunities')).toEqual([
       { extract: 'opportunities', row_number: 1, line_number: 2, column_name: 'account_id', value: 'A404', reason: 'unknown reference: account_id "A404" is not a loaded accounts row' },
     ]);
-    // The deal is gone, so its stage history and the activities and invoices pointing at it cannot load.
+    // The deal is gone: its stage history belongs to it and cannot load.
     expect(summary('opportunity_stage_history')).toMatchObject({ rowsRead: 3, rowsLoaded: 0, rowsRejected: 3 });
-    expect(all.filter((r) => r.extract === 'invoices').map((r) => r.reason)).toEqual([
-      'unknown reference: opportunity_id "O1" is not a loaded opportunities row',
-      'unknown reference: opportunity_id "O1" is not a loaded opportunities row',
+    // Invoices and activities only point at the deal: they load, their link to it unknown and flagged.
+    expect(summary('invoices')).toMatchObject({ rowsRead: 2, rowsLoaded: 2, rowsRejected: 0, rowsFlagged: 2 });
+    expect((await flags('invoices')).map((r) => r.reason)).toEqual([
+      'unknown reference: opportunity_id "O1" is not a loaded opportunities row (loaded as unknown)',
+      'unknown reference: opportunity_id "O1" is not a loaded opportunities row (loaded as unknown)',
     ]);
+    expect(await loaded!.db.query(`SELECT count(*) AS n FROM raw.invoices WHERE opportunity_id IS NULL`)).toEqual([{ n: 2 }]);
+    expect(summary('activities')).toMatchObject({ rowsRead: 3, rowsLoaded: 3, rowsFlagged: 2 });
   });
 
-  it('negative quantity on an invoice', async () => {
+  it('negative quantity on an invoice: the line is rejected and its invoice held out whole, with its other lines', async () => {
     const { rejects, summary } = await loadWith((c) => {
       rows(c, 'invoice_lines').push({ invoice_id: 'F1', line_number: 2, product_line: 'Logiciel', product_code: 'LOG-PRO', quantity: -2, unit_price: 1200, discount_rate: 0, net_amount: -2400, unit_cost: 240 });
     });
     expect(await rejects()).toEqual([
+      { extract: 'invoice_lines', row_number: 1, line_number: 2, column_name: 'invoice_id', value: 'F1', reason: 'held out with its invoices row F1: its row invoice_id=F1, line_number=2 (negative quantity on an invoice (returns belong on a credit note)) was rejected' },
       { extract: 'invoice_lines', row_number: 3, line_number: 4, column_name: 'quantity', value: '-2.0', reason: 'negative quantity on an invoice (returns belong on a credit note)' },
+      { extract: 'invoices', row_number: 1, line_number: 2, column_name: 'invoice_id', value: 'F1', reason: 'held out whole: its invoice_lines row invoice_id=F1, line_number=2 (negative quantity on an invoice (returns belong on a credit note)) was rejected, and a partial invoices row is never published' },
     ]);
-    expect(summary('invoice_lines')).toMatchObject({ rowsRead: 3, rowsLoaded: 2, rowsRejected: 1 });
+    expect(summary('invoice_lines')).toMatchObject({ rowsRead: 3, rowsLoaded: 1, rowsRejected: 2 });
+    expect(summary('invoices')).toMatchObject({ rowsRead: 2, rowsLoaded: 1, rowsRejected: 1 });
   });
 
   it('negative amount where the contract says 0 or more', async () => {
@@ -124,12 +135,33 @@ describe('each rule rejects the row that breaks it, with its reason', () => {
     ]);
   });
 
-  it('value outside the accepted list', async () => {
-    const { rejects } = await loadWith((c) => { rows(c, 'accounts')[0]!.segment = 'Gold'; });
-    const accountRejects = (await rejects()).filter((r) => r.extract === 'accounts');
-    expect(accountRejects).toEqual([
+  it('value outside the accepted list: a descriptive value is loaded as unknown and flagged, never losing the row', async () => {
+    const { rejects, flags, summary, db } = await loadWith((c) => { rows(c, 'accounts')[0]!.segment = 'Gold'; });
+    expect(await rejects()).toEqual([]);
+    expect(await flags()).toEqual([
       { extract: 'accounts', row_number: 1, line_number: 2, column_name: 'segment', value: 'Gold', reason: '"Gold" is not an accepted value (expected one of: Or, Argent, Bronze)' },
     ]);
+    expect(summary('accounts')).toMatchObject({ rowsRead: 2, rowsLoaded: 2, rowsRejected: 0, rowsFlagged: 1 });
+    expect(await db.query(`SELECT segment FROM raw.accounts WHERE account_id = 'A1'`)).toEqual([{ segment: '(non renseigné)' }]);
+  });
+
+  it('a value outside the accepted list rejects the row where the company tightened the rule in extracts.yaml', async () => {
+    const company = fixtureCompany() as unknown as Record<string, Record<string, unknown>[]>;
+    rows(company, 'accounts')[0]!.segment = 'Gold';
+    const dir = tempDir();
+    writeCompany(dir, company);
+    fs.writeFileSync(path.join(dir, 'extracts.yaml'), 'reject:\n  accounts: [segment]\n');
+    loaded = await loadFolder(dir);
+    expect((await loaded.rejects('accounts')).map((r) => r.column_name)).toEqual(['segment']);
+    // The account is gone: what pointed at it is flagged, nothing flags its segment.
+    expect((await loaded.flags()).filter((f) => !f.reason.startsWith('unknown reference'))).toEqual([]);
+  });
+
+  it('a missing or unknown deal owner loads the deal with no owner, flagged', async () => {
+    const { rejects, flags, db } = await loadWith((c) => { rows(c, 'opportunities')[0]!.owner_seller_id = 'S404'; });
+    expect(await rejects()).toEqual([]);
+    expect((await flags()).map((f) => [f.extract, f.column_name, f.value])).toEqual([['opportunities', 'owner_seller_id', 'S404']]);
+    expect(await db.query(`SELECT owner_seller_id, amount FROM raw.opportunities`)).toEqual([{ owner_seller_id: null, amount: 12000 }]);
   });
 
   it('rule across columns of a row', async () => {
@@ -141,10 +173,22 @@ describe('each rule rejects the row that breaks it, with its reason', () => {
 
   it('reports every problem of a row, and counts the row once', async () => {
     const { rejects, summary } = await loadWith((c) => {
-      Object.assign(rows(c, 'sellers')[1]!, { hourly_cost: 'cher', start_date: '', role: 'boss' });
+      Object.assign(rows(c, 'opportunities')[0]!, { amount: 'beaucoup', created_at: '', stage: 'signed' });
     });
-    expect((await rejects()).filter((r) => r.extract === 'sellers').map((r) => r.column_name)).toEqual(['hourly_cost', 'role', 'start_date']);
-    expect(summary('sellers')).toMatchObject({ rowsRead: 2, rowsLoaded: 1, rowsRejected: 1 });
+    expect((await rejects()).filter((r) => r.extract === 'opportunities').map((r) => r.column_name)).toEqual(['amount', 'closed_at', 'created_at', 'stage']);
+    expect(summary('opportunities')).toMatchObject({ rowsRead: 1, rowsLoaded: 0, rowsRejected: 1 });
+  });
+
+  it('flags every descriptive problem of a row that loads, and counts the row once', async () => {
+    const { rejects, flags, summary, db } = await loadWith((c) => {
+      Object.assign(rows(c, 'sellers')[1]!, { hourly_cost: 'cher', team: '', role: 'boss' });
+    });
+    expect(await rejects('sellers')).toEqual([]);
+    expect((await flags('sellers')).map((r) => r.column_name)).toEqual(['hourly_cost', 'role', 'team']);
+    expect(summary('sellers')).toMatchObject({ rowsRead: 2, rowsLoaded: 2, rowsRejected: 0, rowsFlagged: 1 });
+    expect(await db.query(`SELECT hourly_cost, team, role FROM raw.sellers WHERE seller_id = 'S2'`)).toEqual([
+      { hourly_cost: null, team: '(non renseigné)', role: '(non renseigné)' },
+    ]);
   });
 });
 

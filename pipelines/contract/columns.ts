@@ -21,7 +21,22 @@ export interface ColumnMeta {
   personal?: boolean;
   /** JSON-Schema format, set explicitly where zod does not emit one (local timestamps). */
   format?: 'date' | 'date-time';
+  /**
+   * What a value breaking the column's rules does to its row (default `reject`):
+   * - `reject`: the row cannot be used and goes to `audit.rejects`;
+   * - `flag`: the row is loaded with the value as an explicit unknown ("(non renseigné)" for text,
+   *   NULL for numbers, dates and references, never 0) and recorded in `audit.flags`.
+   * Descriptive attributes are `flag`: a missing industry must never lose the money a row carries.
+   */
+  onInvalid?: 'reject' | 'flag';
+  /** The column may be missing from the file; it then loads as NULL (currencies: the company's). */
+  mayBeAbsent?: boolean;
+  /** An ISO 4217 currency code; empty means the company's reporting currency (extracts.yaml). */
+  currency?: boolean;
 }
+
+/** The explicit unknown a flagged text value becomes. */
+export const UNKNOWN_TEXT = '(non renseigné)';
 
 const described = <T extends z.ZodType>(schema: T, meta: ColumnMeta): T => schema.meta({ ...meta });
 
@@ -63,6 +78,25 @@ export const flag = (description: string) => described(z.boolean(), { descriptio
 
 export const oneOf = <const V extends readonly [string, ...string[]]>(values: V, description: string) =>
   described(z.enum(values), { description });
+
+/** ISO 4217 code of the row's money, required in the file. */
+export const currencyCode = (description: string) =>
+  described(z.string().regex(/^[A-Z]{3}$/), { description, currency: true });
+
+/** ISO 4217 code of the row's money; the file may omit the column or the value (then the company's currency). */
+export const currency = (description: string) => {
+  const meta: ColumnMeta = { description, currency: true, mayBeAbsent: true };
+  return currencyCode(description).nullable().meta({ ...meta }).optional();
+};
+
+/**
+ * Marks a column descriptive: a missing or invalid value is loaded as an explicit unknown and the
+ * row flagged, instead of rejecting the row (and the money it carries).
+ */
+export const descriptive = <T extends z.ZodType>(schema: T) => {
+  const meta = schema.meta() as ColumnMeta | undefined;
+  return schema.meta({ ...(meta ?? {}), onInvalid: 'flag' });
+};
 
 /** Marks a column optional in the extract: empty cells load as NULL. */
 export const optional = <T extends z.ZodType>(schema: T) => {

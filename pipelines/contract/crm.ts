@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineExtract } from './extract.js';
 import {
-  date, flag, id, integer, nonNegativeMoney, oneOf, optional, ref, text, timestamp,
+  currency, date, descriptive, flag, id, integer, nonNegativeMoney, oneOf, optional, ref, text, timestamp,
 } from './columns.js';
 
 export const SEGMENTS = ['Or', 'Argent', 'Bronze'] as const;
@@ -20,11 +20,11 @@ export const sellers = defineExtract({
   key: ['seller_id'],
   schema: z.object({
     seller_id: id('Seller identifier in the CRM'),
-    seller_name: text('Display name; pseudonymised on request when the site is published'),
-    team: text('Sales team the seller belongs to'),
-    manager_id: optional(ref('sellers', 'Seller id of the manager; empty for heads of sales')),
-    role: oneOf(['account_executive', 'sdr', 'manager'], 'Job role'),
-    hourly_cost: nonNegativeMoney('Fully loaded cost of one hour of the seller, EUR'),
+    seller_name: descriptive(text('Display name; pseudonymised on request when the site is published')),
+    team: descriptive(text('Sales team the seller belongs to')),
+    manager_id: descriptive(optional(ref('sellers', 'Seller id of the manager; empty for heads of sales'))),
+    role: descriptive(oneOf(['account_executive', 'sdr', 'manager'], 'Job role')),
+    hourly_cost: descriptive(nonNegativeMoney('Fully loaded cost of one hour of the seller, in the reporting currency')),
     start_date: date('First day in the team', { notInFuture: true }),
     leave_date: optional(date('Last day in the team; empty while employed')),
   }),
@@ -55,15 +55,15 @@ export const accounts = defineExtract({
   key: ['account_id'],
   schema: z.object({
     account_id: id('Account identifier in the CRM'),
-    account_name: text('Company name'),
-    segment: oneOf(SEGMENTS, 'Value tier of the commercial model: Or (gold), Argent (silver), Bronze'),
-    industry: text('Industry or sector'),
-    employees: optional(integer('Head count', 0)),
-    size_band: oneOf(['TPE', 'PME', 'ETI', 'GE'], 'French company size class: TPE <10, PME <250, ETI <5000, GE'),
-    region: text('Region of the head office'),
-    status: oneOf(['prospect', 'customer', 'former_customer'], 'Relationship status at extract time'),
-    owner_seller_id: optional(ref('sellers', 'Seller who owns the account')),
-    created_at: date('Day the account was created in the CRM', { notInFuture: true }),
+    account_name: descriptive(text('Company name')),
+    segment: descriptive(oneOf(SEGMENTS, 'Value tier of the commercial model: Or (gold), Argent (silver), Bronze')),
+    industry: descriptive(text('Industry or sector')),
+    employees: descriptive(optional(integer('Head count', 0))),
+    size_band: descriptive(oneOf(['TPE', 'PME', 'ETI', 'GE'], 'French company size class: TPE <10, PME <250, ETI <5000, GE')),
+    region: descriptive(text('Region of the head office')),
+    status: descriptive(oneOf(['prospect', 'customer', 'former_customer'], 'Relationship status at extract time')),
+    owner_seller_id: descriptive(optional(ref('sellers', 'Seller who owns the account'))),
+    created_at: descriptive(date('Day the account was created in the CRM', { notInFuture: true })),
   }),
 });
 
@@ -75,11 +75,11 @@ export const contacts = defineExtract({
   schema: z.object({
     contact_id: id('Contact identifier'),
     account_id: ref('accounts', 'Account the person works for'),
-    first_name: text('First name', { personal: true }),
-    last_name: text('Last name', { personal: true }),
+    first_name: descriptive(text('First name', { personal: true })),
+    last_name: descriptive(text('Last name', { personal: true })),
     email: optional(text('E-mail address', { personal: true })),
     phone: optional(text('Phone number', { personal: true })),
-    job_title: optional(text('Job title')),
+    job_title: descriptive(optional(text('Job title'))),
     created_at: date('Day the contact was created', { notInFuture: true }),
   }),
 });
@@ -91,20 +91,20 @@ export const leads = defineExtract({
   key: ['lead_id'],
   schema: z.object({
     lead_id: id('Lead identifier'),
-    account_id: optional(ref('accounts', 'Account the lead belongs to, once known')),
-    contact_id: optional(ref('contacts', 'Person behind the lead')),
-    source: oneOf(
+    account_id: descriptive(optional(ref('accounts', 'Account the lead belongs to, once known'))),
+    contact_id: descriptive(optional(ref('contacts', 'Person behind the lead'))),
+    source: descriptive(oneOf(
       ['website', 'paid_ads', 'event', 'webinar', 'content', 'outbound', 'referral', 'partner'],
       'Where the lead came from',
-    ),
-    campaign_id: optional(ref('campaigns', 'Campaign credited with the lead in the CRM')),
-    warmth: oneOf(['hot', 'warm', 'cold'], 'Intent at creation: hot = demo request, cold = white-paper download'),
-    owner_seller_id: optional(ref('sellers', 'Seller the lead was assigned to')),
+    )),
+    campaign_id: descriptive(optional(ref('campaigns', 'Campaign credited with the lead in the CRM'))),
+    warmth: descriptive(oneOf(['hot', 'warm', 'cold'], 'Intent at creation: hot = demo request, cold = white-paper download')),
+    owner_seller_id: descriptive(optional(ref('sellers', 'Seller the lead was assigned to'))),
     created_at: timestamp('When the lead was created', { notInFuture: true }),
     first_touch_at: optional(timestamp('First seller touch (call, email, meeting); empty if never touched')),
-    status: oneOf(['new', 'working', 'qualified', 'disqualified'], 'Lead status at extract time'),
+    status: descriptive(oneOf(['new', 'working', 'qualified', 'disqualified'], 'Lead status at extract time')),
   }),
-  rules: [{ column: 'first_touch_at', check: 'first_touch_at >= created_at', reason: 'first touch before the lead was created' }],
+  rules: [{ column: 'first_touch_at', check: 'first_touch_at >= created_at', reason: 'first touch before the lead was created', onInvalid: 'flag' }],
 });
 
 export const opportunities = defineExtract({
@@ -116,15 +116,16 @@ export const opportunities = defineExtract({
   schema: z.object({
     opportunity_id: id('Opportunity identifier'),
     account_id: ref('accounts', 'Account the deal is with'),
-    lead_id: optional(ref('leads', 'Lead the deal was qualified from')),
-    owner_seller_id: ref('sellers', 'Seller who owns the deal'),
-    product_line: text('Product line sold'),
-    amount: nonNegativeMoney('Deal value, EUR excl. VAT (expected while open, signed when won)'),
-    origin: oneOf(['marketing', 'sales', 'referral'], 'Who sourced the deal'),
+    lead_id: descriptive(optional(ref('leads', 'Lead the deal was qualified from'))),
+    owner_seller_id: descriptive(ref('sellers', 'Seller who owns the deal; missing or unknown: "non attribué"')),
+    product_line: descriptive(text('Product line sold')),
+    amount: nonNegativeMoney('Deal value excl. VAT, in the deal\'s currency (expected while open, signed when won)'),
+    origin: descriptive(oneOf(['marketing', 'sales', 'referral'], 'Who sourced the deal')),
     created_at: date('Day the opportunity was created (qualification)', { notInFuture: true }),
     closed_at: optional(date('Day the deal was won or lost', { notInFuture: true })),
     stage: oneOf(OPPORTUNITY_STAGES, 'Current stage'),
-    loss_reason: optional(text('Why the deal was lost')),
+    loss_reason: descriptive(optional(text('Why the deal was lost'))),
+    currency: currency('Currency of amount (ISO 4217); empty or absent: the company\'s reporting currency'),
   }),
   rules: [
     { column: 'closed_at', check: 'closed_at >= created_at', reason: 'closed before it was created' },
@@ -134,6 +135,8 @@ export const opportunities = defineExtract({
       reason: 'closed deals (won/lost) need a close date and open deals must not have one',
     },
   ],
+  money: { amount: 'amount' },
+  currency: { column: 'currency', rateDate: 'coalesce(closed_at, created_at)' },
 });
 
 export const opportunityStageHistory = defineExtract({
@@ -163,14 +166,14 @@ export const activities = defineExtract({
       'Why it was done; support and admin are not selling',
     ),
     direction: oneOf(['outbound', 'inbound', 'internal'], 'Who initiated it; an inbound reply makes a two-way exchange'),
-    account_id: optional(ref('accounts', 'Account concerned')),
-    lead_id: optional(ref('leads', 'Lead concerned')),
-    opportunity_id: optional(ref('opportunities', 'Deal concerned')),
+    account_id: descriptive(optional(ref('accounts', 'Account concerned'))),
+    lead_id: descriptive(optional(ref('leads', 'Lead concerned'))),
+    opportunity_id: descriptive(optional(ref('opportunities', 'Deal concerned'))),
     scheduled_at: timestamp('When it took place, or was planned to', { notInFuture: true }),
     status: oneOf(['held', 'planned', 'no_show', 'cancelled'], 'Held, still planned, no-show or cancelled'),
     duration_minutes: integer('Time spent, minutes', 0),
-    outcome: optional(oneOf(ACTIVITY_OUTCOMES, 'What it led to; stage_advanced / next_meeting_booked / proposal_requested count as progress')),
-    rebooked_activity_id: optional(ref('activities', 'For a no-show: the activity booked to replace it')),
+    outcome: descriptive(optional(oneOf(ACTIVITY_OUTCOMES, 'What it led to; stage_advanced / next_meeting_booked / proposal_requested count as progress'))),
+    rebooked_activity_id: descriptive(optional(ref('activities', 'For a no-show: the activity booked to replace it'))),
   }),
 });
 
@@ -182,8 +185,8 @@ export const referrals = defineExtract({
   schema: z.object({
     referral_id: id('Referral identifier'),
     referrer_account_id: ref('accounts', 'Customer who gave the referral'),
-    referred_account_id: optional(ref('accounts', 'Company recommended, once in the CRM')),
-    referred_lead_id: optional(ref('leads', 'Lead created from the referral')),
+    referred_account_id: descriptive(optional(ref('accounts', 'Company recommended, once in the CRM'))),
+    referred_lead_id: descriptive(optional(ref('leads', 'Lead created from the referral'))),
     referred_at: date('Day the referral was given', { notInFuture: true }),
     is_valid: flag('Whether sales judged it a valid (qualified) referral'),
   }),

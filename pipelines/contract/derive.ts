@@ -21,6 +21,12 @@ export interface ColumnSpec {
   personal: boolean;
   /** Whether the column is (part of) the extract's key. */
   key: boolean;
+  /** What a value breaking the column's rules does: reject the row, or flag it and load an unknown. */
+  onInvalid: 'reject' | 'flag';
+  /** The file may lack the column (it loads as NULL, or the reporting currency for a currency). */
+  mayBeAbsent: boolean;
+  /** ISO 4217 currency code of the row's money. */
+  currency: boolean;
 }
 
 type JsonSchema = Record<string, unknown> & Partial<ColumnMeta> & {
@@ -73,6 +79,10 @@ export const columnsOf = (extract: ExtractDefinition): ColumnSpec[] => {
       notInFuture: inner.notInFuture ?? false,
       personal: inner.personal ?? false,
       key: extract.key.includes(name),
+      // A key can never be an unknown: a row without its key cannot be used.
+      onInvalid: extract.key.includes(name) ? 'reject' : inner.onInvalid ?? 'reject',
+      mayBeAbsent: inner.mayBeAbsent ?? false,
+      currency: inner.currency ?? false,
     };
   });
   cache.set(extract, specs);

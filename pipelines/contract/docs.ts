@@ -18,6 +18,9 @@ const ruleOf = (c: ColumnSpec): string => {
   if (c.references) parts.push(`→ \`${c.references.extract}\``);
   if (c.notInFuture) parts.push('not in the future');
   if (c.personal) parts.push('personal data, never published');
+  if (c.currency) parts.push('ISO 4217 code; empty means the reporting currency');
+  if (c.mayBeAbsent) parts.push('the file may omit the column');
+  if (c.onInvalid === 'flag') parts.push(`descriptive: a missing or invalid value loads as ${c.duckdbType === 'VARCHAR' && !c.references ? '"(non renseigné)"' : 'NULL'}, the row flagged`);
   return parts.join('; ');
 };
 
@@ -30,7 +33,12 @@ export const renderContractDocs = (): string => {
     'Every extract the product loads, with its columns, types and rules. A folder of extracts holds one file per',
     'extract, named `<extract>.csv` or `<extract>.parquet` (or a `<extract>/` folder of Parquet files); the header',
     'must carry these column names (any order, case-insensitive; extra columns are ignored). Empty cells are',
-    'missing values. Rows breaking a rule are not loaded: they go to `audit.rejects` with the reason.',
+    'missing values. A row that cannot be used (missing or duplicate key, unreadable amount or date the KPIs',
+    'need, unknown parent it belongs to) is not loaded: it goes to `audit.rejects` with the reason and the',
+    'money it carries. A descriptive value that is missing or invalid does not cost the row: it is loaded as an',
+    'explicit unknown and the row is recorded in `audit.flags`. `reject:` in `extracts.yaml` tightens a',
+    'descriptive column back to rejecting. Money is read in each row\'s currency and converted with `fx_rates`',
+    'or `currency.rates` of `extracts.yaml`; an amount with no rate is held out, never summed as the company\'s.',
     '',
     '| extract | system | one row per | key | core |',
     '|---|---|---|---|---|',
@@ -46,8 +54,10 @@ export const renderContractDocs = (): string => {
       lines.push(`| \`${c.name}\` | ${c.duckdbType} | ${c.required ? 'yes' : 'no'} | ${escape(ruleOf(c))} | ${escape(c.description)} |`);
     }
     const rules = [...(extract.rules ?? []), ...(extract.crossRules ?? [])];
+    if ('optional' in extract && extract.optional) lines.push('', 'Optional: a folder without this file simply does not provide it.');
+    if ('wholeWith' in extract && extract.wholeWith) lines.push('', `A rejected row holds its whole \`${extract.wholeWith.parent}\` row out, with its other rows: nothing is published partially.`);
     if (rules.length) {
-      lines.push('', 'Row rules:', '', ...rules.map((r) => `- \`${r.check}\` — otherwise rejected on \`${r.column}\`: *${r.reason}*`));
+      lines.push('', 'Row rules:', '', ...rules.map((r) => `- \`${r.check}\` — otherwise ${'onInvalid' in r && r.onInvalid === 'flag' ? 'flagged, with' : 'rejected on'} \`${r.column}\`${'onInvalid' in r && r.onInvalid === 'flag' ? ' set to NULL' : ''}: *${r.reason}*`));
     }
   }
   return `${lines.join('\n')}\n`;

@@ -14,6 +14,8 @@ export interface RowRule {
   check: string;
   /** What a person reads in the rejects table. */
   reason: string;
+  /** `flag`: the row is loaded with `column` set to NULL and flagged (default `reject`). */
+  onInvalid?: 'reject' | 'flag';
 }
 
 /**
@@ -43,6 +45,27 @@ export interface ExtractDefinition<S extends z.ZodObject = z.ZodObject, N extend
   schema: S;
   rules?: readonly RowRule[];
   crossRules?: readonly CrossRule[];
+  /**
+   * Extracts that may simply be absent from the folder (then not provided, without being declared
+   * in extracts.yaml), e.g. exchange rates.
+   */
+  optional?: boolean;
+  /**
+   * The money a row carries: its amount column, in the currency of the row (`currency` below) or
+   * of the parent it belongs to. Every amount read is accounted for: loaded, flagged or held out.
+   */
+  money?: { amount: string; currencyFrom?: { parent: string; on: string } };
+  /**
+   * The row's currency column and the SQL date whose month picks the exchange rate: a row in
+   * another currency than the company's, with no rate for that month, is held out (never summed
+   * as if it were in the company's currency).
+   */
+  currency?: { column: string; rateDate: string };
+  /**
+   * The row belongs to a parent that must never be published partially (an invoice line to its
+   * invoice): when the row is rejected, the parent and all its other rows are held out too.
+   */
+  wholeWith?: { parent: string; column: string };
 }
 
 export const defineExtract = <const N extends string, S extends z.ZodObject>(definition: ExtractDefinition<S, N>) => definition;

@@ -8,6 +8,7 @@ import * as marketing from './marketing.js';
 import * as billing from './billing.js';
 
 export const EXTRACTS = [
+  billing.fxRates,
   crm.sellers,
   crm.objectives,
   crm.accounts,

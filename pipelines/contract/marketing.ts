@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineExtract } from './extract.js';
 import { SEGMENTS } from './crm.js';
-import { date, decimal, id, nonNegativeMoney, oneOf, optional, ref, text, timestamp } from './columns.js';
+import { currency, date, decimal, descriptive, id, nonNegativeMoney, oneOf, optional, ref, text, timestamp } from './columns.js';
 
 export const campaigns = defineExtract({
   name: 'campaigns',
@@ -11,12 +11,12 @@ export const campaigns = defineExtract({
   key: ['campaign_id'],
   schema: z.object({
     campaign_id: id('Campaign identifier'),
-    campaign_name: text('Campaign name'),
-    channel: oneOf(
+    campaign_name: descriptive(text('Campaign name')),
+    channel: descriptive(oneOf(
       ['paid_search', 'paid_social', 'event', 'webinar', 'email', 'content', 'partner'],
       'Marketing channel; events are trade shows and field events',
-    ),
-    target_segment: optional(oneOf(SEGMENTS, 'Segment the campaign targets, when it targets one')),
+    )),
+    target_segment: descriptive(optional(oneOf(SEGMENTS, 'Segment the campaign targets, when it targets one'))),
     start_date: date('First day of the campaign'),
     end_date: optional(date('Last day of the campaign; empty while running')),
   }),
@@ -31,9 +31,12 @@ export const marketingSpend = defineExtract({
   schema: z.object({
     spend_date: date('Day the money was spent', { notInFuture: true }),
     campaign_id: ref('campaigns', 'Campaign the spend belongs to'),
-    segment: optional(oneOf(SEGMENTS, 'Segment the spend targeted; empty when no segment carries it')),
-    amount: nonNegativeMoney('Spend, EUR excl. VAT'),
+    segment: descriptive(optional(oneOf(SEGMENTS, 'Segment the spend targeted; empty when no segment carries it'))),
+    amount: nonNegativeMoney('Spend excl. VAT, in the row\'s currency'),
+    currency: currency('Currency of amount (ISO 4217); empty or absent: the company\'s reporting currency'),
   }),
+  money: { amount: 'amount' },
+  currency: { column: 'currency', rateDate: 'spend_date' },
 });
 
 export const campaignLeads = defineExtract({

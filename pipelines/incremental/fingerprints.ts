@@ -80,7 +80,11 @@ export const computeFingerprints = (options: FingerprintOptions): Fingerprints =
 
 /** Extracts whose checks read `extract`: references to its key and cross-extract rules. */
 const readersOf = (extract: string): Extract[] =>
-  EXTRACTS.filter((e) => columnsOf(e).some((c) => c.references?.extract === extract) || (e.crossRules ?? []).some((r) => r.other === extract));
+  EXTRACTS.filter((e) => columnsOf(e).some((c) => c.references?.extract === extract) || (e.crossRules ?? []).some((r) => r.other === extract)
+    // Money in another currency is checked against the rates.
+    || (extract === 'fx_rates' && e.currency !== undefined)
+    // A parent is held out whole when one of its rows is rejected: it depends on its children.
+    || EXTRACTS.some((child) => child.name === extract && child.wholeWith?.parent === e.name));
 
 /**
  * The extracts to reload when `changed` ones did: they, and every extract whose reference or

@@ -30,14 +30,39 @@ const fileSchema = csvDialectSchema.partial().extend({
   path: z.string().min(1).optional().describe('File (relative to the folder) or glob; default <extract>.csv|.parquet'),
 });
 
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code in capitals, like EUR or USD');
+const positiveRate = z.number().positive('a rate must be above 0');
+
+export const currencySchema = z.strictObject({
+  reporting: currencyCode.default('EUR')
+    .describe('The company\'s reporting currency: what an empty or absent currency means, and what every figure is shown in'),
+  rates: z.record(currencyCode, z.union([
+    positiveRate,
+    z.record(z.string().regex(/^\d{4}-\d{2}$/, 'a month like 2025-03'), positiveRate),
+  ])).default({})
+    .describe('Value of one unit of a currency in the reporting currency: one rate for every month (USD: 0.92), or by month (USD: { 2025-03: 0.92 }). The fx_rates extract, when provided, wins for its months'),
+});
+
+export const heldOutSchema = z.strictObject({
+  maxShare: z.number().min(0).max(1).default(0.005)
+    .describe('Money held out (rows that could not be loaded) above this share of the revenue read (or of the deals read, without billing) stops the run before publishing, unless --accept-held-out is given'),
+});
+
 export const extractsConfigSchema = z.strictObject({
   csv: csvDialectSchema.default(csvDialectSchema.parse({})),
+  currency: currencySchema.default(currencySchema.parse({})),
+  heldOut: heldOutSchema.default(heldOutSchema.parse({})),
+  reject: z.partialRecord(z.enum(extractNames), z.array(z.string().min(1))).default({})
+    .describe('Tightened rules: descriptive columns whose missing or invalid value rejects the row instead of flagging it, e.g. accounts: [segment]'),
   files: z.partialRecord(z.enum(extractNames), fileSchema).default({}),
   notProvided: z.array(z.enum(extractNames)).default([])
     .describe('Extracts this company does not have: loaded empty, and KPIs needing them are marked unavailable'),
 });
 
-export type ExtractsConfig = z.infer<typeof extractsConfigSchema>;
+export type ExtractsConfig = z.infer<typeof extractsConfigSchema> & {
+  /** Date formats the user wrote down (csv or the extract's entry), rather than the defaults. */
+  explicitDateFormats: ReadonlySet<string> | 'all';
+};
 
 export const CONFIG_FILE = 'extracts.yaml';
 
@@ -46,7 +71,7 @@ export const readExtractsConfig = (dir: string, explicitFile?: string): Extracts
   const file = explicitFile ?? path.join(dir, CONFIG_FILE);
   if (!fs.existsSync(file)) {
     if (explicitFile) throw new Error(`Extracts config ${file} does not exist.`);
-    return extractsConfigSchema.parse({});
+    return { ...extractsConfigSchema.parse({}), explicitDateFormats: new Set() };
   }
   let raw: unknown;
   try {
@@ -56,7 +81,19 @@ export const readExtractsConfig = (dir: string, explicitFile?: string): Extracts
   }
   const parsed = extractsConfigSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`${file} is invalid:\n${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+  // Which extracts read dates in an order the user chose: an ambiguous date column stops the run
+  // only where the order was left to the defaults.
+  const written = raw as { csv?: Record<string, unknown>; files?: Record<string, Record<string, unknown>> };
+  const chosen = (entry?: Record<string, unknown>) => entry !== undefined && ('dateFormats' in entry || 'timestampFormats' in entry);
+  const explicitDateFormats = chosen(written.csv)
+    ? 'all' as const
+    : new Set(Object.entries(written.files ?? {}).filter(([, entry]) => chosen(entry)).map(([name]) => name));
+  for (const [extract, columns] of Object.entries(parsed.data.reject)) {
+    const definition = EXTRACTS.find((e) => e.name === extract)!;
+    const unknown = columns!.filter((c) => !(c in definition.schema.shape));
+    if (unknown.length) throw new Error(`${file} is invalid: reject.${extract} names ${unknown.map((c) => `"${c}"`).join(', ')}, not columns of ${extract}.`);
+  }
+  return { ...parsed.data, explicitDateFormats };
 };
 
 /** The dialect for one extract: folder defaults overridden by the extract's own entry. */

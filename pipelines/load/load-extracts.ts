@@ -3,12 +3,14 @@
  * loaded or in `audit.rejects` with its reason, and the counts reconciled per extract.
  */
 import { EXTRACTS, type Extract } from '../contract/index.js';
-import { columnsOf } from '../contract/derive.js';
+import { columnsOf, type ColumnSpec } from '../contract/derive.js';
 import { ident, literal, type Database } from '../db/duckdb.js';
 import type { Reporter } from '../progress.js';
 import { readExtractsConfig, type ExtractsConfig } from './extracts-config.js';
 import { csvReadError, ExtractError, locateExtract, readExtract, withCsvFallback, type ReadResult } from './read.js';
 import { setChecksSql, typedSelectSql, type TypingOptions } from './validate.js';
+import { checkDateOrders, checkRejectedDates, type DateOrderCheck } from './date-order.js';
+import { buildFxRates, isCurrencyParent, keepParentCurrencies, moneyOfRows, MONEY_DDL, parentMoneyTable, recordMoney } from './money.js';
 
 export interface LoadSummary {
   extract: string;
@@ -21,6 +23,10 @@ export interface LoadSummary {
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
+  /** Rows loaded with a value replaced by an explicit unknown (audit.flags). */
+  rowsFlagged: number;
+  /** Day/month order used for the slash dates of each date column that has some. */
+  dateOrders: string[];
   extraColumns: string[];
   seconds: number;
 }
@@ -43,19 +49,30 @@ export const rawTable = (extract: string) => `raw.${ident(extract)}`;
 
 const sqlList = (values: readonly string[]) => `[${values.map(literal).join(', ')}]`;
 
-const AUDIT_DDL = `
-CREATE SCHEMA IF NOT EXISTS raw;
-CREATE SCHEMA IF NOT EXISTS audit;
-CREATE SCHEMA IF NOT EXISTS scratch;
-CREATE OR REPLACE TABLE audit.rejects (
+/** What every reject and flag says of its row: where it is, which record, and the money at stake. */
+const ISSUE_COLUMNS = `
   extract VARCHAR NOT NULL,
   source_file VARCHAR NOT NULL,
   row_number BIGINT NOT NULL,
   line_number BIGINT,
   column_name VARCHAR NOT NULL,
   value VARCHAR,
-  reason VARCHAR NOT NULL
-);
+  reason VARCHAR NOT NULL,
+  record_key VARCHAR,
+  amount DECIMAL(18, 2),
+  currency VARCHAR,
+  amount_reporting DECIMAL(18, 2),
+  export_file VARCHAR,
+  export_line BIGINT`;
+
+const AUDIT_DDL = `
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE SCHEMA IF NOT EXISTS audit;
+CREATE SCHEMA IF NOT EXISTS scratch;
+-- Rows not loaded: each reason of each row, with the record and the money it carries (held out).
+CREATE OR REPLACE TABLE audit.rejects (${ISSUE_COLUMNS});
+-- Rows loaded with a value replaced by an explicit unknown ("(non renseigné)", NULL).
+CREATE OR REPLACE TABLE audit.flags (${ISSUE_COLUMNS});
 CREATE OR REPLACE TABLE audit.load_summary (
   extract VARCHAR PRIMARY KEY,
   system VARCHAR NOT NULL,
@@ -67,36 +84,49 @@ CREATE OR REPLACE TABLE audit.load_summary (
   rows_read BIGINT NOT NULL,
   rows_loaded BIGINT NOT NULL,
   rows_rejected BIGINT NOT NULL,
+  rows_flagged BIGINT NOT NULL DEFAULT 0,
+  date_orders VARCHAR[] NOT NULL DEFAULT [],
   extra_columns VARCHAR[] NOT NULL,
   seconds DOUBLE NOT NULL,
   loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp
-);`;
+);
+${MONEY_DDL}`;
 
 const createRawTable = (db: Database, extract: Extract) =>
   db.exec(`CREATE OR REPLACE TABLE ${rawTable(extract.name)} (${columnsOf(extract).map((c) => `${ident(c.name)} ${c.duckdbType}`).join(', ')})`);
 
 /** Helper columns the typed table carries until the checks are done; dropped from raw.<extract>. */
-const HELPERS = { file: '_f', record: '_r', errors: '_errors' } as const;
+const HELPERS = { file: '_f', record: '_r', errors: '_errors', flags: '_flags', exportFile: '_sf', exportLine: '_sl' } as const;
+
+const helpersOf = (read: ReadResult) => [
+  HELPERS.file,
+  ...(read.format === 'parquet' ? [HELPERS.record] : []),
+  ...(read.provenance ? [HELPERS.exportFile, HELPERS.exportLine] : []),
+];
 
 /**
- * Physical CSV line of each reject: header line + record number + line breaks inside earlier
- * records. Only run when a CSV file has rejects: the file is read once more for its line breaks.
+ * Physical CSV line of each reject and flag: header line + record number + line breaks inside
+ * earlier records. Only run for files with rejects or flags: the file is read once more for its
+ * line breaks.
  */
 const fillLineNumbers = async (db: Database, extract: string, read: ReadResult) => {
   for (const [index, source] of read.files.entries()) {
     if (!source.lineBreaks) continue;
+    const where = `extract = ${literal(extract)} AND source_file = ${literal(source.file)}`;
     const [{ n } = { n: 0 }] = await db.query<{ n: number }>(
-      `SELECT count(*) AS n FROM audit.rejects WHERE extract = ${literal(extract)} AND source_file = ${literal(source.file)}`);
+      `SELECT (SELECT count(*) FROM audit.rejects WHERE ${where}) + (SELECT count(*) FROM audit.flags WHERE ${where}) AS n`);
     if (n === 0) continue;
     const breaks = `scratch.${ident(`breaks_${extract}_${index}`)}`;
     // Record order is kept, so rowid + 1 is the record number.
     await withCsvFallback((parallel) => db.exec(`CREATE OR REPLACE TABLE ${breaks} AS ${source.lineBreaks!(parallel)}`))
       .catch((error: unknown) => { throw csvReadError(source.file, error); });
-    await db.exec(`
-      WITH b AS (SELECT rowid + 1 AS _row, n FROM ${breaks} WHERE n > 0)
-      UPDATE audit.rejects r SET line_number = 1 + r.row_number
-        + coalesce((SELECT sum(b.n) FROM b WHERE b._row < r.row_number), 0)
-      WHERE r.extract = ${literal(extract)} AND r.source_file = ${literal(source.file)}`);
+    for (const table of ['audit.rejects', 'audit.flags']) {
+      await db.exec(`
+        WITH b AS (SELECT rowid + 1 AS _row, n FROM ${breaks} WHERE n > 0)
+        UPDATE ${table} r SET line_number = 1 + r.row_number
+          + coalesce((SELECT sum(b.n) FROM b WHERE b._row < r.row_number), 0)
+        WHERE r.${where.replaceAll(' AND ', ' AND r.')}`);
+    }
   }
 };
 
@@ -106,14 +136,13 @@ const changed = (rows: Record<string, unknown>[]) => Number(rows[0]?.Count ?? 0)
 /**
  * Types the files straight into raw.<extract> in one pass (CSV read as text and typed in the same
  * statement; no staging copy), with helper columns: the file's index, for Parquet the record
- * number, and the row's errors. CSV record numbers are the table's rowids (files are appended in
- * record order). Returns the rows read and, per file, the rowid of its first row.
+ * number, the export's file and line for mapped rows, and the row's errors and flags. CSV record
+ * numbers are the table's rowids (files are appended in record order). Returns the rows read and,
+ * per file, the rowid of its first row.
  */
-const typeIntoRaw = async (db: Database, extract: Extract, read: ReadResult, options: TypingOptions) => {
-  const columns = columnsOf(extract);
+const typeIntoRaw = async (db: Database, extract: Extract, columns: readonly ColumnSpec[], read: ReadResult, options: TypingOptions) => {
   const target = rawTable(extract.name);
-  const passThrough = read.format === 'parquet' ? [HELPERS.file, HELPERS.record] : [HELPERS.file];
-  const select = (relation: string) => typedSelectSql(extract, columns, relation, options, read.native, passThrough);
+  const select = (relation: string) => typedSelectSql(extract, columns, relation, options, read.native, helpersOf(read));
   if (read.format === 'parquet') {
     // Each row carries its own record number: the files can be read together, in any order.
     const union = read.files.map((f) => `SELECT * FROM ${f.relation(true)}`).join(' UNION ALL ');
@@ -131,19 +160,55 @@ const typeIntoRaw = async (db: Database, extract: Extract, read: ReadResult, opt
   return { rows, offsets };
 };
 
-const loadOne = async (
-  db: Database, extract: Extract, config: ExtractsConfig, options: LoadOptions, provided: Set<string>,
-): Promise<LoadSummary> => {
+/** What one run of the loader shares between extracts. */
+interface LoadContext {
+  config: ExtractsConfig;
+  options: LoadOptions;
+  provided: Set<string>;
+  /** How each extract loaded by this run was read (line numbers are filled from it at the end). */
+  reads: Map<string, ReadResult>;
+}
+
+/** The record's key as people search for it: `opportunity_id=O-17`. */
+const recordKeyOf = (extract: Extract, alias: string) =>
+  extract.key.map((k) => `'${k}=' || coalesce(CAST(${alias}.${ident(k)} AS VARCHAR), '(vide)')`).join(` || ', ' || `);
+
+/**
+ * Inserts issues (rejects or flags) for the rows listed in `issues` (_rid, column_name, value,
+ * reason), each with its file, record, the export's file and line, its key and its money.
+ */
+const recordIssues = (db: Database, table: 'audit.rejects' | 'audit.flags', extract: Extract, issues: string, where: RowWhere) =>
+  db.exec(`INSERT INTO ${table} (extract, source_file, row_number, column_name, value, reason, record_key, amount, currency, amount_reporting, export_file, export_line)
+    SELECT ${literal(extract.name)}, t._file, t._row, i.column_name, i.value, i.reason, t._key, m._amount, m._currency, m._amount_reporting, t._sf, t._sl
+      FROM ${issues} i
+      JOIN (SELECT rowid AS _rid, ${where.file} AS _file, ${where.record} AS _row, ${recordKeyOf(extract, where.table)} AS _key,
+                   ${where.exportFile} AS _sf, ${where.exportLine} AS _sl FROM ${where.table}) t USING (_rid)
+      LEFT JOIN (${moneyOfRows(extract, where.table)}) m USING (_rid)`);
+
+/** Where a row of the typed table came from, as SQL over its helper columns. */
+interface RowWhere {
+  table: string;
+  file: string;
+  record: string;
+  exportFile: string;
+  exportLine: string;
+}
+
+const loadOne = async (db: Database, extract: Extract, ctx: LoadContext): Promise<LoadSummary> => {
+  const { config, options, provided } = ctx;
   const started = performance.now();
-  const columns = columnsOf(extract);
+  // A company may tighten a descriptive column: its invalid values then reject the row.
+  const tightened = new Set(config.reject[extract.name as keyof ExtractsConfig['reject']] ?? []);
+  const columns = columnsOf(extract).map((c) => (tightened.has(c.name) ? { ...c, onInvalid: 'reject' as const } : c));
   const base = { extract: extract.name, system: extract.system, extraColumns: [] as string[] };
+  const notProvided = { ...base, status: 'not_provided' as const, files: [], format: '', delimiter: '', decimal: '', rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rowsFlagged: 0, dateOrders: [], seconds: 0 };
 
   const located = locateExtract(options.extractsDir, extract, config);
   if (!located) {
-    if (config.notProvided.includes(extract.name as never)) {
+    if (config.notProvided.includes(extract.name as never) || extract.optional) {
       if (extract.core) throw new ExtractError(`Extract "${extract.name}" is core to every KPI and cannot be declared notProvided.`);
       await createRawTable(db, extract);
-      return { ...base, status: 'not_provided', files: [], format: '', delimiter: '', decimal: '', rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, seconds: 0 };
+      return notProvided;
     }
     throw new ExtractError(
       `Missing extract "${extract.name}" in ${options.extractsDir}: expected ${extract.name}.csv, ${extract.name}.parquet ` +
@@ -156,55 +221,87 @@ const loadOne = async (
   }
 
   const read = await readExtract(db, located, extract, config, options.scratchDir);
+  ctx.reads.set(extract.name, read);
   const target = rawTable(extract.name);
-  const { rows: rowsRead, offsets } = await typeIntoRaw(db, extract, read, {
+  const typing: TypingOptions = {
     decimal: read.dialect.decimal,
     dateFormats: read.dialect.dateFormats,
     timestampFormats: read.dialect.timestampFormats,
     asOf: options.asOf,
-  });
+    reportingCurrency: config.currency.reporting,
+  };
+  // Slash dates: the order used must be the data's, never a silent swap.
+  const dateCheck: DateOrderCheck = {
+    extract: extract.name,
+    file: located.files.length === 1 ? located.files[0]! : `${located.files[0]} (and ${located.files.length - 1} more)`,
+    relation: `(${read.files.map((f) => `SELECT * FROM ${f.relation(false)}`).join(' UNION ALL ')})`,
+    columns: columns.filter((c) => (c.duckdbType === 'DATE' || c.duckdbType === 'TIMESTAMP') && !read.native.has(c.name)),
+    dateFormats: read.dialect.dateFormats,
+    timestampFormats: read.dialect.timestampFormats,
+    explicit: config.explicitDateFormats === 'all' || config.explicitDateFormats.has(extract.name),
+  };
+  const dateOrders = await withCsvFallback(() => checkDateOrders(db, dateCheck));
+  const { rows: rowsRead, offsets } = await typeIntoRaw(db, extract, columns, read, typing);
   options.reporter.detail(`${extract.name}: ${rowsRead.toLocaleString('en')} rows read from ${located.files.length} ${located.format} file(s)` +
-    (located.format === 'csv' ? ` (delimiter "${read.dialect.delimiter}", decimal "${read.dialect.decimal}")` : ''));
+    (located.format === 'csv' ? ` (delimiter "${read.dialect.delimiter}", decimal "${read.dialect.decimal}")` : '') +
+    (dateOrders.length ? `; dates: ${dateOrders.join(', ')}` : ''));
 
-  // Where each row came from: file name and record number (1-based, header excluded).
-  const fileOf = `${sqlList(read.files.map((f) => f.file))}[${HELPERS.file} + 1]`;
-  const recordOf = read.format === 'parquet'
-    ? `${HELPERS.record} + 1`
-    : offsets.some((o) => o > 0) ? `rowid + 1 - [${offsets.join(', ')}][${HELPERS.file} + 1]` : 'rowid + 1';
+  // Where each row came from: file name and record number (1-based, header excluded), and for
+  // mapped rows the file and line of the export the user downloaded.
+  const where: RowWhere = {
+    table: target,
+    file: `${sqlList(read.files.map((f) => f.file))}[${HELPERS.file} + 1]`,
+    record: read.format === 'parquet'
+      ? `${HELPERS.record} + 1`
+      : offsets.some((o) => o > 0) ? `rowid + 1 - [${offsets.join(', ')}][${HELPERS.file} + 1]` : 'rowid + 1',
+    exportFile: read.provenance ? HELPERS.exportFile : 'CAST(NULL AS VARCHAR)',
+    exportLine: read.provenance ? HELPERS.exportLine : 'CAST(NULL AS BIGINT)',
+  };
+  const rowErrors = `(SELECT rowid AS _rid, unnest(${HELPERS.errors}) AS e FROM ${target} WHERE ${HELPERS.errors} IS NOT NULL)`;
+  await checkRejectedDates(db, dateCheck, `(SELECT e.* FROM ${rowErrors})`);
 
   // Every failing row, by rowid: row-level errors, then the checks over sets of rows.
-  const rejected = `scratch.${ident(`rejected_${extract.name}`)}`;
   const setChecks = setChecksSql(extract, columns, {
-    valid: `(SELECT rowid AS _rid, ${fileOf} AS _file, ${recordOf} AS _row, * FROM ${target} WHERE ${HELPERS.errors} IS NULL)`,
+    valid: `(SELECT rowid AS _rid, ${where.file} AS _file, ${where.record} AS _row, * FROM ${target} WHERE ${HELPERS.errors} IS NULL)`,
     loadedTable: (other) => (provided.has(other) ? rawTable(other) : undefined),
     keyOf: (other) => EXTRACTS.find((e) => e.name === other)!.key,
+    reportingCurrency: config.currency.reporting,
+    fxRates: 'audit.fx_rates',
   });
-  const failures = changed(await db.query(`CREATE OR REPLACE TABLE ${rejected} AS
-    SELECT _rid, e.column AS column_name, e.value, e.reason
-      FROM (SELECT rowid AS _rid, unnest(${HELPERS.errors}) AS e FROM ${target} WHERE ${HELPERS.errors} IS NOT NULL)
-     WHERE e IS NOT NULL
-    ${setChecks.map((check) => `UNION ALL SELECT * FROM (${check})`).join('\n    ')}`));
+  const rejected = `scratch.${ident(`rejected_${extract.name}`)}`;
+  const flagged = `scratch.${ident(`flagged_${extract.name}`)}`;
+  const rejects = setChecks.filter((c) => c.onInvalid === 'reject');
+  const flags = setChecks.filter((c) => c.onInvalid === 'flag');
+  let failures = changed(await db.query(`CREATE OR REPLACE TABLE ${rejected} AS
+    SELECT _rid, e.column AS column_name, e.value, e.reason FROM ${rowErrors} WHERE e IS NOT NULL
+    ${rejects.map((check) => `UNION ALL SELECT * FROM (${check.sql})`).join('\n    ')}`));
+  if (isCurrencyParent(EXTRACTS, extract.name)) await keepParentCurrencies(db, extract, target);
+  if (EXTRACTS.some((e) => e.wholeWith?.parent === extract.name)) await keepParentRecords(db, extract, where);
+  if (failures > 0 && extract.wholeWith) failures += await holdOutParents(db, extract, ctx, rejected);
 
-  const name = literal(extract.name);
+  // Flags of the rows that are loaded: values already replaced by an unknown when typed, and
+  // unknown references, set to NULL now.
+  const flaggedRows = changed(await db.query(`CREATE OR REPLACE TABLE ${flagged} AS
+    SELECT * FROM (
+      SELECT _rid, e.column AS column_name, e.value, e.reason, NULL AS null_column
+        FROM (SELECT rowid AS _rid, unnest(${HELPERS.flags}) AS e FROM ${target} WHERE ${HELPERS.flags} IS NOT NULL) WHERE e IS NOT NULL
+      ${flags.map((check) => `UNION ALL SELECT *, ${literal(check.column!)} FROM (${check.sql})`).join('\n      ')}
+    ) ANTI JOIN ${rejected} USING (_rid)`));
+  if (flaggedRows > 0) {
+    await recordIssues(db, 'audit.flags', extract, flagged, where);
+    for (const check of flags) {
+      await db.exec(`UPDATE ${target} SET ${ident(check.column!)} = NULL
+        WHERE rowid IN (SELECT _rid FROM ${flagged} WHERE null_column = ${literal(check.column!)})`);
+    }
+  }
   if (failures > 0) {
-    await db.exec(`INSERT INTO audit.rejects (extract, source_file, row_number, column_name, value, reason)
-      SELECT ${name}, t._file, t._row, r.column_name, r.value, r.reason
-        FROM ${rejected} r JOIN (SELECT rowid AS _rid, ${fileOf} AS _file, ${recordOf} AS _row FROM ${target}) t USING (_rid)`);
-    if (located.format === 'csv') await fillLineNumbers(db, extract.name, read);
+    await recordIssues(db, 'audit.rejects', extract, rejected, where);
     await db.exec(`DELETE FROM ${target} WHERE rowid IN (SELECT _rid FROM ${rejected})`);
   }
-  const helpers = read.format === 'parquet' ? [HELPERS.file, HELPERS.record, HELPERS.errors] : [HELPERS.file, HELPERS.errors];
   // Dropping a column shares the other columns' data: nothing is copied.
-  await db.exec(helpers.map((helper) => `ALTER TABLE ${target} DROP COLUMN ${helper};`).join('\n'));
+  await db.exec([...helpersOf(read), HELPERS.errors, HELPERS.flags].map((helper) => `ALTER TABLE ${target} DROP COLUMN ${helper};`).join('\n'));
+  if (extract.name === 'fx_rates') await buildFxRates(db, config, true);
 
-  const [counts] = await db.query<{ loaded: number; rejected: number }>(`SELECT
-      (SELECT count(*) FROM ${target}) AS loaded,
-      (SELECT count(*) FROM (SELECT DISTINCT source_file, row_number FROM audit.rejects WHERE extract = ${name})) AS rejected`);
-  const rowsLoaded = counts?.loaded ?? 0;
-  const rowsRejected = counts?.rejected ?? 0;
-  if (rowsLoaded + rowsRejected !== rowsRead) {
-    throw new Error(`Row counts do not reconcile for "${extract.name}": read ${rowsRead}, loaded ${rowsLoaded}, rejected ${rowsRejected}.`);
-  }
   return {
     ...base,
     status: 'loaded',
@@ -213,18 +310,79 @@ const loadOne = async (
     delimiter: read.dialect.delimiter,
     decimal: read.dialect.decimal,
     rowsRead,
-    rowsLoaded,
-    rowsRejected,
+    // Counted once every extract is loaded: a later extract may hold rows of this one out.
+    rowsLoaded: 0,
+    rowsRejected: 0,
+    rowsFlagged: 0,
+    dateOrders,
     extraColumns: read.extraColumns,
     seconds: (performance.now() - started) / 1000,
   };
 };
 
+/** Scratch table of every row of a parent extract by key, with where it came from (before rejects are deleted). */
+const parentRecords = (parent: string) => `scratch.${ident(`records_${parent}`)}`;
+
+const keepParentRecords = (db: Database, extract: Extract, where: RowWhere) =>
+  db.exec(`CREATE OR REPLACE TABLE ${parentRecords(extract.name)} AS
+    SELECT ${ident(extract.key[0]!)} AS _key, ${where.file} AS _file, ${where.record} AS _row, ${recordKeyOf(extract, where.table)} AS _record_key,
+           ${where.exportFile} AS _sf, ${where.exportLine} AS _sl
+    FROM ${where.table} WHERE ${HELPERS.errors} IS NULL`);
+
+/**
+ * No partial parent is published: a rejected row (an invoice line) holds its whole parent (the
+ * invoice) out, and the parent's other rows with it. The parent's rows move to audit.rejects;
+ * the siblings are added to this extract's rejected rows. Returns the rows added.
+ */
+const holdOutParents = async (db: Database, extract: Extract, ctx: LoadContext, rejected: string): Promise<number> => {
+  const { parent, column } = extract.wholeWith!;
+  if (!ctx.provided.has(parent)) return 0;
+  const target = rawTable(extract.name);
+  const parentTable = rawTable(parent);
+  const parentKey = ident(EXTRACTS.find((e) => e.name === parent)!.key[0]!);
+  const held = `scratch.${ident(`held_${parent}`)}`;
+  // Parents still loaded with at least one rejected row; the first rejected row explains why.
+  const count = changed(await db.query(`CREATE OR REPLACE TABLE ${held} AS
+    SELECT t.${ident(column)} AS _key,
+           arg_min(${recordKeyOf(extract, 't')} || ' (' || r.reason || ')', t.rowid) AS _why
+      FROM ${rejected} r JOIN ${target} t ON t.rowid = r._rid
+     -- A duplicate repeats a row that is loaded: its parent is whole without it.
+     WHERE t.${ident(column)} IN (SELECT ${parentKey} FROM ${parentTable}) AND NOT starts_with(r.reason, 'duplicate key')
+     GROUP BY ALL`));
+  if (count === 0) return 0;
+  const parentDefinition = EXTRACTS.find((e) => e.name === parent)!;
+  await db.exec(`INSERT INTO audit.rejects (extract, source_file, row_number, column_name, value, reason, record_key, export_file, export_line)
+    SELECT ${literal(parent)}, p._file, p._row, ${literal(parentDefinition.key[0]!)}, h._key,
+           'held out whole: its ${extract.name} row ' || h._why || ' was rejected, and a partial ${parent} row is never published',
+           p._record_key, p._sf, p._sl
+      FROM ${held} h JOIN ${parentRecords(parent)} p ON p._key = h._key;
+    DELETE FROM ${parentTable} WHERE ${parentKey} IN (SELECT _key FROM ${held})`);
+  return changed(await db.query(`INSERT INTO ${rejected}
+    SELECT t.rowid, ${literal(column)}, t.${ident(column)},
+           'held out with its ${parent} row ' || t.${ident(column)} || ': its row ' || h._why || ' was rejected'
+      FROM ${target} t JOIN ${held} h ON h._key = t.${ident(column)}
+     WHERE t.${HELPERS.errors} IS NULL AND t.rowid NOT IN (SELECT _rid FROM ${rejected})`));
+};
+
 const recordSummary = (db: Database, s: LoadSummary) =>
-  db.exec(`INSERT INTO audit.load_summary (extract, system, status, files, format, delimiter, decimal_mark, rows_read, rows_loaded, rows_rejected, extra_columns, seconds)
+  db.exec(`INSERT INTO audit.load_summary (extract, system, status, files, format, delimiter, decimal_mark, rows_read, rows_loaded, rows_rejected, rows_flagged, date_orders, extra_columns, seconds)
     VALUES (${literal(s.extract)}, ${literal(s.system)}, ${literal(s.status)}, [${s.files.map(literal).join(', ')}]::VARCHAR[],
-      ${literal(s.format)}, ${literal(s.delimiter)}, ${literal(s.decimal)}, ${s.rowsRead}, ${s.rowsLoaded}, ${s.rowsRejected},
-      [${s.extraColumns.map(literal).join(', ')}]::VARCHAR[], ${s.seconds})`);
+      ${literal(s.format)}, ${literal(s.delimiter)}, ${literal(s.decimal)}, ${s.rowsRead}, ${s.rowsLoaded}, ${s.rowsRejected}, ${s.rowsFlagged},
+      [${s.dateOrders.map(literal).join(', ')}]::VARCHAR[], [${s.extraColumns.map(literal).join(', ')}]::VARCHAR[], ${s.seconds})`);
+
+/** Rows loaded, rejected and flagged, once every extract is loaded; rows read = loaded + rejected. */
+const countRows = async (db: Database, summary: LoadSummary): Promise<LoadSummary> => {
+  const name = literal(summary.extract);
+  const [counts] = await db.query<{ loaded: number; rejected: number; flagged: number }>(`SELECT
+      (SELECT count(*) FROM ${rawTable(summary.extract)}) AS loaded,
+      (SELECT count(*) FROM (SELECT DISTINCT source_file, row_number FROM audit.rejects WHERE extract = ${name})) AS rejected,
+      (SELECT count(*) FROM (SELECT DISTINCT source_file, row_number FROM audit.flags WHERE extract = ${name})) AS flagged`);
+  const counted = { ...summary, rowsLoaded: counts?.loaded ?? 0, rowsRejected: counts?.rejected ?? 0, rowsFlagged: counts?.flagged ?? 0 };
+  if (counted.rowsLoaded + counted.rowsRejected !== counted.rowsRead) {
+    throw new Error(`Row counts do not reconcile for "${summary.extract}": read ${counted.rowsRead}, loaded ${counted.rowsLoaded}, rejected ${counted.rowsRejected}.`);
+  }
+  return counted;
+};
 
 /** Loads every extract of the contract from a folder; throws ExtractError on what the user must fix. */
 export const loadExtracts = async (db: Database, options: LoadOptions): Promise<LoadSummary[]> => {
@@ -236,33 +394,57 @@ export const loadExtracts = async (db: Database, options: LoadOptions): Promise<
     const kept = `[${[...keep].map(literal).join(', ')}]::VARCHAR[]`;
     await db.exec(`CREATE SCHEMA IF NOT EXISTS scratch;
       DELETE FROM audit.rejects WHERE NOT list_contains(${kept}, extract);
+      DELETE FROM audit.flags WHERE NOT list_contains(${kept}, extract);
+      DELETE FROM audit.money WHERE NOT list_contains(${kept}, extract);
       DELETE FROM audit.load_summary WHERE NOT list_contains(${kept}, extract);`);
   }
-  const provided = new Set<string>();
+  // Rates known before any money is read: the reporting currency and extracts.yaml's, completed
+  // by the fx_rates extract as soon as it is loaded (it comes first).
+  await buildFxRates(db, config, keep.has('fx_rates') && (await db.query(`SELECT 1 FROM raw.fx_rates LIMIT 1`)).length > 0);
+  // Children read their currency from their parent's rows; a parent not provided has none.
+  for (const parent of EXTRACTS.filter((e) => isCurrencyParent(EXTRACTS, e.name))) {
+    await db.exec(`CREATE OR REPLACE TABLE ${parentMoneyTable(parent.name)} (_key VARCHAR, _currency VARCHAR, _month DATE)`);
+  }
+  const ctx: LoadContext = { config, options, provided: new Set<string>(), reads: new Map() };
   const summaries: LoadSummary[] = [];
   for (const extract of EXTRACTS) {
     const summary = keep.has(extract.name)
       ? await keptSummary(db, extract.name)
-      : await options.reporter.step(`load ${extract.name}`, () => loadOne(db, extract, config, options, provided), { quiet: true });
-    if (summary.status === 'loaded') provided.add(extract.name);
+      : await options.reporter.step(`load ${extract.name}`, () => loadOne(db, extract, ctx), { quiet: true });
+    if (summary.status === 'loaded') ctx.provided.add(extract.name);
     summaries.push(summary);
-    if (!keep.has(extract.name)) await recordSummary(db, summary);
+  }
+  // Line numbers of the user's files, once every reject (including parents held out by their
+  // children) is known; an export's line defaults to the file's own for extracts read directly.
+  for (const [name, read] of ctx.reads) if (read.format === 'csv') await fillLineNumbers(db, name, read);
+  await db.exec(['audit.rejects', 'audit.flags'].map((table) => `UPDATE ${table} SET export_file = source_file, export_line = line_number
+    WHERE export_file IS NULL AND NOT list_contains([${[...keep].map(literal).join(', ')}]::VARCHAR[], extract);`).join('\n'));
+  const counted: LoadSummary[] = [];
+  for (const summary of summaries) {
+    if (keep.has(summary.extract)) {
+      counted.push(summary);
+      continue;
+    }
+    const done = summary.status === 'loaded' ? await countRows(db, summary) : summary;
+    await recordSummary(db, done);
+    if (done.status === 'loaded') await recordMoney(db, EXTRACTS.find((e) => e.name === done.extract)!, rawTable(done.extract));
+    counted.push(done);
   }
   await db.exec('DROP SCHEMA scratch CASCADE');
-  return summaries;
+  return counted;
 };
 
 /** The load summary a previous run recorded for an extract kept as it was (no time spent now). */
 const keptSummary = async (db: Database, extract: string): Promise<LoadSummary> => {
   const [row] = await db.query<{
     system: string; status: 'loaded' | 'not_provided'; files: string[]; format: string; delimiter: string; decimal_mark: string;
-    rows_read: number; rows_loaded: number; rows_rejected: number; extra_columns: string[];
-  }>(`SELECT system, status, files, format, delimiter, decimal_mark, rows_read, rows_loaded, rows_rejected, extra_columns
+    rows_read: number; rows_loaded: number; rows_rejected: number; rows_flagged: number; date_orders: string[]; extra_columns: string[];
+  }>(`SELECT system, status, files, format, delimiter, decimal_mark, rows_read, rows_loaded, rows_rejected, rows_flagged, date_orders, extra_columns
       FROM audit.load_summary WHERE extract = ${literal(extract)}`);
   if (!row) throw new Error(`Extract "${extract}" was to be kept from the previous run, but that run recorded no load for it.`);
   return {
     extract, system: row.system, status: row.status, files: row.files, format: row.format ?? '', delimiter: row.delimiter ?? '',
     decimal: row.decimal_mark ?? '', rowsRead: row.rows_read, rowsLoaded: row.rows_loaded, rowsRejected: row.rows_rejected,
-    extraColumns: row.extra_columns, seconds: 0,
+    rowsFlagged: row.rows_flagged, dateOrders: row.date_orders, extraColumns: row.extra_columns, seconds: 0,
   };
 };

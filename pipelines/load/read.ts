@@ -116,7 +116,15 @@ export interface ReadResult {
   native: Set<string>;
   dialect: Omit<CsvDialect, 'delimiter' | 'decimal'> & { delimiter: string; decimal: '.' | ',' };
   extraColumns: string[];
+  /**
+   * The files carry, per row, the file and line of the export the user downloaded (`_sf`, `_sl` in
+   * the relation): written by a mapping, so rejects point at the user's file, not at ours.
+   */
+  provenance: boolean;
 }
+
+/** Columns a mapping writes beside the contract's: the user's export file and line of each row. */
+export const PROVENANCE_COLUMNS = { file: '_source_file', line: '_source_line' } as const;
 
 const normaliseHeader = (name: string) => name.replace(/^\uFEFF/, '').trim().toLowerCase();
 
@@ -158,14 +166,14 @@ const headerOf = async (db: Database, file: string, delimiter: string): Promise<
 
 const requireColumns = (extract: ExtractDefinition, file: string, found: string[]) => {
   const normalised = found.map(normaliseHeader);
-  const missing = columnsOf(extract).map((c) => c.name).filter((name) => !normalised.includes(name));
+  const missing = columnsOf(extract).filter((c) => !c.mayBeAbsent).map((c) => c.name).filter((name) => !normalised.includes(name));
   if (missing.length > 0) {
     throw new ExtractError(
       `${file}: extract "${extract.name}" is missing column(s) ${missing.map((m) => `"${m}"`).join(', ')}. ` +
         `Found: ${found.join(', ') || '(no header)'}. Rename the columns in the export, or map them (see README, "Mapping your own export").`,
     );
   }
-  return found.filter((_, i) => !columnsOf(extract).some((c) => c.name === normalised[i]));
+  return found.filter((h, i) => !columnsOf(extract).some((c) => c.name === normalised[i]) && !Object.values(PROVENANCE_COLUMNS).includes(h as never));
 };
 
 /** Picks the decimal mark from the numeric columns' values (first 20,000 rows) when the dialect says auto. */
@@ -196,6 +204,7 @@ export const readExtract = async (
   let extraColumns: string[] = [];
   const files: SourceFile[] = [];
   let native = new Set<string>();
+  let provenance = false;
 
   if (located.format === 'parquet') {
     const described: { file: string; types: Map<string, { name: string; type: string }> }[] = [];
@@ -210,12 +219,16 @@ export const readExtract = async (
       described.push({ file, types: new Map(rows.map((d) => [normaliseHeader(d.column_name), { name: d.column_name, type: d.column_type }])) });
     }
     // A column every file stores in the contract's type is taken as is; any other is read as text.
-    native = new Set(columns.filter((c) => c.duckdbType !== 'VARCHAR' && described.every((d) => d.types.get(c.name)!.type === c.duckdbType)).map((c) => c.name));
+    native = new Set(columns.filter((c) => c.duckdbType !== 'VARCHAR' && described.every((d) => d.types.get(c.name)?.type === c.duckdbType)).map((c) => c.name));
+    provenance = described.every((d) => d.types.has(PROVENANCE_COLUMNS.file) && d.types.has(PROVENANCE_COLUMNS.line));
     for (const [index, { file, types }] of described.entries()) {
       const cells = columns.map((c) => {
-        const name = ident(types.get(c.name)!.name);
+        const found = types.get(c.name);
+        if (!found) return `CAST(NULL AS VARCHAR) AS ${ident(c.name)}`; // a column the file may omit
+        const name = ident(found.name);
         return native.has(c.name) ? `${name} AS ${ident(c.name)}` : `CAST(${name} AS VARCHAR) AS ${ident(c.name)}`;
       });
+      if (provenance) cells.push(`CAST(${ident(PROVENANCE_COLUMNS.file)} AS VARCHAR) AS _sf`, `CAST(${ident(PROVENANCE_COLUMNS.line)} AS BIGINT) AS _sl`);
       const relation = `(SELECT ${index} AS _f, file_row_number AS _r, ${cells.join(', ')} FROM read_parquet(${literal(file)}, file_row_number = true))`;
       files.push({ file, relation: () => relation });
     }
@@ -230,7 +243,7 @@ export const readExtract = async (
         // Name every column of the file so the reader keeps them all; then keep the contract's.
         const allColumns = `{${header.map((h, i) => `${literal(`c${i}`)}: 'VARCHAR'`).join(', ')}}`;
         const position = new Map(header.map((h, i) => [normaliseHeader(h), i]));
-        const cells = columns.map((c) => `c${position.get(c.name)} AS ${ident(c.name)}`);
+        const cells = columns.map((c) => (position.has(c.name) ? `c${position.get(c.name)}` : 'CAST(NULL AS VARCHAR)') + ` AS ${ident(c.name)}`);
         const reader = (parallel: boolean) => csvReader(file, delimiter, allColumns, parallel);
         const joined = `concat(${header.map((_, i) => `c${i}`).join(', ')})`;
         files.push({
@@ -254,5 +267,6 @@ export const readExtract = async (
     native,
     dialect: { ...configured, delimiter: located.format === 'parquet' ? 'parquet' : delimiter, decimal },
     extraColumns,
+    provenance,
   };
 };

@@ -3,6 +3,7 @@
  * row, each with a reason a person understands. Pure functions from contract facts to SQL, so the
  * generated statements can be read and tested on their own.
  */
+import { UNKNOWN_TEXT } from '../contract/columns.js';
 import type { ColumnSpec } from '../contract/derive.js';
 import type { ExtractDefinition } from '../contract/extract.js';
 import { ident, literal } from '../db/duckdb.js';
@@ -13,6 +14,8 @@ export interface TypingOptions {
   timestampFormats: readonly string[];
   /** Reference day for "in the future" checks, YYYY-MM-DD. */
   asOf: string;
+  /** ISO 4217 code an empty or absent currency stands for. */
+  reportingCurrency: string;
 }
 
 const rawName = (column: string) => ident(`_raw_${column}`);
@@ -103,12 +106,16 @@ const columnCheck = (column: ColumnSpec, options: TypingOptions, kind: ColumnKin
   const branches: string[] = [];
   if (column.required) {
     const missing = kind === 'text' ? `${typed} IS NULL AND ${raw} IS NULL` : `${typed} IS NULL`;
-    branches.push(`WHEN ${missing} THEN ${reject(column.name, 'NULL', literal('missing required value'))}`);
+    branches.push(`WHEN ${missing} THEN ${reject(column.name, 'CAST(NULL AS VARCHAR)', literal('missing required value'))}`);
   }
   const wrongType = `'wrong type: expected ${expectedType(column, options).replaceAll("'", "''")}, got "' || ${raw} || '"'`;
   // As text, inf and nan would not have passed the number pattern.
   if (kind === 'native' && column.duckdbType === 'DOUBLE') branches.push(`WHEN NOT isfinite(${typed}) THEN ${reject(column.name, raw, wrongType)}`);
   if (kind === 'text') branches.push(`WHEN ${typed} IS NULL AND ${raw} IS NOT NULL THEN ${reject(column.name, raw, wrongType)}`);
+  if (column.currency) {
+    branches.push(`WHEN NOT regexp_full_match(${typed}, '[A-Z]{3}') THEN ${reject(column.name, raw,
+      `'"' || ${raw} || '" is not an ISO 4217 currency code (e.g. EUR, USD, GBP)'`)}`);
+  }
   if (column.enumValues) {
     // list_contains rather than IN: DuckDB turns an IN list into a join, which costs more per row.
     const accepted = `list_contains(${sqlList(column.enumValues)}, ${typed})`;
@@ -170,23 +177,42 @@ export const typedSelectSql = (
   const typed = columns.map((c) => {
     switch (kinds.get(c.name)) {
       case 'native': return name(c);
-      case 'string': return `${rawName(c.name)} AS ${name(c)}`;
+      case 'string': return c.currency
+        ? `coalesce(upper(${rawName(c.name)}), ${literal(options.reportingCurrency)}) AS ${name(c)}`
+        : `${rawName(c.name)} AS ${name(c)}`;
       case 'choice': return `${okName(c.name)}, CASE WHEN ${okName(c.name)} THEN ${rawName(c.name)} ELSE ${cleanedText(rawName(c.name))} END AS ${name(c)}`;
       default: return `${rawName(c.name)}, CAST(${typedExpression(c, cleanedText(rawName(c.name)), options, rawName(c.name))} AS ${c.duckdbType}) AS ${name(c)}`;
     }
   });
-  const checks = columns.map((c) => columnCheck(c, options, kinds.get(c.name)!)).filter((c): c is string => c !== undefined);
-  const rules = (extract.rules ?? []).map(
-    (rule) => `CASE WHEN NOT (${rule.check}) THEN ${reject(rule.column, `CAST(${ident(rule.column)} AS VARCHAR)`, literal(rule.reason))} END`,
-  );
-  const failures = [...checks, ...rules];
+  // Each failure is a reject (the row is not loaded) or a flag (the row is loaded with the value as
+  // an explicit unknown), as the contract declares for its column or rule.
+  const failures: { sql: string; flagColumn?: string }[] = [];
+  for (const c of columns) {
+    const check = columnCheck(c, options, kinds.get(c.name)!);
+    if (check) failures.push({ sql: check, flagColumn: c.onInvalid === 'flag' ? c.name : undefined });
+  }
+  for (const rule of extract.rules ?? []) {
+    failures.push({
+      sql: `CASE WHEN NOT (${rule.check}) THEN ${reject(rule.column, `CAST(${ident(rule.column)} AS VARCHAR)`, literal(rule.reason))} END`,
+      flagColumn: rule.onInvalid === 'flag' ? rule.column : undefined,
+    });
+  }
   const names = columns.map(name).join(', ');
-  const errors = failures.length
-    ? `CASE WHEN ${failures.map((_, i) => `_e${i} IS NOT NULL`).join(' OR ')} THEN [${failures.map((_, i) => `_e${i}`).join(', ')}] END`
+  const listOf = (indexes: number[]) => indexes.length
+    ? `CASE WHEN ${indexes.map((i) => `_e${i} IS NOT NULL`).join(' OR ')} THEN [${indexes.map((i) => `_e${i}`).join(', ')}] END`
     : 'CAST(NULL AS STRUCT("column" VARCHAR, "value" VARCHAR, reason VARCHAR)[])';
-  return `SELECT ${names}, ${helpers}${errors} AS _errors
+  const rejectIndexes = failures.flatMap((f, i) => (f.flagColumn ? [] : [i]));
+  const flagIndexes = failures.flatMap((f, i) => (f.flagColumn ? [i] : []));
+  // A flagged value becomes the explicit unknown: text "(non renseigné)", anything else NULL.
+  const finalColumns = columns.map((c) => {
+    const flags = failures.flatMap((f, i) => (f.flagColumn === c.name ? [i] : []));
+    if (flags.length === 0) return name(c);
+    const unknown = c.duckdbType === 'VARCHAR' && !c.references && !c.currency ? literal(UNKNOWN_TEXT) : `CAST(NULL AS ${c.duckdbType})`;
+    return `CASE WHEN ${flags.map((i) => `_e${i} IS NOT NULL`).join(' OR ')} THEN ${unknown} ELSE ${name(c)} END AS ${name(c)}`;
+  });
+  return `SELECT ${finalColumns.join(', ')}, ${helpers}${listOf(rejectIndexes)} AS _errors, ${listOf(flagIndexes)} AS _flags
 FROM (
-  SELECT ${names}, ${helpers}${failures.map((f, i) => `${f} AS _e${i}`).join(',\n    ') || 'NULL AS _e'}
+  SELECT ${names}, ${helpers}${failures.map((f, i) => `${f.sql} AS _e${i}`).join(',\n    ') || 'NULL AS _e'}
   FROM (
     SELECT ${helpers}${typed.join(',\n      ')}
     FROM (SELECT ${helpers}${read.join(', ')} FROM ${source})
@@ -204,29 +230,44 @@ export interface SetCheckContext {
   loadedTable: (extract: string) => string | undefined;
   /** Key column of an extract. */
   keyOf: (extract: string) => readonly string[];
+  /** ISO 4217 code of the company's reporting currency. */
+  reportingCurrency: string;
+  /** Table of the exchange rates known to this run: currency, month (NULL: every month), rate. */
+  fxRates: string;
 }
 
 /**
- * SQL selecting (_rid, column_name, value, reason) for checks over sets of rows: duplicate keys,
- * unknown references and rules that need another extract. Only rows without row-level errors
+ * A check over sets of rows: SQL selecting (_rid, column_name, value, reason) of the rows failing
+ * it, and what a failure does: `reject` the row, or `flag` it and set `column` to NULL.
+ */
+export interface SetCheck {
+  sql: string;
+  onInvalid: 'reject' | 'flag';
+  column?: string;
+}
+
+/**
+ * The checks over sets of rows: duplicate keys, unknown references, rules that need another
+ * extract, and amounts in a currency with no exchange rate. Only rows without row-level errors
  * take part, so the first valid occurrence of a key is the one kept.
  */
-export const setChecksSql = (extract: ExtractDefinition, columns: readonly ColumnSpec[], ctx: SetCheckContext): string[] => {
+export const setChecksSql = (extract: ExtractDefinition, columns: readonly ColumnSpec[], ctx: SetCheckContext): SetCheck[] => {
   const valid = ctx.valid;
-  const queries: string[] = [];
+  const queries: SetCheck[] = [];
+  const rejecting = (sql: string): SetCheck => ({ sql, onInvalid: 'reject' });
 
   // Duplicates are rare: a hash aggregate finds the duplicated keys, and only their rows are
   // ordered to tell the first occurrence (kept) from the others (rejected).
   const keyColumns = extract.key.map(ident);
   const keyText = extract.key.map((k) => `'${k}=' || coalesce(CAST(${ident(k)} AS VARCHAR), '(empty)')`).join(` || ', ' || `);
   const sameKey = extract.key.map((k) => `v.${ident(k)} IS NOT DISTINCT FROM d.${ident(k)}`).join(' AND ');
-  queries.push(`SELECT _rid, ${literal(extract.key.join(', '))} AS column_name, ${keyText} AS value,
+  queries.push(rejecting(`SELECT _rid, ${literal(extract.key.join(', '))} AS column_name, ${keyText} AS value,
     'duplicate key (' || ${keyText} || '): first seen on row ' || first_row || ', which is kept' AS reason
   FROM (SELECT *, row_number() OVER w AS occurrence, first_value(_row) OVER w AS first_row
         FROM (SELECT v.* FROM ${valid} v
               SEMI JOIN (SELECT ${keyColumns.join(', ')} FROM ${valid} GROUP BY ALL HAVING count(*) > 1) d ON ${sameKey})
         WINDOW w AS (PARTITION BY ${keyColumns.join(', ')} ORDER BY _file, _row))
-  WHERE occurrence > 1`);
+  WHERE occurrence > 1`));
 
   for (const column of columns) {
     if (!column.references) continue;
@@ -234,9 +275,10 @@ export const setChecksSql = (extract: ExtractDefinition, columns: readonly Colum
     const parentColumn = column.references.column || ctx.keyOf(parent)[0]!;
     const parentTable = parent === extract.name ? valid : ctx.loadedTable(parent);
     if (!parentTable) continue; // parent not provided: the reference cannot be checked
+    const flagged = column.onInvalid === 'flag';
     const select = `SELECT t._rid, ${literal(column.name)} AS column_name, t.${ident(column.name)} AS value,
-    'unknown reference: ${column.name} "' || t.${ident(column.name)} || '" is not a loaded ${parent} row' AS reason`;
-    queries.push(parent === extract.name
+    'unknown reference: ${column.name} "' || t.${ident(column.name)} || '" is not a loaded ${parent} row${flagged ? ' (loaded as unknown)' : ''}' AS reason`;
+    const sql = parent === extract.name
       // A reference to the extract itself: the referencing rows are the fewer, so DuckDB builds its
       // hash table on them (NOT EXISTS) rather than on every row of the extract.
       ? `${select}
@@ -244,7 +286,8 @@ export const setChecksSql = (extract: ExtractDefinition, columns: readonly Colum
   WHERE NOT EXISTS (SELECT 1 FROM ${parentTable} p WHERE p.${ident(parentColumn)} = t.${ident(column.name)})`
       : `${select}
   FROM ${valid} t ANTI JOIN ${parentTable} p ON p.${ident(parentColumn)} = t.${ident(column.name)}
-  WHERE t.${ident(column.name)} IS NOT NULL`);
+  WHERE t.${ident(column.name)} IS NOT NULL`;
+    queries.push({ sql, onInvalid: column.onInvalid, column: flagged ? column.name : undefined });
   }
 
   // Rules joining the same extract the same way share one join.
@@ -257,11 +300,22 @@ export const setChecksSql = (extract: ExtractDefinition, columns: readonly Colum
     const other = ctx.loadedTable(rules[0]!.other);
     if (!other) continue;
     const failures = rules.map((rule) => `CASE WHEN NOT (${rule.check}) THEN ${reject(rule.column, `CAST(t.${ident(rule.column)} AS VARCHAR)`, literal(rule.reason))} END`);
-    queries.push(`SELECT _rid, e.column AS column_name, e.value, e.reason
+    queries.push(rejecting(`SELECT _rid, e.column AS column_name, e.value, e.reason
   FROM (SELECT t._rid, unnest([${failures.join(', ')}]) AS e
         FROM ${valid} t JOIN ${other} other ON ${rules[0]!.on}
         WHERE ${rules.map((rule) => `NOT (${rule.check})`).join(' OR ')})
-  WHERE e IS NOT NULL`);
+  WHERE e IS NOT NULL`));
+  }
+
+  // Money in another currency than the company's needs a rate for its month: without one it is
+  // held out, never summed as if it were in the company's currency.
+  if (extract.currency) {
+    const currency = ident(extract.currency.column);
+    queries.push(rejecting(`SELECT t._rid, ${literal(extract.currency.column)} AS column_name, t.${currency} AS value,
+    'no exchange rate for ' || t.${currency} || ' in ' || strftime(t._month, '%Y-%m') || ' (add it to fx_rates, or under currency.rates in extracts.yaml)' AS reason
+  FROM (SELECT _rid, ${currency}, CAST(date_trunc('month', ${extract.currency.rateDate}) AS DATE) AS _month
+        FROM ${valid} WHERE ${currency} <> ${literal(ctx.reportingCurrency)}) t
+  WHERE NOT EXISTS (SELECT 1 FROM ${ctx.fxRates} r WHERE r.currency = t.${currency} AND (r.month = t._month OR r.month IS NULL))`));
   }
   return queries;
 };

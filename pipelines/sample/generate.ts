@@ -982,7 +982,7 @@ const campaignId = (cid: string) => `CASE WHEN ${cid} IS NOT NULL THEN printf('C
 const euros = (cents: string) => `((${cents}) / 100.0)`;
 
 /** One query per extract, producing its columns (cast and ordered by the writer). */
-const extractQueries = (z: Sizes): Record<ExtractName, string> => ({
+const extractQueries = (z: Sizes): Record<Exclude<ExtractName, 'fx_rates'>, string> => ({
   sellers: `SELECT seller_id, seller_name, team, ${sellerId('manager_sid')} AS manager_id, role, hourly_cost, start_date, leave_date
     FROM sellers_i`,
   objectives: `SELECT ${sellerId('sid')} AS seller_id, period_start, period_end, ${euros('revenue_target_cents')} AS revenue_target,
@@ -1363,7 +1363,9 @@ export async function generateSample(opts: SampleOptions): Promise<Record<string
     const queries = extractQueries(z);
     const counts: Record<string, number> = {};
     for (const extract of EXTRACTS) {
-      const columns = columnsOf(extract).map((c) => `CAST(${c.name} AS ${c.duckdbType}) AS ${c.name}`).join(', ');
+      // The company sells in EUR only: no exchange rates, and the currency columns a file may omit are omitted.
+      if (extract.name === 'fx_rates') continue;
+      const columns = columnsOf(extract).filter((c) => !c.mayBeAbsent).map((c) => `CAST(${c.name} AS ${c.duckdbType}) AS ${c.name}`).join(', ');
       const file = path.join(opts.outDir, `${extract.name}.${format}`).replace(/'/g, "''");
       const options = format === 'csv' ? "(HEADER, DELIMITER ',')" : '(FORMAT parquet)';
       const t0 = performance.now();

@@ -4,7 +4,8 @@
  */
 import type { ExtractRows } from '../../pipelines/contract/index.js';
 
-type Rows = { [K in keyof ExtractRows]: ExtractRows[K][] };
+// Exchange rates are optional: a company selling in its own currency has none.
+type Rows = { [K in Exclude<keyof ExtractRows, 'fx_rates'>]: ExtractRows[K][] } & { fx_rates?: ExtractRows['fx_rates'][] };
 
 export const fixtureCompany = (): Rows => ({
   sellers: [

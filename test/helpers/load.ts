@@ -14,8 +14,17 @@ export interface Loaded {
   db: Database;
   loads: LoadSummary[];
   summary: (extract: string) => LoadSummary;
-  rejects: (extract?: string) => Promise<{ extract: string; row_number: number; line_number: number | null; column_name: string; value: string | null; reason: string }[]>;
+  rejects: (extract?: string) => Promise<Issue[]>;
+  /** Rows loaded with a value replaced by an explicit unknown. */
+  flags: (extract?: string) => Promise<Issue[]>;
 }
+
+export interface Issue { extract: string; row_number: number; line_number: number | null; column_name: string; value: string | null; reason: string }
+
+const issues = (db: Database, table: string, extract?: string) => db.query<Issue & Record<string, unknown>>(
+  `SELECT extract, row_number, line_number, column_name, value, reason FROM ${table}
+   ${extract ? `WHERE extract = '${extract}'` : ''} ORDER BY extract, row_number, column_name, reason`,
+);
 
 export const loadFolder = async (dir: string, configFile?: string): Promise<Loaded> => {
   const db = await openDatabase(':memory:');
@@ -24,9 +33,7 @@ export const loadFolder = async (dir: string, configFile?: string): Promise<Load
     db,
     loads,
     summary: (extract) => loads.find((l) => l.extract === extract)!,
-    rejects: (extract) => db.query(
-      `SELECT extract, row_number, line_number, column_name, value, reason FROM audit.rejects
-       ${extract ? `WHERE extract = '${extract}'` : ''} ORDER BY extract, row_number, column_name, reason`,
-    ),
+    rejects: (extract) => issues(db, 'audit.rejects', extract),
+    flags: (extract) => issues(db, 'audit.flags', extract),
   };
 };
