@@ -162,12 +162,30 @@ describe('flash_figures without activities nor objectives', () => {
 /**
  * The quality company: the fixture company with rows the loader rejects, and two extracts that
  * bring nothing:
- *   accounts   a second A1 (duplicate key, row 3) and A3 with segment "Platine" (row 4)
+ *   accounts   a second A1 (duplicate key, row 3, rejected) and A3 with segment "Platine" (row 4:
+ *              a descriptive value, so A3 loads with its segment unknown and is flagged)
  *   activities T1 with duration "20 min" (row 1)
  *   contacts   C2, Jean Dupont, created 2099-01-01 (row 2)
- *   invoices   F9 in USD (row 3); invoice_lines: F9's line (row 3), whose invoice is not loaded
+ *   invoices   F9 in USD with no exchange rate (row 3, held out); invoice_lines: F9's line (row 3,
+ *              999 USD), whose invoice is not loaded
  *   subscriptions: a file with a header and no row; referrals: not provided.
  */
+/**
+ * Money read from the quality company's files, by extract: deals O1 12000; invoice lines F1 12000 and
+ * AV1 −1200 loaded, F9's 999 USD held out with no rate (so 0 in the reporting currency, counted
+ * apart); no subscription; spend 3000 + 500.
+ */
+const money = (check: string, loaded: number | null, status: string, detail: string | null) => ({
+  check_name: `money_${check}`, model_figure: loaded, billing_figure: loaded, difference: loaded === null ? null : 0, relative_difference: null,
+  tolerance: 0.005, tolerance_unit: 'EUR', status, detail,
+});
+const MONEY_CHECKS = [
+  money('opportunities', 12000, 'pass', 'nothing held out'),
+  money('invoice_lines', 10800, 'held_out', '1 row(s) held out, 0.00 in the reporting currency, 1 with no exchange rate (999.00 USD)'),
+  money('subscriptions', null, 'not_applicable', null),
+  money('marketing_spend', 3500, 'pass', 'nothing held out'),
+];
+
 const qualityCompany = (): Company => {
   const c = company();
   c.accounts!.push(
@@ -190,11 +208,11 @@ describe('data quality', () => {
 
   it('counts rows read, loaded and rejected per extract, with the freshness of each source', async () => {
     // The latest transactional date is 2023-12-05 (AV1): activities (latest kept 2023-09-28, T3) lag 68 days,
-    // accounts (latest kept created 2023-06-10, A2) 178 days.
+    // accounts (latest kept created 2023-07-01, A3, loaded with its segment unknown) 157 days.
     expect(await q(`SELECT extract, load_status, quality_status, files, rows_read, rows_loaded, rows_rejected, reject_rate, rejected_columns,
         is_transactional, latest_date_column, latest_date, days_behind FROM marts.data_quality
         WHERE extract IN ('accounts', 'activities', 'invoices', 'invoice_lines', 'referrals', 'subscriptions', 'sellers') ORDER BY extract`)).toEqual([
-      { extract: 'accounts', load_status: 'loaded', quality_status: 'with_rejects', files: 1, rows_read: 4, rows_loaded: 2, rows_rejected: 2, reject_rate: 0.5, rejected_columns: 2, is_transactional: false, latest_date_column: 'created_at', latest_date: '2023-06-10', days_behind: 178 },
+      { extract: 'accounts', load_status: 'loaded', quality_status: 'with_rejects', files: 1, rows_read: 4, rows_loaded: 3, rows_rejected: 1, reject_rate: 0.25, rejected_columns: 1, is_transactional: false, latest_date_column: 'created_at', latest_date: '2023-07-01', days_behind: 157 },
       { extract: 'activities', load_status: 'loaded', quality_status: 'with_rejects', files: 1, rows_read: 3, rows_loaded: 2, rows_rejected: 1, reject_rate: 1 / 3, rejected_columns: 1, is_transactional: true, latest_date_column: 'scheduled_at', latest_date: '2023-09-28', days_behind: 68 },
       { extract: 'invoice_lines', load_status: 'loaded', quality_status: 'with_rejects', files: 1, rows_read: 3, rows_loaded: 2, rows_rejected: 1, reject_rate: 1 / 3, rejected_columns: 1, is_transactional: true, latest_date_column: 'invoice_date (of the invoice)', latest_date: '2023-12-05', days_behind: 0 },
       { extract: 'invoices', load_status: 'loaded', quality_status: 'with_rejects', files: 1, rows_read: 3, rows_loaded: 2, rows_rejected: 1, reject_rate: 1 / 3, rejected_columns: 1, is_transactional: true, latest_date_column: 'invoice_date', latest_date: '2023-12-05', days_behind: 0 },
@@ -203,37 +221,43 @@ describe('data quality', () => {
       { extract: 'subscriptions', load_status: 'loaded', quality_status: 'empty', files: 1, rows_read: 0, rows_loaded: 0, rows_rejected: 0, reject_rate: null, rejected_columns: 0, is_transactional: false, latest_date_column: 'start_date', latest_date: null, days_behind: null },
     ]);
     // One row per extract of the contract, and rows read = loaded + rejected everywhere.
-    expect(await q(`SELECT count(*) AS n, count(*) FILTER (WHERE rows_read <> rows_loaded + rows_rejected) AS unbalanced FROM marts.data_quality`)).toEqual([{ n: 15, unbalanced: 0 }]);
+    expect(await q(`SELECT count(*) AS n, count(*) FILTER (WHERE rows_read <> rows_loaded + rows_rejected) AS unbalanced FROM marts.data_quality`)).toEqual([{ n: 16, unbalanced: 0 }]);
   });
 
   it('counts rejected rows by extract, column and reason, never showing the values', async () => {
     const rows = await q('SELECT extract, column_name, reason, rejected_rows, first_lines FROM marts.data_quality_rejects ORDER BY extract, column_name');
     expect(rows).toEqual([
       { extract: 'accounts', column_name: 'account_id', reason: 'duplicate key (first occurrence kept)', rejected_rows: 1, first_lines: [4] },
-      { extract: 'accounts', column_name: 'segment', reason: 'not an accepted value (expected one of: Or, Argent, Bronze)', rejected_rows: 1, first_lines: [5] },
       { extract: 'activities', column_name: 'duration_minutes', reason: 'wrong type: expected a whole number', rejected_rows: 1, first_lines: [2] },
       { extract: 'contacts', column_name: 'created_at', reason: 'date in the future (after 2026-09-30)', rejected_rows: 1, first_lines: [3] },
       { extract: 'invoice_lines', column_name: 'invoice_id', reason: 'unknown reference: not a loaded invoices row', rejected_rows: 1, first_lines: [4] },
-      { extract: 'invoices', column_name: 'currency', reason: 'not an accepted value (expected one of: EUR)', rejected_rows: 1, first_lines: [4] },
+      { extract: 'invoices', column_name: 'currency', reason: 'no exchange rate for USD in 2023-12', rejected_rows: 1, first_lines: [4] },
     ]);
-    // The rejected values are in audit.rejects for the analyst, never in the published mart.
+    // The rejected values are in audit.rejects for the analyst, never in the published mart (a
+    // currency code is not a value of the row's: it says which rate is missing).
     const published = JSON.stringify(rows);
-    for (const value of ['20 min', 'Platine', '2099', 'USD', 'F9', 'A1', 'Dupont', 'jean']) expect(published).not.toContain(value);
-    expect(await q(`SELECT count(*) AS n FROM audit.rejects WHERE value IN ('20 min', 'Platine', 'USD')`)).toEqual([{ n: 3 }]);
+    for (const value of ['20 min', 'Platine', '2099', 'F9', 'A1', 'Dupont', 'jean']) expect(published).not.toContain(value);
+    expect(await q(`SELECT count(*) AS n FROM audit.rejects WHERE value IN ('20 min', 'Platine', 'USD')`)).toEqual([{ n: 2 }]);
+    expect(await q(`SELECT extract, record_key, column_name, value FROM audit.flags`)).toEqual([
+      { extract: 'accounts', record_key: 'account_id=A3', column_name: 'segment', value: 'Platine' },
+    ]);
   });
 
-  it('reconciles the figures to billing, rejected rows left out on both sides', async () => {
-    // Loaded billing: F1 12000 (cost 2400) and AV1 −1200 (cost −240); F9 and its line were rejected.
+  it('reconciles the figures to the files: money held out makes the checks say so, never pass', async () => {
+    // Files: F1 12000 (cost 2400), AV1 −1200 (cost −240) loaded; F9's line, 999 USD, held out with no
+    // rate to convert it: the marts miss exactly what was held out, and the checks say held_out.
     // Won deals invoiced: O1, signed 12000, invoiced 12000 (the credit note is not counted against it).
+    const heldOut = '1 invoice line(s) held out at load, 0.00 in the reporting currency, 1 with no exchange rate (999.00 USD): see marts.data_quality_records';
     expect(await q('SELECT check_name, model_figure, billing_figure, difference, relative_difference, tolerance, tolerance_unit, status, detail FROM marts.reconciliation ORDER BY check_order')).toEqual([
-      { check_name: 'revenue_total', model_figure: 10800, billing_figure: 10800, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'pass', detail: null },
-      { check_name: 'revenue_by_month', model_figure: null, billing_figure: null, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'pass', detail: '0 of 2 months differ' },
-      { check_name: 'cost_total', model_figure: 2160, billing_figure: 2160, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'pass', detail: null },
-      { check_name: 'margin_total', model_figure: 8640, billing_figure: 8640, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'pass', detail: null },
+      { check_name: 'revenue_total', model_figure: 10800, billing_figure: 10800, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'held_out', detail: heldOut },
+      { check_name: 'revenue_by_month', model_figure: null, billing_figure: null, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'held_out', detail: `0 of 2 months differ; ${heldOut}` },
+      { check_name: 'cost_total', model_figure: 2160, billing_figure: 2160, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'held_out', detail: heldOut },
+      { check_name: 'margin_total', model_figure: 8640, billing_figure: 8640, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'held_out', detail: heldOut },
       { check_name: 'won_deals_vs_invoices', model_figure: 12000, billing_figure: 12000, difference: 0, relative_difference: 0, tolerance: 0.02, tolerance_unit: 'share', status: 'pass',
         detail: '1 won deals invoiced, 0 of them more than 2 % apart; 0 won deals not invoiced (left out); credit notes on invoiced won deals: -1200.00 EUR' },
       // With billing, revenue is invoiced: the bookings check does not apply.
       { check_name: 'revenue_vs_bookings', model_figure: null, billing_figure: null, difference: null, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'not_applicable', detail: null },
+      ...MONEY_CHECKS,
     ]);
   });
 
@@ -241,6 +265,7 @@ describe('data quality', () => {
     expect(await q(`SELECT kpi, model, needs, available FROM marts.kpi_glossary WHERE model LIKE 'marts.data_quality%' OR model = 'marts.reconciliation' ORDER BY model, kpi`)).toEqual([
       { kpi: 'Rows rejected per extract', model: 'marts.data_quality', needs: [], available: true },
       { kpi: 'Source freshness', model: 'marts.data_quality', needs: [], available: true },
+      { kpi: 'Records held out or flagged', model: 'marts.data_quality_records', needs: [], available: true },
       { kpi: 'Rejected rows by reason', model: 'marts.data_quality_rejects', needs: [], available: true },
       { kpi: 'Revenue reconciliation', model: 'marts.reconciliation', needs: ['invoices', 'invoice_lines'], available: true },
       { kpi: 'Won deals vs invoices', model: 'marts.reconciliation', needs: ['invoices', 'invoice_lines'], available: true },
@@ -292,15 +317,15 @@ describe('reconciliation data tests', () => {
 
   it('won_deals_match_invoices fails when billing is more than 2 % away from the won amounts', async () => {
     // O1 signed 12000: invoiced 11800 is 1.7 % short (within the tolerance), 11700 is 2.5 % short.
-    await built.db.exec(`UPDATE raw.invoice_lines SET net_amount = 11800 WHERE invoice_id = 'F1'`);
+    await built.db.exec(`UPDATE staging.stg_invoice_lines SET revenue = 11800 WHERE invoice_id = 'F1'`);
     expect((await runDataTests(built.db, test('won_deals_match_invoices')))[0]!.failures).toBe(0);
-    await built.db.exec(`UPDATE raw.invoice_lines SET net_amount = 11700 WHERE invoice_id = 'F1'`);
+    await built.db.exec(`UPDATE staging.stg_invoice_lines SET revenue = 11700 WHERE invoice_id = 'F1'`);
     const [result] = await runDataTests(built.db, test('won_deals_match_invoices'));
     expect(result!.failures).toBe(1);
     expect(result!.sample).toEqual([
       { won_deals_invoiced: 1, won_amount: 12000, invoiced_amount: 11700, difference: -300, relative_difference: 0.025, tolerance: 0.02 },
     ]);
-    await built.db.exec(`UPDATE raw.invoice_lines SET net_amount = 12000 WHERE invoice_id = 'F1'`);
+    await built.db.exec(`UPDATE staging.stg_invoice_lines SET revenue = 12000 WHERE invoice_id = 'F1'`);
   });
 
   it('stop the build when the extracts diverge', async () => {

@@ -9,7 +9,7 @@ description: >
 grain: campaign × lead
 unique: [campaign_id, lead_id]
 not_null: [weight, attribution_source]
-accepted_values: { attribution_source: [campaign_leads, lead_campaign], segment: [Or, Argent, Bronze] }
+accepted_values: { attribution_source: [campaign_leads, lead_campaign], segment: [Or, Argent, Bronze, (non renseigné)] }
 */
 WITH attribution AS (
   SELECT campaign_id, lead_id, attribution_weight AS weight, 'campaign_leads' AS attribution_source

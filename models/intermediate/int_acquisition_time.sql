@@ -9,7 +9,7 @@ description: >
 grain: month × seller × segment
 unique: [month, seller_id, segment]
 not_null: [team, hours, time_cost, activities]
-accepted_values: { segment: [Or, Argent, Bronze, (none)] }
+accepted_values: { segment: [Or, Argent, Bronze, (non renseigné), (none)] }
 */
 SELECT
   a.month,

@@ -3,8 +3,8 @@ description: Accounts (companies) with their segment tier, firmographics and own
 grain: account
 unique: [account_id]
 accepted_values:
-  segment: [Or, Argent, Bronze]
-  status: [prospect, customer, former_customer]
+  segment: [Or, Argent, Bronze, (non renseigné)]
+  status: [prospect, customer, former_customer, (non renseigné)]
 relationships: { owner_seller_id: staging.stg_sellers.seller_id }
 */
 SELECT

@@ -2,7 +2,7 @@
 description: Marketing campaigns, events and ad programmes.
 grain: campaign
 unique: [campaign_id]
-accepted_values: { channel: [paid_search, paid_social, event, webinar, email, content, partner] }
+accepted_values: { channel: [paid_search, paid_social, event, webinar, email, content, partner, (non renseigné)] }
 */
 SELECT
   campaign_id,

@@ -1,20 +1,27 @@
 /*
-description: Opportunities (deals) with outcome flags; open deals have no close date.
+description: >
+  Opportunities (deals) with outcome flags; open deals have no close date. amount is in the
+  company's reporting currency (converted at the rate of the close month, else the creation month);
+  amount_original and currency keep what the CRM says. A deal whose owner is missing or unknown is
+  credited to the placeholder seller "(non attribué)" (staging.stg_sellers), never dropped.
 grain: opportunity
 unique: [opportunity_id]
-not_null: [account_id, owner_seller_id, amount, created_at, stage]
+not_null: [account_id, owner_seller_id, amount, amount_original, currency, created_at, stage]
 accepted_values:
   stage: [qualified, proposal, negotiation, won, lost]
-  origin: [marketing, sales, referral]
+  origin: [marketing, sales, referral, (non renseigné)]
 relationships: { account_id: staging.stg_accounts.account_id, owner_seller_id: staging.stg_sellers.seller_id }
 */
 SELECT
   opportunity_id,
   account_id,
   lead_id,
-  owner_seller_id,
+  coalesce(owner_seller_id, '(non attribué)') AS owner_seller_id,
+  owner_seller_id IS NULL AS is_unassigned,
   product_line,
-  amount,
+  to_reporting(amount, currency, coalesce(closed_at, created_at)) AS amount,
+  amount AS amount_original,
+  currency,
   origin,
   created_at,
   closed_at,

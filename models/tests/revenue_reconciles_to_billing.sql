@@ -1,14 +1,15 @@
 /*
 description: >
-  Revenue in marts.revenue_and_margin equals the billing extract (Σ raw.invoice_lines net amounts)
-  to the cent, in total and month by month (invoice date); returns the total and the months that
-  differ. Skipped when billing was not provided.
+  Revenue in marts.revenue_and_margin equals the invoice lines loaded (Σ net amounts converted to the
+  reporting currency, staging.stg_invoice_lines) to the cent, in total and month by month (invoice
+  date); returns the total and the months that differ. Money held out at load is not a failure
+  here: marts.reconciliation compares with the files and says held_out. Skipped without billing.
 model: marts.revenue_and_margin
 */
 WITH billing_lines AS (
-  SELECT l.net_amount, CAST(date_trunc('month', i.invoice_date) AS DATE) AS month
-  FROM raw.invoice_lines l
-  LEFT JOIN raw.invoices i ON i.invoice_id = l.invoice_id
+  SELECT l.revenue AS net_amount, CAST(date_trunc('month', i.invoice_date) AS DATE) AS month
+  FROM staging.stg_invoice_lines l
+  LEFT JOIN staging.stg_invoices i ON i.invoice_id = l.invoice_id
 ),
 overall AS (
   SELECT

@@ -3,22 +3,22 @@ description: >
   The won deals that were invoiced were invoiced for what was signed: Σ net amounts of the invoices
   (credit notes excluded) carrying the opportunity_id of a won deal differ from Σ the signed amounts
   of those deals by no more than the tolerance published in marts.reconciliation (2 % overall).
-  Computed from the extracts themselves; returns the overall gap when it is too large. Skipped
+  Computed from staging (amounts in the reporting currency); returns the overall gap when it is too large. Skipped
   when billing was not provided.
 model: marts.reconciliation
 */
 WITH invoiced AS (
-  SELECT i.opportunity_id, sum(l.net_amount) AS invoiced
-  FROM raw.invoices i
-  JOIN raw.invoice_lines l ON l.invoice_id = i.invoice_id
+  SELECT i.opportunity_id, sum(l.revenue) AS invoiced
+  FROM staging.stg_invoices i
+  JOIN staging.stg_invoice_lines l ON l.invoice_id = i.invoice_id
   WHERE i.document_type = 'invoice' AND i.opportunity_id IS NOT NULL
   GROUP BY i.opportunity_id
 ),
 overall AS (
   SELECT sum(o.amount) AS won_amount, sum(v.invoiced) AS invoiced_amount, count(*) AS won_deals_invoiced
-  FROM raw.opportunities o
+  FROM staging.stg_opportunities o
   JOIN invoiced v ON v.opportunity_id = o.opportunity_id
-  WHERE o.stage = 'won'
+  WHERE o.is_won
 ),
 tolerance AS (
   SELECT tolerance FROM marts.reconciliation WHERE check_name = 'won_deals_vs_invoices'

@@ -20,7 +20,7 @@ description: >
 grain: period type × period start × segment
 unique: [period_type, period_start, segment]
 not_null: [period_end, unallocated_spend_rule]
-accepted_values: { period_type: [quarter, year], segment: [Tous les segments, Or, Argent, Bronze], unallocated_spend_rule: [by_campaign_leads, by_new_customers, exclude] }
+accepted_values: { period_type: [quarter, year], segment: [Tous les segments, Or, Argent, Bronze, (non renseigné)], unallocated_spend_rule: [by_campaign_leads, by_new_customers, exclude] }
 kpis:
   - name: CAC by segment
     label: Coût d'acquisition client par segment

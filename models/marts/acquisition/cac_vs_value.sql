@@ -15,7 +15,7 @@ description: >
 grain: year × segment
 unique: [year, segment]
 not_null: [margin_alert_ratio]
-accepted_values: { segment: [Tous les segments, Or, Argent, Bronze] }
+accepted_values: { segment: [Tous les segments, Or, Argent, Bronze, (non renseigné)] }
 kpis:
   - name: CAC vs first-year margin
     label: CAC rapporté à la marge de première année

@@ -11,7 +11,7 @@ description: >
 grain: campaign
 unique: [campaign_id]
 not_null: [attributed_leads, attributed_opportunities, won_deals, won_amount]
-accepted_values: { channel: [paid_search, paid_social, event, webinar, email, content, partner] }
+accepted_values: { channel: [paid_search, paid_social, event, webinar, email, content, partner, (non renseigné)] }
 kpis:
   - name: Campaign ROI
     label: Retour sur investissement des campagnes

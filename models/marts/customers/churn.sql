@@ -16,7 +16,7 @@ description: >
 grain: period type × period start × segment
 unique: [period_type, period_start, segment]
 not_null: [period_end, is_complete_period]
-accepted_values: { period_type: [month, quarter, year], segment: [Or, Argent, Bronze] }
+accepted_values: { period_type: [month, quarter, year], segment: [Or, Argent, Bronze, (non renseigné)] }
 kpis:
   - name: Churn rate
     label: Taux d'attrition (clients)

@@ -11,7 +11,7 @@ description: >
 grain: cohort month × segment
 unique: [cohort_month, segment]
 not_null: [new_customers, window_complete]
-accepted_values: { segment: [Or, Argent, Bronze] }
+accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)] }
 kpis:
   - name: Referral within 6 months
     label: Recommandation sous 6 mois

@@ -14,7 +14,7 @@ description: >
 grain: cohort month × segment × acquiring seller
 unique: [cohort_month, segment, seller_id]
 not_null: [new_customers, customers_with_second_sale, window_complete]
-accepted_values: { segment: [Or, Argent, Bronze] }
+accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)] }
 kpis:
   - name: Second sale within 90 days
     label: Seconde vente sous 90 jours

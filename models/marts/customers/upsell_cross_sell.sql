@@ -15,7 +15,7 @@ description: >
 grain: period type × period start × segment
 unique: [period_type, period_start, segment]
 not_null: [period_end, is_complete_period]
-accepted_values: { period_type: [month, quarter, year], segment: [Or, Argent, Bronze] }
+accepted_values: { period_type: [month, quarter, year], segment: [Or, Argent, Bronze, (non renseigné)] }
 kpis:
   - name: Upsell rate
     label: Taux de montée en gamme (upsell)

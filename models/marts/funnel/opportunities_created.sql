@@ -3,7 +3,7 @@ description: Opportunities created per month by origin (marketing, sales-sourced
 grain: creation month × origin × segment × product line
 unique: [month, origin, segment, product_line]
 not_null: [opportunities, pipeline_value]
-accepted_values: { origin: [marketing, sales, referral] }
+accepted_values: { origin: [marketing, sales, referral, (non renseigné)] }
 kpis:
   - name: Opportunities created
     needs: []  # opportunities alone suffice: lead dates and stage history refine the figure

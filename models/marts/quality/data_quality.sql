@@ -8,10 +8,12 @@ description: >
   Reference extracts (sellers, accounts, contacts, campaigns, objectives, referrals, subscriptions)
   change rarely, so their lag is shown but says little. quality_status: not_provided, empty
   (provided without rows), all_rejected, with_rejects (some rows rejected: see
-  marts.data_quality_rejects for the reasons) or ok. Rows read = rows loaded + rows rejected.
+  marts.data_quality_rejects for the reasons) or ok. Rows read = rows loaded + rows rejected; rows
+  flagged were loaded with a descriptive value unknown. For extracts carrying money, the money loaded
+  and held out in the reporting currency (detail in marts.money_accounting).
 grain: extract
 unique: [extract]
-not_null: [system, load_status, quality_status, files, rows_read, rows_loaded, rows_rejected, is_transactional]
+not_null: [system, load_status, quality_status, files, rows_read, rows_loaded, rows_rejected, rows_flagged, is_transactional]
 accepted_values: { quality_status: [not_provided, empty, all_rejected, with_rejects, ok], load_status: [loaded, not_provided] }
 kpis:
   - name: Rows rejected per extract
@@ -57,6 +59,11 @@ reasons AS (
   SELECT extract, count(DISTINCT column_name) AS rejected_columns
   FROM audit.rejects
   GROUP BY ALL
+),
+money AS (
+  SELECT extract, sum(amount_loaded_reporting) AS money_loaded, sum(amount_held_out_reporting) AS money_held_out,
+         sum(rows_held_out_unconverted) AS rows_unconverted
+  FROM audit.money GROUP BY ALL
 )
 SELECT
   s.extract,
@@ -74,7 +81,11 @@ SELECT
   s.rows_read,
   s.rows_loaded,
   s.rows_rejected,
+  s.rows_flagged,
   safe_divide(s.rows_rejected, s.rows_read) AS reject_rate,
+  m.money_loaded,
+  m.money_held_out,
+  m.rows_unconverted,
   coalesce(r.rejected_columns, 0) AS rejected_columns,
   len(s.extra_columns) AS extra_columns,
   coalesce(f.is_transactional, false) AS is_transactional,
@@ -87,3 +98,4 @@ FROM audit.load_summary s
 CROSS JOIN reference ref
 LEFT JOIN freshness f ON f.extract = s.extract
 LEFT JOIN reasons r ON r.extract = s.extract
+LEFT JOIN money m ON m.extract = s.extract

@@ -25,18 +25,7 @@ WITH scrubbed AS (
     row_number,
     line_number,
     column_name,
-    CASE
-      WHEN reason LIKE 'wrong type: expected %, got "%' THEN regexp_replace(reason, ', got ".*$', '')
-      WHEN reason LIKE '"%" is not an accepted value%' THEN 'not an accepted value' || coalesce(regexp_extract(reason, '( \(expected one of: [^)]*\))$', 1), '')
-      WHEN reason LIKE 'negative value % (must be 0 or more)' THEN 'negative value (must be 0 or more)'
-      WHEN reason LIKE 'value % below the minimum of %' THEN 'below the minimum of ' || regexp_extract(reason, 'below the minimum of ([^ ]*)$', 1)
-      WHEN reason LIKE 'value % above the maximum of %' THEN 'above the maximum of ' || regexp_extract(reason, 'above the maximum of ([^ ]*)$', 1)
-      WHEN reason LIKE 'date % is in the future (after %)' THEN 'date in the future (after ' || regexp_extract(reason, '\(after ([0-9-]*)\)$', 1) || ')'
-      WHEN reason LIKE 'duplicate key (%' THEN 'duplicate key (first occurrence kept)'
-      WHEN reason LIKE 'unknown reference: %' THEN 'unknown reference: not a loaded ' || regexp_extract(reason, 'is not a loaded ([a-z_]*) row$', 1) || ' row'
-      -- Any other reason comes from a rule of the contract; quoted text, if any, is masked.
-      ELSE regexp_replace(reason, '"[^"]*"', '"…"', 'g')
-    END AS reason
+    scrub_reason(reason) AS reason
   FROM audit.rejects
 )
 SELECT

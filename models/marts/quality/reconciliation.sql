@@ -1,27 +1,34 @@
 /*
 description: >
-  The checks that tie the figures to the extracts, one row per check, always shown beside them.
-  Revenue, cost and margin in marts.revenue_and_margin must equal the billing extract to the cent
-  (Σ raw.invoice_lines net amounts; cost = quantity × unit cost rounded to the cent per line), in
-  total and month by month (invoice date). Won deals against billing: the signed amount of the won
+  The checks that tie the figures to the files the company exported, one row per check, always
+  shown beside them. Revenue in marts.revenue_and_margin is compared with the money READ from the
+  billing files (audit.money: every line read, loaded or held out, in the reporting currency), not
+  with what was loaded: money held out makes the check say held_out (the difference is exactly the
+  money held out) and never pass; an unexplained difference is a fail. Month by month, cost and
+  margin compare the marts with the lines loaded (converted as staging does: each figure rounded to
+  the cent per line), held_out when lines were held out. One money_<extract> check per extract
+  carrying money (deals, invoice lines, subscriptions, spend): read = loaded + held out, held_out
+  when any row's money was held out. Won deals against billing: the signed amount of the won
   deals that were invoiced (raw.opportunities, stage won, with at least one invoice carrying their
   opportunity_id) against the amount of those invoices (credit notes excluded: goodwill credits
   after the sale are not a billing gap; they are counted in the detail), within a tolerance
   of 2 % overall. Without billing, revenue is booked from the won deals and must equal their amount
-  (revenue_vs_bookings). status: pass, fail, or not_applicable (the billing checks without billing,
-  the bookings check with it). The data
+  (revenue_vs_bookings). status: pass, held_out (the figures miss exactly the money held out at
+  load, listed on the data-quality page), fail, or not_applicable (the billing checks without
+  billing, the bookings check with it, a money check for an extract not provided). The data
   tests revenue_reconciles_to_billing and won_deals_match_invoices stop the build on a fail; the
   second reads its tolerance from this mart.
 grain: check
 unique: [check_name]
 not_null: [description, tolerance, tolerance_unit, status]
-accepted_values: { status: [pass, fail, not_applicable], tolerance_unit: [EUR, share] }
+accepted_values: { status: [pass, held_out, fail, not_applicable], tolerance_unit: [EUR, share] }
 kpis:
   - name: Revenue reconciliation
     label: Rapprochement du CA avec la facturation
     formula: >
-      Revenue of the models (marts.revenue_and_margin) − Σ net amounts of the billing extract's invoice
-      lines, in total and per month: must be 0 to the cent (pass / fail).
+      Revenue of the models (marts.revenue_and_margin) − Σ net amounts of the invoice lines read from
+      the billing files (reporting currency), in total and per month: 0 to the cent (pass), exactly
+      the money held out at load (held_out), anything else (fail).
     columns: [status, model_figure, billing_figure, difference]
     unit: EUR
     audiences: [A, E, F]
@@ -45,10 +52,37 @@ WITH available AS (
 won_tolerance AS (
   SELECT CAST(won_deals_tolerance AS DOUBLE) AS tolerance FROM settings.kpi
 ),
+-- What the files held, per extract carrying money, in the reporting currency: read = loaded + held
+-- out. Amounts with no rate cannot be converted: counted apart, by currency.
+money AS (
+  SELECT
+    extract,
+    sum(amount_loaded_reporting) AS loaded,
+    sum(amount_held_out_reporting) AS held_out,
+    sum(rows_held_out) AS rows_held_out,
+    sum(rows_unreadable) AS rows_unreadable,
+    sum(rows_held_out_unconverted) AS rows_unconverted,
+    string_agg(CASE WHEN rows_held_out_unconverted > 0 THEN printf('%.2f', amount_held_out - amount_held_out_reporting) || ' ' || currency END, ', ') AS unconverted
+  FROM audit.money
+  GROUP BY extract
+),
+billing_money AS (
+  SELECT coalesce(any_value(loaded), 0) AS loaded, coalesce(any_value(held_out), 0) AS held_out, coalesce(any_value(rows_held_out), 0) AS rows_held_out,
+         coalesce(any_value(rows_unreadable), 0) AS rows_unreadable, coalesce(any_value(rows_unconverted), 0) AS rows_unconverted, any_value(unconverted) AS unconverted
+  FROM money WHERE extract = 'invoice_lines'
+),
+held_out_detail AS (
+  SELECT CASE WHEN rows_held_out = 0 THEN 'no invoice line held out'
+    ELSE rows_held_out || ' invoice line(s) held out at load, ' || printf('%.2f', held_out) || ' in the reporting currency'
+      || CASE WHEN rows_unreadable > 0 THEN ', ' || rows_unreadable || ' of them with an unreadable amount' ELSE '' END
+      || CASE WHEN rows_unconverted > 0 THEN ', ' || rows_unconverted || ' with no exchange rate (' || unconverted || ')' ELSE '' END
+      || ': see marts.data_quality_records' END AS text
+  FROM billing_money
+),
 billing_lines AS (
-  SELECT l.net_amount, CAST(round(l.quantity * l.unit_cost, 2) AS DECIMAL(18, 2)) AS cost, CAST(date_trunc('month', i.invoice_date) AS DATE) AS month
-  FROM raw.invoice_lines l
-  LEFT JOIN raw.invoices i ON i.invoice_id = l.invoice_id
+  SELECT l.revenue AS net_amount, l.cost, CAST(date_trunc('month', i.invoice_date) AS DATE) AS month
+  FROM staging.stg_invoice_lines l
+  LEFT JOIN staging.stg_invoices i ON i.invoice_id = l.invoice_id
 ),
 billing_total AS (
   SELECT coalesce(sum(net_amount), 0) AS revenue, coalesce(sum(net_amount - cost), 0) AS margin, coalesce(sum(cost), 0) AS cost FROM billing_lines
@@ -75,18 +109,18 @@ won_invoiced AS (
   SELECT
     o.opportunity_id,
     o.amount,
-    coalesce(sum(l.net_amount) FILTER (WHERE i.document_type = 'invoice'), 0) AS invoiced,
-    coalesce(sum(l.net_amount) FILTER (WHERE i.document_type = 'credit_note'), 0) AS credited,
+    coalesce(sum(l.revenue) FILTER (WHERE i.document_type = 'invoice'), 0) AS invoiced,
+    coalesce(sum(l.revenue) FILTER (WHERE i.document_type = 'credit_note'), 0) AS credited,
     count(DISTINCT i.invoice_id) FILTER (WHERE i.document_type = 'invoice' AND l.invoice_id IS NOT NULL) AS invoices
-  FROM raw.opportunities o
-  LEFT JOIN raw.invoices i ON i.opportunity_id = o.opportunity_id
-  LEFT JOIN raw.invoice_lines l ON l.invoice_id = i.invoice_id
-  WHERE o.stage = 'won'
+  FROM staging.stg_opportunities o
+  LEFT JOIN staging.stg_invoices i ON i.opportunity_id = o.opportunity_id
+  LEFT JOIN staging.stg_invoice_lines l ON l.invoice_id = i.invoice_id
+  WHERE o.is_won
   GROUP BY ALL
 ),
 -- Without billing, revenue is the won deals (bookings): it must equal them, to the cent.
 bookings_total AS (
-  SELECT coalesce(sum(amount), 0) AS revenue, count(*) AS deals FROM raw.opportunities WHERE stage = 'won'
+  SELECT coalesce(sum(amount), 0) AS revenue, count(*) AS deals FROM staging.stg_opportunities WHERE is_won
 ),
 won_summary AS (
   SELECT
@@ -96,50 +130,75 @@ won_summary AS (
     coalesce(sum(w.credited) FILTER (WHERE w.invoices > 0), 0) AS credited,
     count(*) FILTER (WHERE w.invoices > 0 AND abs(w.invoiced - w.amount) > t.tolerance * w.amount) AS deals_outside,
     count(*) FILTER (WHERE w.invoices = 0) AS won_not_invoiced,
-    any_value(t.tolerance) AS tolerance
-  FROM won_invoiced w
-  CROSS JOIN won_tolerance t
+    -- From the settings, not the deals: a company with no won deal still gets a described check.
+    (SELECT tolerance FROM won_tolerance) AS tolerance
+  FROM won_tolerance t
+  LEFT JOIN won_invoiced w ON true
+),
+money_checks AS (
+  SELECT
+    e.extract,
+    e.label,
+    e.check_order,
+    m.extract IS NOT NULL AND extract_available(e.extract) AS applies,
+    coalesce(m.loaded, 0) AS loaded,
+    coalesce(m.loaded, 0) + coalesce(m.held_out, 0) AS read,
+    coalesce(m.held_out, 0) AS held_out,
+    coalesce(m.rows_held_out, 0) AS rows_held_out,
+    coalesce(m.rows_unreadable, 0) AS rows_unreadable,
+    coalesce(m.rows_unconverted, 0) AS rows_unconverted,
+    m.unconverted
+  FROM (VALUES ('opportunities', 'deals', 7), ('invoice_lines', 'invoice lines', 8), ('subscriptions', 'subscriptions', 9), ('marketing_spend', 'marketing spend', 10))
+    AS e(extract, label, check_order)
+  LEFT JOIN money m USING (extract)
 ),
 checks AS (
   SELECT
     1 AS check_order,
     'revenue_total' AS check_name,
-    'Total revenue of marts.revenue_and_margin equals the sum of the net amounts of the billing extract''s invoice lines, to the cent.' AS description,
+    'Total revenue of marts.revenue_and_margin equals the net amounts of the invoice lines read from the billing files (reporting currency), to the cent; held_out when it misses exactly the lines held out at load.' AS description,
     CAST(m.revenue AS DOUBLE) AS model_figure,
-    CAST(b.revenue AS DOUBLE) AS billing_figure,
-    CAST(m.revenue - b.revenue AS DOUBLE) AS difference,
+    CAST(bm.loaded + bm.held_out AS DOUBLE) AS billing_figure,
+    CAST(m.revenue - bm.loaded - bm.held_out AS DOUBLE) AS difference,
     0.005 AS tolerance,
     'EUR' AS tolerance_unit,
-    round(m.revenue - b.revenue, 2) = 0 AS passed,
-    NULL AS detail,
+    CASE
+      WHEN round(m.revenue - bm.loaded - bm.held_out, 2) = 0 AND bm.rows_held_out = 0 THEN 'pass'
+      WHEN bm.rows_held_out > 0 AND round(m.revenue - bm.loaded, 2) = 0 THEN 'held_out'
+      ELSE 'fail'
+    END AS outcome,
+    h.text AS detail,
     a.has_billing AS applies
-  FROM mart_total m, billing_total b, available a
+  FROM mart_total m, billing_money bm, held_out_detail h, available a
   UNION ALL
   SELECT
     2, 'revenue_by_month',
-    'Revenue of marts.revenue_and_margin equals the billing extract month by month (invoice date), to the cent; difference = Σ |monthly differences|.',
-    NULL, NULL, CAST(absolute_difference AS DOUBLE), 0.005, 'EUR', months_differing = 0,
-    months_differing || ' of ' || months || ' months differ', a.has_billing
-  FROM monthly_summary, available a
+    'Revenue of marts.revenue_and_margin equals the invoice lines loaded month by month (invoice date), to the cent; difference = Σ |monthly differences|; held_out when lines were held out at load.',
+    NULL, NULL, CAST(absolute_difference AS DOUBLE), 0.005, 'EUR',
+    CASE WHEN months_differing > 0 THEN 'fail' WHEN bm.rows_held_out > 0 THEN 'held_out' ELSE 'pass' END,
+    months_differing || ' of ' || months || ' months differ; ' || h.text, a.has_billing
+  FROM monthly_summary, billing_money bm, held_out_detail h, available a
   UNION ALL
   SELECT
     3, 'cost_total',
-    'Total cost of goods sold of marts.revenue_and_margin equals Σ quantity × unit cost of the billing extract''s lines (rounded to the cent per line).',
-    CAST(m.cost AS DOUBLE), CAST(b.cost AS DOUBLE), CAST(m.cost - b.cost AS DOUBLE), 0.005, 'EUR', round(m.cost - b.cost, 2) = 0, NULL, a.has_billing
-  FROM mart_total m, billing_total b, available a
+    'Total cost of goods sold of marts.revenue_and_margin equals Σ quantity × unit cost of the invoice lines loaded (rounded to the cent per line); held_out when lines were held out at load.',
+    CAST(m.cost AS DOUBLE), CAST(b.cost AS DOUBLE), CAST(m.cost - b.cost AS DOUBLE), 0.005, 'EUR',
+    CASE WHEN round(m.cost - b.cost, 2) <> 0 THEN 'fail' WHEN bm.rows_held_out > 0 THEN 'held_out' ELSE 'pass' END, h.text, a.has_billing
+  FROM mart_total m, billing_total b, billing_money bm, held_out_detail h, available a
   UNION ALL
   SELECT
     4, 'margin_total',
-    'Total gross margin of marts.revenue_and_margin equals the billing extract''s net amounts minus its cost, to the cent.',
-    CAST(m.margin AS DOUBLE), CAST(b.margin AS DOUBLE), CAST(m.margin - b.margin AS DOUBLE), 0.005, 'EUR', round(m.margin - b.margin, 2) = 0, NULL, a.has_billing
-  FROM mart_total m, billing_total b, available a
+    'Total gross margin of marts.revenue_and_margin equals the net amounts minus the cost of the invoice lines loaded, to the cent; held_out when lines were held out at load.',
+    CAST(m.margin AS DOUBLE), CAST(b.margin AS DOUBLE), CAST(m.margin - b.margin AS DOUBLE), 0.005, 'EUR',
+    CASE WHEN round(m.margin - b.margin, 2) <> 0 THEN 'fail' WHEN bm.rows_held_out > 0 THEN 'held_out' ELSE 'pass' END, h.text, a.has_billing
+  FROM mart_total m, billing_total b, billing_money bm, held_out_detail h, available a
   UNION ALL
   SELECT
     5, 'won_deals_vs_invoices',
     'Signed amount of the won deals that were invoiced (CRM) against the amount of the invoices carrying their opportunity_id, credit notes excluded (billing): within '
       || printf('%g', 100 * tolerance) || ' % overall.',
     CAST(won_amount AS DOUBLE), CAST(invoiced AS DOUBLE), CAST(invoiced - won_amount AS DOUBLE), tolerance, 'share',
-    abs(invoiced - won_amount) <= tolerance * won_amount,
+    CASE WHEN abs(invoiced - won_amount) <= tolerance * won_amount THEN 'pass' ELSE 'fail' END,
     deals || ' won deals invoiced, ' || deals_outside || ' of them more than ' || printf('%g', 100 * tolerance) || ' % apart; ' || won_not_invoiced
       || ' won deals not invoiced (left out); credit notes on invoiced won deals: ' || round(credited, 2) || ' EUR',
     a.has_billing
@@ -147,10 +206,25 @@ checks AS (
   UNION ALL
   SELECT
     6, 'revenue_vs_bookings',
-    'Without billing, total revenue of marts.revenue_and_margin equals the amount of the won deals of the CRM extract (bookings), to the cent.',
+    'Without billing, total revenue of marts.revenue_and_margin equals the amount of the won deals loaded from the CRM (bookings), to the cent; held_out when deals were held out at load.',
     CAST(m.revenue AS DOUBLE), CAST(b.revenue AS DOUBLE), CAST(m.revenue - b.revenue AS DOUBLE), 0.005, 'EUR',
-    round(m.revenue - b.revenue, 2) = 0, b.deals || ' won deals', NOT a.has_billing
-  FROM mart_total m, bookings_total b, available a
+    CASE WHEN round(m.revenue - b.revenue, 2) <> 0 THEN 'fail' WHEN mc.rows_held_out > 0 THEN 'held_out' ELSE 'pass' END,
+    b.deals || ' won deals' || CASE WHEN mc.rows_held_out > 0 THEN '; ' || mc.rows_held_out || ' deal(s) of any stage held out at load, '
+      || printf('%.2f', mc.held_out) || ' in the reporting currency: see marts.data_quality_records' ELSE '' END,
+    NOT a.has_billing
+  FROM mart_total m, bookings_total b, available a, (SELECT * FROM money_checks WHERE extract = 'opportunities') mc
+  UNION ALL
+  SELECT
+    check_order, 'money_' || extract,
+    'Money of the ' || label || ' read from the files (reporting currency) = loaded + held out at load; held_out when some was held out.',
+    CAST(loaded AS DOUBLE), CAST(read AS DOUBLE), CAST(loaded - read AS DOUBLE), 0.005, 'EUR',
+    CASE WHEN rows_held_out > 0 THEN 'held_out' ELSE 'pass' END,
+    CASE WHEN rows_held_out = 0 THEN 'nothing held out'
+      ELSE rows_held_out || ' row(s) held out, ' || printf('%.2f', held_out) || ' in the reporting currency'
+        || CASE WHEN rows_unreadable > 0 THEN ', ' || rows_unreadable || ' with an unreadable amount' ELSE '' END
+        || CASE WHEN rows_unconverted > 0 THEN ', ' || rows_unconverted || ' with no exchange rate (' || unconverted || ')' ELSE '' END END,
+    applies
+  FROM money_checks
 )
 SELECT
   c.check_name,
@@ -161,7 +235,7 @@ SELECT
   CASE WHEN c.applies AND c.tolerance_unit = 'share' THEN safe_divide(abs(c.difference), c.model_figure) END AS relative_difference,
   c.tolerance,
   c.tolerance_unit,
-  CASE WHEN NOT c.applies THEN 'not_applicable' WHEN c.passed THEN 'pass' ELSE 'fail' END AS status,
+  CASE WHEN NOT c.applies THEN 'not_applicable' ELSE c.outcome END AS status,
   CASE WHEN c.applies THEN c.detail END AS detail,
   c.check_order
 FROM checks c

@@ -7,7 +7,7 @@ description: >
 grain: month × segment × size band
 unique: [month, segment, size_band]
 not_null: [revenue, orders, customers]
-accepted_values: { segment: [Or, Argent, Bronze], size_band: [TPE, PME, ETI, GE] }
+accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)], size_band: [TPE, PME, ETI, GE, (non renseigné)] }
 kpis:
   - name: Average basket
     on_bookings: true

@@ -10,7 +10,7 @@ description: >
 grain: segment
 unique: [segment]
 not_null: [customers, lifetime_revenue, lifetime_margin, new_customers, new_customer_lifetime_revenue, new_customer_lifetime_margin]
-accepted_values: { segment: [Tous les segments, Or, Argent, Bronze] }
+accepted_values: { segment: [Tous les segments, Or, Argent, Bronze, (non renseigné)] }
 kpis:
   - name: Customer lifetime value
     label: Valeur vie client

@@ -12,7 +12,7 @@ description: >
 grain: month × segment × region × product line × seller
 unique: [month, segment, region, product_line, seller_id]
 not_null: [team, seller_name, revenue, orders, customers]
-accepted_values: { segment: [Or, Argent, Bronze] }
+accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)] }
 kpis:
   - name: Revenue
     on_bookings: true

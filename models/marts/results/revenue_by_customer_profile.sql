@@ -9,7 +9,7 @@ description: >
 grain: month × segment × industry × size band × region
 unique: [month, segment, industry, size_band, region]
 not_null: [revenue, orders, customers]
-accepted_values: { segment: [Or, Argent, Bronze], size_band: [TPE, PME, ETI, GE] }
+accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)], size_band: [TPE, PME, ETI, GE, (non renseigné)] }
 kpis:
   - name: Revenue by customer profile
     on_bookings: true

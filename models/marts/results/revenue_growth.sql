@@ -13,7 +13,7 @@ description: >
 grain: period type × period start × segment
 unique: [period_type, period_start, segment]
 not_null: [period_end, observed_end, is_complete_period, revenue]
-accepted_values: { period_type: [month, quarter, year], segment: [Tous les segments, Or, Argent, Bronze] }
+accepted_values: { period_type: [month, quarter, year], segment: [Tous les segments, Or, Argent, Bronze, (non renseigné)] }
 kpis:
   - name: Revenue growth (period over period)
     on_bookings: true

@@ -6,7 +6,7 @@ description: >
 grain: month × product line × product code × region × segment
 unique: [month, product_line, product_code, region, segment]
 not_null: [units, units_invoiced, units_credited, revenue, invoice_lines]
-accepted_values: { segment: [Or, Argent, Bronze] }
+accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)] }
 kpis:
   - name: Sales volume
     label: Volume des ventes

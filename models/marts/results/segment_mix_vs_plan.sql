@@ -7,7 +7,7 @@ description: >
 grain: year × segment
 unique: [year, segment]
 not_null: [revenue, year_revenue, is_complete_year]
-accepted_values: { segment: [Or, Argent, Bronze] }
+accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)] }
 kpis:
   - name: Segment mix vs plan
     on_bookings: true

@@ -79,6 +79,8 @@ roster AS (
          datediff('day', y.observed_start, y.observed_end) + 1 AS observed_days
   FROM years y
   JOIN staging.stg_sellers s ON s.start_date <= y.observed_end AND coalesce(s.leave_date, DATE '9999-12-31') >= y.observed_start
+  -- The placeholder for deals with no known owner is not a seller of the distribution.
+  WHERE NOT s.is_placeholder
 ),
 revenue AS (
   SELECT seller_id, CAST(date_trunc('year', invoice_date) AS DATE) AS year, sum(revenue) AS revenue

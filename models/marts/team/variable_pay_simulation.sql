@@ -65,7 +65,8 @@ roster AS (
   FROM years y
   JOIN staging.stg_sellers s ON s.start_date <= y.year_end AND coalesce(s.leave_date, DATE '9999-12-31') >= y.year
   LEFT JOIN objectives o ON o.year = y.year AND o.seller_id = s.seller_id
-  WHERE s.role = 'account_executive' OR o.revenue_objective > 0
+  -- The placeholder for deals with no known owner is nobody's pay.
+  WHERE (s.role = 'account_executive' OR o.revenue_objective > 0) AND NOT s.is_placeholder
 ),
 revenue AS (
   SELECT period_start AS year, seller_id, sum(revenue) AS revenue

@@ -1,0 +1,53 @@
+/*
+description: >
+  Every amount read from the files, accounted for: per extract carrying money (deals, invoice lines,
+  subscriptions, marketing spend) and per currency, the rows and amounts read, loaded, loaded with a
+  flag (a descriptive value unknown elsewhere in the row: the money counts), and held out (rows that
+  could not be used, listed in marts.data_quality_records), in the file's currency and in the
+  company's reporting currency. amount_read = amount_loaded + amount_held_out, to the cent, by
+  construction of the loader and checked by a data test; rows_unreadable are held-out rows whose
+  amount itself could not be read (counted, no amount); rows_unconverted are held out for lack of an
+  exchange rate (their reporting amount is unknown, so held_out_share counts them apart).
+grain: extract × currency
+unique: [extract, currency]
+not_null: [extract, currency, rows_read, amount_read, amount_loaded, amount_held_out, is_reporting_currency]
+kpis:
+  - name: Money held out
+    label: Montants écartés au chargement
+    formula: >
+      Σ amounts of the rows read from the files that could not be loaded (reporting currency) /
+      Σ amounts read, per extract carrying money; read = loaded + held out, to the cent.
+    columns: [amount_held_out_reporting, held_out_share, amount_read_reporting, amount_loaded_reporting]
+    numerator: amount_held_out_reporting
+    denominator: amount_read_reporting
+    unit: EUR
+    audiences: [A, E, F]
+    needs: []
+*/
+SELECT
+  m.extract,
+  CASE m.extract
+    WHEN 'opportunities' THEN 'Affaires'
+    WHEN 'invoice_lines' THEN 'Lignes de facture'
+    WHEN 'subscriptions' THEN 'Abonnements (mensuel)'
+    WHEN 'marketing_spend' THEN 'Dépenses marketing'
+    ELSE m.extract
+  END AS extract_label,
+  m.amount_column,
+  coalesce(m.currency, '(inconnue)') AS currency,
+  coalesce(m.currency = reporting_currency(), false) AS is_reporting_currency,
+  m.rows_read,
+  m.amount_read,
+  m.rows_loaded,
+  m.amount_loaded,
+  m.amount_loaded_reporting,
+  m.rows_flagged,
+  m.amount_flagged,
+  m.rows_held_out,
+  m.amount_held_out,
+  m.amount_held_out_reporting,
+  m.rows_unreadable,
+  m.rows_held_out_unconverted AS rows_unconverted,
+  m.amount_loaded_reporting + m.amount_held_out_reporting AS amount_read_reporting,
+  safe_divide(m.amount_held_out_reporting, m.amount_loaded_reporting + m.amount_held_out_reporting) AS held_out_share
+FROM audit.money m
