@@ -11,6 +11,7 @@
  *   --no-site             stop after the database (no Evidence build)
  *   --full                rebuild everything (by default, unchanged extracts and models are reused)
  *   --pseudonymise-sellers  publish the site with seller names replaced by stable pseudonyms
+ *   --accept-held-out     publish even when more money was held out at load than extracts.yaml accepts
  *
  * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF (flags win).
  */
@@ -19,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { settingsFromEnv, settingsSchema } from './config.js';
 import { ExtractError } from './load/read.js';
+import { HeldOutError } from './load/held-out.js';
 import { DataTestFailure } from './models/data-tests.js';
 import { ModelError } from './models/run-models.js';
 import { runPipeline } from './pipeline.js';
@@ -33,6 +35,7 @@ const argsSchema = z.object({
   site: z.boolean().default(true),
   full: z.boolean().default(false),
   pseudonymiseSellers: z.boolean().default(false),
+  acceptHeldOut: z.boolean().default(false),
   scale: z.coerce.number().positive().default(1),
   seed: z.coerce.number().int().default(42),
 });
@@ -48,6 +51,7 @@ const parseCommandLine = (argv: string[]) => {
       'no-site': { type: 'boolean' },
       full: { type: 'boolean' },
       'pseudonymise-sellers': { type: 'boolean' },
+      'accept-held-out': { type: 'boolean' },
       scale: { type: 'string' },
       seed: { type: 'string' },
       'as-of': { type: 'string' },
@@ -63,6 +67,7 @@ const parseCommandLine = (argv: string[]) => {
     site: !values['no-site'],
     full: values.full ?? false,
     pseudonymiseSellers: values['pseudonymise-sellers'] ?? false,
+    acceptHeldOut: values['accept-held-out'] ?? false,
     scale: values.scale,
     seed: values.seed,
   });
@@ -89,6 +94,7 @@ const main = async () => {
     site: args.site,
     full: args.full,
     pseudonymiseSellers: args.pseudonymiseSellers,
+    acceptHeldOut: args.acceptHeldOut,
     scale: args.scale,
     seed: args.seed,
   });
@@ -105,11 +111,28 @@ const main = async () => {
     read: l.rowsRead,
     loaded: l.rowsLoaded,
     rejected: l.rowsRejected,
+    flagged: l.rowsFlagged,
     seconds: Number(l.seconds.toFixed(2)),
   }))));
+  const dateOrders = result.loads.flatMap((l) => l.dateOrders.map((o) => `${l.extract}.${o}`));
+  if (dateOrders.length) console.log(`\nDates written with slashes, read as: ${dateOrders.join('; ')}`);
   const rejected = result.loads.reduce((n, l) => n + l.rowsRejected, 0);
-  if (rejected > 0) {
-    console.log(`\n${rejected.toLocaleString('en')} rejected row(s): see table audit.rejects in ${result.databasePath} for each row's reason.`);
+  const flagged = result.loads.reduce((n, l) => n + l.rowsFlagged, 0);
+  if (rejected + flagged > 0) {
+    console.log(`\n${rejected.toLocaleString('en')} row(s) held out (audit.rejects) and ${flagged.toLocaleString('en')} loaded with an unknown value ` +
+      `(audit.flags) in ${result.databasePath}: each names its record, file, line and reason (marts.data_quality_records).`);
+  }
+  if (result.money.length) {
+    console.log('\nMoney read from the files (reporting currency): read = loaded + held out');
+    console.log(formatTable(result.money.map((m) => ({
+      extract: m.extract,
+      read: m.read.toFixed(2),
+      loaded: m.loaded.toFixed(2),
+      'held out': m.heldOut.toFixed(2),
+      'rows held out': m.rowsHeldOut,
+      'no rate': m.rowsUnconverted,
+      'in other currencies': m.foreign.join(', '),
+    }))));
   }
   console.log('\nModels');
   console.log(formatTable(models.map((m) => ({ model: m.model, rows: m.rows, seconds: Number(m.seconds.toFixed(2)), built: m.reused ? 'kept' : 'rebuilt' }))));
@@ -120,7 +143,7 @@ const main = async () => {
 };
 
 main().catch((error: unknown) => {
-  if (error instanceof ExtractError || error instanceof ModelError || error instanceof SiteError || error instanceof DataTestFailure || error instanceof z.ZodError) {
+  if (error instanceof ExtractError || error instanceof HeldOutError || error instanceof ModelError || error instanceof SiteError || error instanceof DataTestFailure || error instanceof z.ZodError) {
     console.error(`\n✗ ${error instanceof z.ZodError ? z.prettifyError(error) : error.message}`);
   } else {
     console.error('\n✗ Build failed:', error);

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { build, type BuildResult } from './build.js';
 import { PROJECT_ROOT, type Settings } from './config.js';
 import { ExtractError } from './load/read.js';
+import { readExtractsConfig } from './load/extracts-config.js';
+import { checkHeldOut, moneyAccounts, type MoneyAccount } from './load/held-out.js';
 import { recordMappingAudit } from './mapping/report.js';
 import { mapExports } from './mapping/run.js';
 import { runModels, type ModelResult } from './models/run-models.js';
@@ -26,6 +28,8 @@ export interface PipelineOptions {
   pseudonymiseSellers?: boolean;
   /** Rebuild everything even when the published database could be reused (default false). */
   full?: boolean;
+  /** Publish even when more money was held out at load than extracts.yaml's heldOut.maxShare. */
+  acceptHeldOut?: boolean;
   /** Sample company size and seed, when no `extracts` folder is given. */
   scale?: number;
   seed?: number;
@@ -36,6 +40,8 @@ export interface PipelineOptions {
 export interface PipelineResult extends BuildResult {
   extractsDir: string;
   models: ModelResult[];
+  /** Money read from the files per extract: loaded, flagged, held out (empty when nothing was rebuilt). */
+  money: MoneyAccount[];
 }
 
 /** The folder of the sample company for a scale and seed, generated on first use. */
@@ -65,6 +71,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRes
   else if (!fs.existsSync(extractsDir)) throw new ExtractError(`Extracts folder ${extractsDir} does not exist.`);
 
   let models: ModelResult[] = [];
+  let money: MoneyAccount[] = [];
   const result = await build({
     settings,
     extractsDir,
@@ -85,8 +92,16 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRes
       },
     afterLoad: async (db, { reloadedExtracts }) => {
       if (mapped) await recordMappingAudit(db, mapped);
+      // Before any model: a run holding out too much money stops here, nothing published.
+      const { heldOut } = readExtractsConfig(extractsDir!, options.extractsConfig);
+      money = await moneyAccounts(db);
+      const gate = await checkHeldOut(db, { maxShare: heldOut.maxShare, accept: options.acceptHeldOut ?? false });
+      if (gate && gate.share > 0) {
+        reporter.warn(`${(100 * gate.share).toFixed(2)} % of the money of ${gate.basis} was held out at load` +
+          `${options.acceptHeldOut ? ' (accepted with --accept-held-out)' : ''}: the pages show it beside the figures.`);
+      }
       ({ models } = await runModels(db, { modelsDir: path.join(PROJECT_ROOT, 'models'), reporter, reloadedExtracts }));
     },
   });
-  return { ...result, extractsDir, models };
+  return { ...result, extractsDir, models, money };
 };

@@ -191,41 +191,50 @@ describe('stripe (with hubspot)', () => {
 
     const invoices = m.result.extracts.find((e) => e.extract === 'invoices')!;
     expect(invoices).toMatchObject({ rowsIn: 8, rowsFiltered: 2, rowsRejected: 0, rowsWritten: 6 });
-    // The USD invoice of a customer unknown to the CRM is rejected by the loader, with its line.
-    expect(await m.rejects('invoices')).toEqual([expect.objectContaining({ column_name: 'currency', value: 'USD' })]);
+    // The USD invoice of a customer unknown to the CRM is held out by the loader (no account, no
+    // rate for its currency), with its line.
+    expect((await m.rejects('invoices')).map((r) => [r.column_name, r.value, r.reason])).toEqual([
+      ['account_id', 'cus_PxX9unknown', 'unknown reference: account_id "cus_PxX9unknown" is not a loaded accounts row'],
+      ['currency', 'USD', 'no exchange rate for USD in 2024-05 (add it to fx_rates, or under currency.rates in extracts.yaml)'],
+    ]);
     expect(await m.rejects('invoice_lines')).toEqual([expect.objectContaining({ column_name: 'invoice_id', value: 'in_1007' })]);
 
     // MRR of active subscriptions: Amount × Quantity per month (yearly prices ÷ 12).
     const [mrr] = await raw.query<{ mrr: number }>(`SELECT sum(Amount * Quantity / CASE Interval WHEN 'year' THEN 12 ELSE 1 END) AS mrr
       FROM '${dir}/subscriptions.csv' WHERE Status = 'active'`);
     expect(await m.db.query(`SELECT sum(monthly_amount) AS mrr FROM raw.subscriptions WHERE end_date IS NULL`)).toEqual([{ mrr: mrr!.mrr }]);
-    expect(m.result.notProvided).toEqual(['objectives', 'campaigns', 'leads', 'referrals', 'marketing_spend', 'campaign_leads']);
+    expect(m.result.notProvided).toEqual(['fx_rates', 'objectives', 'campaigns', 'leads', 'referrals', 'marketing_spend', 'campaign_leads']);
   });
 });
 
 describe('google-ads (with hubspot)', () => {
-  it('spend per campaign matches the report without its total rows; other currencies are rejected by the mapping', async () => {
+  it('spend per campaign matches the report without its total rows; spend in a currency with no rate is held out by the loader', async () => {
     const m = await mapLoadAndModel(combined('hubspot', 'google-ads'), 'hubspot,google-ads');
     const raw = await rawDb();
     const report = `read_csv('${FIXTURES}/google-ads/Campaign report.csv', skip = 2, all_varchar = true)`;
     expectReconciled(m);
 
     const expected = await raw.query<{ campaign: string; spend: number }>(`SELECT "Campaign ID" AS campaign, sum(CAST(replace(Cost, ',', '') AS DECIMAL(18, 2))) AS spend
-      FROM ${report} WHERE Day NOT LIKE 'Total:%' AND "Currency code" = 'EUR' AND "Campaign type" IN ('Search', 'Display') GROUP BY 1`);
+      FROM ${report} WHERE Day NOT LIKE 'Total:%' AND "Currency code" = 'EUR' GROUP BY 1`);
     const spend = await m.db.query<{ campaign: string; spend: number }>(`SELECT campaign_id AS campaign, sum(amount) AS spend FROM raw.marketing_spend GROUP BY 1`);
     expect(byKey(spend, 'campaign', 'spend')).toEqual(byKey(expected, 'campaign', 'spend'));
-    expect(byKey(spend, 'campaign', 'spend')).toEqual({ 20304050: 1150.5, 20304051: 97.1 });
+    expect(byKey(spend, 'campaign', 'spend')).toEqual({ 20304050: 1150.5, 20304051: 97.1, 20304053: 12 });
 
     const mapped = Object.fromEntries(m.result.extracts.map((e) => [e.extract, e]));
-    // 9 rows: 3 "Total:" rows filtered, 1 USD row rejected by the mapping, 5 written.
-    expect(mapped.marketing_spend).toMatchObject({ rowsIn: 9, rowsFiltered: 3, rowsRejected: 1, rowsWritten: 5 });
-    expect(m.result.rejects).toEqual([expect.objectContaining({ extract: 'marketing_spend', source_file: 'google-ads/Campaign report.csv',
-      row_number: 5, column_name: 'amount', value: '80.00', reason: 'spend in a currency other than EUR' })]);
-    expect(await m.db.query(`SELECT reason FROM audit.mapping_rejects`)).toEqual([{ reason: 'spend in a currency other than EUR' }]);
-    // Campaigns: the 6 day rows collapse into 4 campaigns; the App campaign's type is not a channel.
+    // 9 rows: 3 "Total:" rows filtered, 6 written; the loader holds the USD row out (no rate).
+    expect(mapped.marketing_spend).toMatchObject({ rowsIn: 9, rowsFiltered: 3, rowsRejected: 0, rowsWritten: 6 });
+    expect(m.result.rejects).toEqual([]);
+    expect(await m.db.query(`SELECT record_key, export_file, export_line, amount, currency, reason FROM audit.rejects WHERE extract = 'marketing_spend'`)).toEqual([{
+      record_key: 'spend_date=2024-02-01, campaign_id=20304052, segment=(vide)', export_file: 'google-ads/Campaign report.csv', export_line: 8,
+      amount: 80, currency: 'USD', reason: 'no exchange rate for USD in 2024-02 (add it to fx_rates, or under currency.rates in extracts.yaml)',
+    }]);
+    // Campaigns: the 6 day rows collapse into 4 campaigns; the App campaign's type is not a channel:
+    // it loads with its channel unknown, flagged, and keeps its spend.
     expect(mapped.campaigns).toMatchObject({ rowsIn: 9, rowsFiltered: 3, rowsMerged: 2, rowsWritten: 4 });
-    expect(await m.rejects('campaigns')).toEqual([expect.objectContaining({ column_name: 'channel', value: 'App' })]);
-    expect(await m.rejects('marketing_spend')).toEqual([expect.objectContaining({ column_name: 'campaign_id', value: '20304053' })]);
+    expect(await m.rejects('campaigns')).toEqual([]);
+    expect(await m.db.query(`SELECT record_key, column_name, value FROM audit.flags WHERE extract = 'campaigns'`)).toEqual([
+      { record_key: 'campaign_id=20304053', column_name: 'channel', value: 'App' },
+    ]);
   });
 });
 

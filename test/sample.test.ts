@@ -9,7 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { EXTRACTS, type Extract } from '../pipelines/contract/index.js';
-import { columnsOf, type ColumnSpec } from '../pipelines/contract/derive.js';
+import { SAMPLE_EXTRACTS, sampleColumnsOf } from '../pipelines/sample/generate.js';
+import type { ColumnSpec } from '../pipelines/contract/derive.js';
 import { generateSample, SAMPLE_END } from '../pipelines/sample/generate.js';
 
 const TINY = 0.05;
@@ -35,8 +36,8 @@ async function scalar(query: string): Promise<number> {
 /** Loads every extract of `dir` into schema `schema`, typed as the contract says. */
 async function load(dir: string, schema: string) {
   await db.run(`CREATE SCHEMA ${schema}`);
-  for (const extract of EXTRACTS) {
-    const columns = columnsOf(extract).map((c) => `${sql(c.name)}: ${sql(c.duckdbType)}`).join(', ');
+  for (const extract of SAMPLE_EXTRACTS) {
+    const columns = sampleColumnsOf(extract).map((c) => `${sql(c.name)}: ${sql(c.duckdbType)}`).join(', ');
     await db.run(`CREATE TABLE ${schema}.${extract.name} AS SELECT * FROM read_csv(${sql(file(dir, extract))},
       header = true, auto_detect = false, delim = ',', quote = '"', columns = {${columns}})`);
   }
@@ -61,7 +62,7 @@ afterAll(async () => {
 
 describe('sample generator', () => {
   it('writes byte-identical files for the same seed and scale (whatever the thread count)', async () => {
-    for (const extract of EXTRACTS) {
+    for (const extract of SAMPLE_EXTRACTS) {
       const [a, b] = await Promise.all([readFile(file(tinyA, extract)), readFile(file(tinyB, extract))]);
       const digest = (buffer: Buffer) => createHash('sha256').update(buffer).digest('hex');
       expect(digest(a), extract.name).toBe(digest(b));
@@ -70,9 +71,9 @@ describe('sample generator', () => {
   });
 
   it('writes exactly the contract columns, in order, for every extract', async () => {
-    for (const extract of EXTRACTS) {
+    for (const extract of SAMPLE_EXTRACTS) {
       const header = (await readFile(file(tinyA, extract), 'utf8')).split('\n', 1)[0];
-      expect(header?.split(','), extract.name).toEqual(columnsOf(extract).map((c) => c.name));
+      expect(header?.split(','), extract.name).toEqual(sampleColumnsOf(extract).map((c) => c.name));
     }
   });
 
@@ -87,8 +88,8 @@ describe('sample generator', () => {
         default: return s;
       }
     };
-    for (const extract of EXTRACTS) {
-      const specs = columnsOf(extract);
+    for (const extract of SAMPLE_EXTRACTS) {
+      const specs = sampleColumnsOf(extract);
       const raw = await rows(`SELECT * FROM read_csv(${sql(file(tinyA, extract))}, header = true, all_varchar = true)`);
       for (const row of raw) {
         const value = Object.fromEntries(specs.map((c) => [c.name, toJs(c, row[c.name])]));
@@ -104,10 +105,10 @@ describe('sample generator', () => {
       const n = await scalar(query);
       if (n !== 0) problems.push(`${label}: ${n}`);
     };
-    for (const extract of EXTRACTS) {
+    for (const extract of SAMPLE_EXTRACTS) {
       const t = `s1.${extract.name}`;
       expect(await scalar(`SELECT count(*) FROM ${t}`), `${extract.name} rows`).toBeGreaterThan(0);
-      for (const c of columnsOf(extract)) {
+      for (const c of sampleColumnsOf(extract)) {
         const label = `${extract.name}.${c.name}`;
         if (c.required) await check(`${label} empty`, `SELECT count(*) FROM ${t} WHERE ${c.name} IS NULL`);
         if (c.enumValues) {

@@ -6,6 +6,7 @@ import type { ExtractRows } from '../contract/index.js';
 
 export type RawTables = { [K in keyof ExtractRows as `raw.${K}`]: ExtractRows[K] };
 
+/** A row of audit.rejects (held out: not loaded) or audit.flags (loaded with an explicit unknown). */
 export interface RejectRow {
   extract: string;
   source_file: string;
@@ -14,6 +15,41 @@ export interface RejectRow {
   column_name: string;
   value: string | null;
   reason: string;
+  /** The record's key as people search for it: `opportunity_id=O-17`. */
+  record_key: string | null;
+  /** The money the row carries, in its currency and in the reporting currency (NULL: no rate). */
+  amount: number | null;
+  currency: string | null;
+  amount_reporting: number | null;
+  /** The file and line the user exported (through a mapping, the vendor's file). */
+  export_file: string | null;
+  export_line: number | null;
+}
+
+/** Money of one extract and currency (audit.money): read = loaded + held out. */
+export interface MoneyRow {
+  extract: string;
+  amount_column: string;
+  currency: string | null;
+  rows_read: number;
+  amount_read: number;
+  rows_unreadable: number;
+  rows_loaded: number;
+  amount_loaded: number;
+  amount_loaded_reporting: number;
+  rows_flagged: number;
+  amount_flagged: number;
+  rows_held_out: number;
+  amount_held_out: number;
+  amount_held_out_reporting: number;
+  rows_held_out_unconverted: number;
+}
+
+export interface FxRateRow {
+  currency: string;
+  month: string | null;
+  rate: number;
+  source: string;
 }
 
 export interface LoadSummaryRow {
@@ -27,6 +63,8 @@ export interface LoadSummaryRow {
   rows_read: number;
   rows_loaded: number;
   rows_rejected: number;
+  rows_flagged: number;
+  date_orders: string[];
   extra_columns: string[];
   seconds: number;
   loaded_at: string;
@@ -34,5 +72,8 @@ export interface LoadSummaryRow {
 
 export type WarehouseTables = RawTables & {
   'audit.rejects': RejectRow;
+  'audit.flags': RejectRow;
   'audit.load_summary': LoadSummaryRow;
+  'audit.money': MoneyRow;
+  'audit.fx_rates': FxRateRow;
 };

@@ -13,6 +13,7 @@ import { ident, literal, openDatabase, type Database } from '../db/duckdb.js';
 import { compilePart, type CompileContext, type CompiledPart } from './compile.js';
 import { loadMappings, MappingError, type LoadedMapping } from './load-mapping.js';
 import { partsOf, type Part } from './schema.js';
+import { PROVENANCE_COLUMNS } from '../load/read.js';
 import { duckdbMessage, readSources, type SourceSummary } from './sources.js';
 
 export interface ApplyMappingOptions {
@@ -150,16 +151,23 @@ const mapExtract = async (
     const merged = part.distinct ? counts!.kept - counts!.distinct_kept : 0;
     summaries.push({ from: part.from, rowsIn: counts!.rows_in, rowsFiltered: counts!.filtered, rowsRejected: counts!.rejected, rowsMerged: merged, rowsWritten: counts!.kept - merged });
     const ok = `FROM ${table} WHERE __keep AND len(__rejects) = 0`;
+    // The line of the user's file each row comes from, so a reject points at their export, not at
+    // ours: a CSV's record number plus its header (and the lines skipped before it); a Parquet
+    // file's or a derived source's record number as it is.
+    const source = mapping.spec.sources[part.from];
+    const csv = source?.files !== undefined && source.format !== 'parquet';
+    const line = csv ? `CASE WHEN regexp_matches(__file, '\\.parquet$', 'i') THEN __row ELSE __row + ${1 + (source?.skipLines ?? 0)} END` : '__row';
     outputs.push(part.distinct
-      ? `SELECT ${columnList}, ${i} AS __part, min(__file) AS __file, min(__row) AS __row ${ok} GROUP BY ALL`
-      : `SELECT ${columnList}, ${i} AS __part, __file, __row ${ok}`);
+      ? `SELECT ${columnList}, ${i} AS __part, min(__file) AS __file, min(__row) AS __row, min(${line}) AS __line ${ok} GROUP BY ALL`
+      : `SELECT ${columnList}, ${i} AS __part, __file, __row, ${line} AS __line ${ok}`);
     rejectSelects.push(`SELECT ${literal(mapping.name)} AS mapping, ${literal(extractName)} AS extract, __file AS source_file, __row AS row_number,
         e."column" AS column_name, e."value" AS value, e.reason AS reason
       FROM (SELECT __file, __row, unnest(__rejects) AS e FROM ${table} WHERE __keep)`);
   }
 
   const file = path.join(outDir, `${extractName}.parquet`);
-  await db.exec(`COPY (SELECT ${columnList} FROM (${outputs.join('\nUNION ALL\n')}) ORDER BY __part, __file, __row)
+  await db.exec(`COPY (SELECT ${columnList}, __file AS ${PROVENANCE_COLUMNS.file}, __line AS ${PROVENANCE_COLUMNS.line}
+      FROM (${outputs.join('\nUNION ALL\n')}) ORDER BY __part, __file, __row)
     TO ${literal(file)} (FORMAT parquet)`);
   const [{ n: written } = { n: 0 }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM read_parquet(${literal(file)})`);
   const summary: ExtractMappingSummary = {
@@ -182,8 +190,28 @@ const mapExtract = async (
   return { summary, rejects };
 };
 
-const writeExtractsYaml = (outDir: string, mappings: LoadedMapping[], notProvided: string[]) => {
+/**
+ * What the company says beside its exports, carried into the mapped folder: exchange rates (an
+ * `fx_rates` file in the contract's layout) and, from an `extracts.yaml` of the export folder, its
+ * reporting currency and rates, held-out threshold and tightened rules. Returns the extracts copied.
+ */
+const carryCompanySettings = (inputDir: string, outDir: string): { copied: string[]; settings: Record<string, unknown> } => {
+  const copied: string[] = [];
+  for (const name of ['fx_rates.csv', 'fx_rates.parquet']) {
+    if (fs.existsSync(path.join(inputDir, name))) {
+      fs.copyFileSync(path.join(inputDir, name), path.join(outDir, name));
+      copied.push('fx_rates');
+    }
+  }
+  const file = path.join(inputDir, 'extracts.yaml');
+  const own = fs.existsSync(file) ? (YAML.parse(fs.readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown> : {};
+  const settings = Object.fromEntries(['currency', 'heldOut', 'reject'].filter((k) => k in own).map((k) => [k, own[k]]));
+  return { copied, settings };
+};
+
+const writeExtractsYaml = (outDir: string, mappings: LoadedMapping[], notProvided: string[], settings: Record<string, unknown>) => {
   const config = {
+    ...settings,
     // Mapped values are written as plain text: numbers with a "." and dates in ISO 8601. A value
     // the mapping passed through unconverted (a date with no format: given) is rejected with it.
     csv: { decimal: '.', dateFormats: [], timestampFormats: [] },
@@ -222,8 +250,10 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
       }
     }
     const provided = new Set(extracts.map((e) => e.extract));
+    const carried = carryCompanySettings(inputDir, outDir);
+    for (const extract of carried.copied) provided.add(extract);
     const notProvided = EXTRACTS.map((e) => e.name).filter((e) => !provided.has(e));
-    writeExtractsYaml(outDir, mappings, notProvided);
+    writeExtractsYaml(outDir, mappings, notProvided, carried.settings);
     fs.rmSync(scratchDir, { recursive: true, force: true });
     const result: MappingResult = {
       outDir,

@@ -82,6 +82,13 @@ import { EXTRACTS, type ExtractName } from '../contract/index.js';
 import { columnsOf } from '../contract/derive.js';
 import * as R from './reference.js';
 
+/**
+ * The extracts and columns the sample company writes: it sells in EUR only, so it has no exchange
+ * rates and omits the currency columns a file may leave out (they then mean the company's EUR).
+ */
+export const SAMPLE_EXTRACTS = EXTRACTS.filter((e) => e.name !== 'fx_rates');
+export const sampleColumnsOf = (extract: (typeof EXTRACTS)[number]) => columnsOf(extract).filter((c) => !c.mayBeAbsent);
+
 export interface SampleOptions {
   outDir: string;
   /** Size multiplier: 1 ≈ 20 sellers, 3,000 accounts; fractional scales give tiny test sets. */
@@ -1362,10 +1369,8 @@ export async function generateSample(opts: SampleOptions): Promise<Record<string
     }
     const queries = extractQueries(z);
     const counts: Record<string, number> = {};
-    for (const extract of EXTRACTS) {
-      // The company sells in EUR only: no exchange rates, and the currency columns a file may omit are omitted.
-      if (extract.name === 'fx_rates') continue;
-      const columns = columnsOf(extract).filter((c) => !c.mayBeAbsent).map((c) => `CAST(${c.name} AS ${c.duckdbType}) AS ${c.name}`).join(', ');
+    for (const extract of SAMPLE_EXTRACTS) {
+      const columns = sampleColumnsOf(extract).map((c) => `CAST(${c.name} AS ${c.duckdbType}) AS ${c.name}`).join(', ');
       const file = path.join(opts.outDir, `${extract.name}.${format}`).replace(/'/g, "''");
       const options = format === 'csv' ? "(HEADER, DELIMITER ',')" : '(FORMAT parquet)';
       const t0 = performance.now();
