@@ -25,6 +25,12 @@ export interface ApplyMappingOptions {
   outDir: string;
   /** Scratch space for transcoded files; default `<outDir>/_mapping/scratch`. */
   scratchDir?: string;
+  /**
+   * The run's reference day (default today), as `as_of()` in a mapping's SQL: a value derived
+   * across rows (a snapshot date, a first date) is computed from dates up to it only, so one row
+   * dated 2031 cannot move every other row.
+   */
+  asOf?: string;
 }
 
 export interface PartSummary {
@@ -96,6 +102,37 @@ const checkJoins = async (db: Database, where: string, compiled: CompiledPart, p
   throw new Error(`${where}: ${expected} source rows became a different number of mapped rows.`);
 };
 
+/**
+ * A date format with a day and a month must be the data's order: values the formats cannot read
+ * but the swapped order can (25/03/2024 under %m/%d/%Y), and none that only the given order reads,
+ * mean every date with a day of 12 or less would be read with day and month swapped. The mapping
+ * stops with the counts of each reading.
+ */
+const checkDateOrders = async (db: Database, where: string, compiled: CompiledPart) => {
+  for (const column of compiled.columns) {
+    if (!column.dates) continue;
+    const swap = (f: string) => f.replace(/%d|%m/g, (m) => (m === '%d' ? '%m' : '%d'));
+    const given = `[${column.dates.formats.map(literal).join(', ')}]`;
+    const swapped = `[${column.dates.formats.map(swap).map(literal).join(', ')}]`;
+    const [counts] = await db.query<{ given: number; given_only: number; swapped_only: number; both: number; example: string | null }>(`SELECT
+        count(*) FILTER (WHERE g IS NOT NULL) AS given,
+        count(*) FILTER (WHERE g IS NOT NULL AND s IS NULL) AS given_only,
+        count(*) FILTER (WHERE g IS NULL AND s IS NOT NULL) AS swapped_only,
+        count(*) FILTER (WHERE g IS NOT NULL AND s IS NOT NULL AND g <> s) AS both,
+        min(t) FILTER (WHERE g IS NULL AND s IS NOT NULL) AS example
+      FROM (SELECT ${column.dates.text} AS t, try_strptime(${column.dates.text}, ${given}) AS g, try_strptime(${column.dates.text}, ${swapped}) AS s
+            FROM ${compiled.from} WHERE ${compiled.keep})`);
+    // Values only the given order reads prove it: a few others are then odd rows, which the loader
+    // rejects with their value. Without such proof, the format is the export's order swapped.
+    if (counts && counts.swapped_only > 0 && counts.given_only === 0) {
+      throw new MappingError(`${where}, ${column.path}.format: ${counts.swapped_only} value(s) cannot be read with ${column.dates.formats.join(' / ')} ` +
+        `but can with day and month the other way round (e.g. "${counts.example}"), so the export writes dates in the other order: read as ` +
+        `${column.dates.formats.join(' / ')}, ${counts.given} value(s) would load and ${counts.both} of them with day and month swapped; read the ` +
+        `other way round, ${counts.swapped_only + counts.both} would. Set format: ${column.dates.formats.map(swap).map((f) => `"${f}"`).join(', ')} if that is your export's order.`);
+    }
+  }
+};
+
 /** Checks each SQL piece on its own so an error names the key to fix. */
 const bindPieces = async (db: Database, where: string, compiled: CompiledPart, part: Part, prefix: string) => {
   const tryBind = async (sql: string, path: string) => {
@@ -139,6 +176,7 @@ const mapExtract = async (
     } catch (error) {
       throw new MappingError(`${where}: DuckDB cannot run the mapping: ${duckdbMessage(error)}`);
     }
+    await checkDateOrders(db, where, compiled);
     const [{ n: sourceRows } = { n: 0 }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${schema}.${ident(part.from)}`);
     const [counts] = await db.query<{ rows_in: number; filtered: number; rejected: number; kept: number; distinct_kept: number }>(`SELECT
         count(*) AS rows_in,
@@ -233,7 +271,7 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
 
   const db = await openDatabase(':memory:');
   try {
-    await db.exec('CREATE SCHEMA out');
+    await db.exec(`CREATE SCHEMA out; CREATE MACRO as_of() AS DATE ${literal(options.asOf ?? new Date().toISOString().slice(0, 10))}`);
     const sources: SourceSummary[] = [];
     const extracts: ExtractMappingSummary[] = [];
     const rejects: MappingReject[] = [];

@@ -23,10 +23,16 @@ export interface CompiledPart {
   from: string;
   /** FROM clause with the first n joins only, to find a join that multiplies rows. */
   fromWithJoins: (n: number) => string;
-  columns: { name: string; sql: string; path: string }[];
+  columns: { name: string; sql: string; path: string; dates?: DateFormatCheck }[];
   keep: string;
   rejects: { sql: string; path: string }[];
   select: string;
+}
+
+/** A date column read with day/month formats: its text before parsing, and the formats given. */
+export interface DateFormatCheck {
+  text: string;
+  formats: string[];
 }
 
 const REJECT_TYPE = 'STRUCT("column" VARCHAR, "value" VARCHAR, reason VARCHAR)';
@@ -55,6 +61,9 @@ const resolveColumn = (name: string, part: Part, ctx: CompileContext, path: stri
     'For a constant write { value: … }; for an expression { sql: … }.');
 };
 
+const columnExists = (name: string, part: Part, ctx: CompileContext) =>
+  aliasesOf(part).some(({ source }) => (ctx.sourceColumns.get(source) ?? []).some((c) => c.toLowerCase() === name.toLowerCase()));
+
 const numberSql = (v: string, decimal: '.' | ',') => {
   const compact = `regexp_replace(${v}, ${SPACES}, '', 'g')`;
   return decimal === ','
@@ -69,11 +78,12 @@ const numberSql = (v: string, decimal: '.' | ',') => {
  */
 export const compileColumn = (
   name: string, spec: ColumnSpec, column: ContractColumn, part: Part, ctx: CompileContext, path: string,
-): { sql: string; rejects: string[] } => {
+): { sql: string; rejects: string[]; dates?: DateFormatCheck } => {
   const s: { column?: string; sql?: string; value?: string | number | boolean | null } = typeof spec === 'string' ? { column: spec } : spec;
   let base: string;
   if (s.value !== undefined) base = scalarLiteral(s.value);
   else if (s.sql !== undefined) base = `CAST((${s.sql}) AS VARCHAR)`;
+  else if (typeof spec !== 'string' && spec.optional && !columnExists(s.column!, part, ctx)) base = 'NULL::VARCHAR';
   else base = `CAST(${resolveColumn(s.column!, part, ctx, path)} AS VARCHAR)`;
   let v = `NULLIF(trim(${base}), '')`;
   const rejects: string[] = [];
@@ -89,8 +99,11 @@ export const compileColumn = (
     }
     v = `(CASE ${key} ${branches.join(' ')} ELSE ${v} END)`;
   }
+  let dates: DateFormatCheck | undefined;
   if (typeof spec !== 'string' && spec.format !== undefined) {
-    const formats = `[${(Array.isArray(spec.format) ? spec.format : [spec.format]).map(literal).join(', ')}]`;
+    const given = Array.isArray(spec.format) ? spec.format : [spec.format];
+    if (given.some((f) => /%d/.test(f) && /%m/.test(f))) dates = { text: v, formats: given };
+    const formats = `[${given.map(literal).join(', ')}]`;
     const parsed = column.duckdbType === 'DATE' ? `CAST(try_strptime(${v}, ${formats}) AS DATE)` : `try_strptime(${v}, ${formats})`;
     v = `coalesce(CAST(${parsed} AS VARCHAR), ${v})`;
   }
@@ -102,7 +115,7 @@ export const compileColumn = (
   }
   // 5.0 is the whole number 5: say it the way the loader expects whole numbers.
   if (column.duckdbType === 'BIGINT') v = `regexp_replace(${v}, '^([+-]?[0-9]+)\\.0+$', '\\1')`;
-  return { sql: v, rejects };
+  return { sql: v, rejects, dates };
 };
 
 /** The part's SELECT over its sources, with `__file`, `__row`, the columns, `__keep` and `__rejects`. */
@@ -122,7 +135,7 @@ export const compilePart = (extract: string, contract: readonly ContractColumn[]
       continue;
     }
     const compiled = compileColumn(column.name, spec, column, part, ctx, path);
-    columns.push({ name: column.name, sql: compiled.sql, path });
+    columns.push({ name: column.name, sql: compiled.sql, path, dates: compiled.dates });
     rejects.push(...compiled.rejects.map((sql) => ({ sql, path })));
   }
   part.reject.forEach((rule, i) => {

@@ -36,6 +36,8 @@ const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 export const columnObjectSchema = z.strictObject({
   column: z.string().min(1).optional().describe('Source column name, as in the header (spaces and case as exported)'),
+  optional: z.boolean().default(false)
+    .describe('The export may lack the column (e.g. a currency column only multi-currency accounts export): then every value is empty'),
   sql: z.string().min(1).optional().describe('DuckDB SQL expression over the source columns'),
   value: scalar.optional().describe('A constant for every row'),
   values: z.record(z.string(), scalar).optional()
