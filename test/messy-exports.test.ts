@@ -25,27 +25,9 @@ import { HeldOutError } from '../pipelines/load/held-out.js';
 import { runPipeline } from '../pipelines/pipeline.js';
 import { silentReporter } from '../pipelines/progress.js';
 import { tempDir } from './helpers/load.js';
+import { COMPANIES, DEALS, writeMessyHubspot } from './helpers/messy-hubspot.js';
 
-const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'exports', 'hubspot');
-const DEALS = 'hubspot-crm-exports-all-deals-2024-06-30.csv';
-const COMPANIES = 'hubspot-crm-exports-all-companies-2024-06-30.csv';
 const AS_OF = '2024-06-30';
-
-/** Appends a Currency column (multi-currency portals export it) and the faulty rows to the deals. */
-const messyDeals = (text: string): string => {
-  const [header, ...rows] = text.trimEnd().split('\n');
-  const blanks = ',,,,,';
-  const added = [
-    `9011,Pharma – Plateforme,Sales Pipeline,Closed Won,25000,2024-05-15 10:00,2024-02-01 09:00,Léa Dubois,5006,Offline Sources,${blanks}`,
-    `9012,Acier – Audit,Sales Pipeline,Closed Won,7000,2031-03-01 10:00,2024-03-01 09:00,Hugo Bernard,5001,Offline Sources,${blanks}`,
-    `9013,Acier – Formation,Sales Pipeline,Closed Won,12 k€,2024-05-02 10:00,2024-03-05 09:00,Hugo Bernard,5001,Offline Sources,${blanks}`,
-    `9014,Clinique – Imagerie,Sales Pipeline,Closed Won,9000,2024-06-03 10:00,2024-04-10 09:00,Marc Inconnu,5003,Offline Sources,${blanks}`,
-    `9015,Datavista – US,Sales Pipeline,Closed Won,10000,2024-06-20 10:00,2024-05-10 09:00,Léa Dubois,5004,Offline Sources,${blanks}`,
-    rows[1]!, // 9002 exported twice
-  ];
-  const currency = (row: string) => (row.startsWith('9015,') ? 'USD' : 'EUR');
-  return [`${header},Currency`, ...[...rows, ...added].map((row) => `${row},${currency(row)}`)].join('\n') + '\n';
-};
 
 let dir: string;
 let exportsDir: string;
@@ -55,10 +37,7 @@ let heldOutError: unknown;
 beforeAll(async () => {
   dir = tempDir('bi-messy-');
   exportsDir = path.join(dir, 'exports');
-  fs.cpSync(FIXTURE, exportsDir, { recursive: true });
-  fs.writeFileSync(path.join(exportsDir, DEALS), messyDeals(fs.readFileSync(path.join(FIXTURE, DEALS), 'utf8')));
-  fs.appendFileSync(path.join(exportsDir, COMPANIES), '5006,Pharma Sud,Léa Dubois,2023-06-01 10:00,,,,France,Customer,\n');
-  fs.writeFileSync(path.join(exportsDir, 'extracts.yaml'), 'currency:\n  reporting: EUR\n  rates: { USD: 0.92 }\n');
+  writeMessyHubspot(exportsDir);
   const run = (acceptHeldOut: boolean) => runPipeline({
     settings: { dataDir: path.join(dir, 'data'), siteDir: path.join(dir, 'site'), asOf: AS_OF, threads: 2 },
     reporter: silentReporter(),
