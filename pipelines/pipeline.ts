@@ -11,7 +11,7 @@ import { recordMappingAudit } from './mapping/report.js';
 import { mapExports } from './mapping/run.js';
 import { runModels, type ModelResult } from './models/run-models.js';
 import type { Reporter } from './progress.js';
-import { buildSite, publishSite, siteWorkDir } from './site/build-site.js';
+import { buildSite, siteWorkDir } from './site/build-site.js';
 
 export interface PipelineOptions {
   settings: Settings;
@@ -81,7 +81,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRes
           pseudonymiseSellers: options.pseudonymiseSellers ?? false,
           log: reporter.detail,
         }));
-        return () => publishSite(built, settings.siteDir);
+        return built;
       },
     afterLoad: async (db, { reloadedExtracts }) => {
       if (mapped) await recordMappingAudit(db, mapped);

@@ -1,0 +1,37 @@
+/**
+ * Child processes that must not outlive the run. Each is spawned in its own process group
+ * (`detached`), so ending the group also ends whatever it started (Evidence starts Vite, which
+ * starts workers); the group is ended when the child exits, when the run fails, and on SIGINT or
+ * SIGTERM (see `interrupt.ts`).
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+
+const running = new Set<ChildProcess>();
+
+const endGroup = (child: ChildProcess, signal: NodeJS.Signals) => {
+  if (child.pid === undefined) return;
+  try {
+    // A negative pid addresses the whole process group the child leads.
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is already gone.
+  }
+};
+
+/** Spawns `command` as the leader of a new process group, tracked until the group is ended. */
+export const spawnInGroup = (command: string, args: string[], options: SpawnOptions): ChildProcess => {
+  const child = spawn(command, args, { ...options, detached: true });
+  running.add(child);
+  child.on('exit', () => {
+    // Grandchildren left behind by a child that exited are ended with it.
+    endGroup(child, 'SIGKILL');
+    running.delete(child);
+  });
+  return child;
+};
+
+/** Ends every process group still running (a failed or interrupted run). Synchronous. */
+export const endChildren = () => {
+  for (const child of running) endGroup(child, 'SIGKILL');
+  running.clear();
+};
