@@ -35,7 +35,9 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 /** A path named by the error: Node's `path`, else the first quoted absolute path in DuckDB's message. */
 const pathOf = (errors: unknown[]): string | undefined => {
   for (const e of errors) {
-    const p = (e as NodeJS.ErrnoException)?.path;
+    // symlink() and rename() name the file written in `dest`, `path` being the source.
+    const { dest, path: p } = (e ?? {}) as { dest?: unknown; path?: unknown };
+    if (typeof dest === 'string') return dest;
     if (typeof p === 'string') return p;
   }
   for (const e of errors) {
@@ -60,6 +62,7 @@ const freeSpace = (file: string): string => {
 
 /** A path as the user would type it: relative to where they are when inside it, else absolute. */
 const display = (file: string) => {
+  file = file.replace(/\.tmp-\d+$/, ''); // the temporary name a file is written under first
   const relative = path.relative(process.cwd(), file);
   return relative && !relative.startsWith('..') ? relative : file;
 };

@@ -72,7 +72,7 @@ export const planRebuild = (current: Fingerprints, previous: Fingerprints | unde
   const reasons = [
     ...(changed.length ? [`changed: ${changed.join(', ')}${reload.size > changed.length ? ` (re-checked with them: ${[...reload].filter((e) => !changed.includes(e)).join(', ')})` : ''}`] : []),
     ...(modelsChanged ? ['models or KPI settings changed'] : []),
-    ...(siteStale ? ['pages or report sources changed'] : []),
+    ...(siteStale ? [previous.site ? 'pages or report sources changed' : 'no site published with this database'] : []),
   ];
   return { upToDate: false, reusePublished: true, reload, allModels: modelsChanged, reason: reasons.join('; ') };
 };
