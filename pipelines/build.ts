@@ -19,7 +19,7 @@ import { loadExtracts, type LoadSummary } from './load/load-extracts.js';
 import { endChildren } from './process/children.js';
 import { onInterrupt } from './process/interrupt.js';
 import type { Reporter } from './progress.js';
-import { acquireLock, isAlive } from './publish/lock.js';
+import { acquireLock, isAlive, type BuildLock } from './publish/lock.js';
 import { readPublishedState } from './publish/published-state.js';
 import { currentRelease, layoutFor, prepareLayout, pruneReleases, stageRelease, switchCurrent } from './publish/release.js';
 
@@ -36,6 +36,8 @@ export interface BuildOptions {
   afterLoad?: (db: Database, rebuild: { reloadedExtracts?: ReadonlySet<string> }) => Promise<void>;
   /** Reuse the published database where the inputs did not change (default true). */
   incremental?: boolean;
+  /** The data folder's lock, when the caller took it already (for steps before the build); else taken here. */
+  lock?: BuildLock;
   /** Site options that change its content (fingerprinted with the pages). */
   siteOptions?: Record<string, unknown>;
   /**
@@ -70,13 +72,16 @@ const removeStaleCandidates = (dir: string) => {
 const availability = async (db: Database) =>
   JSON.stringify(await db.query(`SELECT extract, status = 'loaded' AND rows_loaded > 0 AS available FROM audit.load_summary ORDER BY extract`));
 
+/** One run at a time per data folder: waits for another (bounded, saying so) or stops naming it. */
+export const lockDataFolder = (settings: Settings, reporter: Reporter) =>
+  acquireLock(settings.dataDir, { waitSeconds: settings.lockWait ?? 600, onWait: reporter.warn });
+
 export const build = async (options: BuildOptions): Promise<BuildResult> => {
   const { settings, reporter } = options;
   const paths = databasePaths(settings);
   const layout = layoutFor(settings);
   const withSite = options.beforePublish !== undefined;
-  fs.mkdirSync(layout.dataDir, { recursive: true });
-  const lock = await acquireLock(layout.dataDir, { waitSeconds: settings.lockWait ?? 600, onWait: reporter.warn });
+  const lock = options.lock ?? await lockDataFolder(settings, reporter);
   let staged: string | undefined;
   // What a failed, finished or interrupted run removes; never the published release.
   const cleanUp = () => {
@@ -84,7 +89,7 @@ export const build = async (options: BuildOptions): Promise<BuildResult> => {
     if (staged && currentRelease(layout) !== staged) fs.rmSync(staged, { recursive: true, force: true });
     fs.rmSync(paths.scratch, { recursive: true, force: true });
     fs.rmSync(paths.spill, { recursive: true, force: true });
-    lock.release();
+    if (!options.lock) lock.release();
   };
   const forgetCleanUp = onInterrupt(cleanUp);
   let db: Database | undefined;

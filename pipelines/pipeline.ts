@@ -4,13 +4,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { build, type BuildResult } from './build.js';
+import { build, lockDataFolder, type BuildResult } from './build.js';
 import { PROJECT_ROOT, type Settings } from './config.js';
 import { ExtractError } from './load/read.js';
 import { recordMappingAudit } from './mapping/report.js';
 import { mapExports } from './mapping/run.js';
 import { runModels, type ModelResult } from './models/run-models.js';
 import type { Reporter } from './progress.js';
+import type { BuildLock } from './publish/lock.js';
 import { buildSite, siteWorkDir } from './site/build-site.js';
 
 export interface PipelineOptions {
@@ -55,6 +56,16 @@ export const ensureSample = async (settings: Settings, reporter: Reporter, scale
 };
 
 export const runPipeline = async (options: PipelineOptions): Promise<PipelineResult> => {
+  // The sample and the mapped extracts are written in the data folder too: one run at a time.
+  const lock = await lockDataFolder(options.settings, options.reporter);
+  try {
+    return await runLocked(options, lock);
+  } finally {
+    lock.release();
+  }
+};
+
+const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<PipelineResult> => {
   const { settings, reporter } = options;
   let extractsDir = options.extracts ? path.resolve(options.extracts) : undefined;
   const mapped = options.mapping
@@ -70,6 +81,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRes
     extractsDir,
     extractsConfig: options.extractsConfig,
     reporter,
+    lock,
     incremental: !options.full,
     siteOptions: { pseudonymiseSellers: options.pseudonymiseSellers ?? false },
     beforePublish: options.site === false

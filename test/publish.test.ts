@@ -15,7 +15,8 @@ import { openDatabase } from '../pipelines/db/duckdb.js';
 import { runModels } from '../pipelines/models/run-models.js';
 import { runPipeline } from '../pipelines/pipeline.js';
 import { createReporter, silentReporter } from '../pipelines/progress.js';
-import { acquireLock } from '../pipelines/publish/lock.js';
+import { endOrphansIn } from '../pipelines/process/children.js';
+import { acquireLock, isAlive } from '../pipelines/publish/lock.js';
 import { siteWorkDir } from '../pipelines/site/build-site.js';
 import { describeSystemFailure } from '../pipelines/system-errors.js';
 import { writeCompany } from './helpers/csv.js';
@@ -346,4 +347,20 @@ describe('Evidence does not outlive its run', () => {
     expect(fs.existsSync(path.join(dirs.dataDir, 'current'))).toBe(false);
     fs.rmSync(workDir, { recursive: true, force: true });
   }, 300_000);
+
+  it.skipIf(!fs.existsSync('/proc/self/cwd'))('Node processes a SIGKILLed run left in the work folder are ended by the next site step, other programs there are not', async () => {
+    const workDir = tempDir('bi-site-work-');
+    const orphan = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { cwd: workDir, detached: true, stdio: 'ignore' });
+    const shell = spawn('sleep', ['60'], { cwd: workDir, detached: true, stdio: 'ignore' });
+    try {
+      await waitFor(() => { try { return fs.readlinkSync(`/proc/${orphan.pid}/cwd`) === fs.realpathSync(workDir); } catch { return false; } }, 'the orphan to start', 10_000);
+      expect(endOrphansIn(workDir)).toEqual([orphan.pid]);
+      await waitFor(() => orphan.exitCode !== null || orphan.signalCode !== null, 'the orphan to end', 5000);
+      expect(orphan.signalCode).toBe('SIGKILL');
+      expect(isAlive(shell.pid!)).toBe(true);
+    } finally {
+      shell.kill('SIGKILL');
+      orphan.kill('SIGKILL');
+    }
+  });
 });

@@ -5,6 +5,8 @@
  * SIGTERM (see `interrupt.ts`).
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 
 const running = new Set<ChildProcess>();
 
@@ -34,4 +36,30 @@ export const spawnInGroup = (command: string, args: string[], options: SpawnOpti
 export const endChildren = () => {
   for (const child of running) endGroup(child, 'SIGKILL');
   running.clear();
+};
+
+/**
+ * Node processes left running in `dir` by a run that was killed outright (SIGKILL gives it no
+ * chance to end its groups): ended before the folder is reused. Only the lock holder of the data
+ * folder owning `dir` calls this, so any Node process working there is an orphan; other programs
+ * (a shell someone opened there) are left alone. Linux only (/proc); elsewhere it does nothing.
+ */
+export const endOrphansIn = (dir: string): number[] => {
+  if (!fs.existsSync('/proc/self/cwd') || !fs.existsSync(dir)) return [];
+  const real = fs.realpathSync(dir);
+  const ended: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+      if (cwd !== real && !cwd.startsWith(`${real}${path.sep}`)) continue;
+      if (!/^node(js)?$/.test(path.basename(fs.readlinkSync(`/proc/${pid}/exe`)))) continue;
+      process.kill(pid, 'SIGKILL');
+      ended.push(pid);
+    } catch {
+      // Gone meanwhile, or not ours to inspect.
+    }
+  }
+  return ended;
 };

@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { onInterrupt } from '../process/interrupt.js';
 
 export interface LockHolder {
   pid: number;
@@ -99,6 +100,7 @@ export const describeHolder = (holder: LockHolder | undefined) =>
   holder ? `pid ${holder.pid} on ${holder.host}, since ${holder.since}` : 'a process that has not written its name yet';
 
 export const acquireLock = async (dataDir: string, options: LockOptions): Promise<BuildLock> => {
+  fs.mkdirSync(path.resolve(dataDir), { recursive: true });
   const file = path.join(path.resolve(dataDir), 'build.lock');
   const mine = JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() } satisfies LockHolder);
   const deadline = Date.now() + options.waitSeconds * 1000;
@@ -107,14 +109,15 @@ export const acquireLock = async (dataDir: string, options: LockOptions): Promis
     try {
       fs.writeFileSync(file, mine, { flag: 'wx' });
       let released = false;
-      return {
-        file,
-        release() {
-          if (released) return;
-          released = true;
-          if (readHolder(file)?.raw === mine) fs.rmSync(file, { force: true });
-        },
+      const release = () => {
+        if (released) return;
+        released = true;
+        forget();
+        if (readHolder(file)?.raw === mine) fs.rmSync(file, { force: true });
       };
+      // An interrupted run frees the data folder at once rather than leaving a stale lock.
+      const forget = onInterrupt(release);
+      return { file, release };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }

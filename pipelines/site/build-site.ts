@@ -14,7 +14,7 @@ import { readParquet } from 'parquet-wasm/node/arrow1.js';
 import { PROJECT_ROOT } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
 import { tablesRead } from '../models/discover.js';
-import { spawnInGroup } from '../process/children.js';
+import { endOrphansIn, spawnInGroup } from '../process/children.js';
 
 export interface SiteOptions {
   /** Database the report sources read (closed: Evidence opens it read-only). */
@@ -190,6 +190,8 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   const log = options.log ?? (() => {});
   await checkSourcesReadMartsOnly(path.join(PROJECT_ROOT, 'sources', SOURCE));
   await writeSellerLabels(options.databasePath, options.pseudonymiseSellers ?? false);
+  const orphans = endOrphansIn(options.workDir);
+  if (orphans.length) log(`  ended ${orphans.length} Evidence process(es) left running by a killed run (pid ${orphans.join(', ')})`);
   assemble(options.workDir, options.databasePath);
   const sourcesOutput = await evidence(options.workDir, ['sources', '--strict'], log);
   if (QUERY_ERROR.test(sourcesOutput)) throw new SiteError(`A report source query failed:\n${sourcesOutput.slice(-4000)}`);
