@@ -246,6 +246,11 @@ const setAside = (file: string, log: (line: string) => void) => {
  * what killed runs left.
  */
 export const prepareLayout = (layout: Layout, log: (line: string) => void) => {
+  // The site path becomes a symlink: it must not hold the data folder, nor lie among the releases.
+  const within = (inner: string, outer: string) => !path.relative(outer, inner).startsWith('..');
+  if (within(layout.dataDir, layout.siteDir) || within(layout.siteDir, layout.releasesDir) || within(layout.siteDir, layout.current)) {
+    throw new Error(`The site folder ${layout.siteDir} overlaps the data folder's releases (${layout.dataDir}): set BI_SITE_DIR to a folder of its own (default build/).`);
+  }
   fs.mkdirSync(layout.releasesDir, { recursive: true });
   migrateOlderLayout(layout, log);
   setAside(layout.database, log);
