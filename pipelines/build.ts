@@ -1,7 +1,8 @@
 /**
- * One run: extracts → candidate database (load, models, tests) → swapped in as the published
- * database only when every step succeeded. A failed or interrupted run leaves the previous
- * database untouched and removes its candidate.
+ * One run: extracts → candidate database (load, models, tests) → site → one release (database,
+ * site and fingerprints, `publish/release.ts`) made current in a single atomic step only when every
+ * step succeeded. A failed or interrupted run leaves the published release untouched and removes
+ * its candidate. One run at a time per data folder (`publish/lock.ts`).
  *
  * Runs are incremental: the published database records the fingerprints of what it was built
  * from. With nothing changed the run stops at once; with some extracts changed, the candidate
@@ -12,10 +13,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { databasePaths, today, type Settings } from './config.js';
 import { openDatabase, type Database } from './db/duckdb.js';
-import { planRebuild, readBuildState, writeBuildState, type RebuildPlan } from './incremental/build-state.js';
+import { planRebuild, writeBuildState, type RebuildPlan } from './incremental/build-state.js';
 import { computeFingerprints } from './incremental/fingerprints.js';
 import { loadExtracts, type LoadSummary } from './load/load-extracts.js';
+import { endChildren } from './process/children.js';
+import { onInterrupt } from './process/interrupt.js';
 import type { Reporter } from './progress.js';
+import { acquireLock, isAlive, type BuildLock } from './publish/lock.js';
+import { readPublishedState } from './publish/published-state.js';
+import { currentRelease, layoutFor, prepareLayout, pruneReleases, stageRelease, switchCurrent } from './publish/release.js';
 
 export interface BuildOptions {
   settings: Settings;
@@ -30,13 +36,15 @@ export interface BuildOptions {
   afterLoad?: (db: Database, rebuild: { reloadedExtracts?: ReadonlySet<string> }) => Promise<void>;
   /** Reuse the published database where the inputs did not change (default true). */
   incremental?: boolean;
+  /** The data folder's lock, when the caller took it already (for steps before the build); else taken here. */
+  lock?: BuildLock;
   /** Site options that change its content (fingerprinted with the pages). */
   siteOptions?: Record<string, unknown>;
   /**
-   * Runs on the closed candidate once the models passed (the site is built from it); returns
-   * what to publish alongside the database, so both are swapped in together or not at all.
+   * Runs on the closed candidate once the models passed (the site is built from it); returns the
+   * built site's folder, published in the same release as the database, or not at all.
    */
-  beforePublish?: (candidatePath: string) => Promise<(() => void) | void>;
+  beforePublish?: (candidatePath: string) => Promise<string | undefined>;
 }
 
 export interface BuildResult {
@@ -49,15 +57,6 @@ export interface BuildResult {
 
 const removeDatabaseFiles = (file: string) => {
   for (const f of [file, `${file}.wal`]) fs.rmSync(f, { force: true });
-};
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 };
 
 /** Candidates left by runs that were killed (their process is gone) are removed. */
@@ -73,24 +72,42 @@ const removeStaleCandidates = (dir: string) => {
 const availability = async (db: Database) =>
   JSON.stringify(await db.query(`SELECT extract, status = 'loaded' AND rows_loaded > 0 AS available FROM audit.load_summary ORDER BY extract`));
 
+/** One run at a time per data folder: waits for another (bounded, saying so) or stops naming it. */
+export const lockDataFolder = (settings: Settings, reporter: Reporter) =>
+  acquireLock(settings.dataDir, { waitSeconds: settings.lockWait ?? 600, onWait: reporter.warn });
+
 export const build = async (options: BuildOptions): Promise<BuildResult> => {
   const { settings, reporter } = options;
   const paths = databasePaths(settings);
-  fs.mkdirSync(path.dirname(paths.published), { recursive: true });
-  removeStaleCandidates(path.dirname(paths.published));
-  removeDatabaseFiles(paths.candidate);
-
-  const asOf = settings.asOf ?? today();
-  const fingerprints = computeFingerprints({ extractsDir: options.extractsDir, extractsConfig: options.extractsConfig, asOf, siteOptions: options.siteOptions });
-  const previous = options.incremental === false ? undefined : await readBuildState(paths.published);
-  const plan = planRebuild(fingerprints, previous, options.beforePublish !== undefined);
-  reporter.detail(plan.upToDate ? `up to date: ${plan.reason}` : plan.reusePublished ? `incremental rebuild: ${plan.reason}` : `full build: ${plan.reason}`);
-  if (plan.upToDate) return { databasePath: paths.published, loads: [], upToDate: true, plan };
-
+  const layout = layoutFor(settings);
+  const withSite = options.beforePublish !== undefined;
+  const lock = options.lock ?? await lockDataFolder(settings, reporter);
+  let staged: string | undefined;
+  // What a failed, finished or interrupted run removes; never the published release.
+  const cleanUp = () => {
+    removeDatabaseFiles(paths.candidate);
+    if (staged && currentRelease(layout) !== staged) fs.rmSync(staged, { recursive: true, force: true });
+    fs.rmSync(paths.scratch, { recursive: true, force: true });
+    fs.rmSync(paths.spill, { recursive: true, force: true });
+    if (!options.lock) lock.release();
+  };
+  const forgetCleanUp = onInterrupt(cleanUp);
   let db: Database | undefined;
   try {
+    prepareLayout(layout, reporter.detail);
+    removeStaleCandidates(layout.dataDir);
+    removeDatabaseFiles(paths.candidate);
+
+    const asOf = settings.asOf ?? today();
+    const fingerprints = computeFingerprints({ extractsDir: options.extractsDir, extractsConfig: options.extractsConfig, asOf, siteOptions: options.siteOptions });
+    const published = options.incremental === false ? {} : await readPublishedState(layout);
+    if (published.unusable) reporter.warn(`${published.unusable}: rebuilding everything`);
+    const plan = planRebuild(fingerprints, published.fingerprints, withSite, published.unusable ?? (options.incremental === false ? 'full rebuild requested' : undefined));
+    reporter.detail(plan.upToDate ? `up to date: ${plan.reason}` : plan.reusePublished ? `incremental rebuild: ${plan.reason}` : `full build: ${plan.reason}`);
+    if (plan.upToDate) return { databasePath: layout.database, loads: [], upToDate: true, plan };
+
     // A copy of the published database keeps what did not change; the published file is untouched.
-    if (plan.reusePublished) fs.copyFileSync(paths.published, paths.candidate);
+    if (plan.reusePublished) fs.copyFileSync(layout.database, paths.candidate);
     db = await openDatabase(paths.candidate, {
       memoryLimit: settings.memoryLimit,
       threads: settings.threads,
@@ -113,20 +130,20 @@ export const build = async (options: BuildOptions): Promise<BuildResult> => {
     const sameAvailability = plan.reusePublished && availableBefore === (await availability(open));
     const reloadedExtracts = sameAvailability && !plan.allModels ? plan.reload : undefined;
     if (options.afterLoad) await options.afterLoad(open, { reloadedExtracts });
-    await writeBuildState(open, fingerprints, options.beforePublish !== undefined);
+    await writeBuildState(open, fingerprints, withSite);
     await open.exec('CHECKPOINT');
     open.close();
     db = undefined;
-    const publishAlongside = options.beforePublish ? await options.beforePublish(paths.candidate) : undefined;
-    // rename() replaces the published file atomically: readers see the old or the new, never half.
-    fs.renameSync(paths.candidate, paths.published);
-    fs.rmSync(`${paths.published}.wal`, { force: true });
-    publishAlongside?.();
-    return { databasePath: paths.published, loads, upToDate: false, plan };
+    const builtSite = options.beforePublish ? await options.beforePublish(paths.candidate) : undefined;
+    staged = stageRelease(layout, { candidate: paths.candidate, builtSite, fingerprints: withSite ? fingerprints : { ...fingerprints, site: '' } });
+    // The one step that publishes: readers see the old release or the new one, never a mix.
+    switchCurrent(layout, staged);
+    pruneReleases(layout);
+    return { databasePath: layout.database, loads, upToDate: false, plan };
   } finally {
     db?.close();
-    removeDatabaseFiles(paths.candidate);
-    fs.rmSync(paths.scratch, { recursive: true, force: true });
-    fs.rmSync(paths.spill, { recursive: true, force: true });
+    endChildren();
+    forgetCleanUp();
+    cleanUp();
   }
 };

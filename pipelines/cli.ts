@@ -12,20 +12,24 @@
  *   --full                rebuild everything (by default, unchanged extracts and models are reused)
  *   --pseudonymise-sellers  publish the site with seller names replaced by stable pseudonyms
  *   --accept-held-out     publish even when more money was held out at load than extracts.yaml accepts
+ *   --lock-wait SECONDS   how long to wait for another build of the same data folder (default 600)
  *
- * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF (flags win).
+ * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF, BI_LOCK_WAIT (flags win).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { settingsFromEnv, settingsSchema } from './config.js';
+import { settingsFromEnv, settingsSchema, type Settings } from './config.js';
 import { ExtractError } from './load/read.js';
 import { HeldOutError } from './load/held-out.js';
 import { DataTestFailure } from './models/data-tests.js';
 import { ModelError } from './models/run-models.js';
 import { runPipeline } from './pipeline.js';
+import { exitCleanlyOnSignals } from './process/interrupt.js';
 import { createReporter, formatTable } from './progress.js';
+import { LockError } from './publish/lock.js';
 import { SiteError } from './site/build-site.js';
+import { describeSystemFailure, writeErrorLog } from './system-errors.js';
 
 const argsSchema = z.object({
   command: z.literal('build', { error: 'usage: cli.ts build [--extracts DIR] [options]' }),
@@ -57,6 +61,7 @@ const parseCommandLine = (argv: string[]) => {
       'as-of': { type: 'string' },
       'memory-limit': { type: 'string' },
       threads: { type: 'string' },
+      'lock-wait': { type: 'string' },
     },
   });
   const args = argsSchema.parse({
@@ -77,13 +82,19 @@ const parseCommandLine = (argv: string[]) => {
     ...(values['as-of'] ? { asOf: values['as-of'] } : {}),
     ...(values['memory-limit'] ? { memoryLimit: values['memory-limit'] } : {}),
     ...(values.threads ? { threads: values.threads } : {}),
+    ...(values['lock-wait'] ? { lockWait: values['lock-wait'] } : {}),
   });
   return { args, settings };
 };
 
+/** Kept for the error handler: where to log, and which folders a system error concerns. */
+let runSettings: Settings | undefined;
+
 const main = async () => {
   const started = performance.now();
   const { args, settings } = parseCommandLine(process.argv.slice(2));
+  runSettings = settings;
+  exitCleanlyOnSignals((signal) => `\n✗ Interrupted (${signal}): Evidence stopped, the run's unfinished files removed; the published database and site were left untouched.`);
   const reporter = createReporter();
   const result = await runPipeline({
     settings,
@@ -143,7 +154,13 @@ const main = async () => {
 };
 
 main().catch((error: unknown) => {
-  if (error instanceof ExtractError || error instanceof HeldOutError || error instanceof ModelError || error instanceof SiteError || error instanceof DataTestFailure || error instanceof z.ZodError) {
+  const settings = runSettings ?? { dataDir: 'data', siteDir: 'build' };
+  const system = describeSystemFailure(error, settings);
+  if (system || error instanceof LockError) {
+    // One line a person can act on; the whole error (stack, DuckDB's hint) goes to the log.
+    const log = system ? writeErrorLog(settings.dataDir, error) : undefined;
+    console.error(`\n✗ ${system ? system.message : (error as Error).message}${log ? ` (full error: ${log})` : ''}`);
+  } else if (error instanceof ExtractError || error instanceof HeldOutError || error instanceof ModelError || error instanceof SiteError || error instanceof DataTestFailure || error instanceof z.ZodError) {
     console.error(`\n✗ ${error instanceof z.ZodError ? z.prettifyError(error) : error.message}`);
   } else {
     console.error('\n✗ Build failed:', error);

@@ -20,6 +20,8 @@ export const settingsSchema = z.object({
   threads: z.coerce.number().int().positive().optional(),
   /** Reference day for "date in the future" checks; defaults to today. */
   asOf: isoDate.optional(),
+  /** Seconds a build waits for another build of the same data folder to finish (default 600). */
+  lockWait: z.coerce.number().min(0).optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -32,6 +34,7 @@ export const settingsFromEnv = (env: NodeJS.ProcessEnv = process.env): Settings 
     memoryLimit: env.BI_MEMORY_LIMIT || undefined,
     threads: env.BI_THREADS || undefined,
     asOf: env.BI_AS_OF || undefined,
+    lockWait: env.BI_LOCK_WAIT || undefined,
   });
   if (!parsed.success) throw new Error(`Invalid BI_* environment settings:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;

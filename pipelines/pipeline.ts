@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { build, type BuildResult } from './build.js';
+import { build, lockDataFolder, type BuildResult } from './build.js';
 import { PROJECT_ROOT, type Settings } from './config.js';
 import { ExtractError } from './load/read.js';
 import { readExtractsConfig } from './load/extracts-config.js';
@@ -13,7 +13,8 @@ import { recordMappingAudit } from './mapping/report.js';
 import { mapExports } from './mapping/run.js';
 import { runModels, type ModelResult } from './models/run-models.js';
 import type { Reporter } from './progress.js';
-import { buildSite, publishSite, siteWorkDir } from './site/build-site.js';
+import type { BuildLock } from './publish/lock.js';
+import { buildSite, siteWorkDir } from './site/build-site.js';
 
 export interface PipelineOptions {
   settings: Settings;
@@ -61,6 +62,16 @@ export const ensureSample = async (settings: Settings, reporter: Reporter, scale
 };
 
 export const runPipeline = async (options: PipelineOptions): Promise<PipelineResult> => {
+  // The sample and the mapped extracts are written in the data folder too: one run at a time.
+  const lock = await lockDataFolder(options.settings, options.reporter);
+  try {
+    return await runLocked(options, lock);
+  } finally {
+    lock.release();
+  }
+};
+
+const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<PipelineResult> => {
   const { settings, reporter } = options;
   let extractsDir = options.extracts ? path.resolve(options.extracts) : undefined;
   const mapped = options.mapping
@@ -77,6 +88,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRes
     extractsDir,
     extractsConfig: options.extractsConfig,
     reporter,
+    lock,
     incremental: !options.full,
     siteOptions: { pseudonymiseSellers: options.pseudonymiseSellers ?? false },
     beforePublish: options.site === false
@@ -88,7 +100,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRes
           pseudonymiseSellers: options.pseudonymiseSellers ?? false,
           log: reporter.detail,
         }));
-        return () => publishSite(built, settings.siteDir);
+        return built;
       },
     afterLoad: async (db, { reloadedExtracts }) => {
       if (mapped) await recordMappingAudit(db, mapped);

@@ -83,7 +83,7 @@ describe('publishing the database', () => {
     const before = sha(published);
 
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'pipelines/cli.ts'), 'build', '--extracts', extracts, '--as-of', AS_OF, '--no-site', '--full'], {
-      env: { ...process.env, BI_DATA_DIR: dataDir },
+      env: { ...process.env, BI_DATA_DIR: dataDir, BI_SITE_DIR: path.join(dataDir, 'site') },
       stdio: 'ignore',
     });
     const candidate = path.join(dataDir, `warehouse.candidate-${child.pid}.duckdb`);

@@ -20,20 +20,25 @@ export interface RebuildPlan {
   reason: string;
 }
 
+/** The fingerprints recorded in an open database's `audit.build_state`; throws when it has none. */
+export const buildStateOf = async (db: Database): Promise<Fingerprints> => {
+  const rows = await db.query<{ kind: string; name: string; fingerprint: string | null }>('SELECT kind, name, fingerprint FROM audit.build_state');
+  const state: Fingerprints = { extracts: {}, models: '', site: '' };
+  for (const r of rows) {
+    if (r.kind === 'extract') state.extracts[r.name] = r.fingerprint ?? '';
+    else if (r.kind === 'models') state.models = r.fingerprint ?? '';
+    else if (r.kind === 'site') state.site = r.fingerprint ?? '';
+  }
+  return state;
+};
+
 /** The fingerprints recorded in a published database, or undefined when there is none to reuse. */
 export const readBuildState = async (databasePath: string): Promise<Fingerprints | undefined> => {
   if (!fs.existsSync(databasePath)) return undefined;
   let db: Database | undefined;
   try {
     db = await openDatabase(databasePath, { readOnly: true });
-    const rows = await db.query<{ kind: string; name: string; fingerprint: string | null }>('SELECT kind, name, fingerprint FROM audit.build_state');
-    const state: Fingerprints = { extracts: {}, models: '', site: '' };
-    for (const r of rows) {
-      if (r.kind === 'extract') state.extracts[r.name] = r.fingerprint ?? '';
-      else if (r.kind === 'models') state.models = r.fingerprint ?? '';
-      else if (r.kind === 'site') state.site = r.fingerprint ?? '';
-    }
-    return state;
+    return await buildStateOf(db);
   } catch {
     // A database from before build states were recorded, or unreadable: rebuild from scratch.
     return undefined;
@@ -53,9 +58,10 @@ export const writeBuildState = async (db: Database, fingerprints: Fingerprints, 
     INSERT INTO audit.build_state VALUES ${rows.join(', ')};`);
 };
 
-export const planRebuild = (current: Fingerprints, previous: Fingerprints | undefined, withSite: boolean): RebuildPlan => {
+/** `whyNoPrevious` says why there is no previous build to compare with (default: there is none). */
+export const planRebuild = (current: Fingerprints, previous: Fingerprints | undefined, withSite: boolean, whyNoPrevious?: string): RebuildPlan => {
   const all = new Set(Object.keys(current.extracts));
-  if (!previous) return { upToDate: false, reusePublished: false, reload: all, allModels: true, reason: 'no previous build to reuse' };
+  if (!previous) return { upToDate: false, reusePublished: false, reload: all, allModels: true, reason: whyNoPrevious ?? 'no previous build to reuse' };
   const changed = [...all].filter((name) => previous.extracts[name] !== current.extracts[name]);
   const modelsChanged = previous.models !== current.models;
   const siteStale = withSite && previous.site !== current.site;
@@ -66,7 +72,7 @@ export const planRebuild = (current: Fingerprints, previous: Fingerprints | unde
   const reasons = [
     ...(changed.length ? [`changed: ${changed.join(', ')}${reload.size > changed.length ? ` (re-checked with them: ${[...reload].filter((e) => !changed.includes(e)).join(', ')})` : ''}`] : []),
     ...(modelsChanged ? ['models or KPI settings changed'] : []),
-    ...(siteStale ? ['pages or report sources changed'] : []),
+    ...(siteStale ? [previous.site ? 'pages or report sources changed' : 'no site published with this database'] : []),
   ];
   return { upToDate: false, reusePublished: true, reload, allModels: modelsChanged, reason: reasons.join('; ') };
 };

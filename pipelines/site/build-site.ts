@@ -3,10 +3,9 @@
  * repository's `evidence.config.yaml`, `sources/` and `reports/`, then checked and published.
  *
  * Evidence alone exits 0 on a broken page query and needs the internet for Parquet; this module
- * fails on any query error, writes the Arrow twins the patched clients read, and swaps the
- * finished site in only when everything succeeded.
+ * fails on any query error and writes the Arrow twins the patched clients read; the build
+ * publishes the finished site with its database as one release (`publish/release.ts`).
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { readParquet } from 'parquet-wasm/node/arrow1.js';
 import { PROJECT_ROOT } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
 import { tablesRead } from '../models/discover.js';
+import { endOrphansIn, spawnInGroup } from '../process/children.js';
 
 export interface SiteOptions {
   /** Database the report sources read (closed: Evidence opens it read-only). */
@@ -90,10 +90,13 @@ const evidenceEnv = () => {
   return env;
 };
 
-/** Runs the Evidence CLI in the work folder with no telemetry; resolves with its output. */
+/**
+ * Runs the Evidence CLI in the work folder with no telemetry; resolves with its output. Evidence
+ * starts Vite and its workers: they run in their own process group, ended with the run.
+ */
 const evidence = (workDir: string, args: string[], log: (line: string) => void) =>
   new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/@evidence-dev/evidence/cli.js'), ...args], {
+    const child = spawnInGroup(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/@evidence-dev/evidence/cli.js'), ...args], {
       cwd: workDir,
       env: evidenceEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -103,8 +106,8 @@ const evidence = (workDir: string, args: string[], log: (line: string) => void) 
       output += chunk.toString();
       for (const line of chunk.toString().split('\n')) if (/✔|Finished|Error|error|failed/i.test(line) && line.trim()) log(`    ${line.trim()}`);
     };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new SiteError(`evidence ${args.join(' ')} exited with ${code}:\n${output.slice(-4000)}`))));
   });
@@ -187,6 +190,8 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   const log = options.log ?? (() => {});
   await checkSourcesReadMartsOnly(path.join(PROJECT_ROOT, 'sources', SOURCE));
   await writeSellerLabels(options.databasePath, options.pseudonymiseSellers ?? false);
+  const orphans = endOrphansIn(options.workDir);
+  if (orphans.length) log(`  ended ${orphans.length} Evidence process(es) left running by a killed run (pid ${orphans.join(', ')})`);
   assemble(options.workDir, options.databasePath);
   const sourcesOutput = await evidence(options.workDir, ['sources', '--strict'], log);
   if (QUERY_ERROR.test(sourcesOutput)) throw new SiteError(`A report source query failed:\n${sourcesOutput.slice(-4000)}`);
@@ -198,17 +203,4 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   if (errors.length) throw new SiteError(`${errors.length} query error(s) in the report pages:\n${errors.slice(0, 20).map((e) => `  ${e}`).join('\n')}`);
   placeBrowserTwins(path.join(buildDir, 'data'));
   return buildDir;
-};
-
-/**
- * Replaces the published site with a freshly built one: two renames, so a reader sees the old
- * site or the new one, never a mix.
- */
-export const publishSite = (builtDir: string, siteDir: string) => {
-  const target = path.resolve(siteDir);
-  const previous = `${target}.previous`;
-  fs.rmSync(previous, { recursive: true, force: true });
-  if (fs.existsSync(target)) fs.renameSync(target, previous);
-  fs.renameSync(builtDir, target);
-  fs.rmSync(previous, { recursive: true, force: true });
 };
