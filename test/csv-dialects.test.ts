@@ -88,6 +88,29 @@ describe('CSV dialects', () => {
     expect(await l.db.query(`SELECT created_at FROM raw.leads WHERE lead_id = 'L1'`)).toEqual([{ created_at: '2023-09-12 10:00:00' }]);
   });
 
+  it('day/month dates read with the default order: a file whose other dates prove it loads; one with only ambiguous dates stops', async () => {
+    // accounts.csv: one slash date, 02/05/2023, readable both ways, and nothing else to tell.
+    await expect(loadStyled({}, (c) => { c.accounts![0]!.created_at = '02/05/2023'; })).rejects.toThrow(
+      /accounts\.csv, column created_at: 1 dates are written with slashes; read day\/month, 1 are valid dates .* No value tells whether the day or the month comes first\. Say the order of your export in extracts\.yaml/);
+    // A 25/05/2023 in the same file proves day/month: both dates load, none swapped.
+    const l = await loadStyled({}, (c) => {
+      c.accounts![0]!.created_at = '02/05/2023';
+      c.accounts![1]!.created_at = '25/05/2023';
+    });
+    expect(await l.db.query(`SELECT account_id, created_at FROM raw.accounts ORDER BY account_id`)).toEqual([
+      { account_id: 'A1', created_at: '2023-05-02' }, { account_id: 'A2', created_at: '2023-05-25' },
+    ]);
+    expect(l.summary('accounts').dateOrders).toEqual(['created_at: day/month (default)']);
+  });
+
+  it('month/day data read with a day/month order stops the run with the count each reading gives', async () => {
+    await expect(loadStyled({}, (c) => {
+      c.opportunities![0]!.created_at = '09/20/2023';
+      c.opportunities![0]!.closed_at = '11/15/2023';
+    }, 'csv:\n  dateFormats: ["%d/%m/%Y"]\n')).rejects.toThrow(
+      /opportunities\.csv, column (created_at|closed_at): 2? ?.*read day\/month, 0 are valid dates \(1 are not, e\.g\. "(09\/20|11\/15)\/2023"\); read month\/day, 1 are valid .*this run reads day\/month.*contradict the order used/);
+  });
+
   it('thousands separators with decimal comma, and a dot that would be ambiguous is rejected', async () => {
     const l = await loadStyled({ delimiter: ';', decimal: ',' }, (c) => {
       c.invoice_lines![0]!.net_amount = '12 000,00';

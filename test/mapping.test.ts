@@ -167,6 +167,50 @@ describe('applying a mapping', () => {
   });
 });
 
+describe('dates are never silently swapped', () => {
+  it('a month/day format on day/month data stops the mapping with the count each reading gives', async () => {
+    const spec = miniMapping();
+    spec.extracts.opportunities.columns.created_at = { column: 'Opened', format: '%m/%d/%Y' };
+    spec.extracts.opportunities.columns.closed_at = { column: 'Closed', format: '%m/%d/%Y' };
+    // Closed: 15/02/2024 and 20/03/2024 only read day/month; no value only reads month/day.
+    await expect(apply(spec)).rejects.toThrow(
+      /extracts\.opportunities\.columns\.closed_at\.format: 2 value\(s\) cannot be read with %m\/%d\/%Y but can with day and month the other way round \(e\.g\. "15\/02\/2024"\)[\s\S]*Set format: "%d\/%m\/%Y"/);
+  });
+
+  it('a few odd rows in a column whose order the data proves are left for the loader to reject', async () => {
+    const dir = miniExports();
+    // D1 closes on 02/15/2024 (only month/day reads it): the file is month/day, D4's 20/03/2024 is odd.
+    fs.writeFileSync(path.join(dir, 'Deals-2024.CSV'), fs.readFileSync(path.join(dir, 'Deals-2024.CSV'), 'utf8').replace('15/02/2024', '02/15/2024'));
+    const spec = miniMapping();
+    spec.extracts.opportunities.columns.closed_at = { column: 'Closed', format: '%m/%d/%Y' };
+    const result = await apply(spec, dir);
+    loaded = await loadFolder(result.outDir);
+    expect((await loaded.rejects('opportunities')).filter((r) => r.reason.startsWith('wrong type')).map((r) => [r.row_number, r.column_name, r.value])).toEqual([[4, 'closed_at', '20/03/2024']]);
+    expect(await loaded.db.query(`SELECT closed_at FROM raw.opportunities WHERE opportunity_id = 'D1'`)).toEqual([{ closed_at: '2024-02-15' }]);
+  });
+});
+
+describe('one bad row never changes another', () => {
+  it('a Maven deal dated 2031 is rejected without moving the snapshot date of the open deals', async () => {
+    const dir = tempDir('bi-maven-');
+    const fixture = path.join(import.meta.dirname, 'fixtures', 'exports', 'maven-crm');
+    fs.cpSync(fixture, dir, { recursive: true });
+    const pipeline = fs.readFileSync(path.join(dir, 'sales_pipeline.csv'), 'utf8').split('\n');
+    const won = pipeline.findIndex((line) => line.includes(',Won,'));
+    pipeline[won] = pipeline[won]!.replace(/,(\d{4}-\d{2}-\d{2}),(\d+)(\r?)$/, ',2031-01-15,$2$3');
+    expect(pipeline[won]).toContain('2031-01-15');
+    fs.writeFileSync(path.join(dir, 'sales_pipeline.csv'), pipeline.join('\n'));
+    const result = await applyMapping({ inputDir: dir, mapping: 'maven-crm', outDir: path.join(tempDir('bi-mapped-'), 'out'), asOf: '2024-06-30' });
+    loaded = await loadFolder(result.outDir);
+    // Only the 2031 deal is rejected; the prospecting deals keep the pipeline's real last date.
+    expect((await loaded.rejects('opportunities')).map((r) => [r.column_name, r.reason])).toEqual([
+      ['closed_at', 'date 2031-01-15 is in the future (after 2026-09-30)'],
+    ]);
+    expect(await loaded.db.query(`SELECT DISTINCT created_at FROM raw.opportunities WHERE stage = 'qualified' AND created_at > DATE '2017-12-01'`))
+      .toEqual([{ created_at: '2017-12-31' }]);
+  });
+});
+
 describe('mapping file errors name the file, the key and the problem', () => {
   it('a mapped value that is not an accepted value', () => {
     const spec = miniMapping();
