@@ -21,13 +21,14 @@ export interface Built extends Loaded {
  * Writes `rows` as CSV extracts, loads them and builds the models. `notProvided` extracts are
  * left out and declared absent, as a company without them would.
  */
-export const buildModelsOn = async (rows: Company, options: { notProvided?: string[]; settingsFile?: string } = {}): Promise<Built> => {
+export const buildModelsOn = async (rows: Company, options: { notProvided?: string[]; settingsFile?: string; extractsYaml?: string } = {}): Promise<Built> => {
   const dir = tempDir();
   const present = Object.fromEntries(Object.entries(rows).filter(([name]) => !options.notProvided?.includes(name)));
   writeCompany(dir, present);
-  if (options.notProvided?.length) {
+  if (options.notProvided?.length || options.extractsYaml) {
     const fs = await import('node:fs');
-    fs.writeFileSync(path.join(dir, 'extracts.yaml'), `notProvided: [${options.notProvided.join(', ')}]\n`);
+    fs.writeFileSync(path.join(dir, 'extracts.yaml'),
+      (options.notProvided?.length ? `notProvided: [${options.notProvided.join(', ')}]\n` : '') + (options.extractsYaml ?? ''));
   }
   const loaded = await loadFolder(dir);
   const run = await runModels(loaded.db, { modelsDir: MODELS_DIR, reporter: silentReporter(), settingsFile: options.settingsFile });
