@@ -189,15 +189,11 @@ const mapExtract = async (
     const merged = part.distinct ? counts!.kept - counts!.distinct_kept : 0;
     summaries.push({ from: part.from, rowsIn: counts!.rows_in, rowsFiltered: counts!.filtered, rowsRejected: counts!.rejected, rowsMerged: merged, rowsWritten: counts!.kept - merged });
     const ok = `FROM ${table} WHERE __keep AND len(__rejects) = 0`;
-    // The line of the user's file each row comes from, so a reject points at their export, not at
-    // ours: a CSV's record number plus its header (and the lines skipped before it); a Parquet
-    // file's or a derived source's record number as it is.
-    const source = mapping.spec.sources[part.from];
-    const csv = source?.files !== undefined && source.format !== 'parquet';
-    const line = csv ? `CASE WHEN regexp_matches(__file, '\\.parquet$', 'i') THEN __row ELSE __row + ${1 + (source?.skipLines ?? 0)} END` : '__row';
+    // The file and line of the user's export each row comes from (sources.ts), so a reject points
+    // at their export, not at ours.
     outputs.push(part.distinct
-      ? `SELECT ${columnList}, ${i} AS __part, min(__file) AS __file, min(__row) AS __row, min(${line}) AS __line ${ok} GROUP BY ALL`
-      : `SELECT ${columnList}, ${i} AS __part, __file, __row, ${line} AS __line ${ok}`);
+      ? `SELECT ${columnList}, ${i} AS __part, min(__file) AS __file, min(__row) AS __row, min(__line) AS __line ${ok} GROUP BY ALL`
+      : `SELECT ${columnList}, ${i} AS __part, __file, __row, __line ${ok}`);
     rejectSelects.push(`SELECT ${literal(mapping.name)} AS mapping, ${literal(extractName)} AS extract, __file AS source_file, __row AS row_number,
         e."column" AS column_name, e."value" AS value, e.reason AS reason
       FROM (SELECT __file, __row, unnest(__rejects) AS e FROM ${table} WHERE __keep)`);

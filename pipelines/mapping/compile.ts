@@ -118,7 +118,7 @@ export const compileColumn = (
   return { sql: v, rejects, dates };
 };
 
-/** The part's SELECT over its sources, with `__file`, `__row`, the columns, `__keep` and `__rejects`. */
+/** The part's SELECT over its sources, with `__file`, `__row`, `__line`, the columns, `__keep` and `__rejects`. */
 export const compilePart = (extract: string, contract: readonly ContractColumn[], part: Part, ctx: CompileContext, pathPrefix: string): CompiledPart => {
   const source = (name: string) => `${ctx.schema}.${ident(name)}`;
   const joins = part.join.map((j) => `LEFT JOIN ${source(j.source)} AS ${ident(j.as ?? j.source)} ON (${j.on})`);
@@ -147,7 +147,7 @@ export const compilePart = (extract: string, contract: readonly ContractColumn[]
     ? `list_filter([${rejects.map((r) => r.sql).join(',\n    ')}], e -> e IS NOT NULL)`
     : `[]::${REJECT_TYPE}[]`;
   const alias = ident(part.from);
-  const select = `SELECT ${alias}._file AS __file, ${alias}._row AS __row,
+  const select = `SELECT ${alias}._file AS __file, ${alias}._row AS __row, ${alias}._line AS __line,
   ${columns.map((c) => `${c.sql} AS ${ident(c.name)}`).join(',\n  ')},
   ${keep} AS __keep,
   ${rejectList} AS __rejects

@@ -72,9 +72,11 @@ const readFileSource = async (
     }
     const [{ n } = { n: 0 }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
     counts.push({ file: rel, rows: n });
+    // _line: where a person finds the row in the file: for CSV the record plus the header and the
+    // lines skipped before it; Parquet has no lines, its record number stands for one.
     selects.push(format === 'parquet'
-      ? `SELECT ${literal(rel)} AS _file, * FROM ${table}`
-      : `SELECT ${literal(rel)} AS _file, rowid + 1 AS _row, * FROM ${table}`);
+      ? `SELECT ${literal(rel)} AS _file, _row AS _line, * FROM ${table}`
+      : `SELECT ${literal(rel)} AS _file, rowid + 1 AS _row, rowid + ${2 + source.skipLines} AS _line, * FROM ${table}`);
   }
   await db.exec(`CREATE OR REPLACE VIEW ${schema}.${ident(name)} AS ${selects.join('\nUNION ALL BY NAME\n')}`);
   const columns = (await db.query<{ column_name: string }>(`DESCRIBE ${schema}.${ident(name)}`)).map((c) => c.column_name).filter((c) => !c.startsWith('_'));
@@ -86,8 +88,12 @@ const readDerivedSource = async (db: Database, schema: string, mapping: LoadedMa
   try {
     const described = await db.query<{ column_name: string }>(`DESCRIBE (${source.sql})`);
     const has = (c: string) => described.some((d) => d.column_name === c);
-    const provenance = has('_file') && has('_row') ? '' : `${literal(`sql:${name}`)} AS _file, row_number() OVER () AS _row, `;
-    const rest = provenance ? `COLUMNS(c -> c NOT IN ('_file', '_row'))` : '*';
+    // A derived source that keeps _file and _row (and _line) of the rows it comes from points
+    // rejects at the user's file; otherwise at its own rows.
+    const provenance = has('_file') && has('_row')
+      ? (has('_line') ? '' : '_row AS _line, ')
+      : `${literal(`sql:${name}`)} AS _file, row_number() OVER () AS _row, row_number() OVER () AS _line, `;
+    const rest = provenance && !(has('_file') && has('_row')) ? `COLUMNS(c -> c NOT IN ('_file', '_row', '_line'))` : '*';
     await db.exec(`CREATE OR REPLACE TABLE ${table} AS SELECT ${provenance}${rest} FROM (${source.sql})`);
   } catch (error) {
     throw new MappingError(`mapping ${mapping.name} (${mapping.file}), sources.${name}.sql: DuckDB cannot run it: ${duckdbMessage(error)} ` +
