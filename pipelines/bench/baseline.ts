@@ -10,7 +10,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../config.js';
+import { columnsOf } from '../contract/derive.js';
 import { EXTRACTS } from '../contract/index.js';
+import { AUDIT_DDL } from '../load/load-extracts.js';
 import { ident, literal, openDatabase, type Database } from '../db/duckdb.js';
 import { genericTests, singularTests } from '../models/data-tests.js';
 import { buildOrder, discoverModels, LAYERS } from '../models/discover.js';
@@ -21,15 +23,12 @@ import type { BaselineJob, BaselineResult, StageMeasure } from './types.js';
 
 const log = (line: string) => process.stdout.write(`  [baseline] ${line}\n`);
 
-/** The shape of the loader's audit tables, which the data-quality marts read (kept empty here). */
-const AUDIT_TABLES = `
-CREATE SCHEMA IF NOT EXISTS raw;
-CREATE SCHEMA IF NOT EXISTS audit;
-CREATE TABLE audit.rejects (extract VARCHAR, source_file VARCHAR, row_number BIGINT, line_number BIGINT,
-  column_name VARCHAR, value VARCHAR, reason VARCHAR);
-CREATE TABLE audit.load_summary (extract VARCHAR PRIMARY KEY, system VARCHAR, status VARCHAR, files VARCHAR[],
-  format VARCHAR, delimiter VARCHAR, decimal_mark VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT,
-  extra_columns VARCHAR[], seconds DOUBLE, loaded_at TIMESTAMP DEFAULT current_timestamp);`;
+/**
+ * The loader's audit tables, which the data-quality marts read (kept empty here), and the rates
+ * table with the reporting currency alone: the sample sells in EUR.
+ */
+const AUDIT_TABLES = `${AUDIT_DDL}
+INSERT INTO audit.fx_rates VALUES ('EUR', NULL, 1, 'reporting currency');`;
 
 /** DuckDB's native reader for an extract's file(s), or undefined when the folder lacks it. */
 const nativeReader = (dir: string, extract: string): { sql: string; format: string; files: string[] } | undefined => {
@@ -78,6 +77,11 @@ export const runBaseline = async (job: BaselineJob): Promise<BaselineResult> => 
         const reader = nativeReader(job.extractsDir, extract.name);
         const t0 = performance.now();
         if (reader) await open.exec(`CREATE TABLE raw.${ident(extract.name)} AS SELECT * FROM ${reader.sql}`);
+        // Columns a file may omit (the sample's currencies) are there for the models, as the loader makes them.
+        const present = reader ? new Set((await open.query<{ column_name: string }>(`DESCRIBE raw.${ident(extract.name)}`)).map((c) => c.column_name)) : new Set<string>();
+        for (const column of columnsOf(extract).filter((c) => reader && c.mayBeAbsent && !present.has(c.name))) {
+          await open.exec(`ALTER TABLE raw.${ident(extract.name)} ADD COLUMN ${ident(column.name)} ${column.duckdbType} DEFAULT ${column.currency ? "'EUR'" : 'NULL'}`);
+        }
         const [count] = reader ? await open.query<{ n: number }>(`SELECT count(*) AS n FROM raw.${ident(extract.name)}`) : [{ n: 0 }];
         rows[extract.name] = count?.n ?? 0;
         await open.exec(`INSERT INTO audit.load_summary (extract, system, status, files, format, delimiter, decimal_mark, rows_read, rows_loaded, rows_rejected, extra_columns, seconds)

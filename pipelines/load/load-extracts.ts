@@ -65,7 +65,7 @@ const ISSUE_COLUMNS = `
   export_file VARCHAR,
   export_line BIGINT`;
 
-const AUDIT_DDL = `
+export const AUDIT_DDL = `
 CREATE SCHEMA IF NOT EXISTS raw;
 CREATE SCHEMA IF NOT EXISTS audit;
 CREATE SCHEMA IF NOT EXISTS scratch;
