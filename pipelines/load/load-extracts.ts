@@ -9,6 +9,8 @@ import type { Reporter } from '../progress.js';
 import { readExtractsConfig, type ExtractsConfig } from './extracts-config.js';
 import { csvReadError, ExtractError, locateExtract, readExtract, withCsvFallback, type ReadResult } from './read.js';
 import { setChecksSql, typedSelectSql, type TypingOptions } from './validate.js';
+import { lineOfRecord, releaseCsv } from './csv-input.js';
+import { checkPrecision, overPrecisionSql } from './input-checks.js';
 
 export interface LoadSummary {
   extract: string;
@@ -18,6 +20,8 @@ export interface LoadSummary {
   format: string;
   delimiter: string;
   decimal: string;
+  /** How each file's text was decoded, in the order of `files`. */
+  encodings: string[];
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
@@ -69,34 +73,42 @@ CREATE OR REPLACE TABLE audit.load_summary (
   rows_rejected BIGINT NOT NULL,
   extra_columns VARCHAR[] NOT NULL,
   seconds DOUBLE NOT NULL,
-  loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+  loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+  encodings VARCHAR[]
+);
+CREATE OR REPLACE TABLE audit.read_notes (
+  extract VARCHAR NOT NULL,
+  source_file VARCHAR NOT NULL,
+  line_number BIGINT NOT NULL,
+  note VARCHAR NOT NULL
 );`;
 
 const createRawTable = (db: Database, extract: Extract) =>
   db.exec(`CREATE OR REPLACE TABLE ${rawTable(extract.name)} (${columnsOf(extract).map((c) => `${ident(c.name)} ${c.duckdbType}`).join(', ')})`);
 
 /** Helper columns the typed table carries until the checks are done; dropped from raw.<extract>. */
-const HELPERS = { file: '_f', record: '_r', errors: '_errors' } as const;
+const HELPERS = { file: '_f', record: '_r', errors: '_errors', extra: '_x', precision: '_p' } as const;
 
 /**
- * Physical CSV line of each reject: header line + record number + line breaks inside earlier
- * records. Only run when a CSV file has rejects: the file is read once more for its line breaks.
+ * Physical CSV line of each reject, from where the scan saw each record start (record number +
+ * the shift in force from that record on): no second read of the file.
  */
 const fillLineNumbers = async (db: Database, extract: string, read: ReadResult) => {
   for (const [index, source] of read.files.entries()) {
-    if (!source.lineBreaks) continue;
+    if (!source.prepared) continue;
     const [{ n } = { n: 0 }] = await db.query<{ n: number }>(
-      `SELECT count(*) AS n FROM audit.rejects WHERE extract = ${literal(extract)} AND source_file = ${literal(source.file)}`);
+      `SELECT count(*) AS n FROM audit.rejects WHERE extract = ${literal(extract)} AND source_file = ${literal(source.file)} AND line_number IS NULL`);
     if (n === 0) continue;
-    const breaks = `scratch.${ident(`breaks_${extract}_${index}`)}`;
-    // Record order is kept, so rowid + 1 is the record number.
-    await withCsvFallback((parallel) => db.exec(`CREATE OR REPLACE TABLE ${breaks} AS ${source.lineBreaks!(parallel)}`))
-      .catch((error: unknown) => { throw csvReadError(source.file, error); });
+    const shifts = `scratch.${ident(`shifts_${extract}_${index}`)}`;
+    await db.exec(`CREATE OR REPLACE TABLE ${shifts} (record BIGINT, shift BIGINT)`);
+    for (let i = 0; i < source.prepared.shifts.length; i += 1000) {
+      await db.exec(`INSERT INTO ${shifts} VALUES ${source.prepared.shifts.slice(i, i + 1000).map((x) => `(${x.record}, ${x.shift})`).join(', ')}`);
+    }
     await db.exec(`
-      WITH b AS (SELECT rowid + 1 AS _row, n FROM ${breaks} WHERE n > 0)
-      UPDATE audit.rejects r SET line_number = 1 + r.row_number
-        + coalesce((SELECT sum(b.n) FROM b WHERE b._row < r.row_number), 0)
-      WHERE r.extract = ${literal(extract)} AND r.source_file = ${literal(source.file)}`);
+      UPDATE audit.rejects r SET line_number = r.row_number + s.shift
+        FROM (SELECT r2.rowid AS id, s.shift FROM audit.rejects r2 ASOF JOIN ${shifts} s ON r2.row_number >= s.record
+               WHERE r2.extract = ${literal(extract)} AND r2.source_file = ${literal(source.file)} AND r2.line_number IS NULL) s
+       WHERE r.rowid = s.id`);
   }
 };
 
@@ -112,23 +124,49 @@ const changed = (rows: Record<string, unknown>[]) => Number(rows[0]?.Count ?? 0)
 const typeIntoRaw = async (db: Database, extract: Extract, read: ReadResult, options: TypingOptions) => {
   const columns = columnsOf(extract);
   const target = rawTable(extract.name);
-  const passThrough = read.format === 'parquet' ? [HELPERS.file, HELPERS.record] : [HELPERS.file];
-  const select = (relation: string) => typedSelectSql(extract, columns, relation, options, read.native, passThrough);
+  // `_p` names the columns of a row whose numbers carry more decimals than the column keeps.
+  const precision = overPrecisionSql(columns, options.decimal, read.native);
+  const passThrough = [HELPERS.file, ...(read.format === 'parquet' ? [HELPERS.record] : [HELPERS.extra]), ...(precision ? [HELPERS.precision] : [])];
+  const select = (relation: string) =>
+    typedSelectSql(extract, columns, precision ? `(SELECT *, ${precision} AS ${HELPERS.precision} FROM ${relation})` : relation, options, read.native, passThrough);
   if (read.format === 'parquet') {
     // Each row carries its own record number: the files can be read together, in any order.
     const union = read.files.map((f) => `SELECT * FROM ${f.relation(true)}`).join(' UNION ALL ');
-    const rows = changed(await db.query(`CREATE OR REPLACE TABLE ${target} AS ${select(`(${union})`)}`));
-    return { rows, offsets: read.files.map(() => 0) };
+    const rows = changed(await db.query(`CREATE OR REPLACE TABLE ${target} AS ${select(`(${union})`)}`)
+      .catch(async (error: unknown) => { throw await parquetReadError(db, read, error); }));
+    return { rows, offsets: read.files.map(() => 0), helpers: passThrough };
   }
   let rows = 0;
   const offsets: number[] = [];
   for (const [index, source] of read.files.entries()) {
     offsets.push(rows);
     const statement = index === 0 ? `CREATE OR REPLACE TABLE ${target} AS` : `INSERT INTO ${target}`;
-    rows += await withCsvFallback(async (parallel) => changed(await db.query(`${statement} ${select(source.relation(parallel))}`)))
-      .catch((error: unknown) => { throw csvReadError(source.file, error); });
+    const got = await withCsvFallback(async (parallel) => changed(await db.query(`${statement} ${select(source.relation(parallel))}`)))
+      .catch((error: unknown) => { throw csvReadError(source.file, error, source.prepared?.readable); });
+    // The parser must return exactly the records the independent scan counted.
+    const expected = source.prepared!.records;
+    if (got !== expected) {
+      const line = lineOfRecord(source.prepared!, Math.min(got, expected) + 1);
+      throw new ExtractError(`${source.file}: DuckDB's CSV reader returned ${got.toLocaleString('en')} records but the file holds ` +
+        `${expected.toLocaleString('en')} (counted from its lines and quotes); the first line concerned is around line ${line}. ` +
+        'Check the quoting there (a quote inside a field must be doubled: ""), or export the file again.');
+    }
+    rows += got;
   }
-  return { rows, offsets };
+  return { rows, offsets, helpers: passThrough };
+};
+
+/** A Parquet file DuckDB cannot read to the end: name the first one that fails (error path only). */
+const parquetReadError = async (db: Database, read: ReadResult, error: unknown): Promise<Error> => {
+  const reason = (error as Error).message.split('\n')[0];
+  for (const source of read.files) {
+    try {
+      await db.exec(`CREATE OR REPLACE TEMP TABLE _probe AS SELECT * FROM ${source.relation(true)}; DROP TABLE _probe;`);
+    } catch (probe) {
+      return new ExtractError(`${source.file}: cannot read as Parquet (${(probe as Error).message.split('\n')[0]}): the file is damaged or not Parquet. Export it again.`);
+    }
+  }
+  return error instanceof Error ? new ExtractError(`Cannot read the Parquet files of this extract (${reason}).`) : new Error(String(error));
 };
 
 const loadOne = async (
@@ -143,7 +181,7 @@ const loadOne = async (
     if (config.notProvided.includes(extract.name as never)) {
       if (extract.core) throw new ExtractError(`Extract "${extract.name}" is core to every KPI and cannot be declared notProvided.`);
       await createRawTable(db, extract);
-      return { ...base, status: 'not_provided', files: [], format: '', delimiter: '', decimal: '', rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, seconds: 0 };
+      return { ...base, status: 'not_provided', files: [], format: '', delimiter: '', decimal: '', encodings: [], rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, seconds: 0 };
     }
     throw new ExtractError(
       `Missing extract "${extract.name}" in ${options.extractsDir}: expected ${extract.name}.csv, ${extract.name}.parquet ` +
@@ -157,14 +195,15 @@ const loadOne = async (
 
   const read = await readExtract(db, located, extract, config, options.scratchDir);
   const target = rawTable(extract.name);
-  const { rows: rowsRead, offsets } = await typeIntoRaw(db, extract, read, {
+  const { rows: rowsRead, offsets, helpers } = await typeIntoRaw(db, extract, read, {
     decimal: read.dialect.decimal,
     dateFormats: read.dialect.dateFormats,
     timestampFormats: read.dialect.timestampFormats,
     asOf: options.asOf,
   });
+  const encodings = read.files.map((f) => f.encoding);
   options.reporter.detail(`${extract.name}: ${rowsRead.toLocaleString('en')} rows read from ${located.files.length} ${located.format} file(s)` +
-    (located.format === 'csv' ? ` (delimiter "${read.dialect.delimiter}", decimal "${read.dialect.decimal}")` : ''));
+    (located.format === 'csv' ? ` (delimiter "${read.dialect.delimiter}", decimal "${read.dialect.decimal}", encoding ${[...new Set(encodings)].join(' / ')})` : ''));
 
   // Where each row came from: file name and record number (1-based, header excluded).
   const fileOf = `${sqlList(read.files.map((f) => f.file))}[${HELPERS.file} + 1]`;
@@ -179,11 +218,39 @@ const loadOne = async (
     loadedTable: (other) => (provided.has(other) ? rawTable(other) : undefined),
     keyOf: (other) => EXTRACTS.find((e) => e.name === other)!.key,
   });
+  const whereRow = async (rowid: number) => {
+    const [row] = await db.query<{ file: string; record: number }>(`SELECT ${fileOf} AS file, ${recordOf} AS record FROM ${target} WHERE rowid = ${rowid}`);
+    const prepared = read.files.find((f) => f.file === row?.file)?.prepared;
+    return `${row?.file}, ${prepared ? `line ${lineOfRecord(prepared, row!.record)}` : `row ${row?.record}`}`;
+  };
+  if (helpers.includes(HELPERS.precision)) {
+    await checkPrecision(db, target, HELPERS.precision, columns, read.dialect.decimal, whereRow, (message) => new ExtractError(message));
+  }
+  // Records the reader could not take as they are: the scan's malformed ones (read as empty
+  // placeholders, whose own errors are meaningless) and those with more fields than the header.
+  const malformed = `scratch.${ident(`malformed_${extract.name}`)}`;
+  await db.exec(`CREATE OR REPLACE TABLE ${malformed} (_rid BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)`);
+  for (const [index, source] of read.files.entries()) {
+    const bad = source.prepared?.malformed ?? [];
+    for (let i = 0; i < bad.length; i += 1000) {
+      await db.exec(`INSERT INTO ${malformed} VALUES ${bad.slice(i, i + 1000)
+        .map((m) => `(${offsets[index]! + m.record - 1}, '(record)', NULL, ${literal(`malformed record: ${m.reason}`)})`).join(', ')}`);
+    }
+  }
+  if (read.format === 'csv') {
+    await db.exec(`INSERT INTO ${malformed} SELECT rowid, '(record)', ${HELPERS.extra},
+        'more fields than the header has columns (' || (${sqlList(read.files.map((f) => String(f.prepared!.header.length)))}[${HELPERS.file} + 1]) ||
+        '): a delimiter inside a value that is not quoted? The extra value is shown'
+      FROM ${target} WHERE ${HELPERS.extra} IS NOT NULL AND rowid NOT IN (SELECT _rid FROM ${malformed})`);
+  }
   const failures = changed(await db.query(`CREATE OR REPLACE TABLE ${rejected} AS
-    SELECT _rid, e.column AS column_name, e.value, e.reason
-      FROM (SELECT rowid AS _rid, unnest(${HELPERS.errors}) AS e FROM ${target} WHERE ${HELPERS.errors} IS NOT NULL)
-     WHERE e IS NOT NULL
-    ${setChecks.map((check) => `UNION ALL SELECT * FROM (${check})`).join('\n    ')}`));
+    SELECT * FROM (
+      SELECT _rid, e.column AS column_name, e.value, e.reason
+        FROM (SELECT rowid AS _rid, unnest(${HELPERS.errors}) AS e FROM ${target} WHERE ${HELPERS.errors} IS NOT NULL)
+       WHERE e IS NOT NULL
+      ${setChecks.map((check) => `UNION ALL SELECT * FROM (${check})`).join('\n      ')}
+    ) WHERE _rid NOT IN (SELECT _rid FROM ${malformed} WHERE column_name = '(record)' AND value IS NULL)
+    UNION ALL SELECT * FROM ${malformed}`));
 
   const name = literal(extract.name);
   if (failures > 0) {
@@ -193,9 +260,17 @@ const loadOne = async (
     if (located.format === 'csv') await fillLineNumbers(db, extract.name, read);
     await db.exec(`DELETE FROM ${target} WHERE rowid IN (SELECT _rid FROM ${rejected})`);
   }
-  const helpers = read.format === 'parquet' ? [HELPERS.file, HELPERS.record, HELPERS.errors] : [HELPERS.file, HELPERS.errors];
+  // Lines whose NUL bytes were removed: loaded, and said so.
+  for (const source of read.files) {
+    const lines = source.prepared?.nulLines ?? [];
+    if (lines.length === 0) continue;
+    await db.exec(`INSERT INTO audit.read_notes VALUES ${lines.map((l) => `(${name}, ${literal(source.file)}, ${l}, 'NUL byte(s) removed')`).join(', ')}`);
+    options.reporter.detail(`${extract.name}: ${source.prepared!.nulBytes.toLocaleString('en')} NUL byte(s) removed from ${source.file}, ` +
+      `on line(s) ${lines.slice(0, 10).join(', ')}${lines.length > 10 ? '…' : ''} (see audit.read_notes)`);
+  }
+  for (const source of read.files) if (source.prepared) releaseCsv(source.prepared);
   // Dropping a column shares the other columns' data: nothing is copied.
-  await db.exec(helpers.map((helper) => `ALTER TABLE ${target} DROP COLUMN ${helper};`).join('\n'));
+  await db.exec([...helpers, HELPERS.errors].map((helper) => `ALTER TABLE ${target} DROP COLUMN ${helper};`).join('\n'));
 
   const [counts] = await db.query<{ loaded: number; rejected: number }>(`SELECT
       (SELECT count(*) FROM ${target}) AS loaded,
@@ -212,6 +287,7 @@ const loadOne = async (
     format: located.format,
     delimiter: read.dialect.delimiter,
     decimal: read.dialect.decimal,
+    encodings,
     rowsRead,
     rowsLoaded,
     rowsRejected,
@@ -221,10 +297,10 @@ const loadOne = async (
 };
 
 const recordSummary = (db: Database, s: LoadSummary) =>
-  db.exec(`INSERT INTO audit.load_summary (extract, system, status, files, format, delimiter, decimal_mark, rows_read, rows_loaded, rows_rejected, extra_columns, seconds)
+  db.exec(`INSERT INTO audit.load_summary (extract, system, status, files, format, delimiter, decimal_mark, rows_read, rows_loaded, rows_rejected, extra_columns, seconds, encodings)
     VALUES (${literal(s.extract)}, ${literal(s.system)}, ${literal(s.status)}, [${s.files.map(literal).join(', ')}]::VARCHAR[],
       ${literal(s.format)}, ${literal(s.delimiter)}, ${literal(s.decimal)}, ${s.rowsRead}, ${s.rowsLoaded}, ${s.rowsRejected},
-      [${s.extraColumns.map(literal).join(', ')}]::VARCHAR[], ${s.seconds})`);
+      [${s.extraColumns.map(literal).join(', ')}]::VARCHAR[], ${s.seconds}, ${sqlList(s.encodings)}::VARCHAR[])`);
 
 /** Loads every extract of the contract from a folder; throws ExtractError on what the user must fix. */
 export const loadExtracts = async (db: Database, options: LoadOptions): Promise<LoadSummary[]> => {
@@ -236,7 +312,10 @@ export const loadExtracts = async (db: Database, options: LoadOptions): Promise<
     const kept = `[${[...keep].map(literal).join(', ')}]::VARCHAR[]`;
     await db.exec(`CREATE SCHEMA IF NOT EXISTS scratch;
       DELETE FROM audit.rejects WHERE NOT list_contains(${kept}, extract);
-      DELETE FROM audit.load_summary WHERE NOT list_contains(${kept}, extract);`);
+      DELETE FROM audit.load_summary WHERE NOT list_contains(${kept}, extract);
+      ALTER TABLE audit.load_summary ADD COLUMN IF NOT EXISTS encodings VARCHAR[];
+      CREATE TABLE IF NOT EXISTS audit.read_notes (extract VARCHAR NOT NULL, source_file VARCHAR NOT NULL, line_number BIGINT NOT NULL, note VARCHAR NOT NULL);
+      DELETE FROM audit.read_notes WHERE NOT list_contains(${kept}, extract);`);
   }
   const provided = new Set<string>();
   const summaries: LoadSummary[] = [];
@@ -256,13 +335,13 @@ export const loadExtracts = async (db: Database, options: LoadOptions): Promise<
 const keptSummary = async (db: Database, extract: string): Promise<LoadSummary> => {
   const [row] = await db.query<{
     system: string; status: 'loaded' | 'not_provided'; files: string[]; format: string; delimiter: string; decimal_mark: string;
-    rows_read: number; rows_loaded: number; rows_rejected: number; extra_columns: string[];
-  }>(`SELECT system, status, files, format, delimiter, decimal_mark, rows_read, rows_loaded, rows_rejected, extra_columns
+    rows_read: number; rows_loaded: number; rows_rejected: number; extra_columns: string[]; encodings: string[] | null;
+  }>(`SELECT system, status, files, format, delimiter, decimal_mark, rows_read, rows_loaded, rows_rejected, extra_columns, encodings
       FROM audit.load_summary WHERE extract = ${literal(extract)}`);
   if (!row) throw new Error(`Extract "${extract}" was to be kept from the previous run, but that run recorded no load for it.`);
   return {
     extract, system: row.system, status: row.status, files: row.files, format: row.format ?? '', delimiter: row.delimiter ?? '',
-    decimal: row.decimal_mark ?? '', rowsRead: row.rows_read, rowsLoaded: row.rows_loaded, rowsRejected: row.rows_rejected,
+    decimal: row.decimal_mark ?? '', encodings: row.encodings ?? [], rowsRead: row.rows_read, rowsLoaded: row.rows_loaded, rowsRejected: row.rows_rejected,
     extraColumns: row.extra_columns, seconds: 0,
   };
 };
