@@ -11,6 +11,7 @@
  *   --no-site             stop after the database (no Evidence build)
  *   --full                rebuild everything (by default, unchanged extracts and models are reused)
  *   --pseudonymise-sellers  publish the site with seller names replaced by stable pseudonyms
+ *   --allow-outside-paths read extracts that extracts.yaml or a symlink places outside the extracts folder
  *
  * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF (flags win).
  */
@@ -33,6 +34,7 @@ const argsSchema = z.object({
   site: z.boolean().default(true),
   full: z.boolean().default(false),
   pseudonymiseSellers: z.boolean().default(false),
+  allowOutsidePaths: z.boolean().default(false),
   scale: z.coerce.number().positive().default(1),
   seed: z.coerce.number().int().default(42),
 });
@@ -48,6 +50,7 @@ const parseCommandLine = (argv: string[]) => {
       'no-site': { type: 'boolean' },
       full: { type: 'boolean' },
       'pseudonymise-sellers': { type: 'boolean' },
+      'allow-outside-paths': { type: 'boolean' },
       scale: { type: 'string' },
       seed: { type: 'string' },
       'as-of': { type: 'string' },
@@ -63,6 +66,7 @@ const parseCommandLine = (argv: string[]) => {
     site: !values['no-site'],
     full: values.full ?? false,
     pseudonymiseSellers: values['pseudonymise-sellers'] ?? false,
+    allowOutsidePaths: values['allow-outside-paths'] ?? false,
     scale: values.scale,
     seed: values.seed,
   });
@@ -89,6 +93,7 @@ const main = async () => {
     site: args.site,
     full: args.full,
     pseudonymiseSellers: args.pseudonymiseSellers,
+    allowOutsidePaths: args.allowOutsidePaths,
     scale: args.scale,
     seed: args.seed,
   });

@@ -19,6 +19,8 @@ export interface PipelineOptions {
   /** Folder of extracts (or of vendor exports with `mapping`); default: the generated sample company. */
   extracts?: string;
   extractsConfig?: string;
+  /** Read extracts that extracts.yaml or a symlink places outside the extracts folder (default: refuse). */
+  allowOutsidePaths?: boolean;
   /** Built-in mapping name(s), comma-separated, or a mapping file. */
   mapping?: string;
   /** Build and publish the Evidence site (default true). */
@@ -69,6 +71,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRes
     settings,
     extractsDir,
     extractsConfig: options.extractsConfig,
+    allowOutsidePaths: options.allowOutsidePaths,
     reporter,
     incremental: !options.full,
     siteOptions: { pseudonymiseSellers: options.pseudonymiseSellers ?? false },

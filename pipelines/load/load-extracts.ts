@@ -41,6 +41,8 @@ export interface LoadOptions {
    * rebuilds): their raw tables, rejects and load summary are kept as they are, not reloaded.
    */
   keep?: ReadonlySet<string>;
+  /** Read files that extracts.yaml or a symlink places outside `extractsDir` (default: refuse). */
+  allowOutsidePaths?: boolean;
 }
 
 export const rawTable = (extract: string) => `raw.${ident(extract)}`;
@@ -176,7 +178,7 @@ const loadOne = async (
   const columns = columnsOf(extract);
   const base = { extract: extract.name, system: extract.system, extraColumns: [] as string[] };
 
-  const located = locateExtract(options.extractsDir, extract, config);
+  const located = locateExtract(options.extractsDir, extract, config, { allowOutside: options.allowOutsidePaths });
   if (!located) {
     if (config.notProvided.includes(extract.name as never)) {
       if (extract.core) throw new ExtractError(`Extract "${extract.name}" is core to every KPI and cannot be declared notProvided.`);

@@ -36,22 +36,42 @@ const formatOf = (file: string): FileFormat | undefined => {
 
 const listParquetFolder = (dir: string): string[] =>
   fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && /\.parquet$/i.test(entry.name))
+    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && /\.parquet$/i.test(entry.name))
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
+
+/** True when `file`, symlinks resolved, lies inside `dir` (symlinks resolved too). */
+export const isInside = (dir: string, file: string): boolean => {
+  const relative = path.relative(fs.realpathSync(dir), fs.realpathSync(file));
+  return relative === '' || (!relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative));
+};
+
+/**
+ * Inputs stay inside the extracts folder unless the user says otherwise: a path in extracts.yaml
+ * or a symlink must not make the run read (and quote in messages) any file of the machine.
+ */
+const confine = (dir: string, file: string, extract: string, allowOutside: boolean) => {
+  if (allowOutside || isInside(dir, file)) return;
+  throw new ExtractError(`${file} (extract "${extract}") resolves to ${fs.realpathSync(file)}, outside the extracts folder ${dir}. ` +
+    'Move the file into the folder, or pass --allow-outside-paths if reading it from there is intended.');
+};
 
 /**
  * Finds the file for an extract: the configured path, else `<name>.csv`, `<name>.csv.gz`,
  * `<name>.parquet`, or a `<name>/` folder of Parquet files (Hive partitions welcome).
  */
-export const locateExtract = (dir: string, extract: ExtractDefinition, config: ExtractsConfig): LocatedExtract | undefined => {
+export const locateExtract = (
+  dir: string, extract: ExtractDefinition, config: ExtractsConfig, { allowOutside = false }: { allowOutside?: boolean } = {},
+): LocatedExtract | undefined => {
   const configured = config.files[extract.name as keyof ExtractsConfig['files']]?.path;
   const candidates = configured ? [configured] : [`${extract.name}.csv`, `${extract.name}.csv.gz`, `${extract.name}.parquet`, extract.name];
   for (const candidate of candidates) {
     const full = path.resolve(dir, candidate);
     if (!fs.existsSync(full)) continue;
+    confine(dir, full, extract.name, allowOutside);
     if (fs.statSync(full).isDirectory()) {
       const files = listParquetFolder(full);
+      for (const file of files) confine(dir, file, extract.name, allowOutside);
       if (files.length === 0) throw new ExtractError(`Folder ${full} for extract "${extract.name}" holds no .parquet file.`);
       return { extract: extract.name, format: 'parquet', files };
     }
