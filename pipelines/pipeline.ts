@@ -60,7 +60,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRes
   const { settings, reporter } = options;
   let extractsDir = options.extracts ? path.resolve(options.extracts) : undefined;
   const mapped = options.mapping
-    ? await mapExports({ mapping: options.mapping, inputDir: extractsDir, settings, reporter, write: options.write })
+    ? await mapExports({ mapping: options.mapping, inputDir: extractsDir, settings, reporter, write: options.write, allowOutsidePaths: options.allowOutsidePaths })
     : undefined;
   if (mapped) extractsDir = mapped.outDir;
   if (!extractsDir) extractsDir = await ensureSample(settings, reporter, options.scale, options.seed);

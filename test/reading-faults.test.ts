@@ -16,6 +16,7 @@ import { toCsv, writeCompany } from './helpers/csv.js';
 import { AS_OF, loadFolder, tempDir, type Loaded } from './helpers/load.js';
 import { EXTRACTS } from '../pipelines/contract/index.js';
 import { columnsOf } from '../pipelines/contract/derive.js';
+import { applyMapping } from '../pipelines/mapping/apply.js';
 
 let loaded: Loaded | undefined;
 afterEach(() => { loaded?.db.close(); loaded = undefined; });
@@ -150,7 +151,7 @@ describe('encodings, decided per file and reported', () => {
     expect(await l.db.query(`SELECT extract, line_number, note FROM audit.read_notes`)).toEqual([{ extract: 'accounts', line_number: 4, note: 'NUL byte(s) removed' }]);
   });
 
-  it.each([['utf-16le', 'utf16le'], ['utf-16be', 'utf16be']] as const)('%s with a BOM, tab-delimited (Excel "Unicode text")', async (label) => {
+  it.each(['utf-16le', 'utf-16be'] as const)('%s with a BOM, tab-delimited (Excel "Unicode text")', async (label) => {
     const dir = folderWith(companyWith(10));
     const c = companyWith(10);
     const text = toCsv(header('accounts'), c.accounts!, { delimiter: '\t', lineEnding: '\r\n' });
@@ -262,5 +263,58 @@ describe('what stops the run, leaving the published database as it was', () => {
     editLine(lines, 2, (l) => l.split(',').map((v, i) => (i === amountAt ? '"1.234"' : v)).join(','));
     const l = await load(dir);
     expect(await l.db.query(`SELECT net_amount FROM raw.invoice_lines ORDER BY rowid LIMIT 1`)).toEqual([{ net_amount: 1234 }]);
+  });
+});
+
+describe("the mapping's source reader, on the same reading module", () => {
+  const spec = {
+    name: 'faulty',
+    sources: { reps: { files: 'reps.txt' }, clients: { files: 'clients.csv' }, deals: { files: 'deals.csv' } },
+    extracts: {
+      sellers: { from: 'reps', columns: { seller_id: 'Rep', seller_name: 'Rep', team: 'Team', role: { value: 'account_executive' }, hourly_cost: { value: 40 }, start_date: { value: '2023-01-01' } } },
+      accounts: {
+        from: 'clients',
+        columns: { account_id: 'Client', account_name: 'Name', segment: { value: 'Or' }, industry: { value: 'Retail' }, employees: { value: 10 }, size_band: { value: 'PME' }, region: { value: 'FR' }, status: { value: 'prospect' }, created_at: { value: '2023-01-01' } },
+      },
+      opportunities: {
+        from: 'deals',
+        columns: { opportunity_id: 'Id', account_id: 'Client', owner_seller_id: 'Rep', product_line: { value: 'Widgets' }, amount: 'Value', origin: { value: 'sales' }, created_at: { value: '2024-01-01' }, stage: { value: 'proposal' } },
+      },
+    },
+  };
+  const exportsFolder = () => {
+    const dir = tempDir('bi-export-');
+    // Excel's "Unicode text": UTF-16LE with a BOM, tab-delimited, CRLF and LF mixed.
+    fs.writeFileSync(path.join(dir, 'reps.txt'), Buffer.from('\uFEFFRep\tTeam\r\nAnnée\tNord\nBob\tSud\r\n', 'utf16le'));
+    fs.writeFileSync(path.join(dir, 'clients.csv'), 'Client,Name\nC1,"Alpha\nC2,Beta\nC3,Gamma\nC4,Delta,extra\nC5,Epsilon\n');
+    fs.writeFileSync(path.join(dir, 'deals.csv'), 'Id,Client,Rep,Value\nD1,C2,Bob,100\n');
+    return dir;
+  };
+
+  it('reads UTF-16 and mixed line endings, and reports malformed records with their line instead of losing them', async () => {
+    const dir = exportsFolder();
+    const mapping = path.join(tempDir('bi-mapping-'), 'faulty.yaml');
+    fs.writeFileSync(mapping, JSON.stringify(spec));
+    const result = await applyMapping({ inputDir: dir, mapping, outDir: path.join(tempDir('bi-mapped-'), 'out') });
+    const clients = fs.readFileSync(path.join(dir, 'clients.csv'), 'utf8').split('\n').filter((l) => l !== '').length - 1;
+    const source = (name: string) => result.sources.find((s) => s.source === name)!;
+    expect(source('reps').files).toEqual([{ file: 'reps.txt', rows: 2, encoding: 'utf-16le' }]);
+    expect(source('clients').rows + source('clients').malformed!.length).toBe(clients);
+    expect(result.rejects.filter((r) => r.extract === '(source clients)').map((r) => [r.row_number, r.value, r.reason.slice(0, 40)])).toEqual([
+      [1, null, 'line 2: malformed record: quote opened o'],
+      [4, 'extra', 'line 5: more fields than the header has '],
+    ]);
+    loaded = await loadFolder(result.outDir);
+    expect(await loaded.db.query('SELECT seller_id FROM raw.sellers ORDER BY 1')).toEqual([{ seller_id: 'Année' }, { seller_id: 'Bob' }]);
+    expect(await loaded.db.query('SELECT account_id FROM raw.accounts ORDER BY 1')).toEqual([{ account_id: 'C2' }, { account_id: 'C3' }, { account_id: 'C5' }]);
+  });
+
+  it('an empty source file says so, naming the file', async () => {
+    const dir = exportsFolder();
+    fs.writeFileSync(path.join(dir, 'deals.csv'), '');
+    const mapping = path.join(tempDir('bi-mapping-'), 'faulty.yaml');
+    fs.writeFileSync(mapping, JSON.stringify(spec));
+    await expect(applyMapping({ inputDir: dir, mapping, outDir: path.join(tempDir('bi-mapped-'), 'out') }))
+      .rejects.toThrow(/sources\.deals: deals\.csv: the file is empty/);
   });
 });

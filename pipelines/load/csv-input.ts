@@ -136,6 +136,8 @@ export interface PrepareOptions {
   delimiter: string; // 'auto' or one character
   encoding: CsvEncoding;
   scratchDir: string;
+  /** Physical lines before the header (report titles), kept in the copy for the reader to skip. */
+  skipLines?: number;
 }
 
 /** Prepares one CSV file for reading; throws CsvInputError (naming `file`) for what cannot be read. */
@@ -174,12 +176,12 @@ export const prepareCsv = async (file: string, options: PrepareOptions): Promise
   // The header line, from the first 1 MB (ASCII-compatible bytes at this point).
   const firstBytes = readHead(raw, 1024 * 1024);
   const headerText = new TextDecoder(encoding || options.encoding !== 'windows-1252' ? 'utf-8' : 'windows-1252').decode(firstBytes)
-    .replace(/^\uFEFF/, '').replace(/^(\s*\r?\n)+/, '').split(/\r?\n/)[0] ?? '';
+    .replace(/^\uFEFF/, '').split('\n').slice(options.skipLines ?? 0).join('\n').replace(/^(\s*\r?\n)+/, '').split(/\r?\n/)[0] ?? '';
   const delimiter = options.delimiter === 'auto' ? sniffDelimiter(headerText) : options.delimiter;
 
   let scan: CsvScan;
   try {
-    scan = scanCsv(raw, delimiter);
+    scan = scanCsv(raw, delimiter, undefined, options.skipLines ?? 0);
   } catch (error) {
     throw new CsvInputError(`${name}: ${(error as Error).message}.`);
   }

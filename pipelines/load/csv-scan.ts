@@ -64,8 +64,30 @@ export interface CsvScan {
 
 const plural = (n: number, word: string) => `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
 
-/** Scans `file` (UTF-8 or a single-byte encoding; the delimiter is one ASCII byte). */
-export const scanCsv = (file: string, delimiter: string, maxRecordBytes = MAX_RECORD_BYTES): CsvScan => {
+/** Byte offset of the start of physical line `skipLines + 1` (lines before a header: report titles). */
+const offsetAfterLines = (fd: number, size: number, skipLines: number): number => {
+  const buffer = Buffer.alloc(64 * 1024);
+  let pos = 0;
+  let skipped = 0;
+  while (skipped < skipLines && pos < size) {
+    const n = fs.readSync(fd, buffer, 0, buffer.length, pos);
+    let from = 0;
+    while (skipped < skipLines) {
+      const nl = buffer.indexOf(NL, from);
+      if (nl < 0 || nl >= n) break;
+      skipped++;
+      from = nl + 1;
+    }
+    pos += skipped < skipLines ? n : from;
+  }
+  return Math.min(pos, size);
+};
+
+/**
+ * Scans `file` (UTF-8 or a single-byte encoding; the delimiter is one ASCII byte), after
+ * `skipLines` physical lines that precede the header.
+ */
+export const scanCsv = (file: string, delimiter: string, maxRecordBytes = MAX_RECORD_BYTES, skipLines = 0): CsvScan => {
   const delim = delimiter.charCodeAt(0);
   const result: CsvScan = {
     header: undefined, records: 0, lines: 0, malformed: [], notUtf8: [], utf8Chars: 0, invalidSequences: 0,
@@ -76,9 +98,10 @@ export const scanCsv = (file: string, delimiter: string, maxRecordBytes = MAX_RE
   const buffer = Buffer.alloc(CHUNK);
   const lenient = new TextDecoder('utf-8');
 
-  let line = 1; // physical line of the current byte
-  let recordStart = 0;
-  let recordLine = 1;
+  const start = offsetAfterLines(fd, size, skipLines);
+  let line = 1 + skipLines; // physical line of the current byte
+  let recordStart = start;
+  let recordLine = line;
   let recordBlank = true; // nothing but a CR so far on this record
   let fieldStart = true;
   let inQuote = false;
@@ -106,7 +129,7 @@ export const scanCsv = (file: string, delimiter: string, maxRecordBytes = MAX_RE
     }
   };
 
-  let pos = 0;
+  let pos = start;
   try {
     while (pos < size) {
       let n = fs.readSync(fd, buffer, 0, CHUNK, pos);
