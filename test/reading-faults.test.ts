@@ -98,6 +98,18 @@ describe('no record is lost silently', () => {
     ]);
   });
 
+  it('spaces around a quoted field with a line break read as DuckDB reads them; later lines keep their numbers', async () => {
+    const dir = folderWith(companyWith(30));
+    const file = path.join(dir, 'accounts.csv');
+    editLine(file, 5, (l) => l.replace('Équipements Généraux 4', ' "Équipements,\nGénéraux 4" '));
+    editLine(file, 20, (l) => l.replace(',40,', ',beaucoup,'));
+    const l = await load(dir);
+    expect(l.summary('accounts')).toMatchObject({ rowsRead: 30, rowsLoaded: 29, rowsRejected: 1 });
+    expect(await l.db.query(`SELECT account_name FROM raw.accounts WHERE account_id = 'A4'`)).toEqual([{ account_name: 'Équipements,\nGénéraux 4' }]);
+    // The edited physical line 20 holds record 18: the header, then record 4 spans lines 5 and 6.
+    expect(await l.rejects('accounts')).toEqual([expect.objectContaining({ row_number: 18, line_number: 20, column_name: 'employees' })]);
+  });
+
   it('a 5 MB field is rejected on its real line and the rest of the file loads', async () => {
     const dir = folderWith(companyWith(20));
     const file = path.join(dir, 'accounts.csv');

@@ -20,6 +20,7 @@ const QUOTE = 0x22;
 const NL = 0x0a;
 const CR = 0x0d;
 const NUL = 0x00;
+const SPACE = 0x20;
 const CHUNK = 8 * 1024 * 1024;
 
 /** DuckDB's own limit for one record (its `max_line_size` default); longer records are rejected. */
@@ -172,7 +173,8 @@ export const scanCsv = (file: string, delimiter: string, maxRecordBytes = MAX_RE
         const c = chunk[i]!;
         if (c !== QUOTE && c !== NL && c !== delim && c !== NUL) {
           if (c !== CR) recordBlank = false;
-          fieldStart = false;
+          // Like DuckDB, spaces before an opening quote are ignored: `a, "b,c"` has two fields.
+          if (c !== SPACE) fieldStart = false;
           continue;
         }
         if (c === NL) {
@@ -208,10 +210,13 @@ export const scanCsv = (file: string, delimiter: string, maxRecordBytes = MAX_RE
           fieldStart = false;
           continue;
         }
-        if (i + 1 >= n && !eof) break; // look at the next byte in the next chunk
-        const next = i + 1 < n ? chunk[i + 1] : NL;
-        if (next === QUOTE) { i++; continue; }
-        if (next === delim || next === NL || next === CR) { inQuote = false; continue; }
+        // The byte after the quote, past spaces (DuckDB accepts `"b" ,c`).
+        let j = i + 1;
+        while (j < n && chunk[j] === SPACE && delim !== SPACE) j++;
+        if (j >= n && !eof) break; // look at it in the next chunk
+        const next = j < n ? chunk[j] : NL;
+        if (next === QUOTE && j === i + 1) { i++; continue; }
+        if (next === delim || next === NL || next === CR) { inQuote = false; i = j - 1; continue; }
         // A quote closing in the middle of a field: the quote opened on quoteLine is broken.
         restart = afterQuoteLine >= 0 ? afterQuoteLine : (() => {
           const nl = chunk.indexOf(NL, i);
