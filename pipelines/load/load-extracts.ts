@@ -126,8 +126,9 @@ const changed = (rows: Record<string, unknown>[]) => Number(rows[0]?.Count ?? 0)
 const typeIntoRaw = async (db: Database, extract: Extract, read: ReadResult, options: TypingOptions) => {
   const columns = columnsOf(extract);
   const target = rawTable(extract.name);
-  // `_p` names the columns of a row whose numbers carry more decimals than the column keeps.
-  const precision = overPrecisionSql(columns, options.decimal, read.native);
+  // `_p` names the columns of a row whose numbers carry more decimals than the column keeps. CSV
+  // only: that is text as the user wrote it, where Parquet's floating-point values carry binary noise.
+  const precision = read.format === 'csv' ? overPrecisionSql(columns, options.decimal, read.native) : undefined;
   const passThrough = [HELPERS.file, ...(read.format === 'parquet' ? [HELPERS.record] : [HELPERS.extra]), ...(precision ? [HELPERS.precision] : [])];
   const select = (relation: string) =>
     typedSelectSql(extract, columns, precision ? `(SELECT *, ${precision} AS ${HELPERS.precision} FROM ${relation})` : relation, options, read.native, passThrough);
