@@ -28,6 +28,8 @@ export interface BuildOptions {
   /** Folder of extracts to load. */
   extractsDir: string;
   extractsConfig?: string;
+  /** Read files extracts.yaml or a symlink places outside `extractsDir` (default: refuse). */
+  allowOutsidePaths?: boolean;
   reporter: Reporter;
   /**
    * Runs after loading, inside the candidate database (models, data tests). `reloadedExtracts` is
@@ -124,6 +126,7 @@ export const build = async (options: BuildOptions): Promise<BuildResult> => {
         scratchDir: paths.scratch,
         reporter,
         keep,
+        allowOutsidePaths: options.allowOutsidePaths,
       }));
     // Models test extract_available() through macros their SQL does not name: when an extract
     // appears or disappears, every model is rebuilt.

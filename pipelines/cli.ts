@@ -13,6 +13,7 @@
  *   --pseudonymise-sellers  publish the site with seller names replaced by stable pseudonyms
  *   --accept-held-out     publish even when more money was held out at load than extracts.yaml accepts
  *   --lock-wait SECONDS   how long to wait for another build of the same data folder (default 600)
+ *   --allow-outside-paths read extracts that extracts.yaml or a symlink places outside the extracts folder
  *
  * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF, BI_LOCK_WAIT (flags win).
  */
@@ -40,6 +41,7 @@ const argsSchema = z.object({
   full: z.boolean().default(false),
   pseudonymiseSellers: z.boolean().default(false),
   acceptHeldOut: z.boolean().default(false),
+  allowOutsidePaths: z.boolean().default(false),
   scale: z.coerce.number().positive().default(1),
   seed: z.coerce.number().int().default(42),
 });
@@ -56,6 +58,7 @@ const parseCommandLine = (argv: string[]) => {
       full: { type: 'boolean' },
       'pseudonymise-sellers': { type: 'boolean' },
       'accept-held-out': { type: 'boolean' },
+      'allow-outside-paths': { type: 'boolean' },
       scale: { type: 'string' },
       seed: { type: 'string' },
       'as-of': { type: 'string' },
@@ -73,6 +76,7 @@ const parseCommandLine = (argv: string[]) => {
     full: values.full ?? false,
     pseudonymiseSellers: values['pseudonymise-sellers'] ?? false,
     acceptHeldOut: values['accept-held-out'] ?? false,
+    allowOutsidePaths: values['allow-outside-paths'] ?? false,
     scale: values.scale,
     seed: values.seed,
   });
@@ -106,6 +110,7 @@ const main = async () => {
     full: args.full,
     pseudonymiseSellers: args.pseudonymiseSellers,
     acceptHeldOut: args.acceptHeldOut,
+    allowOutsidePaths: args.allowOutsidePaths,
     scale: args.scale,
     seed: args.seed,
   });

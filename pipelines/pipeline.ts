@@ -22,6 +22,8 @@ export interface PipelineOptions {
   /** Folder of extracts (or of vendor exports with `mapping`); default: the generated sample company. */
   extracts?: string;
   extractsConfig?: string;
+  /** Read extracts that extracts.yaml or a symlink places outside the extracts folder (default: refuse). */
+  allowOutsidePaths?: boolean;
   /** Built-in mapping name(s), comma-separated, or a mapping file. */
   mapping?: string;
   /** Build and publish the Evidence site (default true). */
@@ -75,7 +77,7 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
   const { settings, reporter } = options;
   let extractsDir = options.extracts ? path.resolve(options.extracts) : undefined;
   const mapped = options.mapping
-    ? await mapExports({ mapping: options.mapping, inputDir: extractsDir, settings, reporter, write: options.write })
+    ? await mapExports({ mapping: options.mapping, inputDir: extractsDir, settings, reporter, write: options.write, allowOutsidePaths: options.allowOutsidePaths })
     : undefined;
   if (mapped) extractsDir = mapped.outDir;
   if (!extractsDir) extractsDir = await ensureSample(settings, reporter, options.scale, options.seed);
@@ -87,6 +89,7 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
     settings,
     extractsDir,
     extractsConfig: options.extractsConfig,
+    allowOutsidePaths: options.allowOutsidePaths,
     reporter,
     lock,
     incremental: !options.full,

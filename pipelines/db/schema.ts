@@ -68,6 +68,16 @@ export interface LoadSummaryRow {
   extra_columns: string[];
   seconds: number;
   loaded_at: string;
+  /** How each file's text was decoded, in the order of `files` (NULL in databases built before it existed). */
+  encodings: string[] | null;
+}
+
+/** A line of a source file changed while reading (NUL bytes removed): the row loaded, and this says so. */
+export interface ReadNoteRow {
+  extract: string;
+  source_file: string;
+  line_number: number;
+  note: string;
 }
 
 export type WarehouseTables = RawTables & {
@@ -76,4 +86,5 @@ export type WarehouseTables = RawTables & {
   'audit.load_summary': LoadSummaryRow;
   'audit.money': MoneyRow;
   'audit.fx_rates': FxRateRow;
+  'audit.read_notes': ReadNoteRow;
 };

@@ -61,7 +61,8 @@ export const computeFingerprints = (options: FingerprintOptions): Fingerprints =
   const loaderCode = contentHash('pipelines/load', 'pipelines/contract');
   const extracts: Record<string, string> = {};
   for (const extract of EXTRACTS) {
-    const located = locateExtract(options.extractsDir, extract, config);
+    // Only fingerprints: whether the path may be read is the loader's to decide.
+    const located = locateExtract(options.extractsDir, extract, config, { allowOutside: true });
     extracts[extract.name] = sha1({
       files: located ? located.files.map(fileIdentity) : null,
       format: located?.format ?? null,

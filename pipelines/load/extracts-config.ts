@@ -16,8 +16,8 @@ export const csvDialectSchema = z.object({
     .describe('Field separator; auto lets DuckDB sniff it'),
   decimal: z.enum(['auto', '.', ',']).default('auto')
     .describe('Decimal mark of numbers; auto picks "," when numeric columns use it'),
-  encoding: z.enum(['auto', 'utf-8', 'windows-1252']).default('auto')
-    .describe('Text encoding; auto reads UTF-8 (BOM or not) and falls back to Windows-1252'),
+  encoding: z.enum(['auto', 'utf-8', 'windows-1252', 'utf-16']).default('auto')
+    .describe('Text encoding; auto decides per file: UTF-16 with a BOM, else UTF-8 unless invalid bytes outnumber UTF-8 characters, else Windows-1252'),
   dateFormats: z.array(z.string()).default(['%d/%m/%Y'])
     .describe('strptime formats tried after ISO 8601 (YYYY-MM-DD) for dates'),
   timestampFormats: z.array(z.string()).default(['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y'])

@@ -11,6 +11,8 @@ import { csvReadError, ExtractError, locateExtract, readExtract, withCsvFallback
 import { setChecksSql, typedSelectSql, type TypingOptions } from './validate.js';
 import { checkDateOrders, checkRejectedDates, type DateOrderCheck } from './date-order.js';
 import { buildFxRates, isCurrencyParent, keepParentCurrencies, moneyOfRows, MONEY_DDL, parentMoneyTable, recordMoney } from './money.js';
+import { lineOfRecord, releaseCsv } from './csv-input.js';
+import { checkPrecision, overPrecisionSql } from './input-checks.js';
 
 export interface LoadSummary {
   extract: string;
@@ -20,6 +22,8 @@ export interface LoadSummary {
   format: string;
   delimiter: string;
   decimal: string;
+  /** How each file's text was decoded, in the order of `files`. */
+  encodings: string[];
   rowsRead: number;
   rowsLoaded: number;
   rowsRejected: number;
@@ -43,6 +47,8 @@ export interface LoadOptions {
    * rebuilds): their raw tables, rejects and load summary are kept as they are, not reloaded.
    */
   keep?: ReadonlySet<string>;
+  /** Read files that extracts.yaml or a symlink places outside `extractsDir` (default: refuse). */
+  allowOutsidePaths?: boolean;
 }
 
 export const rawTable = (extract: string) => `raw.${ident(extract)}`;
@@ -88,7 +94,14 @@ CREATE OR REPLACE TABLE audit.load_summary (
   date_orders VARCHAR[] NOT NULL DEFAULT [],
   extra_columns VARCHAR[] NOT NULL,
   seconds DOUBLE NOT NULL,
-  loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+  loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+  encodings VARCHAR[]
+);
+CREATE OR REPLACE TABLE audit.read_notes (
+  extract VARCHAR NOT NULL,
+  source_file VARCHAR NOT NULL,
+  line_number BIGINT NOT NULL,
+  note VARCHAR NOT NULL
 );
 ${MONEY_DDL}`;
 
@@ -96,36 +109,39 @@ const createRawTable = (db: Database, extract: Extract) =>
   db.exec(`CREATE OR REPLACE TABLE ${rawTable(extract.name)} (${columnsOf(extract).map((c) => `${ident(c.name)} ${c.duckdbType}`).join(', ')})`);
 
 /** Helper columns the typed table carries until the checks are done; dropped from raw.<extract>. */
-const HELPERS = { file: '_f', record: '_r', errors: '_errors', flags: '_flags', exportFile: '_sf', exportLine: '_sl' } as const;
+const HELPERS = {
+  file: '_f', record: '_r', errors: '_errors', flags: '_flags', exportFile: '_sf', exportLine: '_sl', extra: '_x', precision: '_p',
+} as const;
 
+/** The helper columns a read passes through typing: where each row came from, and its extra field (CSV). */
 const helpersOf = (read: ReadResult) => [
   HELPERS.file,
-  ...(read.format === 'parquet' ? [HELPERS.record] : []),
+  ...(read.format === 'parquet' ? [HELPERS.record] : [HELPERS.extra]),
   ...(read.provenance ? [HELPERS.exportFile, HELPERS.exportLine] : []),
 ];
 
 /**
- * Physical CSV line of each reject and flag: header line + record number + line breaks inside
- * earlier records. Only run for files with rejects or flags: the file is read once more for its
- * line breaks.
+ * Physical CSV line of each reject and flag, from where the scan saw each record start (record
+ * number + the shift in force from that record on): no second read of the file.
  */
 const fillLineNumbers = async (db: Database, extract: string, read: ReadResult) => {
   for (const [index, source] of read.files.entries()) {
-    if (!source.lineBreaks) continue;
-    const where = `extract = ${literal(extract)} AND source_file = ${literal(source.file)}`;
+    if (!source.prepared) continue;
+    const where = `extract = ${literal(extract)} AND source_file = ${literal(source.file)} AND line_number IS NULL`;
     const [{ n } = { n: 0 }] = await db.query<{ n: number }>(
       `SELECT (SELECT count(*) FROM audit.rejects WHERE ${where}) + (SELECT count(*) FROM audit.flags WHERE ${where}) AS n`);
     if (n === 0) continue;
-    const breaks = `scratch.${ident(`breaks_${extract}_${index}`)}`;
-    // Record order is kept, so rowid + 1 is the record number.
-    await withCsvFallback((parallel) => db.exec(`CREATE OR REPLACE TABLE ${breaks} AS ${source.lineBreaks!(parallel)}`))
-      .catch((error: unknown) => { throw csvReadError(source.file, error); });
+    const shifts = `scratch.${ident(`shifts_${extract}_${index}`)}`;
+    await db.exec(`CREATE OR REPLACE TABLE ${shifts} (record BIGINT, shift BIGINT)`);
+    for (let i = 0; i < source.prepared.shifts.length; i += 1000) {
+      await db.exec(`INSERT INTO ${shifts} VALUES ${source.prepared.shifts.slice(i, i + 1000).map((x) => `(${x.record}, ${x.shift})`).join(', ')}`);
+    }
     for (const table of ['audit.rejects', 'audit.flags']) {
       await db.exec(`
-        WITH b AS (SELECT rowid + 1 AS _row, n FROM ${breaks} WHERE n > 0)
-        UPDATE ${table} r SET line_number = 1 + r.row_number
-          + coalesce((SELECT sum(b.n) FROM b WHERE b._row < r.row_number), 0)
-        WHERE r.${where.replaceAll(' AND ', ' AND r.')}`);
+        UPDATE ${table} r SET line_number = r.row_number + s.shift
+          FROM (SELECT r2.rowid AS id, s.shift FROM ${table} r2 ASOF JOIN ${shifts} s ON r2.row_number >= s.record
+                 WHERE r2.${where.replaceAll(' AND ', ' AND r2.')}) s
+         WHERE r.rowid = s.id`);
     }
   }
 };
@@ -142,22 +158,50 @@ const changed = (rows: Record<string, unknown>[]) => Number(rows[0]?.Count ?? 0)
  */
 const typeIntoRaw = async (db: Database, extract: Extract, columns: readonly ColumnSpec[], read: ReadResult, options: TypingOptions) => {
   const target = rawTable(extract.name);
-  const select = (relation: string) => typedSelectSql(extract, columns, relation, options, read.native, helpersOf(read));
+  // `_p` names the columns of a row whose numbers carry more decimals than the column keeps. CSV
+  // only: that is text as the user wrote it, where Parquet's floating-point values carry binary noise.
+  const precision = read.format === 'csv' ? overPrecisionSql(columns, options.decimal, read.native) : undefined;
+  const passThrough = [...helpersOf(read), ...(precision ? [HELPERS.precision] : [])];
+  const select = (relation: string) =>
+    typedSelectSql(extract, columns, precision ? `(SELECT *, ${precision} AS ${HELPERS.precision} FROM ${relation})` : relation, options, read.native, passThrough);
   if (read.format === 'parquet') {
     // Each row carries its own record number: the files can be read together, in any order.
     const union = read.files.map((f) => `SELECT * FROM ${f.relation(true)}`).join(' UNION ALL ');
-    const rows = changed(await db.query(`CREATE OR REPLACE TABLE ${target} AS ${select(`(${union})`)}`));
-    return { rows, offsets: read.files.map(() => 0) };
+    const rows = changed(await db.query(`CREATE OR REPLACE TABLE ${target} AS ${select(`(${union})`)}`)
+      .catch(async (error: unknown) => { throw await parquetReadError(db, read, error); }));
+    return { rows, offsets: read.files.map(() => 0), helpers: passThrough };
   }
   let rows = 0;
   const offsets: number[] = [];
   for (const [index, source] of read.files.entries()) {
     offsets.push(rows);
     const statement = index === 0 ? `CREATE OR REPLACE TABLE ${target} AS` : `INSERT INTO ${target}`;
-    rows += await withCsvFallback(async (parallel) => changed(await db.query(`${statement} ${select(source.relation(parallel))}`)))
-      .catch((error: unknown) => { throw csvReadError(source.file, error); });
+    const got = await withCsvFallback(async (parallel) => changed(await db.query(`${statement} ${select(source.relation(parallel))}`)))
+      .catch((error: unknown) => { throw csvReadError(source.file, error, source.prepared?.readable); });
+    // The parser must return exactly the records the independent scan counted.
+    const expected = source.prepared!.records;
+    if (got !== expected) {
+      const line = lineOfRecord(source.prepared!, Math.min(got, expected) + 1);
+      throw new ExtractError(`${source.file}: DuckDB's CSV reader returned ${got.toLocaleString('en')} records but the file holds ` +
+        `${expected.toLocaleString('en')} (counted from its lines and quotes); the first line concerned is around line ${line}. ` +
+        'Check the quoting there (a quote inside a field must be doubled: ""), or export the file again.');
+    }
+    rows += got;
   }
-  return { rows, offsets };
+  return { rows, offsets, helpers: passThrough };
+};
+
+/** A Parquet file DuckDB cannot read to the end: name the first one that fails (error path only). */
+const parquetReadError = async (db: Database, read: ReadResult, error: unknown): Promise<Error> => {
+  const reason = (error as Error).message.split('\n')[0];
+  for (const source of read.files) {
+    try {
+      await db.exec(`CREATE OR REPLACE TEMP TABLE _probe AS SELECT * FROM ${source.relation(true)}; DROP TABLE _probe;`);
+    } catch (probe) {
+      return new ExtractError(`${source.file}: cannot read as Parquet (${(probe as Error).message.split('\n')[0]}): the file is damaged or not Parquet. Export it again.`);
+    }
+  }
+  return error instanceof Error ? new ExtractError(`Cannot read the Parquet files of this extract (${reason}).`) : new Error(String(error));
 };
 
 /** What one run of the loader shares between extracts. */
@@ -201,9 +245,9 @@ const loadOne = async (db: Database, extract: Extract, ctx: LoadContext): Promis
   const tightened = new Set(config.reject[extract.name as keyof ExtractsConfig['reject']] ?? []);
   const columns = columnsOf(extract).map((c) => (tightened.has(c.name) ? { ...c, onInvalid: 'reject' as const } : c));
   const base = { extract: extract.name, system: extract.system, extraColumns: [] as string[] };
-  const notProvided = { ...base, status: 'not_provided' as const, files: [], format: '', delimiter: '', decimal: '', rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rowsFlagged: 0, dateOrders: [], seconds: 0 };
+  const notProvided = { ...base, status: 'not_provided' as const, files: [], format: '', delimiter: '', decimal: '', encodings: [], rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rowsFlagged: 0, dateOrders: [], seconds: 0 };
 
-  const located = locateExtract(options.extractsDir, extract, config);
+  const located = locateExtract(options.extractsDir, extract, config, { allowOutside: options.allowOutsidePaths });
   if (!located) {
     if (config.notProvided.includes(extract.name as never) || extract.optional) {
       if (extract.core) throw new ExtractError(`Extract "${extract.name}" is core to every KPI and cannot be declared notProvided.`);
@@ -241,9 +285,10 @@ const loadOne = async (db: Database, extract: Extract, ctx: LoadContext): Promis
     explicit: config.explicitDateFormats === 'all' || config.explicitDateFormats.has(extract.name),
   };
   const dateOrders = await withCsvFallback(() => checkDateOrders(db, dateCheck));
-  const { rows: rowsRead, offsets } = await typeIntoRaw(db, extract, columns, read, typing);
+  const { rows: rowsRead, offsets, helpers } = await typeIntoRaw(db, extract, columns, read, typing);
+  const encodings = read.files.map((f) => f.encoding);
   options.reporter.detail(`${extract.name}: ${rowsRead.toLocaleString('en')} rows read from ${located.files.length} ${located.format} file(s)` +
-    (located.format === 'csv' ? ` (delimiter "${read.dialect.delimiter}", decimal "${read.dialect.decimal}")` : '') +
+    (located.format === 'csv' ? ` (delimiter "${read.dialect.delimiter}", decimal "${read.dialect.decimal}", encoding ${[...new Set(encodings)].join(' / ')})` : '') +
     (dateOrders.length ? `; dates: ${dateOrders.join(', ')}` : ''));
 
   // Where each row came from: file name and record number (1-based, header excluded), and for
@@ -272,9 +317,37 @@ const loadOne = async (db: Database, extract: Extract, ctx: LoadContext): Promis
   const flagged = `scratch.${ident(`flagged_${extract.name}`)}`;
   const rejects = setChecks.filter((c) => c.onInvalid === 'reject');
   const flags = setChecks.filter((c) => c.onInvalid === 'flag');
+  const whereRow = async (rowid: number) => {
+    const [row] = await db.query<{ file: string; record: number }>(`SELECT ${where.file} AS file, ${where.record} AS record FROM ${target} WHERE rowid = ${rowid}`);
+    const prepared = read.files.find((f) => f.file === row?.file)?.prepared;
+    return `${row?.file}, ${prepared ? `line ${lineOfRecord(prepared, row!.record)}` : `row ${row?.record}`}`;
+  };
+  if (helpers.includes(HELPERS.precision)) {
+    await checkPrecision(db, target, HELPERS.precision, columns, read.dialect.decimal, whereRow, (message) => new ExtractError(message));
+  }
+  // Records the reader could not take as they are: the scan's malformed ones (read as empty
+  // placeholders, whose own errors are meaningless) and those with more fields than the header.
+  const malformed = `scratch.${ident(`malformed_${extract.name}`)}`;
+  await db.exec(`CREATE OR REPLACE TABLE ${malformed} (_rid BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)`);
+  for (const [index, source] of read.files.entries()) {
+    const bad = source.prepared?.malformed ?? [];
+    for (let i = 0; i < bad.length; i += 1000) {
+      await db.exec(`INSERT INTO ${malformed} VALUES ${bad.slice(i, i + 1000)
+        .map((m) => `(${offsets[index]! + m.record - 1}, '(record)', NULL, ${literal(`malformed record: ${m.reason}`)})`).join(', ')}`);
+    }
+  }
+  if (read.format === 'csv') {
+    await db.exec(`INSERT INTO ${malformed} SELECT rowid, '(record)', ${HELPERS.extra},
+        'more fields than the header has columns (' || (${sqlList(read.files.map((f) => String(f.prepared!.header.length)))}[${HELPERS.file} + 1]) ||
+        '): a delimiter inside a value that is not quoted? The extra value is shown'
+      FROM ${target} WHERE ${HELPERS.extra} IS NOT NULL AND rowid NOT IN (SELECT _rid FROM ${malformed})`);
+  }
   let failures = changed(await db.query(`CREATE OR REPLACE TABLE ${rejected} AS
-    SELECT _rid, e.column AS column_name, e.value, e.reason FROM ${rowErrors} WHERE e IS NOT NULL
-    ${rejects.map((check) => `UNION ALL SELECT * FROM (${check.sql})`).join('\n    ')}`));
+    SELECT * FROM (
+      SELECT _rid, e.column AS column_name, e.value, e.reason FROM ${rowErrors} WHERE e IS NOT NULL
+      ${rejects.map((check) => `UNION ALL SELECT * FROM (${check.sql})`).join('\n      ')}
+    ) WHERE _rid NOT IN (SELECT _rid FROM ${malformed} WHERE column_name = '(record)' AND value IS NULL)
+    UNION ALL SELECT * FROM ${malformed}`));
   if (isCurrencyParent(EXTRACTS, extract.name)) await keepParentCurrencies(db, extract, target);
   if (EXTRACTS.some((e) => e.wholeWith?.parent === extract.name)) await keepParentRecords(db, extract, where);
   if (failures > 0 && extract.wholeWith) failures += await holdOutParents(db, extract, ctx, rejected);
@@ -298,8 +371,18 @@ const loadOne = async (db: Database, extract: Extract, ctx: LoadContext): Promis
     await recordIssues(db, 'audit.rejects', extract, rejected, where);
     await db.exec(`DELETE FROM ${target} WHERE rowid IN (SELECT _rid FROM ${rejected})`);
   }
+  // Lines whose NUL bytes were removed: loaded, and said so.
+  for (const source of read.files) {
+    const lines = source.prepared?.nulLines ?? [];
+    if (lines.length === 0) continue;
+    await db.exec(`INSERT INTO audit.read_notes VALUES ${lines.map((l) => `(${literal(extract.name)}, ${literal(source.file)}, ${l}, 'NUL byte(s) removed')`).join(', ')}`);
+    options.reporter.detail(`${extract.name}: ${source.prepared!.nulBytes.toLocaleString('en')} NUL byte(s) removed from ${source.file}, ` +
+      `on line(s) ${lines.slice(0, 10).join(', ')}${lines.length > 10 ? '…' : ''} (see audit.read_notes)`);
+  }
+  // The scratch copies of the files are no longer read (line numbers come from the scan's shifts).
+  for (const source of read.files) if (source.prepared) releaseCsv(source.prepared);
   // Dropping a column shares the other columns' data: nothing is copied.
-  await db.exec([...helpersOf(read), HELPERS.errors, HELPERS.flags].map((helper) => `ALTER TABLE ${target} DROP COLUMN ${helper};`).join('\n'));
+  await db.exec([...helpers, HELPERS.errors, HELPERS.flags].map((helper) => `ALTER TABLE ${target} DROP COLUMN ${helper};`).join('\n'));
   if (extract.name === 'fx_rates') await buildFxRates(db, config, true);
 
   return {
@@ -309,6 +392,7 @@ const loadOne = async (db: Database, extract: Extract, ctx: LoadContext): Promis
     format: located.format,
     delimiter: read.dialect.delimiter,
     decimal: read.dialect.decimal,
+    encodings,
     rowsRead,
     // Counted once every extract is loaded: a later extract may hold rows of this one out.
     rowsLoaded: 0,
@@ -365,10 +449,10 @@ const holdOutParents = async (db: Database, extract: Extract, ctx: LoadContext, 
 };
 
 const recordSummary = (db: Database, s: LoadSummary) =>
-  db.exec(`INSERT INTO audit.load_summary (extract, system, status, files, format, delimiter, decimal_mark, rows_read, rows_loaded, rows_rejected, rows_flagged, date_orders, extra_columns, seconds)
+  db.exec(`INSERT INTO audit.load_summary (extract, system, status, files, format, delimiter, decimal_mark, rows_read, rows_loaded, rows_rejected, rows_flagged, date_orders, extra_columns, seconds, encodings)
     VALUES (${literal(s.extract)}, ${literal(s.system)}, ${literal(s.status)}, [${s.files.map(literal).join(', ')}]::VARCHAR[],
       ${literal(s.format)}, ${literal(s.delimiter)}, ${literal(s.decimal)}, ${s.rowsRead}, ${s.rowsLoaded}, ${s.rowsRejected}, ${s.rowsFlagged},
-      [${s.dateOrders.map(literal).join(', ')}]::VARCHAR[], [${s.extraColumns.map(literal).join(', ')}]::VARCHAR[], ${s.seconds})`);
+      [${s.dateOrders.map(literal).join(', ')}]::VARCHAR[], [${s.extraColumns.map(literal).join(', ')}]::VARCHAR[], ${s.seconds}, ${sqlList(s.encodings)}::VARCHAR[])`);
 
 /** Rows loaded, rejected and flagged, once every extract is loaded; rows read = loaded + rejected. */
 const countRows = async (db: Database, summary: LoadSummary): Promise<LoadSummary> => {
@@ -396,7 +480,8 @@ export const loadExtracts = async (db: Database, options: LoadOptions): Promise<
       DELETE FROM audit.rejects WHERE NOT list_contains(${kept}, extract);
       DELETE FROM audit.flags WHERE NOT list_contains(${kept}, extract);
       DELETE FROM audit.money WHERE NOT list_contains(${kept}, extract);
-      DELETE FROM audit.load_summary WHERE NOT list_contains(${kept}, extract);`);
+      DELETE FROM audit.load_summary WHERE NOT list_contains(${kept}, extract);
+      DELETE FROM audit.read_notes WHERE NOT list_contains(${kept}, extract);`);
   }
   // Rates known before any money is read: the reporting currency and extracts.yaml's, completed
   // by the fx_rates extract as soon as it is loaded (it comes first).
@@ -438,13 +523,13 @@ export const loadExtracts = async (db: Database, options: LoadOptions): Promise<
 const keptSummary = async (db: Database, extract: string): Promise<LoadSummary> => {
   const [row] = await db.query<{
     system: string; status: 'loaded' | 'not_provided'; files: string[]; format: string; delimiter: string; decimal_mark: string;
-    rows_read: number; rows_loaded: number; rows_rejected: number; rows_flagged: number; date_orders: string[]; extra_columns: string[];
-  }>(`SELECT system, status, files, format, delimiter, decimal_mark, rows_read, rows_loaded, rows_rejected, rows_flagged, date_orders, extra_columns
+    rows_read: number; rows_loaded: number; rows_rejected: number; rows_flagged: number; date_orders: string[]; extra_columns: string[]; encodings: string[] | null;
+  }>(`SELECT system, status, files, format, delimiter, decimal_mark, rows_read, rows_loaded, rows_rejected, rows_flagged, date_orders, extra_columns, encodings
       FROM audit.load_summary WHERE extract = ${literal(extract)}`);
   if (!row) throw new Error(`Extract "${extract}" was to be kept from the previous run, but that run recorded no load for it.`);
   return {
     extract, system: row.system, status: row.status, files: row.files, format: row.format ?? '', delimiter: row.delimiter ?? '',
     decimal: row.decimal_mark ?? '', rowsRead: row.rows_read, rowsLoaded: row.rows_loaded, rowsRejected: row.rows_rejected,
-    rowsFlagged: row.rows_flagged, dateOrders: row.date_orders, extraColumns: row.extra_columns, seconds: 0,
+    rowsFlagged: row.rows_flagged, dateOrders: row.date_orders, encodings: row.encodings ?? [], extraColumns: row.extra_columns, seconds: 0,
   };
 };

@@ -7,12 +7,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import type { ExtractDefinition } from '../contract/extract.js';
 import { columnsOf } from '../contract/derive.js';
 import { ident, literal, type Database } from '../db/duckdb.js';
 import { dialectFor, type CsvDialect, type ExtractsConfig } from './extracts-config.js';
+import { CsvInputError, prepareCsv, type PreparedCsv } from './csv-input.js';
+import { checkDuplicateColumns } from './input-checks.js';
+import { MAX_RECORD_BYTES } from './csv-scan.js';
 
 export type FileFormat = 'csv' | 'parquet';
 
@@ -35,22 +36,42 @@ const formatOf = (file: string): FileFormat | undefined => {
 
 const listParquetFolder = (dir: string): string[] =>
   fs.readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && /\.parquet$/i.test(entry.name))
+    .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && /\.parquet$/i.test(entry.name))
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
+
+/** True when `file`, symlinks resolved, lies inside `dir` (symlinks resolved too). */
+export const isInside = (dir: string, file: string): boolean => {
+  const relative = path.relative(fs.realpathSync(dir), fs.realpathSync(file));
+  return relative === '' || (!relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative));
+};
+
+/**
+ * Inputs stay inside the extracts folder unless the user says otherwise: a path in extracts.yaml
+ * or a symlink must not make the run read (and quote in messages) any file of the machine.
+ */
+const confine = (dir: string, file: string, extract: string, allowOutside: boolean) => {
+  if (allowOutside || isInside(dir, file)) return;
+  throw new ExtractError(`${file} (extract "${extract}") resolves to ${fs.realpathSync(file)}, outside the extracts folder ${dir}. ` +
+    'Move the file into the folder, or pass --allow-outside-paths if reading it from there is intended.');
+};
 
 /**
  * Finds the file for an extract: the configured path, else `<name>.csv`, `<name>.csv.gz`,
  * `<name>.parquet`, or a `<name>/` folder of Parquet files (Hive partitions welcome).
  */
-export const locateExtract = (dir: string, extract: ExtractDefinition, config: ExtractsConfig): LocatedExtract | undefined => {
+export const locateExtract = (
+  dir: string, extract: ExtractDefinition, config: ExtractsConfig, { allowOutside = false }: { allowOutside?: boolean } = {},
+): LocatedExtract | undefined => {
   const configured = config.files[extract.name as keyof ExtractsConfig['files']]?.path;
   const candidates = configured ? [configured] : [`${extract.name}.csv`, `${extract.name}.csv.gz`, `${extract.name}.parquet`, extract.name];
   for (const candidate of candidates) {
     const full = path.resolve(dir, candidate);
     if (!fs.existsSync(full)) continue;
+    confine(dir, full, extract.name, allowOutside);
     if (fs.statSync(full).isDirectory()) {
       const files = listParquetFolder(full);
+      for (const file of files) confine(dir, file, extract.name, allowOutside);
       if (files.length === 0) throw new ExtractError(`Folder ${full} for extract "${extract.name}" holds no .parquet file.`);
       return { extract: extract.name, format: 'parquet', files };
     }
@@ -59,39 +80,6 @@ export const locateExtract = (dir: string, extract: ExtractDefinition, config: E
     return { extract: extract.name, format, files: [full] };
   }
   return undefined;
-};
-
-// --- encoding -------------------------------------------------------------------------------
-
-const SAMPLE_BYTES = 4 * 1024 * 1024;
-
-/** True when the file's first megabytes decode as UTF-8 (a BOM is allowed). */
-const looksUtf8 = (file: string): boolean => {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(SAMPLE_BYTES);
-    const read = fs.readSync(fd, buffer, 0, SAMPLE_BYTES, 0);
-    new TextDecoder('utf-8', { fatal: true }).decode(buffer.subarray(0, read), { stream: true });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** Streams a Windows-1252 file into a UTF-8 copy DuckDB can read (bytes, not rows, go through JS). */
-const transcodeToUtf8 = async (file: string, scratchDir: string): Promise<string> => {
-  fs.mkdirSync(scratchDir, { recursive: true });
-  const target = path.join(scratchDir, `${path.basename(file)}.utf8.csv`);
-  const decoder = new TextDecoder('windows-1252');
-  await pipeline(
-    fs.createReadStream(file),
-    new Transform({
-      transform(chunk: Buffer, _encoding, done) { done(null, decoder.decode(chunk, { stream: true })); },
-      flush(done) { done(null, decoder.decode()); },
-    }),
-    fs.createWriteStream(target),
-  );
-  return target;
 };
 
 // --- reading ---------------------------------------------------------------------------------
@@ -105,8 +93,14 @@ export interface SourceFile {
    * CSV is read in the file's record order, so a table filled from it numbers records by rowid.
    */
   relation: (parallel: boolean) => string;
-  /** CSV: SQL giving, in record order, the number of line breaks inside each record's quoted fields. */
-  lineBreaks?: (parallel: boolean) => string;
+  /** How the file's text was decoded (e.g. "utf-8", "windows-1252", "utf-16le gzip"; "parquet"). */
+  encoding: string;
+  /**
+   * CSV: the independent count of the file's records, its malformed records (read as empty
+   * placeholder rows, to reject with their reason) and where each record starts. The relation
+   * then also has `_x`: a field beyond the header's last column (a record with too many fields).
+   */
+  prepared?: PreparedCsv;
 }
 
 export interface ReadResult {
@@ -131,7 +125,9 @@ const normaliseHeader = (name: string) => name.replace(/^\uFEFF/, '').trim().toL
 /** Reads every cell as text; short rows are padded with NULLs so their missing values get reported. */
 const csvReader = (file: string, delimiter: string, columns: string, parallel: boolean) =>
   `read_csv(${literal(file)}, all_varchar = true, header = true, delim = ${literal(delimiter)}, quote = '"', escape = '"', ` +
-  `null_padding = true, strict_mode = false, auto_detect = false, parallel = ${parallel}, columns = ${columns})`;
+  `null_padding = true, strict_mode = false, auto_detect = false, parallel = ${parallel}, columns = ${columns}, ` +
+  // The scan sets aside records over MAX_RECORD_BYTES first: DuckDB must never be the one to refuse them.
+  `max_line_size = ${2 * MAX_RECORD_BYTES})`;
 
 /**
  * Runs a statement reading CSV in parallel, and again serially when DuckDB's parallel reader
@@ -147,24 +143,17 @@ export const withCsvFallback = async <T>(run: (parallel: boolean) => Promise<T>)
 };
 
 /** The user-facing error for a CSV file DuckDB cannot read. */
-export const csvReadError = (file: string, error: unknown): Error =>
-  error instanceof ExtractError
-    ? error
-    : new ExtractError(`${file}: cannot read as CSV (${(error as Error).message.split('\n')[0]}). Check the delimiter, quoting and encoding, or set them in extracts.yaml.`);
-
-const sniffDelimiter = async (db: Database, file: string): Promise<string> => {
-  const [sniffed] = await db.query<{ Delimiter: string }>(`SELECT "Delimiter" FROM sniff_csv(${literal(file)}, sample_size = 20480)`);
-  return sniffed?.Delimiter ?? ',';
-};
-
-const headerOf = async (db: Database, file: string, delimiter: string): Promise<string[]> => {
-  const rows = await db.query<{ column_name: string }>(
-    `DESCRIBE SELECT * FROM read_csv(${literal(file)}, all_varchar = true, header = true, delim = ${literal(delimiter)}, sample_size = 1)`,
-  );
-  return rows.map((r) => r.column_name);
+export const csvReadError = (file: string, error: unknown, readable?: string): Error => {
+  if (error instanceof ExtractError) return error;
+  // DuckDB names the file it read, which may be a scratch copy: name the user's file instead.
+  const message = (error as Error).message.split('\n')[0]!.replaceAll(readable ?? file, file);
+  return error instanceof CsvInputError
+    ? new ExtractError(error.message)
+    : new ExtractError(`${file}: cannot read as CSV (${message}). Check the delimiter, quoting and encoding, or set them in extracts.yaml.`);
 };
 
 const requireColumns = (extract: ExtractDefinition, file: string, found: string[]) => {
+  checkDuplicateColumns(file, found, normaliseHeader, (message) => new ExtractError(message));
   const normalised = found.map(normaliseHeader);
   const missing = columnsOf(extract).filter((c) => !c.mayBeAbsent).map((c) => c.name).filter((name) => !normalised.includes(name));
   if (missing.length > 0) {
@@ -191,8 +180,9 @@ const detectDecimal = async (db: Database, relation: string, extract: ExtractDef
 };
 
 /**
- * Finds how to read an extract's file(s): delimiter, header, encoding (a Windows-1252 file is read
- * from a UTF-8 copy), decimal mark; checks the contract's columns are there. Nothing is copied into
+ * Finds how to read an extract's file(s): delimiter, header, encoding (see csv-input.ts: a file
+ * needing repair or transcoding is read from a UTF-8 copy), decimal mark; checks the contract's
+ * columns are there, each once. Nothing is copied into
  * the database here: the caller types the rows straight from the files in one statement.
  */
 export const readExtract = async (
@@ -230,26 +220,27 @@ export const readExtract = async (
       });
       if (provenance) cells.push(`CAST(${ident(PROVENANCE_COLUMNS.file)} AS VARCHAR) AS _sf`, `CAST(${ident(PROVENANCE_COLUMNS.line)} AS BIGINT) AS _sl`);
       const relation = `(SELECT ${index} AS _f, file_row_number AS _r, ${cells.join(', ')} FROM read_parquet(${literal(file)}, file_row_number = true))`;
-      files.push({ file, relation: () => relation });
+      files.push({ file, relation: () => relation, encoding: 'parquet' });
     }
   } else {
     for (const [index, original] of located.files.entries()) {
-      const encoding = configured.encoding === 'auto' ? (looksUtf8(original) ? 'utf-8' : 'windows-1252') : configured.encoding;
-      const file = encoding === 'windows-1252' ? await transcodeToUtf8(original, scratchDir) : original;
       try {
-        if (configured.delimiter === 'auto') delimiter = await sniffDelimiter(db, file);
-        const header = await headerOf(db, file, delimiter);
+        const prepared = await prepareCsv(original, { delimiter: configured.delimiter, encoding: configured.encoding, scratchDir });
+        delimiter = prepared.delimiter;
+        const header = prepared.header;
         extraColumns = requireColumns(extract, original, header);
-        // Name every column of the file so the reader keeps them all; then keep the contract's.
-        const allColumns = `{${header.map((h, i) => `${literal(`c${i}`)}: 'VARCHAR'`).join(', ')}}`;
+        // Name every column of the file, and one more (`_x`) to catch a record with too many fields;
+        // then keep the contract's.
+        const allColumns = `{${[...header, '_x'].map((h, i) => `${literal(`c${i}`)}: 'VARCHAR'`).join(', ')}}`;
         const position = new Map(header.map((h, i) => [normaliseHeader(h), i]));
         const cells = columns.map((c) => (position.has(c.name) ? `c${position.get(c.name)}` : 'CAST(NULL AS VARCHAR)') + ` AS ${ident(c.name)}`);
-        const reader = (parallel: boolean) => csvReader(file, delimiter, allColumns, parallel);
-        const joined = `concat(${header.map((_, i) => `c${i}`).join(', ')})`;
+        // A quoted field spanning lines rules out DuckDB's parallel reader with padding: go serial at once.
+        const reader = (parallel: boolean) => csvReader(prepared.readable, delimiter, allColumns, parallel && !prepared.quotedNewlines);
         files.push({
           file: original,
-          relation: (parallel) => `(SELECT ${index} AS _f, ${cells.join(', ')} FROM ${reader(parallel)})`,
-          lineBreaks: (parallel) => `SELECT CASE WHEN contains(${joined}, chr(10)) THEN length(${joined}) - length(replace(${joined}, chr(10), '')) ELSE 0 END AS n FROM ${reader(parallel)}`,
+          encoding: prepared.encoding,
+          prepared,
+          relation: (parallel) => `(SELECT ${index} AS _f, ${cells.join(', ')}, c${header.length} AS _x FROM ${reader(parallel)})`,
         });
       } catch (error) {
         throw csvReadError(original, error);
@@ -259,7 +250,7 @@ export const readExtract = async (
 
   const decimal = configured.decimal === 'auto'
     ? await withCsvFallback((parallel) => detectDecimal(db, `(${files.map((f) => `SELECT * FROM ${f.relation(parallel)}`).join(' UNION ALL ')})`, extract))
-      .catch((error: unknown) => { throw located.format === 'csv' ? csvReadError(located.files[0]!, error) : error; })
+      .catch((error: unknown) => { throw located.format === 'csv' ? csvReadError(located.files[0]!, error, files[0]?.prepared?.readable) : error; })
     : configured.decimal;
   return {
     format: located.format,

@@ -31,6 +31,8 @@ export interface ApplyMappingOptions {
    * dated 2031 cannot move every other row.
    */
   asOf?: string;
+  /** Read files the input folder links to from outside it (default: refuse). */
+  allowOutsidePaths?: boolean;
 }
 
 export interface PartSummary {
@@ -275,8 +277,14 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
       // Each mapping's SQL sees its own sources by their plain names.
       const schema = ident(`map${i + 1}`);
       await db.exec(`CREATE SCHEMA ${schema}; SET search_path = ${literal(`map${i + 1}`)}`);
-      const own = await readSources(db, schema, mapping, inputDir, scratchDir);
+      const own = await readSources(db, schema, mapping, inputDir, scratchDir, options.allowOutsidePaths);
       sources.push(...own);
+      // Records a source file could not give (quote never closed, too many fields…), with their line.
+      for (const s of own) {
+        for (const m of s.malformed ?? []) {
+          rejects.push({ mapping: mapping.name, extract: `(source ${s.source})`, source_file: m.file, row_number: m.row, column_name: '(record)', value: m.value, reason: `line ${m.line}: ${m.reason}` });
+        }
+      }
       for (const extract of EXTRACTS.map((e) => e.name).filter((e) => e in mapping.spec.extracts)) {
         const mapped = await mapExtract(db, mapping, schema, extract, own, outDir);
         extracts.push(mapped.summary);

@@ -18,6 +18,8 @@ export interface MapExportsOptions {
   settings: Settings;
   reporter: Reporter;
   write?: (line: string) => void;
+  /** Read files the export folder links to from outside it (default: refuse). */
+  allowOutsidePaths?: boolean;
 }
 
 /**
@@ -48,7 +50,7 @@ export const mapExports = async (options: MapExportsOptions): Promise<MappingRes
   const nextDir = `${outDir}.next`;
   fs.rmSync(nextDir, { recursive: true, force: true });
   const mapped = await reporter.step(`map ${options.mapping} exports`, () =>
-    applyMapping({ inputDir: options.inputDir!, mapping: options.mapping, outDir: nextDir, asOf: options.settings.asOf }));
+    applyMapping({ inputDir: options.inputDir!, mapping: options.mapping, outDir: nextDir, asOf: options.settings.asOf, allowOutsidePaths: options.allowOutsidePaths }));
   replaceChangedFiles(nextDir, outDir);
   const result = { ...mapped, outDir };
   write('\nRows per mapped extract');

@@ -21,8 +21,8 @@ export const sourceSchema = z.strictObject({
   format: z.enum(['auto', 'csv', 'parquet']).default('auto')
     .describe('auto: by file extension (.csv/.txt/.tsv[.gz] or .parquet)'),
   delimiter: z.enum(['auto', ',', ';', '\t', '|']).default('auto'),
-  encoding: z.enum(['auto', 'utf-8', 'windows-1252']).default('auto')
-    .describe('auto reads UTF-8 (BOM or not) and falls back to Windows-1252'),
+  encoding: z.enum(['auto', 'utf-8', 'windows-1252', 'utf-16']).default('auto')
+    .describe('auto decides per file: UTF-16 with a BOM, else UTF-8 unless invalid bytes outnumber UTF-8 characters, else Windows-1252'),
   skipLines: z.int().min(0).default(0)
     .describe('Lines before the header row (report titles, date ranges)'),
   description: z.string().optional(),
