@@ -11,8 +11,9 @@
  *   --no-site             stop after the database (no Evidence build)
  *   --full                rebuild everything (by default, unchanged extracts and models are reused)
  *   --pseudonymise-sellers  publish the site with seller names replaced by stable pseudonyms
+ *   --pseudonym-min-group K with pseudonyms, the fewest sellers a team × role shown may hold (default 3)
  *
- * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF (flags win).
+ * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF, BI_PSEUDONYM_MIN_GROUP (flags win).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -53,6 +54,7 @@ const parseCommandLine = (argv: string[]) => {
       'as-of': { type: 'string' },
       'memory-limit': { type: 'string' },
       threads: { type: 'string' },
+      'pseudonym-min-group': { type: 'string' },
     },
   });
   const args = argsSchema.parse({
@@ -72,6 +74,7 @@ const parseCommandLine = (argv: string[]) => {
     ...(values['as-of'] ? { asOf: values['as-of'] } : {}),
     ...(values['memory-limit'] ? { memoryLimit: values['memory-limit'] } : {}),
     ...(values.threads ? { threads: values.threads } : {}),
+    ...(values['pseudonym-min-group'] ? { pseudonymMinGroup: values['pseudonym-min-group'] } : {}),
   });
   return { args, settings };
 };

@@ -20,9 +20,17 @@ export const settingsSchema = z.object({
   threads: z.coerce.number().int().positive().optional(),
   /** Reference day for "date in the future" checks; defaults to today. */
   asOf: isoDate.optional(),
+  /**
+   * Pseudonymised sites: the fewest sellers a team × role label may hold (smaller groups are
+   * merged); PSEUDONYM_MIN_GROUP when unset. Optional so that settings built in code need not say.
+   */
+  pseudonymMinGroup: z.coerce.number({ error: 'a whole number of sellers, 2 or more' }).int('a whole number of sellers, 2 or more').min(2, 'at least 2: a group of one names its seller').optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** Default smallest group of sellers a pseudonymised site may show a team × role for. */
+export const PSEUDONYM_MIN_GROUP = 3;
 
 /** Settings from BI_* environment variables. */
 export const settingsFromEnv = (env: NodeJS.ProcessEnv = process.env): Settings => {
@@ -32,6 +40,7 @@ export const settingsFromEnv = (env: NodeJS.ProcessEnv = process.env): Settings 
     memoryLimit: env.BI_MEMORY_LIMIT || undefined,
     threads: env.BI_THREADS || undefined,
     asOf: env.BI_AS_OF || undefined,
+    pseudonymMinGroup: env.BI_PSEUDONYM_MIN_GROUP || undefined,
   });
   if (!parsed.success) throw new Error(`Invalid BI_* environment settings:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { build, type BuildResult } from './build.js';
-import { PROJECT_ROOT, type Settings } from './config.js';
+import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP, type Settings } from './config.js';
 import { ExtractError } from './load/read.js';
 import { recordMappingAudit } from './mapping/report.js';
 import { mapExports } from './mapping/run.js';
@@ -71,7 +71,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRes
     extractsConfig: options.extractsConfig,
     reporter,
     incremental: !options.full,
-    siteOptions: { pseudonymiseSellers: options.pseudonymiseSellers ?? false },
+    siteOptions: { pseudonymiseSellers: options.pseudonymiseSellers ?? false, ...(options.pseudonymiseSellers ? { pseudonymMinGroup: settings.pseudonymMinGroup ?? PSEUDONYM_MIN_GROUP } : {}) },
     beforePublish: options.site === false
       ? undefined
       : async (candidate) => {
@@ -79,6 +79,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRes
           databasePath: candidate,
           workDir: siteWorkDir(settings.dataDir),
           pseudonymiseSellers: options.pseudonymiseSellers ?? false,
+          pseudonymMinGroup: settings.pseudonymMinGroup ?? PSEUDONYM_MIN_GROUP,
           log: reporter.detail,
         }));
         return () => publishSite(built, settings.siteDir);
