@@ -10,6 +10,8 @@ const isoDate = z.iso.date();
 /** The repository's root: models/, sources/ and reports/ are found from here, not from the cwd. */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 
+const MIN_GROUP_HINT = 'BI_PSEUDONYM_MIN_GROUP (--pseudonym-min-group) must be a whole number of sellers, 2 or more';
+
 export const settingsSchema = z.object({
   /** Folder for the published database, run scratch space and the sample extracts. */
   dataDir: z.string().min(1).default('data'),
@@ -24,7 +26,7 @@ export const settingsSchema = z.object({
    * Pseudonymised sites: the fewest sellers a team × role label may hold (smaller groups are
    * merged); PSEUDONYM_MIN_GROUP when unset. Optional so that settings built in code need not say.
    */
-  pseudonymMinGroup: z.coerce.number({ error: 'a whole number of sellers, 2 or more' }).int('a whole number of sellers, 2 or more').min(2, 'at least 2: a group of one names its seller').optional(),
+  pseudonymMinGroup: z.coerce.number({ error: MIN_GROUP_HINT }).int(MIN_GROUP_HINT).min(2, `${MIN_GROUP_HINT}: a group of one names its seller`).optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -124,10 +124,11 @@ const pseudonymisedSelect = (table: string, columns: string[]) => {
     const m = column === 'seller_id' && sellerLevel ? 'own' : `k${i}`;
     if (m !== 'own') joins.push(`LEFT JOIN seller_map ${m} ON ${m}.seller_id = t.${ident(column)}`);
     // A seller named beside a team that is not their label's team (a manager next to the team they
-    // lead, while managers are pooled across teams) would undo the grouping: leave them unnamed.
+    // lead, while managers are pooled across teams), or beside a pooled group (whose members
+    // would be told apart by who manages them), would undo the grouping: leave them unnamed.
     const named = m === 'own' || !teamExpr
       ? `${m}.seller_id IS NOT NULL`
-      : `${m}.seller_id IS NOT NULL AND (${m}.team_label = ${teamExpr} OR t.team NOT IN (SELECT team FROM team_map))`;
+      : `${m}.seller_id IS NOT NULL AND ((${m}.team_label = ${teamExpr} AND ${m}.team_label <> ${literal(OTHER_TEAMS)}) OR t.team NOT IN (SELECT team FROM team_map))`;
     replace.push(`CASE WHEN ${named} THEN ${m}.pseudo_key WHEN ${m}.seller_id IS NOT NULL THEN NULL ELSE t.${ident(column)} END AS ${ident(column)}`);
     const nameColumn = columns.find((c) => isSellerName(c) && idColumnOf(c) === column);
     if (nameColumn) replace.push(`CASE WHEN ${named} THEN ${m}.pseudo_label ELSE NULL END AS ${ident(nameColumn)}`);
