@@ -94,7 +94,7 @@ const ran = (page: Page) =>
  * own `showTip` action (the chart instances Evidence registers on window), and returns the text
  * of the tooltips shown.
  */
-const showEveryTooltip = (page: Page, points = 12) =>
+const showEveryTooltip = (page: Page, points = 6) =>
   page.evaluate(async (max) => {
     const charts = Object.values((window as unknown as Record<symbol, Record<string, unknown>>)[Symbol.for('__evidence-chart-window-debug__')] ?? {}) as {
       getOption: () => { series?: { data?: unknown[] }[] };
