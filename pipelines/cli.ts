@@ -14,8 +14,9 @@
  *   --accept-held-out     publish even when more money was held out at load than extracts.yaml accepts
  *   --lock-wait SECONDS   how long to wait for another build of the same data folder (default 600)
  *   --allow-outside-paths read extracts that extracts.yaml or a symlink places outside the extracts folder
+ *   --pseudonym-min-group K with pseudonyms, the fewest sellers a team × role shown may hold (default 3)
  *
- * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF, BI_LOCK_WAIT (flags win).
+ * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF, BI_LOCK_WAIT, BI_PSEUDONYM_MIN_GROUP (flags win).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -65,6 +66,7 @@ const parseCommandLine = (argv: string[]) => {
       'memory-limit': { type: 'string' },
       threads: { type: 'string' },
       'lock-wait': { type: 'string' },
+      'pseudonym-min-group': { type: 'string' },
     },
   });
   const args = argsSchema.parse({
@@ -87,6 +89,7 @@ const parseCommandLine = (argv: string[]) => {
     ...(values['memory-limit'] ? { memoryLimit: values['memory-limit'] } : {}),
     ...(values.threads ? { threads: values.threads } : {}),
     ...(values['lock-wait'] ? { lockWait: values['lock-wait'] } : {}),
+    ...(values['pseudonym-min-group'] ? { pseudonymMinGroup: values['pseudonym-min-group'] } : {}),
   });
   return { args, settings };
 };

@@ -10,6 +10,8 @@ const isoDate = z.iso.date();
 /** The repository's root: models/, sources/ and reports/ are found from here, not from the cwd. */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 
+const MIN_GROUP_HINT = 'BI_PSEUDONYM_MIN_GROUP (--pseudonym-min-group) must be a whole number of sellers, 2 or more';
+
 export const settingsSchema = z.object({
   /** Folder for the published database, run scratch space and the sample extracts. */
   dataDir: z.string().min(1).default('data'),
@@ -22,9 +24,17 @@ export const settingsSchema = z.object({
   asOf: isoDate.optional(),
   /** Seconds a build waits for another build of the same data folder to finish (default 600). */
   lockWait: z.coerce.number().min(0).optional(),
+  /**
+   * Pseudonymised sites: the fewest sellers a team × role label may hold (smaller groups are
+   * merged); PSEUDONYM_MIN_GROUP when unset. Optional so that settings built in code need not say.
+   */
+  pseudonymMinGroup: z.coerce.number({ error: MIN_GROUP_HINT }).int(MIN_GROUP_HINT).min(2, `${MIN_GROUP_HINT}: a group of one names its seller`).optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** Default smallest group of sellers a pseudonymised site may show a team × role for. */
+export const PSEUDONYM_MIN_GROUP = 3;
 
 /** Settings from BI_* environment variables. */
 export const settingsFromEnv = (env: NodeJS.ProcessEnv = process.env): Settings => {
@@ -35,6 +45,7 @@ export const settingsFromEnv = (env: NodeJS.ProcessEnv = process.env): Settings 
     threads: env.BI_THREADS || undefined,
     asOf: env.BI_AS_OF || undefined,
     lockWait: env.BI_LOCK_WAIT || undefined,
+    pseudonymMinGroup: env.BI_PSEUDONYM_MIN_GROUP || undefined,
   });
   if (!parsed.success) throw new Error(`Invalid BI_* environment settings:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;

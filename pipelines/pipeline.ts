@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { build, lockDataFolder, type BuildResult } from './build.js';
-import { PROJECT_ROOT, type Settings } from './config.js';
+import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP, type Settings } from './config.js';
 import { ExtractError } from './load/read.js';
 import { readExtractsConfig } from './load/extracts-config.js';
 import { checkHeldOut, moneyAccounts, type MoneyAccount } from './load/held-out.js';
@@ -93,7 +93,7 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
     reporter,
     lock,
     incremental: !options.full,
-    siteOptions: { pseudonymiseSellers: options.pseudonymiseSellers ?? false },
+    siteOptions: { pseudonymiseSellers: options.pseudonymiseSellers ?? false, ...(options.pseudonymiseSellers ? { pseudonymMinGroup: settings.pseudonymMinGroup ?? PSEUDONYM_MIN_GROUP } : {}) },
     beforePublish: options.site === false
       ? undefined
       : async (candidate) => {
@@ -101,6 +101,7 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
           databasePath: candidate,
           workDir: siteWorkDir(settings.dataDir),
           pseudonymiseSellers: options.pseudonymiseSellers ?? false,
+          pseudonymMinGroup: settings.pseudonymMinGroup ?? PSEUDONYM_MIN_GROUP,
           log: reporter.detail,
         }));
         return built;

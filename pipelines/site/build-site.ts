@@ -11,10 +11,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Bool, type DataType, Field, Float64, Schema, Table, TimestampMillisecond, Utf8, tableToIPC } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm/node/arrow1.js';
-import { PROJECT_ROOT } from '../config.js';
+import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
 import { tablesRead } from '../models/discover.js';
 import { endOrphansIn, spawnInGroup } from '../process/children.js';
+import { pseudonymNumberSql, writePseudonymisedMarts } from './pseudonymise.js';
 
 export interface SiteOptions {
   /** Database the report sources read (closed: Evidence opens it read-only). */
@@ -23,6 +24,8 @@ export interface SiteOptions {
   workDir: string;
   /** Replace seller names by stable pseudonyms (Vendeur 01, …) for publication beyond management. */
   pseudonymiseSellers?: boolean;
+  /** With pseudonyms: the fewest sellers a team × role label shown on the site may hold (default 3). */
+  pseudonymMinGroup?: number;
   log?: (line: string) => void;
 }
 
@@ -59,7 +62,7 @@ const writeSellerLabels = async (databasePath: string, pseudonymise: boolean) =>
   try {
     await db.exec(`CREATE OR REPLACE TABLE marts.seller_labels AS
       SELECT seller_id,
-        ${pseudonymise ? `'Vendeur ' || lpad(CAST(row_number() OVER (ORDER BY hash(seller_id), seller_id) AS VARCHAR), 2, '0')` : 'seller_name'} AS seller_label
+        ${pseudonymise ? `'Vendeur ' || ${pseudonymNumberSql()}` : 'seller_name'} AS seller_label
       FROM staging.stg_sellers`);
     await db.exec('CHECKPOINT');
   } finally {
@@ -192,7 +195,18 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   await writeSellerLabels(options.databasePath, options.pseudonymiseSellers ?? false);
   const orphans = endOrphansIn(options.workDir);
   if (orphans.length) log(`  ended ${orphans.length} Evidence process(es) left running by a killed run (pid ${orphans.join(', ')})`);
-  assemble(options.workDir, options.databasePath);
+  // A pseudonymised site reads a copy of the marts with no seller id, name or small group in it.
+  let siteDatabase = options.databasePath;
+  if (options.pseudonymiseSellers) {
+    fs.mkdirSync(options.workDir, { recursive: true });
+    siteDatabase = path.join(options.workDir, 'pseudonymised.duckdb');
+    const k = options.pseudonymMinGroup ?? PSEUDONYM_MIN_GROUP;
+    const pseudonymised = await writePseudonymisedMarts(options.databasePath, siteDatabase, k).catch((error: Error) => {
+      throw new SiteError(error.message);
+    });
+    log(`  ${pseudonymised.sellers} seller(s) pseudonymised; team × role labels hold at least ${k} sellers (${pseudonymised.level}, smallest ${pseudonymised.groups[0]?.sellers ?? 0})`);
+  }
+  assemble(options.workDir, siteDatabase);
   const sourcesOutput = await evidence(options.workDir, ['sources', '--strict'], log);
   if (QUERY_ERROR.test(sourcesOutput)) throw new SiteError(`A report source query failed:\n${sourcesOutput.slice(-4000)}`);
   const twins = writeSourceTwins(path.join(options.workDir, '.evidence', 'template', 'static', 'data'));
