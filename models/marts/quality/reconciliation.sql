@@ -96,7 +96,8 @@ won_summary AS (
     coalesce(sum(w.credited) FILTER (WHERE w.invoices > 0), 0) AS credited,
     count(*) FILTER (WHERE w.invoices > 0 AND abs(w.invoiced - w.amount) > t.tolerance * w.amount) AS deals_outside,
     count(*) FILTER (WHERE w.invoices = 0) AS won_not_invoiced,
-    any_value(t.tolerance) AS tolerance
+    -- From the settings, not from the deals: with no won deal there is no row to take it from.
+    (SELECT tolerance FROM won_tolerance) AS tolerance
   FROM won_invoiced w
   CROSS JOIN won_tolerance t
 ),
