@@ -12,13 +12,13 @@ import { ExtractError } from './read.js';
 /** How many reasons the message quotes; the rest are counted. */
 const TOP_REASONS = 3;
 
-interface ReasonCount {
+type ReasonCount = {
   rows: number;
   column_name: string;
   example: string;
   first_line: number;
   kinds: number;
-}
+};
 
 /**
  * The main reasons the rows of an extract were rejected. Reasons differing only by the quoted value
