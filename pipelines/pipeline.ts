@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { build, type BuildResult } from './build.js';
 import { PROJECT_ROOT, type Settings } from './config.js';
+import { assertCoreExtractsLoaded } from './load/core-extracts.js';
 import { ExtractError } from './load/read.js';
 import { recordMappingAudit } from './mapping/report.js';
 import { mapExports } from './mapping/run.js';
@@ -85,6 +86,8 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRes
       },
     afterLoad: async (db, { reloadedExtracts }) => {
       if (mapped) await recordMappingAudit(db, mapped);
+      // An empty or fully rejected sellers, accounts or opportunities stops here, not at a data test.
+      await assertCoreExtractsLoaded(db);
       ({ models } = await runModels(db, { modelsDir: path.join(PROJECT_ROOT, 'models'), reporter, reloadedExtracts }));
     },
   });

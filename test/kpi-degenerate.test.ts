@@ -4,12 +4,19 @@
  * account. Each must load, build every model and pass every data test; a KPI that cannot be
  * computed is marked unavailable in marts.kpi_glossary with its reason in French, and its figures
  * are NULL (or the mart has no row), never a zero that looks real. A core extract that is empty or
- * entirely rejected stops the load with one line naming the file, the count and the reasons.
+ * entirely rejected stops the run (between the load and the models) with one line naming the file,
+ * the count and the reasons.
  */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertCoreExtractsLoaded } from '../pipelines/load/core-extracts.js';
 import { ExtractError } from '../pipelines/load/read.js';
+import { runPipeline } from '../pipelines/pipeline.js';
+import { silentReporter } from '../pipelines/progress.js';
 import { writeCompany } from './helpers/csv.js';
-import { loadFolder, tempDir } from './helpers/load.js';
+import { AS_OF, loadFolder, tempDir } from './helpers/load.js';
 import { buildModelsOn, company, type Built, type Company } from './helpers/models.js';
 
 const NO_BILLING = ['invoices', 'invoice_lines', 'subscriptions'];
@@ -317,24 +324,33 @@ describe('churn before the subscriptions history', () => {
 });
 
 describe('core extracts', () => {
-  const loadWith = async (mutate: (c: Company) => void) => {
+  /** Runs the whole pipeline (no site) on the fixture company changed by `mutate`, in `dataDir`. */
+  const run = async (dataDir: string, mutate: (c: Company) => void = () => {}) => {
     const c = company();
     mutate(c);
-    const dir = tempDir();
-    writeCompany(dir, c);
-    const error = await loadFolder(dir).then(() => undefined, (e: unknown) => e as Error);
-    return { dir, error };
+    const extracts = tempDir('bi-extracts-');
+    writeCompany(extracts, c);
+    const error = await runPipeline({
+      settings: { dataDir, siteDir: path.join(dataDir, 'site'), asOf: AS_OF }, reporter: silentReporter(), extracts, site: false, full: true,
+    }).then(() => undefined, (e: unknown) => e as Error);
+    return { extracts, error };
   };
+  const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
-  it('stops on an empty one, naming the file and what to do, in one line', async () => {
-    const { dir, error } = await loadWith((c) => { c.sellers = []; });
+  it('stops the run on an empty one, naming the file and what to do, in one line', async () => {
+    const dataDir = tempDir('bi-data-');
+    const { extracts, error } = await run(dataDir, (c) => { c.sellers = []; });
     expect(error).toBeInstanceOf(ExtractError);
-    expect(error!.message).toBe(`${dir}/sellers.csv: core extract "sellers" is empty (0 rows after the header) and every KPI needs it. `
+    expect(error!.message).toBe(`${extracts}/sellers.csv: core extract "sellers" is empty (0 rows after the header) and every KPI needs it. `
       + 'Export it again with its rows, or point files.sellers.path in extracts.yaml at the right file.');
-  });
+    expect(fs.existsSync(path.join(dataDir, 'warehouse.duckdb'))).toBe(false);
+  }, 60_000);
 
-  it('stops when every row was rejected, with the count and the main reasons, not at a data test', async () => {
-    const { dir, error } = await loadWith((c) => {
+  it('stops the run when every row was rejected, with the count and the main reasons, not at a data test; the published database stands', async () => {
+    const dataDir = tempDir('bi-data-');
+    expect((await run(dataDir)).error).toBeUndefined();
+    const published = sha(path.join(dataDir, 'warehouse.duckdb'));
+    const { extracts, error } = await run(dataDir, (c) => {
       const o = c.opportunities![0]!;
       c.opportunities = [
         { ...o, owner_seller_id: 'S8' },
@@ -343,15 +359,38 @@ describe('core extracts', () => {
       ];
     });
     expect(error).toBeInstanceOf(ExtractError);
-    expect(error!.message).toBe(`${dir}/opportunities.csv: all 3 rows of core extract "opportunities" were rejected — `
+    expect(error!.message).toBe(`${extracts}/opportunities.csv: all 3 rows of core extract "opportunities" were rejected — `
       + '2 × owner_seller_id: unknown reference: owner_seller_id "S8" is not a loaded sellers row (first at line 2); '
       + '1 × amount: negative value -5 (must be 0 or more) (first at line 4). '
       + 'Nothing can be built without them: fix these rows in the export (or the rows they refer to) and run again.');
     expect(error!.message).not.toContain('\n');
+    expect(sha(path.join(dataDir, 'warehouse.duckdb'))).toBe(published);
+  }, 120_000);
+
+  it('still loads such an extract, rejects and all, for whoever looks at the load alone', async () => {
+    const c = company();
+    c.opportunities = [{ ...c.opportunities![0]!, amount: -5 }];
+    const dir = tempDir();
+    writeCompany(dir, c);
+    const loaded = await loadFolder(dir);
+    try {
+      expect(loaded.summary('opportunities')).toMatchObject({ rowsRead: 1, rowsLoaded: 0, rowsRejected: 1 });
+      await expect(assertCoreExtractsLoaded(loaded.db)).rejects.toThrow(/all 1 rows of core extract "opportunities" were rejected — 1 × amount: negative value -5/);
+    } finally {
+      loaded.db.close();
+    }
   });
 
   it('lets a core extract with some rows left through', async () => {
-    const { error } = await loadWith((c) => { c.opportunities!.push({ ...c.opportunities![0]!, opportunity_id: 'O2', amount: -5 }); });
-    expect(error).toBeUndefined();
+    const c = company();
+    c.opportunities!.push({ ...c.opportunities![0]!, opportunity_id: 'O2', amount: -5 });
+    const dir = tempDir();
+    writeCompany(dir, c);
+    const loaded = await loadFolder(dir);
+    try {
+      await expect(assertCoreExtractsLoaded(loaded.db)).resolves.toBeUndefined();
+    } finally {
+      loaded.db.close();
+    }
   });
 });

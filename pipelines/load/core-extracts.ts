@@ -1,24 +1,24 @@
 /**
  * A core extract (sellers, accounts, opportunities) with no loaded row leaves nothing to build any
  * KPI from. Without this check the run went on and failed much later, in a reconciliation data test
- * that said nothing about the cause; here it stops at the load, in one line naming the file, the
- * count and the main reject reasons, since the candidate database holding the rejects is discarded.
+ * that said nothing about the cause. The run checks it between the load and the models, and stops
+ * in one line naming the file, the count and the main reject reasons: the candidate database that
+ * holds the rejects is discarded, so the message must say enough on its own.
+ *
+ * It reads what the load recorded (audit.load_summary, audit.rejects) rather than hooking into the
+ * loader, so a test can still load a company whose every deal is rejected and look at the rejects.
  */
-import type { Extract } from '../contract/index.js';
+import { EXTRACTS } from '../contract/index.js';
 import { literal, type Database } from '../db/duckdb.js';
-import type { LoadSummary } from './load-extracts.js';
 import { ExtractError } from './read.js';
 
 /** How many reasons the message quotes; the rest are counted. */
 const TOP_REASONS = 3;
 
-type ReasonCount = {
-  rows: number;
-  column_name: string;
-  example: string;
-  first_line: number;
-  kinds: number;
-};
+const CORE = EXTRACTS.filter((e) => 'core' in e && e.core).map((e) => e.name);
+
+type EmptyCore = { extract: string; files: string[]; rows_read: number };
+type ReasonCount = { rows: number; column_name: string; example: string; first_line: number; kinds: number };
 
 /**
  * The main reasons the rows of an extract were rejected. Reasons differing only by the quoted value
@@ -35,22 +35,27 @@ const topReasons = (db: Database, extract: string) => db.query<ReasonCount>(`
   SELECT rows, column_name, example, first_line, count(*) OVER () AS kinds
     FROM kinds ORDER BY rows DESC, column_name, kind LIMIT ${TOP_REASONS}`);
 
-/** Stops the run when a core extract was read but none of its rows could be loaded. */
-export const assertCoreExtractLoaded = async (db: Database, extract: Extract, summary: LoadSummary): Promise<void> => {
-  if (!('core' in extract && extract.core) || summary.status !== 'loaded' || summary.rowsLoaded > 0) return;
-  const file = summary.files.length === 1 ? summary.files[0]! : `${summary.files.length} files of "${extract.name}" (${summary.files[0]}, …)`;
-  if (summary.rowsRead === 0) {
+/** Stops the run at the first core extract (in contract order) that was read but has no loaded row. */
+export const assertCoreExtractsLoaded = async (db: Database): Promise<void> => {
+  const empty = await db.query<EmptyCore>(`SELECT extract, files, rows_read FROM audit.load_summary
+    WHERE status = 'loaded' AND rows_loaded = 0 AND list_contains([${CORE.map(literal).join(', ')}], extract)
+    ORDER BY list_position([${CORE.map(literal).join(', ')}], extract)`);
+  const first = empty[0];
+  if (!first) return;
+  const { extract, files, rows_read: read } = first;
+  const file = files.length === 1 ? files[0]! : `${files.length} files of "${extract}" (${files[0]}, …)`;
+  if (read === 0) {
     throw new ExtractError(
-      `${file}: core extract "${extract.name}" is empty (0 rows after the header) and every KPI needs it. ` +
-        `Export it again with its rows, or point files.${extract.name}.path in extracts.yaml at the right file.`,
+      `${file}: core extract "${extract}" is empty (0 rows after the header) and every KPI needs it. ` +
+        `Export it again with its rows, or point files.${extract}.path in extracts.yaml at the right file.`,
     );
   }
-  const reasons = await topReasons(db, extract.name);
+  const reasons = await topReasons(db, extract);
   const others = (reasons[0]?.kinds ?? 0) - reasons.length;
   const quoted = reasons.map((r) => `${r.rows} × ${r.column_name}: ${r.example} (first at line ${r.first_line})`).join('; ') +
     (others > 0 ? `; and ${others} other reason(s)` : '');
   throw new ExtractError(
-    `${file}: all ${summary.rowsRead} rows of core extract "${extract.name}" were rejected — ${quoted}. ` +
+    `${file}: all ${read} rows of core extract "${extract}" were rejected — ${quoted}. ` +
       `Nothing can be built without them: fix these rows in the export (or the rows they refer to) and run again.`,
   );
 };

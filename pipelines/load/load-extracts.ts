@@ -6,7 +6,6 @@ import { EXTRACTS, type Extract } from '../contract/index.js';
 import { columnsOf } from '../contract/derive.js';
 import { ident, literal, type Database } from '../db/duckdb.js';
 import type { Reporter } from '../progress.js';
-import { assertCoreExtractLoaded } from './core-extracts.js';
 import { readExtractsConfig, type ExtractsConfig } from './extracts-config.js';
 import { csvReadError, ExtractError, locateExtract, readExtract, withCsvFallback, type ReadResult } from './read.js';
 import { setChecksSql, typedSelectSql, type TypingOptions } from './validate.js';
@@ -248,7 +247,6 @@ export const loadExtracts = async (db: Database, options: LoadOptions): Promise<
     if (summary.status === 'loaded') provided.add(extract.name);
     summaries.push(summary);
     if (!keep.has(extract.name)) await recordSummary(db, summary);
-    if (!keep.has(extract.name)) await assertCoreExtractLoaded(db, extract, summary);
   }
   await db.exec('DROP SCHEMA scratch CASCADE');
   return summaries;
