@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { build, lockDataFolder, type BuildResult } from './build.js';
 import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP, type Settings } from './config.js';
+import { assertCoreExtractsLoaded } from './load/core-extracts.js';
 import { ExtractError } from './load/read.js';
 import { readExtractsConfig } from './load/extracts-config.js';
 import { checkHeldOut, moneyAccounts, type MoneyAccount } from './load/held-out.js';
@@ -108,6 +109,8 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
       },
     afterLoad: async (db, { reloadedExtracts }) => {
       if (mapped) await recordMappingAudit(db, mapped);
+      // An empty or fully rejected sellers, accounts or opportunities stops here, not at a data test.
+      await assertCoreExtractsLoaded(db);
       // Before any model: a run holding out too much money stops here, nothing published.
       const { heldOut } = readExtractsConfig(extractsDir!, options.extractsConfig);
       money = await moneyAccounts(db);

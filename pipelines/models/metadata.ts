@@ -6,6 +6,7 @@
 import YAML from 'yaml';
 import { z } from 'zod';
 import { EXTRACTS } from '../contract/index.js';
+import { DATA_CONDITION_NAMES } from './data-conditions.js';
 
 const extractName = z.enum(EXTRACTS.map((e) => e.name) as [string, ...string[]]);
 const column = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case column name');
@@ -21,6 +22,9 @@ export const kpiSchema = z.strictObject({
   seeds: z.array(z.enum(['000', '001', '002', '003', '004'])).default([]).describe('Seed articles the KPI comes from'),
   audiences: z.array(z.enum(['A', 'E', 'F'])).default(['A']),
   needs: z.array(extractName).optional().describe('Extracts without which the KPI is unavailable; default: every non-core extract the model reads'),
+  requires: z.array(z.enum(DATA_CONDITION_NAMES)).default([]).describe(
+    'What the data must hold for the KPI to be computed (pipelines/models/data-conditions.ts), e.g. won_deal: unavailable, with the reason, when it does not',
+  ),
   on_bookings: z.boolean().default(false).describe(
     'Without billing (invoices, invoice_lines), computed from won deals at their close date (bookings) instead of unavailable: for revenue figures, never for margin or units',
   ),

@@ -9,6 +9,7 @@ import { EXTRACTS } from '../contract/index.js';
 import type { Reporter } from '../progress.js';
 import { buildOrder, discoverModels, LAYERS, type Model } from './discover.js';
 import { DataTestFailure, genericTests, runDataTests, singularTests, type DataTestResult } from './data-tests.js';
+import { DATA_CONDITIONS } from './data-conditions.js';
 import { readKpiSettings, writeKpiSettings } from './kpi-settings.js';
 
 export interface ModelRunOptions {
@@ -104,6 +105,14 @@ CREATE OR REPLACE MACRO scrub_reason(reason) AS
 CREATE OR REPLACE MACRO safe_divide(a, b) AS CASE WHEN b IS NULL OR b = 0 THEN NULL ELSE a / b END;
 `;
 
+/**
+ * The reasons, joined, of the data conditions a KPI requires that do not hold (NULL when all hold).
+ * Only read when every extract it needs was provided: a missing extract is the reason then.
+ */
+const lackingSql = (requires: readonly (keyof typeof DATA_CONDITIONS)[]) => requires.length === 0
+  ? 'CAST(NULL AS VARCHAR)'
+  : `nullif(concat_ws(' ; ', ${requires.map((r) => `CASE WHEN NOT (${DATA_CONDITIONS[r].holds}) THEN ${DATA_CONDITIONS[r].reason} END`).join(', ')}), '')`;
+
 /** The glossary and each KPI's availability, derived from the models' headers and what was loaded. */
 const writeGlossary = async (db: Database, models: Model[]) => {
   const byName = new Map(models.map((m) => [m.name, m]));
@@ -120,11 +129,12 @@ const writeGlossary = async (db: Database, models: Model[]) => {
         SELECT ${literal(kpi.name)}, ${literal(kpi.label ?? kpi.name)}, ${literal(kpi.formula)}, ${literal(model.metadata.grain)}, ${literal(model.name)},
           ${list(kpi.columns)}, ${literal(kpi.unit)}, ${kpi.numerator ? literal(kpi.numerator) : 'NULL'}, ${kpi.denominator ? literal(kpi.denominator) : 'NULL'},
           ${list(sources)}, ${list(needs)}, ${list(kpi.seeds)}, ${list(kpi.audiences)},
-          missing IS NULL,
-          CASE WHEN missing IS NOT NULL THEN 'needs ' || missing || ', which this company did not provide (or provided empty)' END,
+          missing IS NULL AND lacking IS NULL,
+          CASE WHEN missing IS NOT NULL THEN 'needs ' || missing || ', which this company did not provide (or provided empty)' ELSE lacking END,
           ${kpi.on_bookings ? 'revenue_basis()' : 'NULL'},
           ${kpi.on_bookings ? `CASE WHEN revenue_basis() = 'booked' THEN 'Facturation non fournie : le chiffre d''affaires est ici le montant des affaires gagnées à leur date de clôture (prises de commande), pas le facturé ; la marge est inconnue.' END` : 'NULL'}
-        FROM (SELECT string_agg(n, ', ' ORDER BY n) AS missing FROM unnest(${list(needs)}) AS t(n) WHERE NOT extract_available(n))`);
+        FROM (SELECT string_agg(n, ', ' ORDER BY n) AS missing FROM unnest(${list(needs)}) AS t(n) WHERE NOT extract_available(n)),
+          (SELECT ${lackingSql(kpi.requires)} AS lacking)`);
     }
   }
 };

@@ -8,6 +8,7 @@ unique: [year, segment, seller_id]
 not_null: [activities, meetings_held, hours, new_customers]
 kpis:
   - name: Meetings per new customer
+    requires: [won_deal]
     label: Rendez-vous par client gagné
     formula: Meetings held with accounts of the segment / new customers the seller won in the segment, per year.
     columns: [meetings_per_new_customer]
@@ -18,6 +19,7 @@ kpis:
     audiences: [A, E]
     needs: [activities]
   - name: Hours per new customer
+    requires: [won_deal]
     label: Heures par client gagné
     formula: Hours of activities with accounts of the segment / new customers the seller won in the segment, per year.
     columns: [hours_per_new_customer]
@@ -48,6 +50,7 @@ SELECT coalesce(e.year, w.year) AS year, coalesce(e.segment, w.segment) AS segme
        coalesce(e.meetings_held, 0) AS meetings_held,
        coalesce(e.hours, 0) AS hours,
        coalesce(w.new_customers, 0) AS new_customers,
-       safe_divide(coalesce(e.meetings_held, 0), w.new_customers) AS meetings_per_new_customer,
-       safe_divide(coalesce(e.hours, 0), w.new_customers) AS hours_per_new_customer
+       -- Activities provided empty: the effort is unknown, not 0 meetings per customer.
+       CASE WHEN extract_available('activities') THEN safe_divide(coalesce(e.meetings_held, 0), w.new_customers) END AS meetings_per_new_customer,
+       CASE WHEN extract_available('activities') THEN safe_divide(coalesce(e.hours, 0), w.new_customers) END AS hours_per_new_customer
 FROM effort e FULL JOIN won w ON w.year = e.year AND w.segment = e.segment AND w.seller_id = e.seller_id

@@ -12,7 +12,8 @@ description: >
   customers, how much lower their MRR is at the end than at the start, never negative: an upgrade
   replacing a plan is not a loss). ended_subscriptions_mrr adds up every subscription active at the
   start and ended by the end, replaced or not, for reference. NULL (not 0) when subscriptions were
-  not provided.
+  not provided, and for periods starting before the subscriptions' history does (the day before the
+  period is earlier than the first start_date): who was a customer then is unknown, not zero.
 grain: period type × period start × segment
 unique: [period_type, period_start, segment]
 not_null: [period_end, is_complete_period]
@@ -80,9 +81,14 @@ segments AS (
   WHERE subscriptions_at_start > 0
   GROUP BY ALL
 ),
+-- Before the first subscription of the extract, the customer base is unknown: no figure, not 0 %.
+history AS (
+  SELECT min(start_date) AS history_start FROM staging.stg_subscriptions
+),
 grid AS (
-  SELECT p.*, a.segment, extract_available('subscriptions') AS available
+  SELECT p.*, a.segment, extract_available('subscriptions') AND p.start_eve >= h.history_start AS available
   FROM periods p
+  CROSS JOIN history h
   CROSS JOIN (SELECT DISTINCT segment FROM staging.stg_accounts) a
 ),
 figures AS (

@@ -46,7 +46,8 @@ figures AS (
     c.first_purchase_month AS cohort_month,
     c.segment,
     count(*) AS new_customers,
-    CASE WHEN extract_available('referrals') THEN count(r.account_id) END AS customers_referring,
+    -- Needs billing too (first purchases); without it the cohorts come from won deals: no figure.
+    CASE WHEN extract_available('referrals') AND billing_available() THEN count(r.account_id) END AS customers_referring,
     any_value(CAST(c.first_purchase_month + INTERVAL 1 MONTH - INTERVAL 1 DAY + to_months(k.referral_months) AS DATE) <= d.data_end) AS window_complete
   FROM cohorts c
   CROSS JOIN settings.kpi k

@@ -10,10 +10,11 @@ description: >
   billing (invoices without a deal on a subscribed product line — counted only when subscriptions
   are provided, since otherwise they cannot be told apart), purchases on the first day itself.
   `window_complete` is false while the data does not yet cover the whole window for every customer
-  of the cohort (their rate can still rise).
+  of the cohort (their rate can still rise). Without billing (new customers then come from won
+  deals) the second sales and the rate are NULL: the KPI needs invoices.
 grain: cohort month × segment × acquiring seller
 unique: [cohort_month, segment, seller_id]
-not_null: [new_customers, customers_with_second_sale, window_complete]
+not_null: [new_customers, window_complete]
 accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)] }
 kpis:
   - name: Second sale within 90 days
@@ -76,8 +77,9 @@ SELECT
   any_value(s.seller_name) AS seller_name,
   any_value(s.team) AS team,
   count(*) AS new_customers,
-  count(b.account_id) AS customers_with_second_sale,
-  count(b.account_id) / count(*) AS second_sale_rate,
+  -- The KPI needs billing; without it the cohorts come from won deals: no figure, not one that looks billed.
+  CASE WHEN billing_available() THEN count(b.account_id) END AS customers_with_second_sale,
+  CASE WHEN billing_available() THEN count(b.account_id) / count(*) END AS second_sale_rate,
   any_value(CAST(c.first_purchase_month + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE) + k.second_sale_days <= d.data_end) AS window_complete
 FROM cohorts c
 CROSS JOIN settings.kpi k

@@ -8,6 +8,7 @@ unique: [year, seller_id, segment]
 not_null: [won_deals]
 kpis:
   - name: Conversations to close
+    requires: [won_deal]
     label: Conversations pour conclure
     formula: Conversations on won deals between qualification and close / won deals.
     columns: [conversations_per_won_deal]

@@ -21,6 +21,7 @@ kpis:
     audiences: [A, E]
     needs: []
   - name: Weighted pipeline
+    requires: [closed_deal]
     label: Pipeline pondéré
     formula: >
       Σ amount of the open deals × the win rate of their stage: won / decided among the closed deals

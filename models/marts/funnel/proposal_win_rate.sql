@@ -9,6 +9,7 @@ unique: [month, seller_id, segment, product_line]
 not_null: [proposals_decided, proposals_won, benchmark_win_rate]
 kpis:
   - name: Win rate on proposals
+    requires: [closed_deal]
     needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Taux de gain des propositions
     formula: Won / proposals decided (won + lost among deals that reached proposal), by month of close; benchmark line at 30 %.

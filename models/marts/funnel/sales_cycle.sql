@@ -8,6 +8,7 @@ unique: [year, seller_id, segment]
 not_null: [won_deals, total_cycle_days]
 kpis:
   - name: Sales cycle length
+    requires: [won_deal]
     needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Durée du cycle de vente
     formula: Σ days from lead creation to won / won deals (average), and the median, by year of close.
@@ -18,6 +19,7 @@ kpis:
     seeds: ['002', '003']
     audiences: [A, E]
   - name: Days in each stage
+    requires: [won_deal]
     label: Jours passés par étape
     formula: Average days won deals spent in the qualified, proposal and negotiation stages, from the stage history.
     columns: [avg_days_qualified, avg_days_proposal, avg_days_negotiation]

@@ -9,6 +9,7 @@ unique: [year, product_line, seller_id]
 not_null: [decided, won, is_outlier]
 kpis:
   - name: Seller conversion outliers
+    requires: [closed_deal]
     needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Vendeurs atypiques en conversion
     formula: Two-proportion z-test of the seller's proposal win rate against the rest of the team on the same product line and year; outlier when |z| ≥ 1.96 with at least 10 decided proposals.

@@ -18,6 +18,7 @@ kpis:
     seeds: ['002', '003', '004']
     audiences: [A, E]
   - name: Stage conversion proposal → won
+    requires: [closed_deal]
     needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Conversion proposition → gagné
     formula: Won opportunities / opportunities that reached the proposal stage, by month of creation.
@@ -41,6 +42,8 @@ SELECT
   count(*) FILTER (WHERE is_lost) AS lost,
   count(*) FILTER (WHERE is_open) AS open,
   safe_divide(count(*) FILTER (WHERE reached_proposal), count(*)) AS qualified_to_proposal_rate,
-  safe_divide(count(*) FILTER (WHERE is_won), count(*) FILTER (WHERE reached_proposal)) AS proposal_to_won_rate
+  -- While no deal at all is closed, no proposal has had the chance to be won: no rate, not 0 %.
+  CASE WHEN EXISTS (SELECT 1 FROM staging.stg_opportunities WHERE is_won OR is_lost)
+    THEN safe_divide(count(*) FILTER (WHERE is_won), count(*) FILTER (WHERE reached_proposal)) END AS proposal_to_won_rate
 FROM intermediate.int_opportunity_journey
 GROUP BY ALL

@@ -10,6 +10,7 @@ not_null: [revenue, orders, customers]
 accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)], size_band: [TPE, PME, ETI, GE, (non renseigné)] }
 kpis:
   - name: Average basket
+    requires: [revenue]
     on_bookings: true
     label: Panier moyen
     formula: >

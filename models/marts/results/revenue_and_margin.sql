@@ -15,6 +15,7 @@ not_null: [team, seller_name, revenue, orders, customers]
 accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)] }
 kpis:
   - name: Revenue
+    requires: [revenue]
     on_bookings: true
     label: Chiffre d'affaires
     formula: >
@@ -36,6 +37,7 @@ kpis:
     seeds: ['000', '001', '003']
     audiences: [A, E, F]
   - name: Orders
+    requires: [revenue]
     on_bookings: true
     label: Nombre de commandes
     formula: >

@@ -12,6 +12,7 @@ not_null: [revenue, orders, customers]
 accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)], size_band: [TPE, PME, ETI, GE, (non renseigné)] }
 kpis:
   - name: Revenue by customer profile
+    requires: [revenue]
     on_bookings: true
     label: Chiffre d'affaires par secteur et taille
     formula: Σ invoiced net amounts (credit notes deducted) of the customers of the industry, size band, region and segment, by invoice date.

@@ -16,6 +16,7 @@ not_null: [period_end, observed_end, is_complete_period, revenue]
 accepted_values: { period_type: [month, quarter, year], segment: [Tous les segments, Or, Argent, Bronze, (non renseigné)] }
 kpis:
   - name: Revenue growth (period over period)
+    requires: [revenue_two_months]
     on_bookings: true
     label: Croissance du CA (période précédente)
     formula: >
@@ -29,6 +30,7 @@ kpis:
     audiences: [A, E, F]
     needs: [invoices, invoice_lines]
   - name: Revenue growth (year over year)
+    requires: [revenue_year_ago]
     on_bookings: true
     label: Croissance du CA (sur un an)
     formula: >

@@ -10,6 +10,7 @@ not_null: [revenue, year_revenue, is_complete_year]
 accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)] }
 kpis:
   - name: Segment mix vs plan
+    requires: [revenue]
     on_bookings: true
     label: Mix de CA par segment vs plan
     formula: >

@@ -21,6 +21,7 @@ kpis:
     audiences: [A, E]
     needs: []
   - name: Revenue share per performance class
+    requires: [revenue]
     on_bookings: true
     label: Part du CA par classe de performance
     formula: Revenue of the sellers of the class / revenue of all sellers of the role employed in the year.

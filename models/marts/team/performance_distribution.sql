@@ -58,6 +58,7 @@ kpis:
     audiences: [A, E]
     needs: []
   - name: Revenue percentile per seller
+    requires: [revenue]
     on_bookings: true
     label: Rang centile du CA du commercial
     formula: Percentile rank of the seller's revenue among the sellers of the same role employed in the year.
@@ -110,7 +111,8 @@ won AS (
 metrics AS (
   SELECT
     r.*,
-    coalesce(rv.revenue, 0) AS revenue,
+    -- No revenue line at all (no won deal, no invoice): unknown, not 0 € for everyone.
+    CASE WHEN EXISTS (SELECT 1 FROM intermediate.int_revenue_lines) THEN coalesce(rv.revenue, 0) END AS revenue,
     CASE WHEN extract_available('leads') THEN coalesce(l.leads, 0) END AS leads_generated,
     CASE WHEN extract_available('leads') THEN coalesce(l.qualified, 0) END AS leads_qualified,
     coalesce(p.proposals, 0) AS proposals,

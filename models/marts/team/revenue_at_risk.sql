@@ -14,6 +14,7 @@ not_null: [sellers_leaving, sellers_with_revenue, revenue_at_risk, total_revenue
 accepted_values: { period_type: [month, quarter, year] }
 kpis:
   - name: Revenue at risk
+    requires: [revenue]
     on_bookings: true
     label: Chiffre d'affaires à risque (départ des N meilleurs commerciaux)
     formula: >
@@ -26,6 +27,7 @@ kpis:
     seeds: ['004']
     audiences: [A, E, F]
   - name: Margin at risk
+    requires: [revenue]
     label: Marge à risque (départ des N meilleurs commerciaux)
     formula: Gross margin of the same top_n sellers (ranked by revenue) / gross margin of all sellers with positive revenue.
     columns: [margin_at_risk, margin_at_risk_share]
@@ -35,6 +37,7 @@ kpis:
     seeds: ['004']
     audiences: [A, E, F]
   - name: Customers billed by the top sellers
+    requires: [revenue]
     on_bookings: true
     label: Clients facturés par les N meilleurs commerciaux
     formula: >
@@ -47,6 +50,8 @@ kpis:
     seeds: ['004']
     audiences: [A, E]
   - name: Customers owned by the top sellers
+    requires: [revenue]
+    on_bookings: true
     label: Clients en portefeuille des N meilleurs commerciaux
     formula: >
       Accounts with status customer (at extract time) owned by the top_n sellers / accounts with

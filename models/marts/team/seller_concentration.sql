@@ -14,6 +14,7 @@ not_null: [sellers_with_revenue, total_revenue, hhi, hhi_10000, gini, risk_top_s
 accepted_values: { period_type: [month, quarter, year] }
 kpis:
   - name: Herfindahl-Hirschman index of seller revenue
+    requires: [revenue]
     on_bookings: true
     label: Indice de Herfindahl-Hirschman (CA par commercial)
     formula: >
@@ -24,6 +25,7 @@ kpis:
     seeds: ['004']
     audiences: [A, E]
   - name: Gini coefficient of seller revenue
+    requires: [revenue]
     on_bookings: true
     label: Coefficient de Gini du CA par commercial
     formula: >
@@ -34,6 +36,7 @@ kpis:
     seeds: ['004']
     audiences: [A, E]
   - name: Seller concentration risk zone
+    requires: [revenue]
     on_bookings: true
     label: Zone de risque de dépendance aux meilleurs commerciaux
     formula: >
@@ -47,6 +50,7 @@ kpis:
     seeds: ['004']
     audiences: [A, E]
   - name: Best seller share of revenue
+    requires: [revenue]
     on_bookings: true
     label: Part du CA du meilleur commercial
     formula: Revenue of the seller ranked first / revenue of all sellers with positive revenue in the period.

@@ -13,6 +13,7 @@ accepted_values: { period_type: [month, quarter, year] }
 relationships: { seller_id: staging.stg_sellers.seller_id }
 kpis:
   - name: Revenue by seller
+    requires: [revenue]
     on_bookings: true
     label: Chiffre d'affaires par commercial
     formula: >
@@ -32,6 +33,7 @@ kpis:
     seeds: ['004']
     audiences: [A, E, F]
   - name: Seller share of revenue
+    requires: [revenue]
     on_bookings: true
     label: Part du chiffre d'affaires du commercial
     formula: >

@@ -11,6 +11,7 @@ not_null: [top_sellers, sellers_with_revenue, top_revenue, total_revenue, top_sh
 accepted_values: { period_type: [month, quarter, year] }
 kpis:
   - name: Revenue share of the top sellers
+    requires: [revenue]
     on_bookings: true
     label: Part du CA des x % meilleurs commerciaux
     formula: >
