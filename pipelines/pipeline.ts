@@ -114,7 +114,7 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
       // Before any model: a run holding out too much money stops here, nothing published.
       const { heldOut } = readExtractsConfig(extractsDir!, options.extractsConfig);
       money = await moneyAccounts(db);
-      const gate = await checkHeldOut(db, { maxShare: heldOut.maxShare, accept: options.acceptHeldOut ?? false });
+      const gate = await checkHeldOut(db, { maxShare: heldOut.maxShare, accept: options.acceptHeldOut ?? false }, money);
       if (gate && gate.share > 0) {
         reporter.warn(`${(100 * gate.share).toFixed(2)} % of the money of ${gate.basis} was held out at load` +
           `${options.acceptHeldOut ? ' (accepted with --accept-held-out)' : ''}: the pages show it beside the figures.`);

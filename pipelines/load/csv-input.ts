@@ -17,6 +17,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type TransformCallback } from 'node:stream';
+import type { Database } from '../db/duckdb.js';
 import { scanCsv, type CsvScan, type MalformedRecord } from './csv-scan.js';
 
 export type CsvEncoding = 'auto' | 'utf-8' | 'windows-1252' | 'utf-16';
@@ -223,6 +224,17 @@ export const prepareCsv = async (file: string, options: PrepareOptions): Promise
 /** Removes the scratch copy, if one was made. */
 export const releaseCsv = (prepared: PreparedCsv) => {
   if (prepared.readable !== prepared.file) fs.rmSync(prepared.readable, { force: true });
+};
+
+/**
+ * The scan's shifts as a DuckDB table (record, shift), so line numbers are found set-based: the
+ * line of record r is r + the shift of the last row with record <= r (an ASOF join).
+ */
+export const writeShiftsTable = async (db: Database, table: string, prepared: Pick<PreparedCsv, 'shifts'>) => {
+  await db.exec(`CREATE OR REPLACE TABLE ${table} (record BIGINT, shift BIGINT)`);
+  for (let i = 0; i < prepared.shifts.length; i += 1000) {
+    await db.exec(`INSERT INTO ${table} VALUES ${prepared.shifts.slice(i, i + 1000).map((x) => `(${x.record}, ${x.shift})`).join(', ')}`);
+  }
 };
 
 /** Physical line of a data record (1-based), from the scan's shifts. */

@@ -74,10 +74,12 @@ const euros = (n: number) => n.toLocaleString('en', { minimumFractionDigits: 2, 
 /**
  * Stops the run when the money held out exceeds the accepted share of the revenue read (invoice
  * lines; without billing, deals), or when some of it has no rate (its share is unknown), listing the
- * records with the most money at stake; says how to publish anyway. Returns the basis and share.
+ * records with the most money at stake; says how to publish anyway. `accounts` are this run's
+ * (moneyAccounts). Returns the basis and share.
  */
-export const checkHeldOut = async (db: Database, gate: HeldOutGate): Promise<{ basis: string; share: number } | undefined> => {
-  const accounts = await moneyAccounts(db);
+export const checkHeldOut = async (
+  db: Database, gate: HeldOutGate, accounts: readonly MoneyAccount[],
+): Promise<{ basis: string; share: number } | undefined> => {
   const basis = accounts.find((a) => a.extract === 'invoice_lines' && a.rowsRead > 0) ?? accounts.find((a) => a.extract === 'opportunities');
   if (!basis) return undefined;
   const share = basis.read === 0 ? 0 : basis.heldOut / Math.abs(basis.read);

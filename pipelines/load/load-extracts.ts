@@ -11,7 +11,7 @@ import { csvReadError, ExtractError, locateExtract, readExtract, withCsvFallback
 import { setChecksSql, typedSelectSql, type TypingOptions } from './validate.js';
 import { checkDateOrders, checkRejectedDates, type DateOrderCheck } from './date-order.js';
 import { buildFxRates, isCurrencyParent, keepParentCurrencies, moneyOfRows, MONEY_DDL, parentMoneyTable, recordMoney } from './money.js';
-import { lineOfRecord, releaseCsv } from './csv-input.js';
+import { lineOfRecord, releaseCsv, writeShiftsTable } from './csv-input.js';
 import { checkPrecision, overPrecisionSql } from './input-checks.js';
 
 export interface LoadSummary {
@@ -132,10 +132,7 @@ const fillLineNumbers = async (db: Database, extract: string, read: ReadResult) 
       `SELECT (SELECT count(*) FROM audit.rejects WHERE ${where}) + (SELECT count(*) FROM audit.flags WHERE ${where}) AS n`);
     if (n === 0) continue;
     const shifts = `scratch.${ident(`shifts_${extract}_${index}`)}`;
-    await db.exec(`CREATE OR REPLACE TABLE ${shifts} (record BIGINT, shift BIGINT)`);
-    for (let i = 0; i < source.prepared.shifts.length; i += 1000) {
-      await db.exec(`INSERT INTO ${shifts} VALUES ${source.prepared.shifts.slice(i, i + 1000).map((x) => `(${x.record}, ${x.shift})`).join(', ')}`);
-    }
+    await writeShiftsTable(db, shifts, source.prepared);
     for (const table of ['audit.rejects', 'audit.flags']) {
       await db.exec(`
         UPDATE ${table} r SET line_number = r.row_number + s.shift

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ident, literal, type Database } from '../db/duckdb.js';
-import { CsvInputError, lineOfRecord, prepareCsv, releaseCsv, type PreparedCsv } from '../load/csv-input.js';
+import { CsvInputError, lineOfRecord, prepareCsv, releaseCsv, writeShiftsTable, type PreparedCsv } from '../load/csv-input.js';
 import { MAX_RECORD_BYTES } from '../load/csv-scan.js';
 import { isInside } from '../load/read.js';
 import { formatOf, matchFiles } from './files.js';
@@ -134,10 +134,7 @@ const readFileSource = async (
     // _line: where a person finds the record in the file (record + the scan's shift in force:
     // header, skipped lines, line breaks inside earlier quoted fields, blank lines).
     const shifts = `${schema}.${ident(`__${name}_${i}_shifts`)}`;
-    await db.exec(`CREATE OR REPLACE TABLE ${shifts} (record BIGINT, shift BIGINT)`);
-    for (let k = 0; k < prepared.shifts.length; k += 1000) {
-      await db.exec(`INSERT INTO ${shifts} VALUES ${prepared.shifts.slice(k, k + 1000).map((x) => `(${x.record}, ${x.shift})`).join(', ')}`);
-    }
+    await writeShiftsTable(db, shifts, prepared);
     selects.push(`SELECT ${literal(rel)} AS _file, t._row, t._row + coalesce(s.shift, 1) AS _line, t.* EXCLUDE (_row, __extra)
       FROM (SELECT rowid + 1 AS _row, * FROM ${table}${skip}) t ASOF LEFT JOIN ${shifts} s ON t._row >= s.record`);
   }
