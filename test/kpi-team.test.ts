@@ -139,7 +139,7 @@ describe('team KPIs on the team company', () => {
 
   it('builds with every data test passing and 2024 as the last complete year', async () => {
     expect(built.run.tests.filter((t) => t.failures > 0)).toEqual([]);
-    expect(await q(built, `SELECT period_start, is_complete, is_last_complete_year FROM intermediate.int_team_calendar WHERE period_type = 'year' ORDER BY 1`)).toEqual([
+    expect(await q(built, `SELECT period_start, is_complete, is_last_complete_year FROM intermediate.int_calendar WHERE period_type = 'year' ORDER BY 1`)).toEqual([
       { period_start: '2023-01-01', is_complete: false, is_last_complete_year: false },
       { period_start: '2024-01-01', is_complete: true, is_last_complete_year: true },
     ]);

@@ -1,34 +1,25 @@
 /*
 description: >
-  Seller objectives (staging.stg_objectives) spread over the months, quarters and years of the
-  calendar (intermediate.int_team_calendar): each objective counts in a period in proportion to the
-  days of its own period that fall in it (a monthly objective lands whole in its month; an
-  objective from 16 April to 15 May counts half in April and half in May). Targets left empty stay
-  NULL. Objective days outside the data's calendar are not reported.
+  Seller objectives per month, fiscal quarter and fiscal year of intermediate.int_calendar: the sum
+  of the daily spread (intermediate.int_objectives_daily, employment days only) over the days the
+  data covers in the period (`observed_start` to `observed_end`), so that revenue and objective are
+  compared over the same days: a period cut by a start date, a leave date or the edge of the data
+  carries the objective of its days only. `full_revenue_objective` is the objective of the whole
+  period (days after the data included). Targets left empty stay NULL.
 grain: period type × period start × seller
 unique: [period_type, period_start, seller_id]
-not_null: [revenue_objective, objective_days]
+not_null: [revenue_objective, full_revenue_objective, objective_days]
 */
-WITH spread AS (
-  SELECT
-    c.period_type,
-    c.period_start,
-    o.seller_id,
-    o.revenue_target,
-    o.new_customers_target,
-    o.meetings_target,
-    o.period_days,
-    datediff('day', greatest(o.period_start, c.period_start), least(o.period_end, c.period_end)) + 1 AS overlap_days
-  FROM staging.stg_objectives o
-  JOIN intermediate.int_team_calendar c ON o.period_start <= c.period_end AND o.period_end >= c.period_start
-)
 SELECT
-  period_type,
-  period_start,
-  seller_id,
-  sum(CAST(revenue_target AS DOUBLE) * overlap_days / period_days) AS revenue_objective,
-  sum(CAST(new_customers_target AS DOUBLE) * overlap_days / period_days) AS new_customers_objective,
-  sum(CAST(meetings_target AS DOUBLE) * overlap_days / period_days) AS meetings_objective,
-  sum(overlap_days) AS objective_days
-FROM spread
+  c.period_type,
+  c.period_start,
+  d.seller_id,
+  coalesce(sum(d.revenue_objective) FILTER (WHERE d.day BETWEEN c.observed_start AND c.observed_end), 0) AS revenue_objective,
+  sum(d.new_customers_objective) FILTER (WHERE d.day BETWEEN c.observed_start AND c.observed_end) AS new_customers_objective,
+  sum(d.meetings_objective) FILTER (WHERE d.day BETWEEN c.observed_start AND c.observed_end) AS meetings_objective,
+  sum(d.revenue_objective) AS full_revenue_objective,
+  count(*) FILTER (WHERE d.day BETWEEN c.observed_start AND c.observed_end) AS objective_days
+FROM intermediate.int_objectives_daily d
+JOIN intermediate.int_calendar c
+  ON c.period_type IN ('month', 'quarter', 'year') AND d.day BETWEEN c.period_start AND c.period_end
 GROUP BY ALL

@@ -11,7 +11,7 @@ not_null: [revenue, billed]
 */
 SELECT
   p.period_type,
-  CAST(date_trunc(p.period_type, r.invoice_date) AS DATE) AS period_start,
+  period_start_of(p.period_type, r.invoice_date) AS period_start,
   r.seller_id,
   r.account_id,
   sum(r.revenue) AS revenue,

@@ -6,7 +6,7 @@ description: >
 model: marts.seller_revenue
 */
 WITH lines AS (
-  SELECT p.period_type, CAST(date_trunc(p.period_type, r.invoice_date) AS DATE) AS period_start, sum(r.revenue) AS revenue
+  SELECT p.period_type, period_start_of(p.period_type, r.invoice_date) AS period_start, sum(r.revenue) AS revenue
   FROM intermediate.int_revenue_lines r
   CROSS JOIN (VALUES ('month'), ('quarter'), ('year')) AS p(period_type)
   WHERE r.seller_id IS NOT NULL

@@ -14,6 +14,10 @@ const segment = z.enum(SEGMENTS);
 const activityType = z.enum(ACTIVITY_TYPES);
 
 export const kpiSettingsSchema = z.strictObject({
+  calendar: z.strictObject({
+    fiscalYearFirstMonth: z.number().int().min(1).max(12).default(1)
+      .describe('First month of the company\'s fiscal year (1 = January … 10 = October); years and quarters of every mart and page follow it, a fiscal year being named after the calendar year it ends in (October: FY2026 = October 2025 → September 2026)'),
+  }).prefault({}),
   cac: z.strictObject({
     unallocatedSpend: z.enum(['by_campaign_leads', 'by_new_customers', 'exclude']).default('by_campaign_leads')
       .describe('Spend no segment carries: shared out by the segments of the campaign\'s leads, by new customers won, or left out (shown as unallocated)'),
@@ -100,6 +104,7 @@ const list = (values: readonly string[]) => `[${values.map(literal).join(', ')}]
 /** Writes the settings as tables in the `settings` schema, where models read them. */
 export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
   const scalars: Record<string, string> = {
+    fiscal_year_first_month: String(s.calendar.fiscalYearFirstMonth),
     cac_unallocated_spend: literal(s.cac.unallocatedSpend),
     cac_seller_cost_multiplier: String(s.cac.sellerCostMultiplier),
     cac_acquisition_counterparts: list(s.cac.acquisitionCounterparts),
@@ -149,12 +154,18 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
 type JsonNode = { description?: string; properties?: Record<string, JsonNode>; enum?: unknown[] };
 
 /**
- * The settings file as shipped: every option at its default, each with its description and
+ * What the shipped file sets away from the defaults: the sample company's fiscal year runs from
+ * October to September (README); a company without the key gets calendar years.
+ */
+export const SHIPPED = { calendar: { fiscalYearFirstMonth: 10 } } as const;
+
+/**
+ * The settings file as shipped: every option at its default (but SHIPPED), each with its description and
  * accepted values as a comment beside it (rendered from the schema: `npm run settings:docs`).
  */
 export const renderKpiSettingsFile = (): string => {
   const json = z.toJSONSchema(kpiSettingsSchema, { io: 'input', unrepresentable: 'any' }) as JsonNode;
-  const defaults = kpiSettingsSchema.parse({}) as Record<string, unknown>;
+  const defaults = kpiSettingsSchema.parse(SHIPPED) as Record<string, unknown>;
   const lines = [
     '# KPI settings: the choices the KPI catalogue leaves open. Every key is optional; remove a key to',
     '# get its default. Validated by pipelines/models/kpi-settings.ts (rendered by `npm run settings:docs`).',

@@ -62,32 +62,14 @@ WITH available AS (
 rule AS (
   SELECT cac_unallocated_spend AS rule FROM settings.kpi
 ),
-bounds AS (
-  SELECT
-    least(
-      (SELECT min(spend_date) FROM staging.stg_marketing_spend),
-      (SELECT min(invoice_date) FROM staging.stg_invoices),
-      (SELECT min(month) FROM intermediate.int_acquisition_time)
-    ) AS data_start,
-    greatest(
-      (SELECT max(spend_date) FROM staging.stg_marketing_spend),
-      (SELECT max(invoice_date) FROM staging.stg_invoices),
-      (SELECT greatest(max(created_at), max(closed_at)) FROM staging.stg_opportunities),
-      (SELECT max(activity_date) FROM staging.stg_activities),
-      (SELECT max(created_date) FROM staging.stg_leads)
-    ) AS data_end
-),
 period_types AS (
-  SELECT * FROM (VALUES ('quarter', INTERVAL 3 MONTH), ('year', INTERVAL 1 YEAR)) AS t(period_type, step)
+  SELECT * FROM (VALUES ('quarter'), ('year')) AS t(period_type)
 ),
+-- The fiscal quarters and years of the data window (intermediate.int_calendar).
 periods AS (
-  SELECT
-    t.period_type,
-    CAST(unnest(generate_series(CAST(date_trunc(t.period_type, b.data_start) AS TIMESTAMP), CAST(b.data_end AS TIMESTAMP), t.step)) AS DATE) AS period_start,
-    t.step
-  FROM bounds b
-  CROSS JOIN period_types t
-  WHERE b.data_start IS NOT NULL
+  SELECT period_type, period_start, period_end, label, is_complete
+  FROM intermediate.int_calendar
+  WHERE period_type IN ('quarter', 'year')
 ),
 -- Spend per period and campaign, tagged segment or NULL (summed by month first: few rows to repeat per period type).
 spend_month AS (
@@ -97,7 +79,7 @@ spend_month AS (
   GROUP BY ALL
 ),
 spend AS (
-  SELECT t.period_type, CAST(date_trunc(t.period_type, m.month) AS DATE) AS period_start, m.campaign_id, m.segment, m.target_segment, sum(m.amount) AS amount
+  SELECT t.period_type, period_start_of(t.period_type, m.month) AS period_start, m.campaign_id, m.segment, m.target_segment, sum(m.amount) AS amount
   FROM spend_month m
   CROSS JOIN period_types t
   GROUP BY ALL
@@ -112,7 +94,7 @@ campaigns_with_mix AS (
   SELECT DISTINCT campaign_id FROM campaign_mix
 ),
 new_customers AS (
-  SELECT t.period_type, CAST(date_trunc(t.period_type, c.first_purchase_date) AS DATE) AS period_start, c.segment, count(*) AS new_customers
+  SELECT t.period_type, period_start_of(t.period_type, c.first_purchase_date) AS period_start, c.segment, count(*) AS new_customers
   FROM intermediate.int_acquisition_customers c
   CROSS JOIN period_types t
   WHERE c.is_new_customer
@@ -163,7 +145,7 @@ unallocated_spend AS (
   GROUP BY ALL
 ),
 time_cost AS (
-  SELECT t.period_type, CAST(date_trunc(t.period_type, a.month) AS DATE) AS period_start, a.segment, sum(a.time_cost) AS time_cost
+  SELECT t.period_type, period_start_of(t.period_type, a.month) AS period_start, a.segment, sum(a.time_cost) AS time_cost
   FROM intermediate.int_acquisition_time a
   CROSS JOIN period_types t
   GROUP BY ALL
@@ -172,7 +154,9 @@ by_segment AS (
   SELECT
     p.period_type,
     p.period_start,
-    CAST(p.period_start + p.step - INTERVAL 1 DAY AS DATE) AS period_end,
+    p.period_end,
+    p.label,
+    p.is_complete AS is_complete_period,
     g.segment,
     CASE WHEN av.has_spend THEN coalesce(s.tagged_spend, 0) END AS tagged_spend,
     CASE WHEN av.has_spend THEN coalesce(s.allocated_spend, 0) END AS allocated_spend,
@@ -190,6 +174,8 @@ overall AS (
     b.period_type,
     b.period_start,
     any_value(b.period_end) AS period_end,
+    any_value(b.label) AS label,
+    bool_and(b.is_complete_period) AS is_complete_period,
     'Tous les segments' AS segment,
     sum(b.tagged_spend) AS tagged_spend,
     sum(b.allocated_spend) AS allocated_spend,

@@ -35,7 +35,7 @@ WITH available AS (
     extract_available('invoices') AND extract_available('invoice_lines') AS has_billing
 ),
 campaign_spend AS (
-  SELECT campaign_id, CAST(date_trunc('year', spend_date) AS DATE) AS year, sum(amount) AS amount
+  SELECT campaign_id, fiscal_year_start(spend_date) AS year, sum(amount) AS amount
   FROM staging.stg_marketing_spend
   GROUP BY ALL
 ),
@@ -59,12 +59,12 @@ lead_spend AS (
   GROUP BY ALL
 ),
 time_cost AS (
-  SELECT CAST(date_trunc('year', month) AS DATE) AS year, seller_id, sum(hours) AS hours, sum(time_cost) AS time_cost
+  SELECT fiscal_year_start(month) AS year, seller_id, sum(hours) AS hours, sum(time_cost) AS time_cost
   FROM intermediate.int_acquisition_time
   GROUP BY ALL
 ),
 new_customers AS (
-  SELECT CAST(date_trunc('year', first_purchase_date) AS DATE) AS year, acquiring_seller_id AS seller_id, count(*) AS new_customers
+  SELECT fiscal_year_start(first_purchase_date) AS year, acquiring_seller_id AS seller_id, count(*) AS new_customers
   FROM intermediate.int_acquisition_customers
   WHERE is_new_customer AND acquiring_seller_id IS NOT NULL
   GROUP BY ALL

@@ -43,7 +43,7 @@ kpis:
 */
 WITH cohort AS (
   SELECT
-    CAST(date_trunc('year', first_purchase_date) AS DATE) AS year,
+    fiscal_year_start(first_purchase_date) AS year,
     segment,
     count(*) AS cohort_customers,
     sum(first_year_margin) AS first_year_margin,

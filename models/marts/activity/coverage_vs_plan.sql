@@ -30,7 +30,7 @@ kpis:
     needs: [activities]
 */
 WITH years AS (
-  SELECT DISTINCT year(activity_date) AS year FROM intermediate.int_activities_enriched
+  SELECT DISTINCT fiscal_year(activity_date) AS year FROM intermediate.int_activities_enriched
 ),
 plan AS (
   SELECT segment, sum(touches_per_year) AS touches_per_account, list(activity_type) AS types
@@ -38,10 +38,10 @@ plan AS (
 ),
 account_years AS (
   SELECT y.year, a.account_id, a.segment
-  FROM staging.stg_accounts a JOIN years y ON year(a.created_at) <= y.year
+  FROM staging.stg_accounts a JOIN years y ON fiscal_year(a.created_at) <= y.year
 ),
 touches AS (
-  SELECT year(e.activity_date) AS year, e.account_id, count(*) AS touches
+  SELECT fiscal_year(e.activity_date) AS year, e.account_id, count(*) AS touches
   FROM intermediate.int_activities_enriched e
   JOIN plan p ON p.segment = e.segment AND list_contains(p.types, e.type)
   WHERE e.status = 'held'

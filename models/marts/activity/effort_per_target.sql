@@ -31,7 +31,7 @@ kpis:
     needs: [activities]
 */
 WITH effort AS (
-  SELECT year(activity_date) AS year, segment, seller_id,
+  SELECT fiscal_year(activity_date) AS year, segment, seller_id,
          count(*) FILTER (WHERE status = 'held' AND type <> 'admin') AS activities,
          count(*) FILTER (WHERE status = 'held' AND is_meeting) AS meetings_held,
          sum(hours) AS hours
@@ -40,7 +40,7 @@ WITH effort AS (
   GROUP BY ALL
 ),
 won AS (
-  SELECT year(first_purchase_date) AS year, segment, acquiring_seller_id AS seller_id, count(*) AS new_customers
+  SELECT fiscal_year(first_purchase_date) AS year, segment, acquiring_seller_id AS seller_id, count(*) AS new_customers
   FROM intermediate.int_customers
   WHERE is_new_customer AND acquiring_seller_id IS NOT NULL
   GROUP BY ALL

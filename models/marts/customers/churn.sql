@@ -47,7 +47,8 @@ kpis:
 */
 WITH periods AS (
   SELECT period_type, period_start, period_end, observed_end, is_complete, CAST(period_start - 1 AS DATE) AS start_eve
-  FROM intermediate.int_team_calendar
+  FROM intermediate.int_calendar
+  WHERE period_type IN ('month', 'quarter', 'year')
 ),
 subscriptions AS (
   SELECT s.account_id, a.segment, s.mrr, s.start_date, coalesce(s.end_date, DATE '9999-12-31') AS end_date

@@ -39,7 +39,7 @@ referring AS (
    AND r.referred_at <= CAST(c.first_purchase_date + to_months(k.referral_months) AS DATE)
 ),
 data_end AS (
-  SELECT max(data_end) AS data_end FROM intermediate.int_team_calendar
+  SELECT max(data_end) AS data_end FROM intermediate.int_calendar
 ),
 figures AS (
   SELECT

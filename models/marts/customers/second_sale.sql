@@ -68,7 +68,7 @@ second_buyers AS (
   SELECT account_id FROM one_off_sales
 ),
 data_end AS (
-  SELECT max(data_end) AS data_end FROM intermediate.int_team_calendar
+  SELECT max(data_end) AS data_end FROM intermediate.int_calendar
 )
 SELECT
   c.first_purchase_month AS cohort_month,

@@ -48,7 +48,8 @@ WITH availability AS (
          extract_available('invoices') AND extract_available('invoice_lines') AS billing
 ),
 periods AS (
-  SELECT period_type, period_start, period_end, observed_end, is_complete FROM intermediate.int_team_calendar
+  SELECT period_type, period_start, period_end, observed_end, is_complete FROM intermediate.int_calendar
+  WHERE period_type IN ('month', 'quarter', 'year')
 ),
 -- The period starts on which an account counts as a customer, as intervals [lo, hi].
 customer_starts AS (

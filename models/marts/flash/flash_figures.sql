@@ -1,6 +1,6 @@
 /*
 description: >
-  The flash figures a manager opens first, per week (ISO, from Monday), month and quarter, per team
+  The flash figures a manager opens first, per ISO week (from Monday), month and fiscal quarter, per team
   and for the whole company (team 'Toutes les équipes'): deals won and lost (count and value, by close date),
   conversion rate (won / decided), revenue and gross margin to date (invoice date, credit notes
   netted) against the revenue objective (the sellers' revenue targets spread by days over the
@@ -9,7 +9,8 @@ description: >
   period and the change. The period in progress at the end of the data (`is_current`; the end is
   the latest invoice, deal, activity or lead date) is compared like for like: the previous period is
   cut to the same number of days, and the objective to date is the objective of the days elapsed.
-  A team's revenue is the revenue credited to its sellers (deal owner, else account owner); revenue
+  Daily facts come from intermediate.int_flash_daily, periods and their like-for-like windows from
+  intermediate.int_calendar. A team's revenue is the revenue credited to its sellers; revenue
   credited to no seller only counts in 'Toutes les équipes'. Figures needing an extract that was not provided are
   NULL.
 grain: period type × period start × team
@@ -82,110 +83,24 @@ WITH available AS (
     extract_available('objectives') AS has_objectives,
     extract_available('activities') AS has_activities
 ),
-bounds AS (
-  SELECT
-    least(
-      (SELECT min(invoice_date) FROM intermediate.int_revenue_lines),
-      (SELECT min(created_at) FROM staging.stg_opportunities),
-      (SELECT min(activity_date) FROM staging.stg_activities),
-      (SELECT min(created_date) FROM staging.stg_leads)
-    ) AS data_start,
-    greatest(
-      (SELECT max(invoice_date) FROM intermediate.int_revenue_lines),
-      (SELECT greatest(max(created_at), max(closed_at)) FROM staging.stg_opportunities),
-      (SELECT max(activity_date) FROM staging.stg_activities),
-      (SELECT max(created_date) FROM staging.stg_leads)
-    ) AS data_end
-),
-period_types AS (
-  SELECT * FROM (VALUES ('week', INTERVAL 7 DAY), ('month', INTERVAL 1 MONTH), ('quarter', INTERVAL 3 MONTH)) AS t(period_type, step)
-),
-periods AS (
-  SELECT
-    t.period_type,
-    CAST(unnest(generate_series(CAST(date_trunc(t.period_type, b.data_start) AS TIMESTAMP), CAST(b.data_end AS TIMESTAMP), t.step)) AS DATE) AS period_start,
-    t.step,
-    b.data_start,
-    b.data_end
-  FROM bounds b
-  CROSS JOIN period_types t
-  WHERE b.data_start IS NOT NULL
-),
-windows AS (
-  SELECT
-    period_type,
-    period_start,
-    CAST(period_start + step - INTERVAL 1 DAY AS DATE) AS period_end,
-    least(CAST(period_start + step - INTERVAL 1 DAY AS DATE), data_end) AS observed_end,
-    CAST(period_start + step - INTERVAL 1 DAY AS DATE) <= data_end AS ends_in_data,
-    period_start >= data_start AND CAST(period_start + step - INTERVAL 1 DAY AS DATE) <= data_end AS is_complete_period,
-    period_start = CAST(date_trunc(period_type, data_end) AS DATE) AS is_current,
-    CAST(period_start - step AS DATE) AS previous_period_start,
-    data_start
-  FROM periods
-),
-compared AS (
-  SELECT
-    *,
-    CASE WHEN ends_in_data THEN CAST(period_start - INTERVAL 1 DAY AS DATE)
-         ELSE least(CAST(previous_period_start + CAST(observed_end - period_start AS INTEGER) AS DATE), CAST(period_start - INTERVAL 1 DAY AS DATE)) END AS previous_window_end
-  FROM windows
-),
--- Objectives spread over their days, on the days of the calendar.
-objective_days AS (
-  SELECT
-    CAST(unnest(generate_series(CAST(greatest(o.period_start, c.first_day) AS TIMESTAMP), CAST(least(o.period_end, c.last_day) AS TIMESTAMP), INTERVAL 1 DAY)) AS DATE) AS day,
-    s.team,
-    CAST(o.revenue_target AS DOUBLE) / o.period_days AS objective
-  FROM staging.stg_objectives o
-  JOIN staging.stg_sellers s ON s.seller_id = o.seller_id
-  CROSS JOIN (SELECT min(previous_period_start) AS first_day, max(period_end) AS last_day FROM compared) c
-  WHERE o.period_end >= c.first_day AND o.period_start <= c.last_day
-),
-facts AS (
-  SELECT o.closed_at AS day, s.team,
-         CASE WHEN o.is_won THEN 1 ELSE 0 END AS won_deals, CASE WHEN o.is_won THEN o.amount ELSE 0 END AS won_value,
-         CASE WHEN o.is_lost THEN 1 ELSE 0 END AS lost_deals, CASE WHEN o.is_lost THEN o.amount ELSE 0 END AS lost_value,
-         0 AS revenue, 0 AS margin, 0 AS objective, 0 AS activity_hours, 0 AS opportunity_time_cost
-  FROM staging.stg_opportunities o
-  JOIN staging.stg_sellers s ON s.seller_id = o.owner_seller_id
-  WHERE o.closed_at IS NOT NULL
-  UNION ALL
-  SELECT invoice_date, team, 0, 0, 0, 0, sum(revenue), sum(margin), 0, 0, 0
-  FROM intermediate.int_revenue_lines
-  GROUP BY ALL
-  UNION ALL
-  SELECT day, team, 0, 0, 0, 0, 0, 0, sum(objective), 0, 0
-  FROM objective_days
-  GROUP BY ALL
-  UNION ALL
-  SELECT activity_date, team, 0, 0, 0, 0, 0, 0, 0, sum(hours), coalesce(sum(time_cost) FILTER (WHERE opportunity_id IS NOT NULL), 0)
-  FROM intermediate.int_activities_enriched
-  GROUP BY ALL
-),
-daily_by_team AS (
-  SELECT day, team,
-         sum(won_deals) AS won_deals, sum(won_value) AS won_value, sum(lost_deals) AS lost_deals, sum(lost_value) AS lost_value,
-         sum(revenue) AS revenue, sum(margin) AS margin, sum(objective) AS objective,
-         sum(activity_hours) AS activity_hours, sum(opportunity_time_cost) AS opportunity_time_cost
-  FROM facts
-  GROUP BY ALL
-),
-daily AS (
-  SELECT * FROM daily_by_team WHERE team IS NOT NULL
-  UNION ALL
-  SELECT day, 'Toutes les équipes', sum(won_deals), sum(won_value), sum(lost_deals), sum(lost_value), sum(revenue), sum(margin), sum(objective),
-         sum(activity_hours), sum(opportunity_time_cost)
-  FROM daily_by_team
-  GROUP BY day
-),
 teams AS (
   SELECT DISTINCT team FROM staging.stg_sellers
   UNION ALL
   SELECT 'Toutes les équipes'
 ),
+-- The weeks, months and fiscal quarters of the data window, with their like-for-like previous
+-- window (intermediate.int_calendar).
 grid AS (
-  SELECT c.*, t.team FROM compared c CROSS JOIN teams t
+  SELECT
+    c.period_type, c.period_start, c.period_end, c.label, c.observed_end, c.is_complete AS is_complete_period, c.is_current,
+    c.previous_start AS previous_period_start, c.previous_observed_end AS previous_window_end, c.has_previous,
+    t.team
+  FROM intermediate.int_calendar c
+  CROSS JOIN teams t
+  WHERE c.period_type IN ('week', 'month', 'quarter')
+),
+daily AS (
+  SELECT * FROM intermediate.int_flash_daily
 ),
 current_figures AS (
   SELECT g.period_type, g.period_start, g.team,
@@ -217,10 +132,11 @@ figures AS (
     g.is_complete_period,
     g.is_current,
     g.team,
+    g.label,
     g.previous_period_start,
     g.previous_window_end,
     -- The previous window is only known when it starts within the data.
-    g.previous_period_start >= g.data_start AS has_previous,
+    g.has_previous,
     coalesce(c.won_deals, 0) AS won_deals,
     coalesce(c.won_value, 0) AS won_value,
     coalesce(c.lost_deals, 0) AS lost_deals,
@@ -262,6 +178,7 @@ SELECT
   period_type,
   period_start,
   period_end,
+  label,
   observed_end,
   is_complete_period,
   is_current,

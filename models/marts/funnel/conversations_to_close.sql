@@ -29,7 +29,7 @@ WITH per_deal AS (
   WHERE j.is_won
   GROUP BY ALL
 )
-SELECT year(closed_at) AS year, owner_seller_id AS seller_id, team, segment,
+SELECT fiscal_year(closed_at) AS year, owner_seller_id AS seller_id, team, segment,
        count(*) AS won_deals,
        CASE WHEN extract_available('activities') THEN sum(conversations) END AS conversations,
        CASE WHEN extract_available('activities') THEN safe_divide(sum(conversations), count(*)) END AS conversations_per_won_deal

@@ -38,7 +38,7 @@ WITH stage_days AS (
   GROUP BY opportunity_id
 )
 SELECT
-  year(j.closed_at) AS year,
+  fiscal_year(j.closed_at) AS year,
   j.owner_seller_id AS seller_id,
   j.team,
   j.segment,

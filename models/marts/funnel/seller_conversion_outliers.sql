@@ -21,7 +21,7 @@ kpis:
     audiences: [A]
 */
 WITH seller AS (
-  SELECT year(closed_at) AS year, product_line, owner_seller_id AS seller_id,
+  SELECT fiscal_year(closed_at) AS year, product_line, owner_seller_id AS seller_id,
          count(*) AS decided, count(*) FILTER (WHERE is_won) AS won
   FROM intermediate.int_opportunity_journey
   WHERE reached_proposal AND NOT is_open

@@ -44,19 +44,7 @@ kpis:
     audiences: [A, E, F]
     needs: [invoices, invoice_lines]
 */
-WITH bounds AS (
-  SELECT
-    -- Revenue is observed from the first invoice; without billing, from the first deal recorded
-    -- (a deal could have been won any day since).
-    coalesce((SELECT min(invoice_date) FROM staging.stg_invoices), (SELECT min(created_at) FROM staging.stg_opportunities)) AS data_start,
-    greatest(
-      (SELECT max(invoice_date) FROM intermediate.int_revenue_lines),
-      (SELECT greatest(max(created_at), max(closed_at)) FROM staging.stg_opportunities),
-      (SELECT max(activity_date) FROM staging.stg_activities),
-      (SELECT max(created_date) FROM staging.stg_leads)
-    ) AS data_end
-),
-daily AS (
+WITH daily AS (
   SELECT invoice_date AS day, segment, sum(revenue) AS revenue, sum(margin) AS margin
   FROM intermediate.int_revenue_lines
   GROUP BY ALL
@@ -65,44 +53,27 @@ daily AS (
   FROM intermediate.int_revenue_lines
   GROUP BY ALL
 ),
-periods AS (
-  SELECT
-    t.period_type,
-    CAST(unnest(generate_series(CAST(date_trunc(t.period_type, b.data_start) AS TIMESTAMP), CAST(b.data_end AS TIMESTAMP), t.step)) AS DATE) AS period_start,
-    t.step,
-    b.data_start,
-    b.data_end
-  FROM bounds b
-  CROSS JOIN (VALUES ('month', INTERVAL 1 MONTH), ('quarter', INTERVAL 3 MONTH), ('year', INTERVAL 1 YEAR)) AS t(period_type, step)
-  WHERE b.data_start IS NOT NULL
-),
-windows AS (
-  -- Each period, and the two windows it is compared with: as long as the period itself when it is
-  -- complete, cut to the days observed so far when it is not.
+compared AS (
+  -- Each period of the calendar and the two windows it is compared with, like for like
+  -- (intermediate.int_calendar).
   SELECT
     p.period_type,
     p.period_start,
-    CAST(p.period_start + p.step - INTERVAL 1 DAY AS DATE) AS period_end,
-    least(CAST(p.period_start + p.step - INTERVAL 1 DAY AS DATE), p.data_end) AS observed_end,
-    CAST(p.period_start + p.step - INTERVAL 1 DAY AS DATE) <= p.data_end AS ends_in_data,
-    p.period_start >= p.data_start AND CAST(p.period_start + p.step - INTERVAL 1 DAY AS DATE) <= p.data_end AS is_complete_period,
-    CAST(p.period_start - p.step AS DATE) AS previous_period_start,
-    CAST(p.period_start - INTERVAL 1 YEAR AS DATE) AS last_year_period_start,
-    p.step
-  FROM periods p
-),
-compared AS (
-  SELECT
-    w.*,
-    CASE WHEN w.ends_in_data THEN CAST(w.period_start - INTERVAL 1 DAY AS DATE)
-         ELSE least(CAST(w.previous_period_start + CAST(w.observed_end - w.period_start AS INTEGER) AS DATE), CAST(w.period_start - INTERVAL 1 DAY AS DATE)) END AS previous_window_end,
-    CASE WHEN w.ends_in_data THEN CAST(w.last_year_period_start + w.step - INTERVAL 1 DAY AS DATE)
-         ELSE least(CAST(w.last_year_period_start + CAST(w.observed_end - w.period_start AS INTEGER) AS DATE), CAST(w.last_year_period_start + w.step - INTERVAL 1 DAY AS DATE)) END AS last_year_window_end,
+    p.period_end,
+    p.label,
+    p.observed_end,
+    p.is_complete AS is_complete_period,
+    p.previous_start AS previous_period_start,
+    p.previous_observed_end AS previous_window_end,
+    p.has_previous,
+    p.year_ago_start AS last_year_period_start,
+    p.year_ago_observed_end AS last_year_window_end,
+    p.has_year_ago,
     s.segment
-  FROM windows w
+  FROM intermediate.int_calendar p
   CROSS JOIN (VALUES ('Tous les segments'), ('Or'), ('Argent'), ('Bronze')) AS s(segment)
+  WHERE p.period_type IN ('month', 'quarter', 'year')
 ),
-first_day AS (SELECT data_start FROM bounds),
 current_revenue AS (
   SELECT c.period_type, c.period_start, c.segment, sum(d.revenue) AS revenue, sum(d.margin) AS margin
   FROM compared c JOIN daily d ON d.segment = c.segment AND d.day BETWEEN c.period_start AND c.observed_end
@@ -123,6 +94,7 @@ figures AS (
     c.period_type,
     c.period_start,
     c.period_end,
+    c.label,
     c.observed_end,
     c.is_complete_period,
     c.segment,
@@ -130,11 +102,10 @@ figures AS (
     CASE WHEN billing_available() THEN coalesce(cr.margin, 0) END AS margin,
     c.previous_period_start,
     -- A comparison window starting before the first invoice is not fully known: NULL, not a partial figure.
-    CASE WHEN c.previous_period_start >= f.data_start THEN coalesce(pr.revenue, 0) END AS previous_period_revenue,
+    CASE WHEN c.has_previous THEN coalesce(pr.revenue, 0) END AS previous_period_revenue,
     c.last_year_period_start,
-    CASE WHEN c.last_year_period_start >= f.data_start THEN coalesce(ly.revenue, 0) END AS same_period_last_year_revenue
+    CASE WHEN c.has_year_ago THEN coalesce(ly.revenue, 0) END AS same_period_last_year_revenue
   FROM compared c
-  CROSS JOIN first_day f
   LEFT JOIN current_revenue cr USING (period_type, period_start, segment)
   LEFT JOIN previous_revenue pr USING (period_type, period_start, segment)
   LEFT JOIN last_year_revenue ly USING (period_type, period_start, segment)

@@ -1,6 +1,6 @@
 /*
 description: >
-  Each segment's share of the year's revenue (calendar year, invoice date, credit notes netted)
+  Each segment's share of the year's revenue (fiscal year, invoice date, credit notes netted)
   against the strategic target of kpi-settings.yaml (segmentMixTarget), and the gap in points. A
   segment without a target has a NULL target and gap; one without revenue has a share of 0.
   `is_complete_year` is false for a year the data only partly covers.
@@ -24,36 +24,26 @@ kpis:
     audiences: [A, E, F]
     needs: [invoices, invoice_lines]
 */
-WITH bounds AS (
-  SELECT
-    -- Revenue is observed from the first invoice; without billing, from the first deal recorded
-    -- (a deal could have been won any day since).
-    coalesce((SELECT min(invoice_date) FROM staging.stg_invoices), (SELECT min(created_at) FROM staging.stg_opportunities)) AS data_start,
-    greatest(
-      (SELECT max(invoice_date) FROM intermediate.int_revenue_lines),
-      (SELECT greatest(max(created_at), max(closed_at)) FROM staging.stg_opportunities),
-      (SELECT max(activity_date) FROM staging.stg_activities),
-      (SELECT max(created_date) FROM staging.stg_leads)
-    ) AS data_end
-),
-years AS (
-  SELECT CAST(unnest(generate_series(CAST(date_trunc('year', data_start) AS TIMESTAMP), CAST(data_end AS TIMESTAMP), INTERVAL 1 YEAR)) AS DATE) AS year, data_start, data_end
-  FROM bounds
-  WHERE data_start IS NOT NULL
+WITH years AS (
+  -- The fiscal years of the data window (intermediate.int_calendar).
+  SELECT period_start AS year, label AS year_label, is_complete AS is_complete_year
+  FROM intermediate.int_calendar
+  WHERE period_type = 'year'
 ),
 revenue AS (
-  SELECT CAST(date_trunc('year', invoice_date) AS DATE) AS year, segment, sum(revenue) AS revenue
+  SELECT fiscal_year_start(invoice_date) AS year, segment, sum(revenue) AS revenue
   FROM intermediate.int_revenue_lines
   GROUP BY ALL
 ),
 grid AS (
-  SELECT y.year, y.year >= y.data_start AND CAST(y.year + INTERVAL 1 YEAR - INTERVAL 1 DAY AS DATE) <= y.data_end AS is_complete_year, s.segment
+  SELECT y.year, y.year_label, y.is_complete_year, s.segment
   FROM years y
   CROSS JOIN (VALUES ('Or'), ('Argent'), ('Bronze')) AS s(segment)
 ),
 shares AS (
   SELECT
     g.year,
+    g.year_label,
     g.segment,
     g.is_complete_year,
     coalesce(r.revenue, 0) AS revenue,
@@ -65,6 +55,7 @@ shares AS (
 )
 SELECT
   year,
+  year_label,
   segment,
   is_complete_year,
   revenue,

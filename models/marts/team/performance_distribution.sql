@@ -71,7 +71,7 @@ kpis:
 WITH years AS (
   SELECT period_start AS year, is_complete,
          greatest(period_start, data_start) AS observed_start, observed_end
-  FROM intermediate.int_team_calendar
+  FROM intermediate.int_calendar
   WHERE period_type = 'year'
 ),
 roster AS (
@@ -84,26 +84,26 @@ roster AS (
   WHERE NOT s.is_placeholder
 ),
 revenue AS (
-  SELECT seller_id, CAST(date_trunc('year', invoice_date) AS DATE) AS year, sum(revenue) AS revenue
+  SELECT seller_id, fiscal_year_start(invoice_date) AS year, sum(revenue) AS revenue
   FROM intermediate.int_revenue_lines
   WHERE seller_id IS NOT NULL
   GROUP BY ALL
 ),
 leads AS (
-  SELECT owner_seller_id AS seller_id, CAST(date_trunc('year', created_at) AS DATE) AS year,
+  SELECT owner_seller_id AS seller_id, fiscal_year_start(created_at) AS year,
          count(*) AS leads, count(*) FILTER (WHERE qualified) AS qualified
   FROM intermediate.int_lead_engagement
   WHERE owner_seller_id IS NOT NULL
   GROUP BY ALL
 ),
 proposals AS (
-  SELECT owner_seller_id AS seller_id, CAST(date_trunc('year', coalesce(CAST(proposal_at AS DATE), created_at)) AS DATE) AS year, count(*) AS proposals
+  SELECT owner_seller_id AS seller_id, fiscal_year_start(coalesce(CAST(proposal_at AS DATE), created_at)) AS year, count(*) AS proposals
   FROM intermediate.int_opportunity_journey
   WHERE reached_proposal
   GROUP BY ALL
 ),
 won AS (
-  SELECT owner_seller_id AS seller_id, CAST(date_trunc('year', closed_at) AS DATE) AS year, count(*) AS won_deals
+  SELECT owner_seller_id AS seller_id, fiscal_year_start(closed_at) AS year, count(*) AS won_deals
   FROM intermediate.int_opportunity_journey
   WHERE is_won
   GROUP BY ALL

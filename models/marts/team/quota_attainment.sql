@@ -47,7 +47,7 @@ quota AS (
     o.revenue_objective > 0 AS has_objective,
     coalesce(r.revenue, 0) AS revenue
   FROM intermediate.int_team_objectives o
-  JOIN intermediate.int_team_calendar c USING (period_type, period_start)
+  JOIN intermediate.int_calendar c USING (period_type, period_start)
   JOIN staging.stg_sellers s USING (seller_id)
   LEFT JOIN revenue r USING (period_type, period_start, seller_id)
 )

@@ -49,7 +49,7 @@ kpis:
 */
 WITH years AS (
   SELECT period_start AS year, period_end AS year_end, days AS year_days, is_last_complete_year
-  FROM intermediate.int_team_calendar
+  FROM intermediate.int_calendar
   WHERE period_type = 'year' AND is_complete
 ),
 objectives AS (
@@ -75,19 +75,19 @@ revenue AS (
   GROUP BY ALL
 ),
 meetings AS (
-  SELECT CAST(date_trunc('year', activity_date) AS DATE) AS year, seller_id, count(*) AS meetings_held
+  SELECT fiscal_year_start(activity_date) AS year, seller_id, count(*) AS meetings_held
   FROM staging.stg_activities
   WHERE is_meeting AND status = 'held' AND counterpart IN ('prospect', 'customer')
   GROUP BY ALL
 ),
 acquired AS (
-  SELECT CAST(date_trunc('year', first_purchase_date) AS DATE) AS year, acquiring_seller_id AS seller_id, count(*) AS new_customers
+  SELECT fiscal_year_start(first_purchase_date) AS year, acquiring_seller_id AS seller_id, count(*) AS new_customers
   FROM intermediate.int_customers
   WHERE is_new_customer AND acquiring_seller_id IS NOT NULL
   GROUP BY ALL
 ),
 decided AS (
-  SELECT CAST(date_trunc('year', closed_at) AS DATE) AS year, owner_seller_id AS seller_id,
+  SELECT fiscal_year_start(closed_at) AS year, owner_seller_id AS seller_id,
          count(*) AS decided_proposals, count(*) FILTER (WHERE is_won) AS won_deals
   FROM intermediate.int_opportunity_journey
   WHERE reached_proposal AND NOT is_open
