@@ -66,7 +66,7 @@ const acquisitionCompany = (): Company => {
 
 const settingsFile = (yaml: string) => {
   const file = path.join(tempDir('bi-settings-'), 'kpi-settings.yaml');
-  fs.writeFileSync(file, yaml);
+  fs.writeFileSync(file, `calendar:\n  fiscalYearFirstMonth: 1\n${yaml}`);
   return file;
 };
 

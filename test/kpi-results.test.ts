@@ -89,10 +89,12 @@ describe('revenue_growth', () => {
            same_period_last_year_revenue, revenue_change_yoy, growth_yoy
     FROM marts.revenue_growth WHERE period_type = '${periodType}' AND period_start = DATE '${periodStart}' AND segment = '${segment}'`);
 
-  it('lists every period and segment from the first invoice to the last day of data', async () => {
-    // Months 2023-10 … 2024-12 (15), quarters 2023-Q4 … 2024-Q4 (5), years 2023 and 2024 (2); × 4 segments.
+  it('lists every period and segment of the data window', async () => {
+    // The window opens on the first event of the data (lead L1, 2023-09-12), not the first invoice:
+    // months 2023-09 … 2024-12 (16), quarters 2023-Q3 … 2024-Q4 (6), years 2023 and 2024 (2,
+    // calendar years: the fixture's fiscal year starts in January); × 4 segments.
     expect(await q(`SELECT period_type, count(*) AS n FROM marts.revenue_growth GROUP BY ALL ORDER BY period_type`)).toEqual([
-      { period_type: 'month', n: 60 }, { period_type: 'quarter', n: 20 }, { period_type: 'year', n: 8 },
+      { period_type: 'month', n: 64 }, { period_type: 'quarter', n: 24 }, { period_type: 'year', n: 8 },
     ]);
   });
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kpiSettingsSchema, readKpiSettings, renderKpiSettingsFile } from '../pipelines/models/kpi-settings.js';
+import { kpiSettingsSchema, readKpiSettings, renderKpiSettingsFile, SHIPPED } from '../pipelines/models/kpi-settings.js';
 import { MODELS_DIR } from './helpers/models.js';
 import { tempDir } from './helpers/load.js';
 
@@ -10,7 +10,11 @@ describe('KPI settings', () => {
   it('ships a file that documents every option at its default (npm run settings:docs)', () => {
     const shipped = path.join(MODELS_DIR, 'kpi-settings.yaml');
     expect(fs.readFileSync(shipped, 'utf8')).toBe(renderKpiSettingsFile());
-    expect(readKpiSettings(shipped)).toEqual(kpiSettingsSchema.parse({}));
+    expect(readKpiSettings(shipped)).toEqual(kpiSettingsSchema.parse(SHIPPED));
+    // The shipped file is the sample company's: its year starts in October; a company leaving the
+    // key out gets calendar years.
+    expect(readKpiSettings(shipped).calendar.fiscalYearFirstMonth).toBe(10);
+    expect(kpiSettingsSchema.parse({}).calendar.fiscalYearFirstMonth).toBe(1);
   });
 
   it('takes partial overrides and keeps the other defaults', () => {

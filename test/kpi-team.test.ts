@@ -120,7 +120,9 @@ export const teamCompany = (): Company => {
 /** A plan with all four criteria, so each is exercised: weights 0.4 / 0.2 / 0.2 / 0.2. */
 const settingsFile = () => {
   const file = path.join(tempDir('bi-settings-'), 'kpi-settings.yaml');
-  fs.writeFileSync(file, `variablePay:
+  fs.writeFileSync(file, `calendar:
+  fiscalYearFirstMonth: 1
+variablePay:
   criteria:
     - { metric: revenue_attainment, weight: 0.4 }
     - { metric: meetings_per_week, weight: 0.2, target: 0.05 }

@@ -5,7 +5,8 @@ description: >
   data covers in the period (`observed_start` to `observed_end`), so that revenue and objective are
   compared over the same days: a period cut by a start date, a leave date or the edge of the data
   carries the objective of its days only. `full_revenue_objective` is the objective of the whole
-  period (days after the data included). Targets left empty stay NULL.
+  period (days after the data included). The sums of daily shares are rounded (to the cent for revenue, to
+  six decimals for counts) so a whole month's target comes back exact. Targets left empty stay NULL.
 grain: period type × period start × seller
 unique: [period_type, period_start, seller_id]
 not_null: [revenue_objective, full_revenue_objective, objective_days]
@@ -14,10 +15,10 @@ SELECT
   c.period_type,
   c.period_start,
   d.seller_id,
-  coalesce(sum(d.revenue_objective) FILTER (WHERE d.day BETWEEN c.observed_start AND c.observed_end), 0) AS revenue_objective,
-  sum(d.new_customers_objective) FILTER (WHERE d.day BETWEEN c.observed_start AND c.observed_end) AS new_customers_objective,
-  sum(d.meetings_objective) FILTER (WHERE d.day BETWEEN c.observed_start AND c.observed_end) AS meetings_objective,
-  sum(d.revenue_objective) AS full_revenue_objective,
+  round(coalesce(sum(d.revenue_objective) FILTER (WHERE d.day BETWEEN c.observed_start AND c.observed_end), 0), 2) AS revenue_objective,
+  round(sum(d.new_customers_objective) FILTER (WHERE d.day BETWEEN c.observed_start AND c.observed_end), 6) AS new_customers_objective,
+  round(sum(d.meetings_objective) FILTER (WHERE d.day BETWEEN c.observed_start AND c.observed_end), 6) AS meetings_objective,
+  round(sum(d.revenue_objective), 2) AS full_revenue_objective,
   count(*) FILTER (WHERE d.day BETWEEN c.observed_start AND c.observed_end) AS objective_days
 FROM intermediate.int_objectives_daily d
 JOIN intermediate.int_calendar c

@@ -67,6 +67,22 @@ export const accounts = defineExtract({
   }),
 });
 
+export const accountOwners = defineExtract({
+  name: 'account_owners',
+  system: 'crm',
+  optional: true,
+  description: 'Optional ownership history: one row per account and period during which a seller owned it (the CRM\'s field history of the account owner). ' +
+    'Recurring revenue billed without a deal is credited to the owner at the invoice date; without this extract, to the current owner within their employment only.',
+  key: ['account_id', 'valid_from'],
+  schema: z.object({
+    account_id: ref('accounts', 'Account owned'),
+    seller_id: ref('sellers', 'Seller who owned the account'),
+    valid_from: date('First day the seller owned the account'),
+    valid_to: optional(date('Last day the seller owned the account; empty for the current owner')),
+  }),
+  rules: [{ column: 'valid_to', check: 'valid_to >= valid_from', reason: 'ownership ends before it starts' }],
+});
+
 export const contacts = defineExtract({
   name: 'contacts',
   system: 'crm',

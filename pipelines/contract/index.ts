@@ -12,6 +12,7 @@ export const EXTRACTS = [
   crm.sellers,
   crm.objectives,
   crm.accounts,
+  crm.accountOwners,
   crm.contacts,
   marketing.campaigns,
   crm.leads,

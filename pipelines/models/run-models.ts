@@ -65,6 +65,7 @@ const sourceExtracts = (model: Model, byName: Map<string, Model>, seen = new Set
  */
 export const readMacros = (modelsDir: string): string => {
   const dir = path.join(modelsDir, 'macros');
+  if (!fs.existsSync(dir)) return '';
   return fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()
     .map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
 };

@@ -23,7 +23,7 @@
  *
  * PATTERNS THE KPI MODELS MUST FIND — definitions, and the magnitudes measured at scale 1, seed 42
  *  1. Concentration. Revenue → seller: invoices with an opportunity go to its owner, the others
- *     (subscriptions) to the account owner. The stars (15 % of AEs: S004 and S005 at scale 1; they own
+ *     (subscriptions) to the account's owner at the invoice date (pattern 12). The stars (15 % of AEs: S004 and S005 at scale 1; they own
  *     ~2.5× more accounts, win 1.45× more often, sign 1.3× bigger deals) carry 34.2 % of invoiced
  *     revenue (17.6 % + 16.6 %; next seller 9.6 %).
  *  2. CAC vs first-year margin. CAC cost of a segment = marketing_spend tagged with the segment +
@@ -73,7 +73,11 @@
  * 11. Objectives. Per AE and month, flat per fiscal year, set so that ~67 % of the months reach them:
  *     70.0 % of the 474 seller-months reach the revenue target (revenue attributed as in 1), 70.3 % the
  *     meetings target (held meetings with prospects or customers).
- * 12. Personal data. Contacts carry French names, e-mails ending in `@example.fr` and `+33 …` phones.
+ * 12. Ownership. Accounts of a leaver's territory pass to the joiner on the handover day (165 days
+ *     before the leave date); account_owners holds that history (the AE from the account's creation,
+ *     the joiner from the handover), accounts.owner_seller_id the owner at extract time. Revenue
+ *     without a deal goes to the owner at the invoice date (pattern 1, objectives of pattern 11).
+ * 13. Personal data. Contacts carry French names, e-mails ending in `@example.fr` and `+33 …` phones.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -852,8 +856,10 @@ sm AS (
   SELECT s.sid, m.m, fy(m.m) AS fy, s.quota_reach FROM sellers_i s, months m
   WHERE s.role = 'account_executive' AND s.start_date <= m.m + 14 AND (s.leave_date IS NULL OR s.leave_date >= m.m + 14)),
 rev AS (
-  SELECT coalesce(o.owner_sid, ao.owner_sid) AS sid, date_trunc('month', l.invoice_date)::DATE AS m, sum(l.net_cents) AS rev
-  FROM inv_lines_i l LEFT JOIN opp_all o ON o.oid = l.oid LEFT JOIN acc_final ao ON ao.aid = l.aid GROUP BY ALL),
+  SELECT coalesce(o.owner_sid, CASE WHEN ao.owner_sid IS NOT NULL THEN ${ownerAt('t', 'l.invoice_date')} END) AS sid,
+    date_trunc('month', l.invoice_date)::DATE AS m, sum(l.net_cents) AS rev
+  FROM inv_lines_i l LEFT JOIN opp_all o ON o.oid = l.oid LEFT JOIN acc_final ao ON ao.aid = l.aid
+  LEFT JOIN terr t ON t.terr = ao.terr GROUP BY ALL),
 meet AS (
   SELECT sid, date_trunc('month', ts)::DATE AS m, count(*) AS meet FROM act_final
   WHERE type IN ('meeting', 'video', 'demo') AND status = 'held' AND counterpart <> 'internal' GROUP BY ALL),
@@ -996,6 +1002,16 @@ const extractQueries = (z: Sizes): Record<Exclude<ExtractName, 'fx_rates'>, stri
     new_customers_target, meetings_target FROM obj`,
   accounts: `SELECT m.account_id, a.account_name, a.segment, a.industry, a.employees, a.size_band, a.region, a.status,
     ${sellerId('a.owner_sid')} AS owner_seller_id, a.created_at FROM acc_final a JOIN m_acc m USING (aid)`,
+  // The owner's history: the territory's AE from the account's creation, the joiner from the
+  // handover on (ownerAt); accounts without an owner have no row.
+  account_owners: `SELECT m.account_id, ${sellerId('o.sid')} AS seller_id, o.valid_from, o.valid_to FROM (
+      SELECT a.aid, t.ae_sid AS sid, a.created_at AS valid_from, CASE WHEN t.joiner_sid IS NOT NULL THEN t.handover - 1 END AS valid_to
+      FROM acc_final a JOIN terr t ON t.terr = a.terr
+      WHERE a.owner_sid IS NOT NULL AND (t.joiner_sid IS NULL OR a.created_at < t.handover)
+      UNION ALL
+      SELECT a.aid, t.joiner_sid, greatest(a.created_at, t.handover), NULL
+      FROM acc_final a JOIN terr t ON t.terr = a.terr
+      WHERE a.owner_sid IS NOT NULL AND t.joiner_sid IS NOT NULL) o JOIN m_acc m USING (aid)`,
   contacts: `SELECT mc.contact_id, ma.account_id, c.first_name, c.last_name,
     CASE WHEN c.has_email THEN lower(regexp_replace(strip_accents(c.first_name), '[^A-Za-z]', '', 'g')) || '.'
       || lower(regexp_replace(strip_accents(c.last_name), '[^A-Za-z]', '', 'g')) || '.' || c.ct_no || '@example.fr' END AS email,

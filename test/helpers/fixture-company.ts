@@ -4,8 +4,11 @@
  */
 import type { ExtractRows } from '../../pipelines/contract/index.js';
 
-// Exchange rates are optional: a company selling in its own currency has none.
-type Rows = { [K in Exclude<keyof ExtractRows, 'fx_rates'>]: ExtractRows[K][] } & { fx_rates?: ExtractRows['fx_rates'][] };
+// Exchange rates are optional: a company selling in its own currency has none; so is the history
+// of account owners (without it, revenue without a deal goes to the current owner within their
+// employment).
+type Optional = 'fx_rates' | 'account_owners';
+type Rows = { [K in Exclude<keyof ExtractRows, Optional>]: ExtractRows[K][] } & { [K in Optional]?: ExtractRows[K][] };
 
 export const fixtureCompany = (): Rows => ({
   sellers: [

@@ -1,4 +1,5 @@
 /** Loads a small company and builds every model over it, as `npm run build` does. */
+import fs from 'node:fs';
 import path from 'node:path';
 import { runModels } from '../../pipelines/models/run-models.js';
 import { silentReporter } from '../../pipelines/progress.js';
@@ -18,6 +19,17 @@ export interface Built extends Loaded {
 }
 
 /**
+ * The fixture companies' hand-worked figures are by calendar year: their settings are the defaults
+ * (fiscal year = calendar year), not the shipped file, which holds the sample company's October
+ * fiscal year. A test giving its own settings file says its fiscal year itself.
+ */
+export const calendarYearSettings = (extra = ''): string => {
+  const file = path.join(tempDir('bi-settings-'), 'kpi-settings.yaml');
+  fs.writeFileSync(file, `calendar:\n  fiscalYearFirstMonth: 1\n${extra}`);
+  return file;
+};
+
+/**
  * Writes `rows` as CSV extracts, loads them and builds the models. `notProvided` extracts are
  * left out and declared absent, as a company without them would.
  */
@@ -26,11 +38,10 @@ export const buildModelsOn = async (rows: Company, options: { notProvided?: stri
   const present = Object.fromEntries(Object.entries(rows).filter(([name]) => !options.notProvided?.includes(name)));
   writeCompany(dir, present);
   if (options.notProvided?.length || options.extractsYaml) {
-    const fs = await import('node:fs');
     fs.writeFileSync(path.join(dir, 'extracts.yaml'),
       (options.notProvided?.length ? `notProvided: [${options.notProvided.join(', ')}]\n` : '') + (options.extractsYaml ?? ''));
   }
   const loaded = await loadFolder(dir);
-  const run = await runModels(loaded.db, { modelsDir: MODELS_DIR, reporter: silentReporter(), settingsFile: options.settingsFile });
+  const run = await runModels(loaded.db, { modelsDir: MODELS_DIR, reporter: silentReporter(), settingsFile: options.settingsFile ?? calendarYearSettings() });
   return { ...loaded, run };
 };
