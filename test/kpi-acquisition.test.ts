@@ -132,16 +132,16 @@ describe('CAC by segment, untagged spend shared by the campaigns\' leads (defaul
 
   it('sets CAC against the first-year margin of the customers acquired and flags the segments it eats', async () => {
     // Or: A1's first-year margin 9600 − 960 = 8640; 3660.67 / 8640 = 0.4237; payback 12 × that = 5.08 months.
-    // Argent: A3's 800; 630 / 800 = 0.7875 ≥ 0.75 → flagged; payback 9.45 months.
+    // Argent: A3's 800; 630 / 800 = 0.7875 ≥ 0.75, but no first year is over yet (the data ends
+    // 2023-12-10): a young cohort, shown with its ratio, fires no alert (NULL); payback 9.45 months.
     // Bronze: spend but no customer → no ratio, no flag. all: 4790.67 / 9440.
-    // No first year is over yet (the data ends 2023-12-10).
     const rows = await q(`SELECT segment, acquisition_cost, new_customers, first_year_margin, avg_first_year_margin, cac_to_margin_ratio, payback_months,
-        margin_alert_ratio, cac_eats_margin, first_year_complete_customers, is_first_year_complete FROM marts.cac_vs_value WHERE year = DATE '2023-01-01' ORDER BY segment`);
+        margin_alert_ratio, cac_eats_margin, first_year_complete_customers, is_first_year_complete, cohort_maturity FROM marts.cac_vs_value WHERE year = DATE '2023-01-01' ORDER BY segment`);
     expect(rows).toEqual([
-      { segment: 'Argent', acquisition_cost: 630, new_customers: 1, first_year_margin: 800, avg_first_year_margin: 800, cac_to_margin_ratio: 0.7875, payback_months: 9.45, margin_alert_ratio: 0.75, cac_eats_margin: true, first_year_complete_customers: 0, is_first_year_complete: false },
-      { segment: 'Bronze', acquisition_cost: 500, new_customers: 0, first_year_margin: 0, avg_first_year_margin: null, cac_to_margin_ratio: null, payback_months: null, margin_alert_ratio: 0.75, cac_eats_margin: null, first_year_complete_customers: 0, is_first_year_complete: false },
-      { segment: 'Or', acquisition_cost: expect.closeTo(3660.67, 9), new_customers: 1, first_year_margin: 8640, avg_first_year_margin: 8640, cac_to_margin_ratio: expect.closeTo(3660.67 / 8640, 12), payback_months: expect.closeTo(12 * 3660.67 / 8640, 12), margin_alert_ratio: 0.75, cac_eats_margin: false, first_year_complete_customers: 0, is_first_year_complete: false },
-      { segment: 'Tous les segments', acquisition_cost: expect.closeTo(4790.67, 9), new_customers: 2, first_year_margin: 9440, avg_first_year_margin: 4720, cac_to_margin_ratio: expect.closeTo(4790.67 / 9440, 12), payback_months: expect.closeTo(12 * 4790.67 / 9440, 12), margin_alert_ratio: 0.75, cac_eats_margin: false, first_year_complete_customers: 0, is_first_year_complete: false },
+      { segment: 'Argent', acquisition_cost: 630, new_customers: 1, first_year_margin: 800, avg_first_year_margin: 800, cac_to_margin_ratio: 0.7875, payback_months: 9.45, margin_alert_ratio: 0.75, cac_eats_margin: null, first_year_complete_customers: 0, is_first_year_complete: false, cohort_maturity: 'young' },
+      { segment: 'Bronze', acquisition_cost: 500, new_customers: 0, first_year_margin: 0, avg_first_year_margin: null, cac_to_margin_ratio: null, payback_months: null, margin_alert_ratio: 0.75, cac_eats_margin: null, first_year_complete_customers: 0, is_first_year_complete: false, cohort_maturity: null },
+      { segment: 'Or', acquisition_cost: expect.closeTo(3660.67, 9), new_customers: 1, first_year_margin: 8640, avg_first_year_margin: 8640, cac_to_margin_ratio: expect.closeTo(3660.67 / 8640, 12), payback_months: expect.closeTo(12 * 3660.67 / 8640, 12), margin_alert_ratio: 0.75, cac_eats_margin: null, first_year_complete_customers: 0, is_first_year_complete: false, cohort_maturity: 'young' },
+      { segment: 'Tous les segments', acquisition_cost: expect.closeTo(4790.67, 9), new_customers: 2, first_year_margin: 9440, avg_first_year_margin: 4720, cac_to_margin_ratio: expect.closeTo(4790.67 / 9440, 12), payback_months: expect.closeTo(12 * 4790.67 / 9440, 12), margin_alert_ratio: 0.75, cac_eats_margin: null, first_year_complete_customers: 0, is_first_year_complete: false, cohort_maturity: 'young' },
     ]);
   });
 
@@ -172,6 +172,33 @@ describe('CAC by segment, untagged spend shared by the campaigns\' leads (defaul
     ]);
     const [cac] = await q(`SELECT formula FROM marts.kpi_glossary WHERE kpi = 'CAC by segment'`);
     expect(cac!.formula).toMatch(/untagged\s+spend follows cac\.unallocatedSpend \(default by_campaign_leads: shared by the segments of the\s+campaign's attributed leads/);
+  });
+});
+
+describe('CAC vs first-year margin once the cohort is mature', () => {
+  // The same company with one more day of data: an admin task on 2024-12-31. The 2023 customers'
+  // first years (A1 from 2023-11-20, A3 from its first invoice in 2023) end before it: the cohort is
+  // mature. Nothing else changes for 2023 (the task is internal, in 2024), so the ratios are those
+  // worked out above: Argent 630 / 800 = 0.7875 ≥ 0.75 → the alert fires; Or 0.4237 and all
+  // segments 4790.67 / 9440 = 0.5075 stay under it.
+  let built: Built;
+  beforeAll(async () => {
+    const c = acquisitionCompany();
+    c.activities!.push({
+      activity_id: 'END', seller_id: 'S1', type: 'admin', counterpart: 'internal', purpose: 'admin', direction: 'internal', account_id: null,
+      lead_id: null, opportunity_id: null, scheduled_at: '2024-12-31 10:00:00', status: 'held', duration_minutes: 30, outcome: null, rebooked_activity_id: null,
+    });
+    built = await buildModelsOn(c);
+  });
+  afterAll(() => built?.db.close());
+
+  it('flags the mature cohort whose CAC eats its margin, and only it', async () => {
+    expect(await built.db.query(`SELECT segment, cac_eats_margin, cohort_maturity, first_year_complete_customers FROM marts.cac_vs_value
+      WHERE year = DATE '2023-01-01' AND new_customers > 0 ORDER BY segment`)).toEqual([
+      { segment: 'Argent', cac_eats_margin: true, cohort_maturity: 'mature', first_year_complete_customers: 1 },
+      { segment: 'Or', cac_eats_margin: false, cohort_maturity: 'mature', first_year_complete_customers: 1 },
+      { segment: 'Tous les segments', cac_eats_margin: false, cohort_maturity: 'mature', first_year_complete_customers: 2 },
+    ]);
   });
 });
 

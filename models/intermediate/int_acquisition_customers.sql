@@ -5,21 +5,17 @@ description: >
   subscription started before its first invoice in the extract: already a customer, not acquired)
   with what acquisition-cost figures need: the acquiring seller's team, lifetime revenue and
   margin, and whether the first year is fully observed: the first year (365 days from the first
-  purchase) is complete when it ends on or before the last day seen in the data (latest invoice,
-  deal, activity or lead date).
+  purchase) is complete when it ends on or before the last day of the data window
+  (intermediate.int_calendar). This is the one definition of first-year margin and of a mature
+  customer that every mart uses.
 grain: customer account
 unique: [account_id]
 not_null: [segment, first_purchase_date, is_new_customer, first_year_complete, lifetime_revenue]
 relationships: { account_id: staging.stg_accounts.account_id }
 */
 WITH bounds AS (
-  SELECT
-    greatest(
-      (SELECT max(invoice_date) FROM staging.stg_invoices),
-      (SELECT greatest(max(created_at), max(closed_at)) FROM staging.stg_opportunities),
-      (SELECT max(activity_date) FROM staging.stg_activities),
-      (SELECT max(created_date) FROM staging.stg_leads)
-    ) AS data_end
+  -- The data window of intermediate.int_calendar: one definition for every model.
+  SELECT any_value(data_end) AS data_end FROM intermediate.int_calendar
 ),
 lifetime AS (
   SELECT account_id, sum(revenue) AS lifetime_revenue, sum(margin) AS lifetime_margin

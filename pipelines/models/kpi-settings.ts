@@ -27,7 +27,9 @@ export const kpiSettingsSchema = z.strictObject({
       .describe('Activities with these counterparts count as acquisition time'),
     marginAlertRatio: z.number().positive().default(0.75)
       .describe('A segment is flagged when its CAC reaches this share of the first-year gross margin of the customers it won'),
-  }).prefault({}),
+    watchRatio: z.number().positive().default(0.5)
+      .describe('Below the alert, a segment whose CAC reaches this share of the first-year gross margin is shown as one to watch'),
+  }).refine((v) => v.watchRatio <= v.marginAlertRatio, 'cac.watchRatio must not exceed cac.marginAlertRatio').prefault({}),
   activities: z.strictObject({
     sellingTypes: z.array(activityType).default(['call', 'email', 'meeting', 'video', 'demo'])
       .describe('Activity types that count as selling time'),
@@ -109,6 +111,7 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
     cac_seller_cost_multiplier: String(s.cac.sellerCostMultiplier),
     cac_acquisition_counterparts: list(s.cac.acquisitionCounterparts),
     cac_margin_alert_ratio: String(s.cac.marginAlertRatio),
+    cac_watch_ratio: String(s.cac.watchRatio),
     selling_types: list(s.activities.sellingTypes),
     non_selling_purposes: list(s.activities.nonSellingPurposes),
     conversation_types: list(s.activities.conversationTypes),

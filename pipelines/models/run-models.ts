@@ -41,7 +41,9 @@ export class ModelError extends Error {
   }
 }
 
-const CORE = new Set<string>(EXTRACTS.filter((e) => 'core' in e && e.core).map((e) => e.name));
+// A KPI never needs a core extract (always there) nor an optional one (models read it when present
+// and fall back without it, e.g. the account ownership history).
+const CORE = new Set<string>(EXTRACTS.filter((e) => ('core' in e && e.core) || ('optional' in e && e.optional)).map((e) => e.name));
 /** What won deals stand in for when a KPI is `on_bookings` (see int_revenue_lines). */
 const BILLING = new Set(['invoices', 'invoice_lines']);
 

@@ -1,28 +1,31 @@
 /*
 description: >
-  Per cohort (calendar year of first purchase) and segment: what acquiring a customer cost
+  Per cohort (fiscal year of first purchase) and segment: what acquiring a customer cost
   (marts.cac_by_segment, year rows: attributed marketing spend + seller acquisition time, over the
   new customers of the year) against what the new customers bring in their first year (gross margin
   of their first 365 days, intermediate.int_acquisition_customers). cac_to_margin_ratio = acquisition
   cost / first-year margin of the cohort, i.e. CAC / average first-year margin; payback months =
   CAC / (average first-year margin / 12). `cac_eats_margin` flags a cohort whose CAC reaches
   cac.marginAlertRatio of its first-year margin (or whose first-year margin is not positive): the
-  "Or customers that cost nearly what they bring" case. The first year of recent customers is not
-  over: `first_year_complete_customers` counts those whose first year is, and
-  `is_first_year_complete` says whether all of the cohort's is (the ratio of an incomplete cohort
-  only grows better as its margin comes in). Acquisition cost and first-year margin add up over
+  "Or customers that cost nearly what they bring" case. Only mature cohorts can fire it: the first
+  year of recent customers is not over (`first_year_complete_customers` counts those whose first
+  year is, `is_first_year_complete` says whether all of the cohort's is); a young cohort
+  (`cohort_maturity` 'young') keeps its figures, shown apart, but its `cac_eats_margin` is NULL:
+  its ratio only grows better as its margin comes in. `watch_ratio` (cac.watchRatio) is the lower
+  line from which pages show a segment as one to watch. Acquisition cost and first-year margin add up over
   years: sum both to compare over several cohorts.
 grain: year × segment
 unique: [year, segment]
 not_null: [margin_alert_ratio]
-accepted_values: { segment: [Tous les segments, Or, Argent, Bronze, (non renseigné)] }
+accepted_values: { segment: [Tous les segments, Or, Argent, Bronze, (non renseigné)], cohort_maturity: [mature, young] }
 kpis:
   - name: CAC vs first-year margin
     label: CAC rapporté à la marge de première année
     formula: >
       CAC of the segment in the year / average first-year gross margin of the customers it acquired
       that year (= acquisition cost / their total first-year margin); flagged when ≥
-      cac.marginAlertRatio (default 75 %) or when the first-year margin is not positive.
+      cac.marginAlertRatio (default 75 %) or when the first-year margin is not positive, on mature
+      cohorts only (every customer's first year over).
     columns: [cac_to_margin_ratio, cac_eats_margin, cac, avg_first_year_margin]
     numerator: acquisition_cost
     denominator: first_year_margin
@@ -71,7 +74,8 @@ joined AS (
     CASE WHEN c.new_customers IS NOT NULL THEN coalesce(v.first_year_revenue, 0) END AS first_year_revenue,
     safe_divide(v.first_year_margin, c.new_customers) AS avg_first_year_margin,
     CASE WHEN c.new_customers IS NOT NULL THEN coalesce(v.first_year_complete_customers, 0) END AS first_year_complete_customers,
-    k.cac_margin_alert_ratio AS margin_alert_ratio
+    k.cac_margin_alert_ratio AS margin_alert_ratio,
+    k.cac_watch_ratio AS watch_ratio
   FROM marts.cac_by_segment c
   CROSS JOIN settings.kpi k
   LEFT JOIN cohort_all v ON v.year = c.period_start AND v.segment = c.segment
@@ -89,11 +93,15 @@ SELECT
   safe_divide(acquisition_cost, first_year_margin) AS cac_to_margin_ratio,
   12 * safe_divide(acquisition_cost, first_year_margin) AS payback_months,
   margin_alert_ratio,
+  watch_ratio,
   CASE
     WHEN acquisition_cost IS NULL OR new_customers IS NULL OR new_customers = 0 THEN NULL
+    -- A young cohort fires no alert: its first-year margin is not all in.
+    WHEN first_year_complete_customers < new_customers THEN NULL
     WHEN first_year_margin <= 0 THEN acquisition_cost > 0
     ELSE acquisition_cost / first_year_margin >= margin_alert_ratio
   END AS cac_eats_margin,
   first_year_complete_customers,
-  new_customers > 0 AND first_year_complete_customers = new_customers AS is_first_year_complete
+  new_customers > 0 AND first_year_complete_customers = new_customers AS is_first_year_complete,
+  CASE WHEN new_customers > 0 THEN CASE WHEN first_year_complete_customers = new_customers THEN 'mature' ELSE 'young' END END AS cohort_maturity
 FROM joined
