@@ -152,3 +152,42 @@ describe('attribution without an ownership history', () => {
       .toEqual([{ revenue: 19800 }]);
   });
 });
+
+describe('definitions: new customers and acquisition time', () => {
+  // The fixture (calendar years) plus a lead L9 on A1 on 2024-01-10, after A1's first purchase
+  // (F1, 2023-11-20), whose deal O9 is won on 2024-01-25 and invoiced 2 000 on 2024-01-26; and a
+  // held call T9 with A1 as a prospect on 2024-01-12, after that first purchase.
+  //   L1 (2023-09-12) → A1's first purchase 2023-11-20 comes after it: a new customer.
+  //   L9 → A1 was already a customer: its won deal makes no new customer.
+  //   Leads: L1, L2, L9 = 3; new customers from leads: L1 = 1 → 1 / 3.
+  //   Acquisition time: T1 (held call, 2023-09-12) and T3 (held meeting, 2023-09-28) before the first
+  //   purchase count; T2 (no-show) took no time; T9 is after the first purchase.
+  let built: Built;
+  beforeAll(async () => {
+    const c = company();
+    c.leads!.push({ lead_id: 'L9', account_id: 'A1', contact_id: 'C1', source: 'website', campaign_id: null, warmth: 'warm', owner_seller_id: 'S2',
+      created_at: '2024-01-10 09:00:00', first_touch_at: '2024-01-12 10:00:00', status: 'qualified' });
+    c.opportunities!.push({ opportunity_id: 'O9', account_id: 'A1', lead_id: 'L9', owner_seller_id: 'S2', product_line: 'Services', amount: 2000,
+      origin: 'marketing', created_at: '2024-01-12', closed_at: '2024-01-25', stage: 'won', loss_reason: null });
+    invoice(c, 'F9', 'A1', 'O9', '2024-01-26', 2000);
+    c.activities!.push({ activity_id: 'T9', seller_id: 'S2', type: 'call', counterpart: 'prospect', purpose: 'prospecting', direction: 'outbound',
+      account_id: 'A1', lead_id: 'L9', opportunity_id: null, scheduled_at: '2024-01-12 10:00:00', status: 'held', duration_minutes: 30,
+      outcome: 'next_meeting_booked', rebooked_activity_id: null });
+    built = await buildModelsOn(c);
+  });
+  afterAll(() => built?.db.close());
+
+  it('counts a lead as won only when it brought a new customer', async () => {
+    expect(await q(built, `SELECT lead_id, became_customer FROM intermediate.int_lead_engagement ORDER BY lead_id`)).toEqual([
+      { lead_id: 'L1', became_customer: true }, { lead_id: 'L2', became_customer: false }, { lead_id: 'L9', became_customer: false },
+    ]);
+    expect(await q(built, `SELECT sum(customer_leads) AS won, sum(leads) AS leads FROM marts.lead_conversion`)).toEqual([{ won: 1, leads: 3 }]);
+  });
+
+  it('counts as acquisition time the held activities before the first purchase', async () => {
+    expect(await q(built, `SELECT activity_id, is_acquisition FROM intermediate.int_activities_enriched ORDER BY activity_id`)).toEqual([
+      { activity_id: 'T1', is_acquisition: true }, { activity_id: 'T2', is_acquisition: false },
+      { activity_id: 'T3', is_acquisition: true }, { activity_id: 'T9', is_acquisition: false },
+    ]);
+  });
+});

@@ -9,7 +9,10 @@ not_null: [leads, customer_leads]
 kpis:
   - name: Lead to customer rate
     label: Taux de transformation lead → client
-    formula: Leads that became customers / all leads created (prospects, not only qualified ones), by month of lead creation.
+    formula: >
+      Leads that became new customers (the account's first purchase on or after the lead; leads on
+      accounts that were already customers count in the leads, not as won customers) / all leads
+      created (prospects, not only qualified ones), by month of lead creation.
     columns: [lead_to_customer_rate]
     numerator: customer_leads
     denominator: leads

@@ -1,6 +1,6 @@
 /*
 description: >
-  Sales cycle per year of close, seller and segment: days from lead creation (or opportunity
+  Sales cycle per fiscal year of close, seller and segment: days from lead creation (or opportunity
   creation when there is no lead) to won, average and median, and the average days won deals spent
   in each stage (from the stage history: time between entering a stage and entering the next).
 grain: year × seller × segment
@@ -11,7 +11,10 @@ kpis:
     requires: [won_deal]
     needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Durée du cycle de vente
-    formula: Σ days from lead creation to won / won deals (average), and the median, by year of close.
+    formula: >
+      Σ days from the start of the cycle to won / won deals (average), and the median, by fiscal year
+      of close. The cycle starts at two different points: the lead's creation for a deal that came
+      from a lead, the deal's creation for a deal without a lead (which therefore reads shorter).
     columns: [avg_cycle_days, median_cycle_days]
     numerator: total_cycle_days
     denominator: won_deals
