@@ -103,6 +103,13 @@ describe('attribution with an account ownership history, fiscal year from Octobe
     ]);
   });
 
+  it('names every seller in the seller_labels model, by name until the site pseudonymises them', async () => {
+    expect(await q(built, 'SELECT seller_id, seller_label FROM marts.seller_labels ORDER BY seller_id')).toEqual([
+      { seller_id: 'S1', seller_label: 'Alice Martin' }, { seller_id: 'S2', seller_label: 'Bruno Petit' },
+      { seller_id: 'S7', seller_label: 'Gaëlle Simon' }, { seller_id: 'S8', seller_label: 'Hugo Lambert' },
+    ]);
+  });
+
   it('credits no euro outside a seller\'s employment', async () => {
     expect(await q(built, `SELECT count(*) AS n FROM intermediate.int_revenue_lines r JOIN staging.stg_sellers s USING (seller_id)
       WHERE r.invoice_date < s.start_date OR r.invoice_date > coalesce(s.leave_date, DATE '9999-12-31')`)).toEqual([{ n: 0 }]);

@@ -58,12 +58,14 @@ export const checkSourcesReadMartsOnly = async (sourcesDir: string) => {
 
 /** Seller labels the pages show: real names, or pseudonyms stable for a given seller id. */
 const writeSellerLabels = async (databasePath: string, pseudonymise: boolean) => {
+  // The model marts.seller_labels (models/marts/team/seller_labels.sql) holds the sellers; the
+  // label is their name, or a pseudonym (set both ways: a model kept by an incremental run may hold either).
   const db = await openDatabase(databasePath);
   try {
-    await db.exec(`CREATE OR REPLACE TABLE marts.seller_labels AS
-      SELECT seller_id,
-        ${pseudonymise ? `'Vendeur ' || ${pseudonymNumberSql()}` : 'seller_name'} AS seller_label
-      FROM staging.stg_sellers`);
+    await db.exec(pseudonymise
+      ? `UPDATE marts.seller_labels l SET seller_label = 'Vendeur ' || p.n
+           FROM (SELECT seller_id, ${pseudonymNumberSql()} AS n FROM staging.stg_sellers) p WHERE p.seller_id = l.seller_id`
+      : 'UPDATE marts.seller_labels SET seller_label = seller_name');
     await db.exec('CHECKPOINT');
   } finally {
     db.close();
