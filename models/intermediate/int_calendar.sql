@@ -5,7 +5,8 @@ description: >
   2025 → September 2026 when the year starts in October) that the data window touches, with its
   reader label ('FY2026', 'T1 FY2026', '2025-10', 'S41 2025', '2025-10-06').
   The data window is defined here once: from the first to the last day seen in the data (invoice
-  dates, deal creation and close dates, activity dates, lead creation dates, marketing spend dates). A period the window
+  dates, deal creation and close dates, activity dates, lead creation dates; marketing spend does not
+  open the window, so that a spend extract's reload does not rebuild every mart). A period the window
   cuts (at its start or its end) is partial (`is_complete` false): its figures are shown flagged,
   never as a zero for the missing days. `observed_start`/`observed_end` bound the days the data
   covers, `observed_days` counts them. `is_current` marks the period holding the last day of data.
@@ -27,7 +28,6 @@ WITH bounds AS (
     UNION ALL SELECT min(created_at), greatest(max(created_at), max(closed_at)) FROM staging.stg_opportunities
     UNION ALL SELECT min(activity_date), max(activity_date) FROM staging.stg_activities
     UNION ALL SELECT min(created_date), max(created_date) FROM staging.stg_leads
-    UNION ALL SELECT min(spend_date), max(spend_date) FROM staging.stg_marketing_spend
   ) AS t
 ),
 days AS (

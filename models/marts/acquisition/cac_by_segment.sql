@@ -65,7 +65,9 @@ rule AS (
 period_types AS (
   SELECT * FROM (VALUES ('quarter'), ('year')) AS t(period_type)
 ),
--- The fiscal quarters and years of the data window (intermediate.int_calendar).
+-- The fiscal quarters and years of the data window (intermediate.int_calendar). Spend dated in a
+-- fiscal year the window does not touch (campaigns paid before any lead, deal, activity or invoice)
+-- falls in no period.
 periods AS (
   SELECT period_type, period_start, period_end, label, is_complete
   FROM intermediate.int_calendar
