@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { build, lockDataFolder, type BuildResult } from './build.js';
 import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP, type Settings } from './config.js';
+import { contentHash } from './incremental/fingerprints.js';
 import { assertCoreExtractsLoaded } from './load/core-extracts.js';
 import { ExtractError } from './load/read.js';
 import { readExtractsConfig } from './load/extracts-config.js';
@@ -51,7 +52,11 @@ export interface PipelineResult extends BuildResult {
 /** The folder of the sample company for a scale and seed, generated on first use. */
 export const ensureSample = async (settings: Settings, reporter: Reporter, scale = 1, seed = 42): Promise<string> => {
   const dir = path.resolve(settings.dataDir, 'sample', `scale-${scale}-seed-${seed}`);
-  if (fs.existsSync(path.join(dir, '.complete'))) {
+  const marker = path.join(dir, '.complete');
+  // A sample written by an older generator lacks what the models now read (e.g. account_owners):
+  // the marker holds the generator's fingerprint, and a different one regenerates the folder.
+  const generator = contentHash('pipelines/sample');
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').trim() === generator) {
     reporter.detail(`using the sample company in ${path.relative(process.cwd(), dir)}`);
     return dir;
   }
@@ -59,7 +64,7 @@ export const ensureSample = async (settings: Settings, reporter: Reporter, scale
     fs.rmSync(dir, { recursive: true, force: true });
     const { generateSample } = await import('./sample/generate.js');
     await generateSample({ outDir: dir, scale, seed, threads: settings.threads });
-    fs.writeFileSync(path.join(dir, '.complete'), new Date().toISOString());
+    fs.writeFileSync(marker, generator);
   });
   return dir;
 };

@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { contentHash } from '../incremental/fingerprints.js';
 import type { Preset } from './presets.js';
 import { folderBytes } from './sizes.js';
 
@@ -36,9 +37,12 @@ export const ensureDataset = async (options: DatasetOptions): Promise<Dataset> =
   const dir = datasetDir(options.dataDir, options.preset, options.format);
   const marker = path.join(dir, '.complete');
   const log = options.log ?? (() => {});
-  if (fs.existsSync(marker)) {
+  // Cached extracts are reused only if the generator that wrote them is unchanged (see ensureSample).
+  const generator = contentHash('pipelines/sample');
+  const cached = fs.existsSync(marker) ? JSON.parse(fs.readFileSync(marker, 'utf8')) as { generator?: string; rows: Record<string, number> } : undefined;
+  if (cached?.generator === generator) {
     log(`using the cached extracts in ${dir}`);
-    const rows = JSON.parse(fs.readFileSync(marker, 'utf8')) as Record<string, number>;
+    const rows = cached.rows;
     return { dir, rows, bytes: folderBytes(dir) - fs.statSync(marker).size, generatedSeconds: 0 };
   }
   log(`generating the sample company (scale ${options.preset.scale}, seed ${options.preset.seed}, ${options.format}) into ${dir}`);
@@ -57,7 +61,7 @@ export const ensureDataset = async (options: DatasetOptions): Promise<Dataset> =
       tempDirectory: spill,
       log: (message) => log(`  ${message}`),
     });
-    fs.writeFileSync(marker, JSON.stringify(rows));
+    fs.writeFileSync(marker, JSON.stringify({ generator, rows }));
     return { dir, rows, bytes: folderBytes(dir) - fs.statSync(marker).size, generatedSeconds: (performance.now() - started) / 1000 };
   } finally {
     fs.rmSync(spill, { recursive: true, force: true });
