@@ -72,6 +72,10 @@ export interface MappingResult {
   sources: SourceSummary[];
   extracts: ExtractMappingSummary[];
   notProvided: string[];
+  /** Sources the folder holds no file for (partial exports): their extracts are not provided. */
+  missingSources: { mapping: string; source: string; reason: string }[];
+  /** Files in the folder that looked like a source's (by name) but hold none's columns. */
+  unrecognised: string[];
   rejects: MappingReject[];
 }
 
@@ -88,6 +92,19 @@ const prepareOutDir = (outDir: string) => {
   }
   fs.mkdirSync(path.join(outDir, REPORT_DIR), { recursive: true });
 };
+
+const CORE: string[] = EXTRACTS.filter((e) => 'core' in e && e.core).map((e) => e.name);
+
+/** The sources a part reads: its FROM and its joins. */
+const sourcesOf = (part: Part) => [part.from, ...part.join.map((j) => j.source)];
+
+/** A core extract none of whose sources is in the folder: what was looked for, and the nearest file. */
+const missingCoreError = (mapping: LoadedMapping, extract: string, lacking: SourceSummary[]) => new MappingError(
+  `mapping ${mapping.name} (${mapping.file}): the folder holds no file for the core extract ${extract}, which every company needs:\n` +
+  [...new Map(lacking.map((s) => [s.source, s])).values()].map((s) => `  sources.${s.source}: ${s.missing}` + (s.nearest
+    ? `\n    closest: ${s.nearest.file}, which lacks ${s.nearest.lacks.map((c) => `"${c}"`).join(', ')} (its columns: ${s.nearest.columns.slice(0, 12).join(', ')}${s.nearest.columns.length > 12 ? ', …' : ''})`
+    : '')).join('\n') +
+  '\nPut the export in the folder (any file name: files are also recognised by their columns), or name its columns in mapping-overrides.yaml.');
 
 const sum = (parts: PartSummary[], key: keyof Omit<PartSummary, 'from'>) => parts.reduce((s, p) => s + p[key], 0);
 
@@ -151,7 +168,7 @@ const bindPieces = async (db: Database, where: string, compiled: CompiledPart, p
 };
 
 const mapExtract = async (
-  db: Database, mapping: LoadedMapping, schema: string, extractName: string, sources: SourceSummary[], outDir: string,
+  db: Database, mapping: LoadedMapping, schema: string, extractName: string, sources: SourceSummary[], outDir: string, present: Set<number>,
 ): Promise<{ summary: ExtractMappingSummary; rejects: MappingReject[] }> => {
   const extract = extractByName(extractName)!;
   const contract = columnsOf(extract);
@@ -168,6 +185,7 @@ const mapExtract = async (
   const columnList = contract.map((c) => ident(c.name)).join(', ');
 
   for (const [i, part] of parts.entries()) {
+    if (!present.has(i)) continue;
     const prefix = spec.parts ? `extracts.${extractName}.parts.${i}.` : `extracts.${extractName}.`;
     const where = `${ctx.where}, ${prefix.slice(0, -1)}`;
     const compiled = compilePart(extractName, contract, part, ctx, prefix);
@@ -271,14 +289,18 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
   try {
     await db.exec(`CREATE SCHEMA out; CREATE MACRO as_of() AS DATE ${literal(options.asOf ?? new Date().toISOString().slice(0, 10))}`);
     const sources: SourceSummary[] = [];
+    const unrecognised: string[] = [];
     const extracts: ExtractMappingSummary[] = [];
     const rejects: MappingReject[] = [];
     for (const [i, mapping] of mappings.entries()) {
       // Each mapping's SQL sees its own sources by their plain names.
       const schema = ident(`map${i + 1}`);
       await db.exec(`CREATE SCHEMA ${schema}; SET search_path = ${literal(`map${i + 1}`)}`);
-      const own = await readSources(db, schema, mapping, inputDir, scratchDir, options.allowOutsidePaths);
+      const read = await readSources(db, schema, mapping, inputDir, scratchDir, options.allowOutsidePaths);
+      const own = read.summaries;
       sources.push(...own);
+      unrecognised.push(...read.unrecognised);
+      const absent = new Map(own.filter((s) => s.missing).map((s) => [s.source, s]));
       // Records a source file could not give (quote never closed, too many fields…), with their line.
       for (const s of own) {
         for (const m of s.malformed ?? []) {
@@ -286,7 +308,14 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
         }
       }
       for (const extract of EXTRACTS.map((e) => e.name).filter((e) => e in mapping.spec.extracts)) {
-        const mapped = await mapExtract(db, mapping, schema, extract, own, outDir);
+        const usable = partsOf(mapping.spec.extracts[extract as keyof typeof mapping.spec.extracts]!).map((part) => ({ part, lacking: sourcesOf(part).filter((s) => absent.has(s)) }));
+        if (usable.every((u) => u.lacking.length > 0)) {
+          // Partial exports are normal: an extract whose sources are all absent is not provided,
+          // unless every company needs it.
+          if (CORE.includes(extract)) throw missingCoreError(mapping, extract, usable.flatMap((u) => u.lacking).map((s) => absent.get(s)!));
+          continue;
+        }
+        const mapped = await mapExtract(db, mapping, schema, extract, own, outDir, new Set(usable.flatMap((u, i) => (u.lacking.length === 0 ? [i] : []))));
         extracts.push(mapped.summary);
         rejects.push(...mapped.rejects);
       }
@@ -303,6 +332,8 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
       sources,
       extracts: EXTRACTS.flatMap((e) => extracts.filter((x) => x.extract === e.name)),
       notProvided,
+      missingSources: sources.filter((s) => s.missing).map((s) => ({ mapping: s.mapping, source: s.source, reason: s.missing! })),
+      unrecognised: [...new Set(unrecognised)].filter((f) => !sources.some((s) => s.files.some((x) => x.file === f))),
       rejects,
     };
     fs.writeFileSync(path.join(outDir, REPORT_DIR, REPORT_FILE), `${JSON.stringify(result, null, 2)}\n`);

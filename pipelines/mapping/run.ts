@@ -59,6 +59,9 @@ export const mapExports = async (options: MapExportsOptions): Promise<MappingRes
     write(`\n${result.rejects.length} row(s) rejected by the mapping (see audit.mapping_rejects), e.g.:`);
     for (const r of result.rejects.slice(0, 5)) write(`  ${r.extract} ${r.source_file} row ${r.row_number}, ${r.column_name}: ${r.reason}`);
   }
+  // Partial exports are normal; each absent source is said once, so nothing is left out silently.
+  for (const m of result.missingSources) write(`Not in the folder: ${m.mapping} sources.${m.source} (${m.reason}); the extracts built on it are not provided.`);
+  for (const f of result.unrecognised) write(`Ignored: ${f} holds the columns of no source of the mapping.`);
   write(`Not provided: ${result.notProvided.join(', ') || '(none)'}\n`);
   return result;
 };
