@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ident, literal, type Database } from '../db/duckdb.js';
-import { CsvInputError, lineOfRecord, prepareCsv, releaseCsv, writeShiftsTable, type PreparedCsv } from '../load/csv-input.js';
+import { CsvInputError, lineOfRecord, prepareCsv, releaseCsv, sniffDelimiter, splitHeader, writeShiftsTable, type PreparedCsv } from '../load/csv-input.js';
 import { MAX_RECORD_BYTES } from '../load/csv-scan.js';
 import { isInside } from '../load/read.js';
 import { formatOf, matchFiles } from './files.js';
@@ -108,11 +108,18 @@ const filePreparer = (db: Database, inputDir: string, scratchDir: string, allowO
       throw new MappingError(`${where}: cannot read ${rel} as ${format.toUpperCase()} (${duckdbMessage(error).replaceAll(full, rel)}). Check delimiter:, encoding: and skipLines:.`);
     }
   };
+  const get = (rel: string, source: Source, where: string) => {
+    const key = JSON.stringify([rel, source.format, source.delimiter, source.encoding, source.skipLines]);
+    if (!cache.has(key)) cache.set(key, prepare(rel, source, where));
+    return cache.get(key)!;
+  };
   return {
-    get: (rel: string, source: Source, where: string) => {
-      const key = JSON.stringify([rel, source.format, source.delimiter, source.encoding, source.skipLines]);
-      if (!cache.has(key)) cache.set(key, prepare(rel, source, where));
-      return cache.get(key)!;
+    get,
+    /** A file's column names, from its first bytes when it is a plain CSV (recognising a file must not read it all). */
+    columns: async (rel: string, source: Source, where: string): Promise<string[]> => {
+      const format = source.format === 'auto' ? formatOf(rel) : source.format;
+      const peeked = format === 'csv' && isInside(inputDir, path.join(inputDir, rel)) ? peekCsvHeader(path.join(inputDir, rel), source) : undefined;
+      return peeked ?? (await get(rel, source, where)).columns;
     },
     release: async () => {
       for (const p of cache.values()) {
@@ -121,6 +128,32 @@ const filePreparer = (db: Database, inputDir: string, scratchDir: string, allowO
       }
     },
   };
+};
+
+const PEEK_BYTES = 256 * 1024;
+
+/**
+ * The header of a CSV from its first bytes (BOM-marked UTF-16 or UTF-8, else Windows-1252), or
+ * undefined when that is not enough (gzip, a header longer than the bytes read): then the file is
+ * prepared in full.
+ */
+const peekCsvHeader = (file: string, source: Source): string[] | undefined => {
+  const fd = fs.openSync(file, 'r');
+  const buffer = Buffer.alloc(PEEK_BYTES);
+  let n: number;
+  try { n = fs.readSync(fd, buffer, 0, PEEK_BYTES, 0); } finally { fs.closeSync(fd); }
+  const bytes = buffer.subarray(0, n);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return undefined;
+  const label = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8';
+  let text = new TextDecoder(label).decode(bytes);
+  if (label === 'utf-8' && text.slice(0, 4096).includes('\uFFFD')) text = new TextDecoder('windows-1252').decode(bytes);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const rest = lines.slice(source.skipLines);
+  const at = rest.findIndex((l) => l.trim() !== '');
+  // The line must end within the bytes read.
+  if (at < 0 || (n === PEEK_BYTES && at === rest.length - 1)) return undefined;
+  const line = rest[at]!.replace(/\0/g, '');
+  return columnNames(splitHeader(line, source.delimiter === 'auto' ? sniffDelimiter(line) : source.delimiter));
 };
 
 type Preparer = ReturnType<typeof filePreparer>;
@@ -161,7 +194,7 @@ export const assignFiles = async (mapping: LoadedMapping, inputDir: string, prep
     const own: string[] = [];
     for (const rel of matched) {
       candidates.add(rel);
-      const { columns } = await prep.get(rel, source, `mapping ${mapping.name} (${mapping.file}), sources.${name}`);
+      const columns = await prep.columns(rel, source, `mapping ${mapping.name} (${mapping.file}), sources.${name}`);
       const lacks = missingRequired(source, columns);
       if (lacks.length === 0) {
         own.push(rel);
