@@ -11,7 +11,7 @@ import { CsvInputError, lineOfRecord, prepareCsv, releaseCsv, sniffDelimiter, sp
 import { MAX_RECORD_BYTES } from '../load/csv-scan.js';
 import { isInside } from '../load/read.js';
 import { formatOf, matchFiles } from './files.js';
-import { aliasRenames, missingRequired } from './recognise.js';
+import { aliasRenames, canonicalName, missingRequired } from './recognise.js';
 import { MappingError, type LoadedMapping } from './load-mapping.js';
 import type { Source } from './schema.js';
 
@@ -241,6 +241,10 @@ const readFileSource = async (
     const { renames, clash } = aliasRenames(source.aliases, ready.columns);
     if (clash) throw new MappingError(`${where}: ${rel}: ${clash}.`);
     for (const [from, to] of renames) await db.exec(`ALTER TABLE ${table} RENAME COLUMN ${ident(from)} TO ${ident(to)}`);
+    const present = new Set(ready.columns.map((c) => canonicalName(source.aliases, c).toLowerCase()));
+    for (const c of source.optionalColumns.filter((o) => !present.has(canonicalName(source.aliases, o).toLowerCase()))) {
+      await db.exec(`ALTER TABLE ${table} ADD COLUMN ${ident(canonicalName(source.aliases, c))} VARCHAR`);
+    }
     const [{ n } = { n: 0 }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
     if (!prepared) {
       // Parquet has no lines: its record number stands for one.
