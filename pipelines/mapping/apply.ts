@@ -13,6 +13,8 @@ import { ident, literal, openDatabase, type Database } from '../db/duckdb.js';
 import { compilePart, type CompileContext, type CompiledPart } from './compile.js';
 import { loadMappings, MappingError, type LoadedMapping } from './load-mapping.js';
 import { partsOf, type Part } from './schema.js';
+import { closestHeader } from './recognise.js';
+import { applyOverrides, checkOverrideSources, LABEL_COLUMNS, OVERRIDES_FILE, readOverrides } from './overrides.js';
 import { PROVENANCE_COLUMNS } from '../load/read.js';
 import { duckdbMessage, readSources, type SourceSummary } from './sources.js';
 
@@ -72,6 +74,10 @@ export interface MappingResult {
   sources: SourceSummary[];
   extracts: ExtractMappingSummary[];
   notProvided: string[];
+  /** Stage and role labels the mapping does not know, per extract: the loader rejects their rows. */
+  unknownLabels: { extract: string; column: string; key: 'stages' | 'roles'; value: string; rows: number }[];
+  /** Where the company's overrides are read from (beside the exports). */
+  overridesFile: string;
   /** Sources the folder holds no file for (partial exports): their extracts are not provided. */
   missingSources: { mapping: string; source: string; reason: string }[];
   /** Files in the folder that looked like a source's (by name) but hold none's columns. */
@@ -98,13 +104,27 @@ const CORE: string[] = EXTRACTS.filter((e) => 'core' in e && e.core).map((e) => 
 /** The sources a part reads: its FROM and its joins. */
 const sourcesOf = (part: Part) => [part.from, ...part.join.map((j) => j.source)];
 
-/** A core extract none of whose sources is in the folder: what was looked for, and the nearest file. */
-const missingCoreError = (mapping: LoadedMapping, extract: string, lacking: SourceSummary[]) => new MappingError(
-  `mapping ${mapping.name} (${mapping.file}): the folder holds no file for the core extract ${extract}, which every company needs:\n` +
-  [...new Map(lacking.map((s) => [s.source, s])).values()].map((s) => `  sources.${s.source}: ${s.missing}` + (s.nearest
-    ? `\n    closest: ${s.nearest.file}, which lacks ${s.nearest.lacks.map((c) => `"${c}"`).join(', ')} (its columns: ${s.nearest.columns.slice(0, 12).join(', ')}${s.nearest.columns.length > 12 ? ', …' : ''})`
-    : '')).join('\n') +
-  '\nPut the export in the folder (any file name: files are also recognised by their columns), or name its columns in mapping-overrides.yaml.');
+/**
+ * A core extract none of whose sources is in the folder: what was looked for, the nearest file
+ * with the columns it lacks, and the overrides lines naming the closest headers as aliases.
+ */
+const missingCoreError = (mapping: LoadedMapping, extract: string, lacking: SourceSummary[], inputDir: string) => {
+  const sources = [...new Map(lacking.map((s) => [s.source, s])).values()];
+  const aliasLines = sources.flatMap((s) => {
+    if (!s.nearest) return [];
+    const pairs = s.nearest.lacks.map((c) => [c, closestHeader(c, s.nearest!.columns)] as const).filter(([, h]) => h);
+    return pairs.length ? [`  ${s.source}:`, ...pairs.map(([c, h]) => `    ${c}: [${JSON.stringify(h)}]`)] : [];
+  });
+  return new MappingError(
+    `mapping ${mapping.name} (${mapping.file}): the folder holds no file for the core extract ${extract}, which every company needs:\n` +
+    sources.map((s) => `  sources.${s.source}: ${s.missing}` + (s.nearest
+      ? `\n    closest: ${s.nearest.file}, which lacks ${s.nearest.lacks.map((c) => `"${c}"`).join(', ')} (its columns: ${s.nearest.columns.slice(0, 12).join(', ')}${s.nearest.columns.length > 12 ? ', …' : ''})`
+      : '')).join('\n') +
+    (aliasLines.length
+      ? `\nIf the closest headers are those columns under another name, add to ${path.join(inputDir, OVERRIDES_FILE)}:\naliases:\n${aliasLines.join('\n')}`
+      : '\nPut the export in the folder (any file name: files are recognised by their columns), or name its columns in ' +
+        `${path.join(inputDir, OVERRIDES_FILE)} (aliases: { <source>: { <column>: [<your header>] } }).`));
+};
 
 const sum = (parts: PartSummary[], key: keyof Omit<PartSummary, 'from'>) => parts.reduce((s, p) => s + p[key], 0);
 
@@ -279,9 +299,14 @@ const writeExtractsYaml = (outDir: string, mappings: LoadedMapping[], notProvide
 export const applyMapping = async (options: ApplyMappingOptions): Promise<MappingResult> => {
   const { inputDir, outDir } = options;
   if (!fs.existsSync(inputDir) || !fs.statSync(inputDir).isDirectory()) throw new MappingError(`Export folder ${inputDir} does not exist.`);
-  const mappings = Array.isArray(options.mapping) && typeof options.mapping[0] === 'object'
+  let mappings = Array.isArray(options.mapping) && typeof options.mapping[0] === 'object'
     ? options.mapping as LoadedMapping[]
     : loadMappings(options.mapping as string | string[]);
+  const overrides = readOverrides(inputDir);
+  if (overrides) {
+    checkOverrideSources(mappings, overrides, inputDir);
+    mappings = mappings.map((m) => applyOverrides(m, overrides));
+  }
   prepareOutDir(outDir);
   const scratchDir = options.scratchDir ?? path.join(outDir, REPORT_DIR, 'scratch');
 
@@ -312,7 +337,7 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
         if (usable.every((u) => u.lacking.length > 0)) {
           // Partial exports are normal: an extract whose sources are all absent is not provided,
           // unless every company needs it.
-          if (CORE.includes(extract)) throw missingCoreError(mapping, extract, usable.flatMap((u) => u.lacking).map((s) => absent.get(s)!));
+          if (CORE.includes(extract)) throw missingCoreError(mapping, extract, usable.flatMap((u) => u.lacking).flatMap((s) => absent.get(s)!.roots ?? [s]).map((s) => own.find((x) => x.source === s)!), inputDir);
           continue;
         }
         const mapped = await mapExtract(db, mapping, schema, extract, own, outDir, new Set(usable.flatMap((u, i) => (u.lacking.length === 0 ? [i] : []))));
@@ -322,6 +347,17 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
     }
     const provided = new Set(extracts.map((e) => e.extract));
     const carried = carryCompanySettings(inputDir, outDir);
+    if (overrides?.currency) carried.settings.currency = { ...(carried.settings.currency as object | undefined), reporting: overrides.currency };
+    // Labels the mapping does not know (the loader would reject their rows): named, with the
+    // overrides lines that map them.
+    const unknownLabels: MappingResult['unknownLabels'] = [];
+    for (const l of LABEL_COLUMNS) {
+      const written = extracts.find((e) => e.extract === l.extract);
+      if (!written) continue;
+      const rows = await db.query<{ value: string; rows: number }>(`SELECT ${ident(l.column)} AS value, count(*) AS rows FROM read_parquet(${literal(written.file)})
+        WHERE ${ident(l.column)} IS NOT NULL AND ${ident(l.column)} NOT IN (${l.accepted.map(literal).join(', ')}) GROUP BY 1 ORDER BY 2 DESC, 1`);
+      unknownLabels.push(...rows.map((r) => ({ extract: l.extract, column: l.column, key: l.key, value: r.value, rows: Number(r.rows) })));
+    }
     for (const extract of carried.copied) provided.add(extract);
     const notProvided = EXTRACTS.map((e) => e.name).filter((e) => !provided.has(e));
     writeExtractsYaml(outDir, mappings, notProvided, carried.settings);
@@ -332,6 +368,8 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
       sources,
       extracts: EXTRACTS.flatMap((e) => extracts.filter((x) => x.extract === e.name)),
       notProvided,
+      unknownLabels,
+      overridesFile: path.join(inputDir, OVERRIDES_FILE),
       missingSources: sources.filter((s) => s.missing).map((s) => ({ mapping: s.mapping, source: s.source, reason: s.missing! })),
       unrecognised: [...new Set(unrecognised)].filter((f) => !sources.some((s) => s.files.some((x) => x.file === f))),
       rejects,

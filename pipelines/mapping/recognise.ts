@@ -49,3 +49,31 @@ export const missingRequired = (source: Source, columns: string[]): string[] => 
   const have = new Set(columns.map((c) => norm(canonicalName(source.aliases, c))));
   return (source.requires ?? []).filter((r) => !have.has(norm(canonicalName(source.aliases, r))));
 };
+
+const tokens = (name: string) => new Set(name.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').split(/[^a-z0-9]+/).filter(Boolean));
+
+const editDistance = (a: string, b: string) => {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(prev[j]! + 1, next[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = next;
+  }
+  return prev[b.length]!;
+};
+
+/**
+ * The header closest to a wanted column, for the doctor: most words in common (accents and
+ * punctuation ignored: "Stage of deal" for "Deal Stage"), then fewest edits; none when nothing is
+ * near (no shared word and more edits than half the name).
+ */
+export const closestHeader = (wanted: string, columns: string[]): string | undefined => {
+  const w = tokens(wanted);
+  const scored = columns.map((c) => {
+    const t = tokens(c);
+    const shared = [...w].filter((x) => t.has(x)).length / Math.max(w.size, t.size, 1);
+    return { c, shared, edits: editDistance(wanted.toLowerCase(), c.toLowerCase()) };
+  }).sort((a, b) => b.shared - a.shared || a.edits - b.edits);
+  const best = scored[0];
+  return best && (best.shared > 0 || best.edits <= wanted.length / 2) ? best.c : undefined;
+};

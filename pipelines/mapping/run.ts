@@ -9,6 +9,7 @@ import type { Settings } from '../config.js';
 import { formatTable, type Reporter } from '../progress.js';
 import { applyMapping, type MappingResult } from './apply.js';
 import { MappingError } from './load-mapping.js';
+import { overrideLines } from './overrides.js';
 import { mappingSummaryRows } from './report.js';
 
 export interface MapExportsOptions {
@@ -61,7 +62,13 @@ export const mapExports = async (options: MapExportsOptions): Promise<MappingRes
   }
   // Partial exports are normal; each absent source is said once, so nothing is left out silently.
   for (const m of result.missingSources) write(`Not in the folder: ${m.mapping} sources.${m.source} (${m.reason}); the extracts built on it are not provided.`);
-  for (const f of result.unrecognised) write(`Ignored: ${f} holds the columns of no source of the mapping.`);
+  const ignored = result.unrecognised.filter((f) => !/^fx_rates\./i.test(path.basename(f)));
+  if (ignored.length) write(`Ignored (the columns of no source of the mapping): ${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ` and ${ignored.length - 5} more` : ''}.`);
+  if (result.unknownLabels.length) {
+    write(`\nLabels the mapping does not know (their rows are rejected): ${result.unknownLabels.map((u) => `${u.extract}.${u.column} "${u.value}" (${u.rows} row(s))`).join(', ')}.`);
+    write(`Say what they mean in ${result.overridesFile} (create it if needed), then run again:`);
+    for (const line of overrideLines(result.unknownLabels)) write(`  ${line}`);
+  }
   write(`Not provided: ${result.notProvided.join(', ') || '(none)'}\n`);
   return result;
 };

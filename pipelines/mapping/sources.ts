@@ -44,6 +44,8 @@ export interface SourceSummary {
   missing?: string;
   /** For a source recognised by header that got no file: the file closest to fitting. */
   nearest?: { file: string; lacks: string[]; columns: string[] };
+  /** For a missing source: the file sources with no file it comes down to. */
+  roots?: string[];
 }
 
 /** DuckDB's message without its context lines, for people. */
@@ -327,7 +329,8 @@ export const readSources = async (
         const lacking = [...missing].filter((m) => mentions(source.sql!, m));
         if (lacking.length) {
           missing.add(name);
-          summaries.push({ ...empty, missing: `built on ${lacking.join(', ')}, which the folder does not hold` });
+          const roots = [...new Set(lacking.flatMap((l) => summaries.find((x) => x.source === l)!.roots!))];
+          summaries.push({ ...empty, missing: `built on ${lacking.join(', ')}, which the folder does not hold`, roots });
         } else summaries.push(await readDerivedSource(db, schema, mapping, name, source));
         continue;
       }
@@ -335,7 +338,7 @@ export const readSources = async (
       if (files.length === 0) {
         missing.add(name);
         const near = assigned.nearest.get(name);
-        summaries.push({ ...empty, missing: `no file in ${inputDir} matches ${lookedFor(source)}`, ...(near ? { nearest: near } : {}) });
+        summaries.push({ ...empty, missing: `no file in ${inputDir} matches ${lookedFor(source)}`, roots: [name], ...(near ? { nearest: near } : {}) });
         continue;
       }
       summaries.push(await readFileSource(db, schema, mapping, name, source, inputDir, files, prep));
