@@ -78,6 +78,8 @@ export interface MappingResult {
   unknownLabels: { extract: string; column: string; key: 'stages' | 'roles'; value: string; rows: number }[];
   /** Where the company's overrides are read from (beside the exports). */
   overridesFile: string;
+  /** Extracts a mapping declares but the folder holds no file for (partial exports), and why. */
+  absentExtracts: { mapping: string; extract: string; because: string[] }[];
   /** Sources the folder holds no file for (partial exports): their extracts are not provided. */
   missingSources: { mapping: string; source: string; reason: string }[];
   /** Files in the folder that looked like a source's (by name) but hold none's columns. */
@@ -315,6 +317,7 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
     await db.exec(`CREATE SCHEMA out; CREATE MACRO as_of() AS DATE ${literal(options.asOf ?? new Date().toISOString().slice(0, 10))}`);
     const sources: SourceSummary[] = [];
     const unrecognised: string[] = [];
+    const absentExtracts: MappingResult['absentExtracts'] = [];
     const extracts: ExtractMappingSummary[] = [];
     const rejects: MappingReject[] = [];
     for (const [i, mapping] of mappings.entries()) {
@@ -337,6 +340,7 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
         if (usable.every((u) => u.lacking.length > 0)) {
           // Partial exports are normal: an extract whose sources are all absent is not provided,
           // unless every company needs it.
+          absentExtracts.push({ mapping: mapping.name, extract, because: [...new Set(usable.flatMap((u) => u.lacking).flatMap((x) => absent.get(x)!.roots ?? [x]))].map((x) => `sources.${x}: ${absent.get(x)?.missing ?? own.find((o) => o.source === x)?.missing}`) });
           if (CORE.includes(extract)) throw missingCoreError(mapping, extract, usable.flatMap((u) => u.lacking).flatMap((s) => absent.get(s)!.roots ?? [s]).map((s) => own.find((x) => x.source === s)!), inputDir);
           continue;
         }
@@ -369,6 +373,7 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
       extracts: EXTRACTS.flatMap((e) => extracts.filter((x) => x.extract === e.name)),
       notProvided,
       unknownLabels,
+      absentExtracts,
       overridesFile: path.join(inputDir, OVERRIDES_FILE),
       missingSources: sources.filter((s) => s.missing).map((s) => ({ mapping: s.mapping, source: s.source, reason: s.missing! })),
       unrecognised: [...new Set(unrecognised)].filter((f) => !sources.some((s) => s.files.some((x) => x.file === f))),

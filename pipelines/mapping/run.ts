@@ -61,7 +61,7 @@ export const mapExports = async (options: MapExportsOptions): Promise<MappingRes
     for (const r of result.rejects.slice(0, 5)) write(`  ${r.extract} ${r.source_file} row ${r.row_number}, ${r.column_name}: ${r.reason}`);
   }
   // Partial exports are normal; each absent source is said once, so nothing is left out silently.
-  for (const m of result.missingSources) write(`Not in the folder: ${m.mapping} sources.${m.source} (${m.reason}); the extracts built on it are not provided.`);
+  for (const a of result.absentExtracts) write(`Not in the folder: ${a.extract} (${a.mapping} ${a.because.join('; ')}), so not provided.`);
   const ignored = result.unrecognised.filter((f) => !/^fx_rates\./i.test(path.basename(f)));
   if (ignored.length) write(`Ignored (the columns of no source of the mapping): ${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ` and ${ignored.length - 5} more` : ''}.`);
   if (result.unknownLabels.length) {
