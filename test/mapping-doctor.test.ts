@@ -63,3 +63,22 @@ describe('mapping doctor', () => {
     await expect(run(dir)).rejects.toThrow(/sources\.deals: .*: it has both "Amount" and "Montant", two names of the column Amount/);
   });
 });
+
+describe('mapping:init', () => {
+  it('drafts a mapping for an unknown export: files to extracts, columns by name kept only with the right shape', async () => {
+    const { draftMapping } = await import('../pipelines/mapping/init.js');
+    const { mappingSchema } = await import('../pipelines/mapping/schema.js');
+    const YAML = (await import('yaml')).default;
+    const draft = await draftMapping(path.resolve(import.meta.dirname, 'fixtures/exports/unknown-crm'), tempDir('bi-init-'));
+    const spec = mappingSchema.parse(YAML.parse(draft.yaml));
+    expect(spec.extracts.opportunities).toMatchObject({ from: 'pipeline_export', columns: {
+      opportunity_id: 'opportunity_id', amount: 'amount', stage: 'stage', created_at: 'created_at', closed_at: 'closed_at',
+    } });
+    expect(spec.extracts.sellers).toMatchObject({ from: 'equipe', columns: { seller_id: 'seller_id', role: 'role' } });
+    // "beaucoup" is no number: employees is left to map, not guessed.
+    expect(spec.extracts.accounts).toMatchObject({ from: 'clients', columns: { account_id: 'account_id', segment: 'segment' } });
+    expect((spec.extracts.accounts!.columns as Record<string, string>).employees).toBeUndefined();
+    expect(draft.files.find((f) => f.extract === 'accounts')!.todo).toContain('employees');
+    expect(draft.yaml).toMatch(/^# accounts \(clients\.csv\): TODO map .*employees/m);
+  });
+});
