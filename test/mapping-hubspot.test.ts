@@ -6,25 +6,13 @@
  */
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Database } from '../pipelines/db/duckdb.js';
-import { applyMapping, type MappingResult } from '../pipelines/mapping/apply.js';
-import { runModels } from '../pipelines/models/run-models.js';
-import { silentReporter } from '../pipelines/progress.js';
-import { loadFolder, tempDir, type Loaded } from './helpers/load.js';
-import { MODELS_DIR } from './helpers/models.js';
+import type { MappingResult } from '../pipelines/mapping/apply.js';
+import { closeMapped, mapAndLoad as mapWith } from './helpers/map-and-load.js';
+import { tempDir, type Loaded } from './helpers/load.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, 'fixtures/exports');
-const open: Database[] = [];
-afterAll(() => open.forEach((db) => db.close()));
-
-const mapAndLoad = async (inputDir: string): Promise<Loaded & { result: MappingResult }> => {
-  const outDir = path.join(tempDir('bi-hs-'), 'out');
-  const result = await applyMapping({ inputDir, mapping: 'hubspot', outDir });
-  const loaded = await loadFolder(outDir);
-  open.push(loaded.db);
-  await runModels(loaded.db, { modelsDir: MODELS_DIR, reporter: silentReporter() });
-  return { ...loaded, result };
-};
+afterAll(closeMapped);
+const mapAndLoad = (dir: string) => mapWith(dir, 'hubspot');
 
 // Both folders hold the same four deals: won 9001 48000 + 9002 12000.5 = 60000.5 (Hugo Bernard);
 // 9003 lost 8000; 9004 open 15000 (Léa Dubois).

@@ -7,25 +7,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Database } from '../pipelines/db/duckdb.js';
-import { applyMapping, type MappingResult } from '../pipelines/mapping/apply.js';
-import { runModels } from '../pipelines/models/run-models.js';
-import { silentReporter } from '../pipelines/progress.js';
-import { loadFolder, tempDir, type Loaded } from './helpers/load.js';
-import { MODELS_DIR } from './helpers/models.js';
+import type { MappingResult } from '../pipelines/mapping/apply.js';
+import { closeMapped, mapAndLoad as mapWith } from './helpers/map-and-load.js';
+import { tempDir, type Loaded } from './helpers/load.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, 'fixtures/exports');
-const open: Database[] = [];
-afterAll(() => open.forEach((db) => db.close()));
-
-const mapAndLoad = async (inputDir: string): Promise<Loaded & { result: MappingResult }> => {
-  const outDir = path.join(tempDir('bi-sf-'), 'out');
-  const result = await applyMapping({ inputDir, mapping: 'salesforce', outDir });
-  const loaded = await loadFolder(outDir);
-  open.push(loaded.db);
-  await runModels(loaded.db, { modelsDir: MODELS_DIR, reporter: silentReporter() });
-  return { ...loaded, result };
-};
+afterAll(closeMapped);
+const mapAndLoad = (dir: string) => mapWith(dir, 'salesforce');
 
 describe('salesforce report exports under their download names', () => {
   it('recognises report<13 digits>.csv files by their columns', async () => {
