@@ -7,9 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { MappingResult } from '../pipelines/mapping/apply.js';
 import { closeMapped, mapAndLoad as mapWith } from './helpers/map-and-load.js';
-import { tempDir, type Loaded } from './helpers/load.js';
+import { tempDir } from './helpers/load.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, 'fixtures/exports');
 afterAll(closeMapped);
