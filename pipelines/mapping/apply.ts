@@ -169,7 +169,8 @@ const checkDateOrders = async (db: Database, where: string, compiled: CompiledPa
       throw new MappingError(`${where}, ${column.path}.format: ${counts.swapped_only} value(s) cannot be read with ${column.dates.formats.join(' / ')} ` +
         `but can with day and month the other way round (e.g. "${counts.example}"), so the export writes dates in the other order: read as ` +
         `${column.dates.formats.join(' / ')}, ${counts.given} value(s) would load and ${counts.both} of them with day and month swapped; read the ` +
-        `other way round, ${counts.swapped_only + counts.both} would. Set format: ${column.dates.formats.map(swap).map((f) => `"${f}"`).join(', ')} if that is your export's order.`);
+        `other way round, ${counts.swapped_only + counts.both} would. Set format: ${column.dates.formats.map(swap).map((f) => `"${f}"`).join(', ')} if that is your export's order ` +
+        `(with a built-in mapping: add the line "dateOrder: ${/%d.%m/.test(column.dates.formats.map(swap)[0]!) ? 'dmy' : 'mdy'}" to ${OVERRIDES_FILE} beside the exports).`);
     }
   }
 };

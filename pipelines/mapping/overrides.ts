@@ -34,6 +34,8 @@ export const overridesSchema = z.strictObject({
     .describe('Your role or job title names (any case) → account_executive, sdr or manager'),
   aliases: z.record(z.string().min(1), z.record(z.string().min(1), z.array(z.string().min(1)).min(1))).default({})
     .describe('Per source of the mapping, other names of its columns: { deals: { Amount: [Montant HT] } }'),
+  dateOrder: z.enum(['dmy', 'mdy']).optional()
+    .describe('The order of day and month in your export\'s dates when it differs from the mapping\'s (a French Salesforce writes 15/03/2024: dmy)'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code in capitals, like EUR').optional()
     .describe('The company\'s reporting currency'),
 });
@@ -81,6 +83,19 @@ export const applyOverrides = (mapping: LoadedMapping, overrides: Overrides): Lo
       for (const part of extractSpec.parts ?? [extractSpec]) {
         const columns = part.columns as Record<string, ColumnSpec> | undefined;
         if (columns?.[column] !== undefined) columns[column] = withValues(columns[column], overrides[kind]);
+      }
+    }
+  }
+  if (overrides.dateOrder) {
+    // Every day/month format of the mapping is written in the company's order.
+    const order = (f: string) => (overrides.dateOrder === 'dmy' ? f.replace(/%m([/.-])%d/g, '%d$1%m') : f.replace(/%d([/.-])%m/g, '%m$1%d'));
+    for (const extractSpec of Object.values(spec.extracts)) {
+      for (const part of extractSpec!.parts ?? [extractSpec!]) {
+        for (const columnSpec of Object.values(part.columns ?? {})) {
+          if (typeof columnSpec !== 'string' && columnSpec.format !== undefined) {
+            columnSpec.format = Array.isArray(columnSpec.format) ? columnSpec.format.map(order) : order(columnSpec.format);
+          }
+        }
       }
     }
   }
