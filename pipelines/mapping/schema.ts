@@ -47,7 +47,7 @@ export const columnObjectSchema = z.strictObject({
     .describe('A value not in values: keep passes it through unchanged (the loader rejects it when the column has accepted values); reject holds the row back with a reason'),
   format: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional()
     .describe('strptime format(s) of a date or timestamp, e.g. "%m/%d/%Y"; values that match none are passed through unchanged'),
-  decimal: z.enum(['.', ',']).optional().describe('Decimal mark of a number in the source'),
+  decimal: z.enum(['.', ',', 'auto']).optional().describe('Decimal mark of a number in the source; auto: decided per file from the values'),
   multiply: z.number().optional().describe('Scale a number, e.g. 1000000 for "in millions"'),
   divide: z.number().refine((n) => n !== 0, 'cannot divide by 0').optional().describe('Scale a number, e.g. 100 for cents'),
 });

@@ -1,0 +1,49 @@
+/**
+ * The shared number reader (pipelines/text/numbers.ts), run in DuckDB on the values exports
+ * really hold. Each expected value is the number a person reads in the text.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, literal, type Database } from '../pipelines/db/duckdb.js';
+import { decimalEvidenceSql, numberSql, wholeNumberSql, type DecimalMark } from '../pipelines/text/numbers.js';
+
+let db: Database;
+beforeAll(async () => { db = await openDatabase(':memory:'); });
+afterAll(() => db.close());
+
+const read = async (text: string | null, decimal: DecimalMark, type = 'DECIMAL(18, 2)') => {
+  const v = text === null ? 'CAST(NULL AS VARCHAR)' : literal(text);
+  const [row] = await db.query<{ n: number | null }>(`SELECT CAST(${numberSql(`trim(${v})`, decimal, type, v)} AS DOUBLE) AS n`);
+  return row!.n;
+};
+
+describe('numbers, decimal point', () => {
+  it.each([
+    ['1030.00', 1030], ['1,030.00', 1030], ['1,234,567.5', 1234567.5], ['-12.5', -12.5], ['+3', 3],
+    ['$1,030.00', 1030], ['1 030.00 USD', 1030], ['(125.00)', -125], ['125.00-', -125], ['\u2212125', -125],
+    ['€ 45.10', 45.1], ['.5', 0.5], ['1e3', 1000],
+  ])('%s reads %d', async (text, expected) => expect(await read(text, '.')).toBe(expected));
+  it.each([['1,5'], ['12,34.5'], ['1.2.3'], ['(12'], ['-(12)'], ['-12-'], ['abc'], ['--'], ['12 EURO']])('%s is not a number', async (text) =>
+    expect(await read(text, '.')).toBeNull());
+});
+
+describe('numbers, decimal comma', () => {
+  it.each([
+    ['1030,00', 1030], ['1 030,00', 1030], ['1\u00a0030,00', 1030], ['1\u202f030,00 €', 1030], ['1.234.567,5', 1234567.5],
+    ['-12,5', -12.5], ['(1 030,00)', -1030], ['30,00-', -30], ['EUR 12,50', 12.5], ['12', 12],
+  ])('%s reads %d', async (text, expected) => expect(await read(text, ',')).toBe(expected));
+  it.each([['12.5'], ['1.23,5'], ['1,2,3'], ['€']])('%s is not a number', async (text) => expect(await read(text, ',')).toBeNull());
+});
+
+it('whole numbers allow spaces between digits and nothing else', async () => {
+  const rows = await db.query<{ n: bigint | number | null }>(`SELECT ${wholeNumberSql('t')} AS n FROM (VALUES (1, '1 200'), (2, '3.5'), (3, '12'), (4, '1\u202f000')) v(i, t) ORDER BY i`);
+  expect(rows.map((r) => (r.n === null ? null : Number(r.n)))).toEqual([1200, null, 12, 1000]);
+});
+
+it('decimal evidence: what a value shows about its mark', async () => {
+  const values = ['1 234,5', '1.234,56', '12,50', '1,234.5', '12.50', '1,030', '1.030', '1030', '(1 030,00)', '$1,030.00'];
+  const rows = await db.query<{ t: string; e: string | null }>(
+    `SELECT t, ${decimalEvidenceSql('t')} AS e FROM (VALUES ${values.map((v) => `(${literal(v)})`).join(', ')}) v(t)`);
+  expect(Object.fromEntries(rows.map((r) => [r.t, r.e]))).toEqual({
+    '1 234,5': ',', '1.234,56': ',', '12,50': ',', '1,234.5': '.', '12.50': '.', '1,030': null, '1.030': null, '1030': null, '(1 030,00)': ',', '$1,030.00': '.',
+  });
+});
