@@ -1,8 +1,16 @@
 /**
- * The shared number reader (pipelines/text/numbers.ts), run in DuckDB on the values exports
- * really hold. Each expected value is the number a person reads in the text.
+ * The shared readers of text formats: numbers (pipelines/text/numbers.ts, run in DuckDB on the
+ * values exports really hold; each expected value is the number a person reads in the text) and
+ * encodings (pipelines/text/encoding.ts through csv-input.ts, the path both the loader and the
+ * mapping engine take).
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareCsv, releaseCsv } from '../pipelines/load/csv-input.js';
+import { fileFormatOf } from '../pipelines/text/encoding.js';
 import { openDatabase, literal, type Database } from '../pipelines/db/duckdb.js';
 import { decimalEvidenceSql, numberSql, wholeNumberSql, type DecimalMark } from '../pipelines/text/numbers.js';
 
@@ -45,5 +53,41 @@ it('decimal evidence: what a value shows about its mark', async () => {
     `SELECT t, ${decimalEvidenceSql('t')} AS e FROM (VALUES ${values.map((v) => `(${literal(v)})`).join(', ')}) v(t)`);
   expect(Object.fromEntries(rows.map((r) => [r.t, r.e]))).toEqual({
     '1 234,5': ',', '1.234,56': ',', '12,50': ',', '1,234.5': '.', '12.50': '.', '1,030': null, '1.030': null, '1030': null, '(1 030,00)': ',', '$1,030.00': '.',
+  });
+});
+
+describe('encodings: every form of the same file reads the same header and rows', () => {
+  const text = 'Jour\tCampagne\tCoût\n2024-01-15\tFR - Search\t1\u202f030,00\n';
+  const forms: [string, Buffer, string][] = [
+    ['UTF-8', Buffer.from(text, 'utf8'), 'utf-8'],
+    ['UTF-8 with BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]), 'utf-8'],
+    ['UTF-16 LE with BOM (Excel "Unicode text")', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), 'utf-16le'],
+    ['UTF-16 LE without BOM', Buffer.from(text, 'utf16le'), 'utf-16le'],
+    ['UTF-16 BE with BOM', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]), 'utf-16be'],
+    ['UTF-16 BE without BOM', Buffer.from(text, 'utf16le').swap16(), 'utf-16be'],
+    ['gzip of UTF-16 LE', zlib.gzipSync(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])), 'utf-16le gzip'],
+  ];
+  it.each(forms)('%s', async (_name, bytes, encoding) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'enc-'));
+    const file = path.join(dir, 'report.csv');
+    fs.writeFileSync(file, bytes);
+    const prepared = await prepareCsv(file, { delimiter: 'auto', encoding: 'auto', scratchDir: path.join(dir, 'scratch') });
+    expect(prepared.encoding).toBe(encoding);
+    expect(prepared.delimiter).toBe('\t');
+    expect(prepared.header).toEqual(['Jour', 'Campagne', 'Coût']);
+    expect(fs.readFileSync(prepared.readable, 'utf8').replace(/^\uFEFF/, '')).toBe(text);
+    releaseCsv(prepared);
+  });
+  it('Windows-1252 is told from UTF-8 by the whole file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'enc-'));
+    const file = path.join(dir, 'report.csv');
+    fs.writeFileSync(file, Buffer.from(text.replace('\u202f', ' ').replace('Coût', 'Co\u00fbt'), 'latin1'));
+    const prepared = await prepareCsv(file, { delimiter: 'auto', encoding: 'auto', scratchDir: path.join(dir, 'scratch') });
+    expect(prepared.encoding).toBe('windows-1252');
+    expect(prepared.header).toEqual(['Jour', 'Campagne', 'Coût']);
+    releaseCsv(prepared);
+  });
+  it('names CSV and Parquet files the same way on both sides', () => {
+    expect(['a.csv', 'a.CSV.gz', 'a.tsv', 'a.txt.gz', 'a.parquet', 'a.xlsx', 'a.gz'].map(fileFormatOf)).toEqual(['csv', 'csv', 'csv', 'csv', 'parquet', undefined, undefined]);
   });
 });

@@ -15,6 +15,7 @@ import { CsvInputError, prepareCsv, type PreparedCsv } from './csv-input.js';
 import { checkDuplicateColumns } from './input-checks.js';
 import { MAX_RECORD_BYTES } from './csv-scan.js';
 import { decimalEvidenceSql, decimalFromCounts } from '../text/numbers.js';
+import { fileFormatOf } from '../text/encoding.js';
 
 export type FileFormat = 'csv' | 'parquet';
 
@@ -29,11 +30,7 @@ export class ExtractError extends Error {
   override name = 'ExtractError';
 }
 
-const formatOf = (file: string): FileFormat | undefined => {
-  if (/\.parquet$/i.test(file)) return 'parquet';
-  if (/\.(csv|txt|tsv)(\.gz)?$/i.test(file)) return 'csv';
-  return undefined;
-};
+const formatOf: (file: string) => FileFormat | undefined = fileFormatOf;
 
 const listParquetFolder = (dir: string): string[] =>
   fs.readdirSync(dir, { recursive: true, withFileTypes: true })
