@@ -3,6 +3,8 @@
  * as the YAML's header says to run it). Expected figures are worked out by hand from the fixture's
  * rows (arithmetic in the comments); billed revenue must equal the invoices' own Subtotal column.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportsFolder, expectReconciled, mapLoadAndModel, type Mapped } from './helpers/mapped.js';
 
@@ -11,17 +13,23 @@ afterEach(() => m?.db.close());
 
 describe('stripe', () => {
   it('annual, quarterly and weekly prices, and proration credits: revenue = the invoices\' subtotals, MRR per month, no false downgrade', async () => {
-    m = await mapLoadAndModel(exportsFolder('hubspot', 'stripe-annual-proration'), 'hubspot,stripe');
+    const dir = exportsFolder('hubspot', 'stripe-annual-proration');
+    // The company's rate for its one USD customer, beside the exports.
+    fs.writeFileSync(path.join(dir, 'extracts.yaml'), 'currency:\n  reporting: EUR\n  rates: { USD: 0.92 }\n');
+    m = await mapLoadAndModel(dir, 'hubspot,stripe');
     expectReconciled(m);
     expect(m.result.rejects).toEqual([]);
     expect(await m.rejects('invoices')).toEqual([]);
     expect(await m.rejects('invoice_lines')).toEqual([]);
     // Nor flagged: a credit's unit price is the amount credited per unit, its sign on net_amount.
     expect(await m.flags('invoice_lines')).toEqual([]);
-    // Lines by hand: 150.00 + (−77.42 + 232.26) + 450.00 + (−225.00 + 4,860.00) + 420.00 + 6,000.00
-    // = 11,809.84, the sum of the invoices' Subtotal column (150.00 + 154.84 + 450.00 + 4,635.00 + 420.00 + 6,000.00).
-    expect(await m.db.query(`SELECT sum(net_amount) AS revenue FROM raw.invoice_lines`)).toEqual([{ revenue: 11809.84 }]);
-    expect(await m.db.query(`SELECT sum(revenue) AS revenue FROM intermediate.int_revenue_lines`)).toEqual([{ revenue: 11809.84 }]);
+    // EUR lines by hand: 150.00 + (−77.42 + 232.26) + 450.00 + (−225.00 + 4,860.00) + 420.00 + 6,000.00
+    // = 11,809.84, the sum of the EUR invoices' Subtotal column (150.00 + 154.84 + 450.00 + 4,635.00 + 420.00 + 6,000.00).
+    expect(await m.db.query(`SELECT sum(l.net_amount) AS revenue FROM raw.invoice_lines l JOIN raw.invoices i USING (invoice_id) WHERE i.currency = 'EUR'`))
+      .toEqual([{ revenue: 11809.84 }]);
+    // The USD invoice's subtotal, 1,000.00 USD × 0.92 = 920.00 EUR: billed revenue in the company's
+    // currency = 11,809.84 + 920.00 = 12,729.84.
+    expect(await m.db.query(`SELECT sum(revenue) AS revenue FROM intermediate.int_revenue_lines`)).toEqual([{ revenue: 12729.84 }]);
     // The proration credits stay negative lines of their invoices.
     expect(await m.db.query(`SELECT invoice_id, net_amount FROM raw.invoice_lines WHERE net_amount < 0 ORDER BY invoice_id`)).toEqual([
       { invoice_id: 'in_2002', net_amount: -77.42 }, { invoice_id: 'in_2004', net_amount: -225 },
