@@ -10,6 +10,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareCsv, releaseCsv } from '../pipelines/load/csv-input.js';
+import { applyMapping } from '../pipelines/mapping/apply.js';
 import { fileFormatOf } from '../pipelines/text/encoding.js';
 import { openDatabase, literal, type Database } from '../pipelines/db/duckdb.js';
 import { decimalEvidenceSql, numberSql, wholeNumberSql, type DecimalMark } from '../pipelines/text/numbers.js';
@@ -89,5 +90,31 @@ describe('encodings: every form of the same file reads the same header and rows'
   });
   it('names CSV and Parquet files the same way on both sides', () => {
     expect(['a.csv', 'a.CSV.gz', 'a.tsv', 'a.txt.gz', 'a.parquet', 'a.xlsx', 'a.gz'].map(fileFormatOf)).toEqual(['csv', 'csv', 'csv', 'csv', 'parquet', undefined, undefined]);
+  });
+});
+
+describe('decimal: auto in a mapping decides the mark per file', () => {
+  it('an English and a French download of the same spend read the same amounts', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'auto-'));
+    fs.writeFileSync(path.join(dir, 'spend-en.csv'), 'Day,Campaign,Cost\n2024-01-15,C1,"1,030.00"\n2024-01-16,C1,45.10\n2024-01-17,C1,"1,200"\n');
+    // French: narrow no-break space between thousands, comma decimal, the euro sign after.
+    fs.writeFileSync(path.join(dir, 'spend-fr.csv'), 'Day,Campaign,Cost\n2024-01-15,C2,"1\u202f030,00 €"\n2024-01-16,C2,"45,10"\n2024-01-17,C2,"(12,50)"\n');
+    const mappingFile = path.join(dir, 'spend.yaml');
+    fs.writeFileSync(mappingFile, [
+      'name: spend', 'sources:', '  spend: { files: "spend-*.csv" }', 'extracts:',
+      '  campaigns:', '    from: spend', '    distinct: true',
+      '    columns: { campaign_id: Campaign, campaign_name: Campaign, channel: { value: paid_search }, start_date: { value: "2024-01-01" } }',
+      '  marketing_spend:', '    from: spend',
+      '    columns: { spend_date: Day, campaign_id: Campaign, amount: { column: Cost, decimal: auto } }',
+    ].join('\n') + '\n');
+    const outDir = path.join(dir, 'out');
+    // The core extracts come from a CRM mapping, as a build would combine them.
+    fs.cpSync(path.resolve(import.meta.dirname, 'fixtures/exports/hubspot'), path.join(dir, 'hubspot'), { recursive: true });
+    await applyMapping({ inputDir: dir, mapping: ['hubspot', mappingFile], outDir, scratchDir: path.join(dir, 'scratch') });
+    const written = fs.readdirSync(outDir).find((f) => f.startsWith('marketing_spend'))!;
+    const rows = await db.query<{ c: string; d: string; a: string }>(
+      `SELECT campaign_id AS c, CAST(spend_date AS VARCHAR) AS d, CAST(amount AS VARCHAR) AS a FROM '${path.join(outDir, written)}' ORDER BY 1, 2`);
+    // "1,200" shows no decimal mark, but its file's other values say "." : one thousand two hundred.
+    expect(rows.map((r) => [r.c, Number(r.a)])).toEqual([['C1', 1030], ['C1', 45.1], ['C1', 1200], ['C2', 1030], ['C2', 45.1], ['C2', -12.5]]);
   });
 });

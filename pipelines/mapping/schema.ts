@@ -22,7 +22,7 @@ export const sourceSchema = z.strictObject({
     .describe('auto: by file extension (.csv/.txt/.tsv[.gz] or .parquet)'),
   delimiter: z.enum(['auto', ',', ';', '\t', '|']).default('auto'),
   encoding: z.enum(['auto', 'utf-8', 'windows-1252', 'utf-16']).default('auto')
-    .describe('auto decides per file: UTF-16 with a BOM, else UTF-8 unless invalid bytes outnumber UTF-8 characters, else Windows-1252'),
+    .describe('auto decides per file: UTF-16 (with a BOM, or without one by its NUL bytes), else UTF-8 unless invalid bytes outnumber UTF-8 characters, else Windows-1252'),
   skipLines: z.int().min(0).default(0)
     .describe('Lines before the header row (report titles, date ranges)'),
   description: z.string().optional(),
