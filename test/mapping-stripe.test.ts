@@ -41,10 +41,16 @@ describe('stripe', () => {
     // so the move from monthly to annual Pro is not a downgrade.
     expect(await m.db.query(`SELECT subscription_id, monthly_amount, plan_tier FROM raw.subscriptions ORDER BY subscription_id`)).toEqual([
       { subscription_id: 'sub_A1', monthly_amount: 405, plan_tier: 2 },
+      { subscription_id: 'sub_B2', monthly_amount: 300, plan_tier: 1 },
       { subscription_id: 'sub_C3', monthly_amount: 500, plan_tier: 1 },
       { subscription_id: 'sub_C5', monthly_amount: 450, plan_tier: 2 },
       { subscription_id: 'sub_C7', monthly_amount: 140, plan_tier: 1 },
       { subscription_id: 'sub_W1', monthly_amount: 866.67, plan_tier: 1 },
     ]);
+    // MRR in the company's currency: the USD retainer 300.00 × 0.92 = 276.00 EUR; active MRR
+    // = 405.00 + 276.00 + 500.00 + 140.00 + 866.67 = 2,187.67 (sub_C5 ended in May).
+    expect(await m.db.query(`SELECT subscription_id, mrr, currency FROM staging.stg_subscriptions WHERE subscription_id = 'sub_B2'`))
+      .toEqual([{ subscription_id: 'sub_B2', mrr: 276, currency: 'USD' }]);
+    expect(await m.db.query(`SELECT sum(mrr) AS mrr FROM staging.stg_subscriptions WHERE end_date IS NULL`)).toEqual([{ mrr: 2187.67 }]);
   });
 });
