@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareCsv, releaseCsv } from '../pipelines/load/csv-input.js';
 import { applyMapping } from '../pipelines/mapping/apply.js';
 import { fileFormatOf } from '../pipelines/text/encoding.js';
+import { writeCompany, type CsvStyle } from './helpers/csv.js';
+import { fixtureCompany } from './helpers/fixture-company.js';
+import { loadFolder } from './helpers/load.js';
 import { openDatabase, literal, type Database } from '../pipelines/db/duckdb.js';
 import { decimalEvidenceSql, numberSql, wholeNumberSql, type DecimalMark } from '../pipelines/text/numbers.js';
 
@@ -116,5 +119,31 @@ describe('decimal: auto in a mapping decides the mark per file', () => {
       `SELECT campaign_id AS c, CAST(spend_date AS VARCHAR) AS d, CAST(amount AS VARCHAR) AS a FROM '${path.join(outDir, written)}' ORDER BY 1, 2`);
     // "1,200" shows no decimal mark, but its file's other values say "." : one thousand two hundred.
     expect(rows.map((r) => [r.c, Number(r.a)])).toEqual([['C1', 1030], ['C1', 45.1], ['C1', 1200], ['C2', 1030], ['C2', 45.1], ['C2', -12.5]]);
+  });
+});
+
+describe('the loader reads numbers with the shared reader', () => {
+  const loadWith = async (style: CsvStyle, net: [string, string]) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'load-'));
+    const company = fixtureCompany() as unknown as Record<string, Record<string, unknown>[]>;
+    company.invoice_lines![0]!.net_amount = net[0];
+    company.invoice_lines![1]!.net_amount = net[1];
+    writeCompany(dir, company, style);
+    return loadFolder(dir);
+  };
+  // The fixture company's revenue: invoice F1 12,000.00 and credit note AV1 −1,200.00 = 10,800.00.
+  it.each([
+    ['French Excel: narrow no-break spaces, euro sign, accounting parentheses', { delimiter: ';', decimal: ',' } as CsvStyle, ['12\u202f000,00 €', '(1\u202f200,00)'] as [string, string]],
+    ['English ERP: thousands commas, trailing minus', {} as CsvStyle, ['12,000.00', '1,200.00-'] as [string, string]],
+  ])('%s', async (_name, style, net) => {
+    const l = await loadWith(style, net);
+    try {
+      expect(await l.rejects()).toEqual([]);
+      expect(await l.db.query(`SELECT invoice_id, net_amount FROM raw.invoice_lines ORDER BY invoice_id`)).toEqual([
+        { invoice_id: 'AV1', net_amount: -1200 }, { invoice_id: 'F1', net_amount: 12000 },
+      ]);
+    } finally {
+      l.db.close();
+    }
   });
 });
