@@ -66,7 +66,7 @@ export const splitHeader = (line: string, delimiter: string): string[] => {
 };
 
 /** The delimiter the header line uses most, outside quotes (a one-column file gets ","). */
-const sniffDelimiter = (headerLine: string): string => {
+export const sniffDelimiter = (headerLine: string): string => {
   let best = ',';
   let bestCount = 0;
   for (const d of DELIMITERS) {

@@ -13,6 +13,8 @@ import { ident, literal, openDatabase, type Database } from '../db/duckdb.js';
 import { compilePart, type CompileContext, type CompiledPart } from './compile.js';
 import { loadMappings, MappingError, type LoadedMapping } from './load-mapping.js';
 import { partsOf, type Part } from './schema.js';
+import { closestHeader } from './recognise.js';
+import { applyOverrides, checkOverrideSources, LABEL_COLUMNS, OVERRIDES_FILE, readOverrides } from './overrides.js';
 import { PROVENANCE_COLUMNS } from '../load/read.js';
 import { duckdbMessage, readSources, type SourceSummary } from './sources.js';
 
@@ -72,6 +74,16 @@ export interface MappingResult {
   sources: SourceSummary[];
   extracts: ExtractMappingSummary[];
   notProvided: string[];
+  /** Stage and role labels the mapping does not know, per extract: the loader rejects their rows. */
+  unknownLabels: { extract: string; column: string; key: 'stages' | 'roles'; value: string; rows: number }[];
+  /** Where the company's overrides are read from (beside the exports). */
+  overridesFile: string;
+  /** Extracts a mapping declares but the folder holds no file for (partial exports), and why. */
+  absentExtracts: { mapping: string; extract: string; because: string[] }[];
+  /** Sources the folder holds no file for (partial exports): their extracts are not provided. */
+  missingSources: { mapping: string; source: string; reason: string }[];
+  /** Files in the folder that looked like a source's (by name) but hold none's columns. */
+  unrecognised: string[];
   rejects: MappingReject[];
 }
 
@@ -87,6 +99,33 @@ const prepareOutDir = (outDir: string) => {
     fs.rmSync(outDir, { recursive: true, force: true });
   }
   fs.mkdirSync(path.join(outDir, REPORT_DIR), { recursive: true });
+};
+
+const CORE: string[] = EXTRACTS.filter((e) => 'core' in e && e.core).map((e) => e.name);
+
+/** The sources a part reads: its FROM and its joins. */
+const sourcesOf = (part: Part) => [part.from, ...part.join.map((j) => j.source)];
+
+/**
+ * A core extract none of whose sources is in the folder: what was looked for, the nearest file
+ * with the columns it lacks, and the overrides lines naming the closest headers as aliases.
+ */
+const missingCoreError = (mapping: LoadedMapping, extract: string, lacking: SourceSummary[], inputDir: string) => {
+  const sources = [...new Map(lacking.map((s) => [s.source, s])).values()];
+  const aliasLines = sources.flatMap((s) => {
+    if (!s.nearest) return [];
+    const pairs = s.nearest.lacks.map((c) => [c, closestHeader(c, s.nearest!.columns)] as const).filter(([, h]) => h);
+    return pairs.length ? [`  ${s.source}:`, ...pairs.map(([c, h]) => `    ${c}: [${JSON.stringify(h)}]`)] : [];
+  });
+  return new MappingError(
+    `mapping ${mapping.name} (${mapping.file}): the folder holds no file for the core extract ${extract}, which every company needs:\n` +
+    sources.map((s) => `  sources.${s.source}: ${s.missing}` + (s.nearest
+      ? `\n    closest: ${s.nearest.file}, which lacks ${s.nearest.lacks.map((c) => `"${c}"`).join(', ')} (its columns: ${s.nearest.columns.slice(0, 12).join(', ')}${s.nearest.columns.length > 12 ? ', …' : ''})`
+      : '')).join('\n') +
+    (aliasLines.length
+      ? `\nIf the closest headers are those columns under another name, add to ${path.join(inputDir, OVERRIDES_FILE)}:\naliases:\n${aliasLines.join('\n')}`
+      : '\nPut the export in the folder (any file name: files are recognised by their columns), or name its columns in ' +
+        `${path.join(inputDir, OVERRIDES_FILE)} (aliases: { <source>: { <column>: [<your header>] } }).`));
 };
 
 const sum = (parts: PartSummary[], key: keyof Omit<PartSummary, 'from'>) => parts.reduce((s, p) => s + p[key], 0);
@@ -151,7 +190,7 @@ const bindPieces = async (db: Database, where: string, compiled: CompiledPart, p
 };
 
 const mapExtract = async (
-  db: Database, mapping: LoadedMapping, schema: string, extractName: string, sources: SourceSummary[], outDir: string,
+  db: Database, mapping: LoadedMapping, schema: string, extractName: string, sources: SourceSummary[], outDir: string, present: Set<number>,
 ): Promise<{ summary: ExtractMappingSummary; rejects: MappingReject[] }> => {
   const extract = extractByName(extractName)!;
   const contract = columnsOf(extract);
@@ -168,6 +207,7 @@ const mapExtract = async (
   const columnList = contract.map((c) => ident(c.name)).join(', ');
 
   for (const [i, part] of parts.entries()) {
+    if (!present.has(i)) continue;
     const prefix = spec.parts ? `extracts.${extractName}.parts.${i}.` : `extracts.${extractName}.`;
     const where = `${ctx.where}, ${prefix.slice(0, -1)}`;
     const compiled = compilePart(extractName, contract, part, ctx, prefix);
@@ -261,9 +301,14 @@ const writeExtractsYaml = (outDir: string, mappings: LoadedMapping[], notProvide
 export const applyMapping = async (options: ApplyMappingOptions): Promise<MappingResult> => {
   const { inputDir, outDir } = options;
   if (!fs.existsSync(inputDir) || !fs.statSync(inputDir).isDirectory()) throw new MappingError(`Export folder ${inputDir} does not exist.`);
-  const mappings = Array.isArray(options.mapping) && typeof options.mapping[0] === 'object'
+  let mappings = Array.isArray(options.mapping) && typeof options.mapping[0] === 'object'
     ? options.mapping as LoadedMapping[]
     : loadMappings(options.mapping as string | string[]);
+  const overrides = readOverrides(inputDir);
+  if (overrides) {
+    checkOverrideSources(mappings, overrides, inputDir);
+    mappings = mappings.map((m) => applyOverrides(m, overrides));
+  }
   prepareOutDir(outDir);
   const scratchDir = options.scratchDir ?? path.join(outDir, REPORT_DIR, 'scratch');
 
@@ -271,14 +316,19 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
   try {
     await db.exec(`CREATE SCHEMA out; CREATE MACRO as_of() AS DATE ${literal(options.asOf ?? new Date().toISOString().slice(0, 10))}`);
     const sources: SourceSummary[] = [];
+    const unrecognised: string[] = [];
+    const absentExtracts: MappingResult['absentExtracts'] = [];
     const extracts: ExtractMappingSummary[] = [];
     const rejects: MappingReject[] = [];
     for (const [i, mapping] of mappings.entries()) {
       // Each mapping's SQL sees its own sources by their plain names.
       const schema = ident(`map${i + 1}`);
       await db.exec(`CREATE SCHEMA ${schema}; SET search_path = ${literal(`map${i + 1}`)}`);
-      const own = await readSources(db, schema, mapping, inputDir, scratchDir, options.allowOutsidePaths);
+      const read = await readSources(db, schema, mapping, inputDir, scratchDir, options.allowOutsidePaths);
+      const own = read.summaries;
       sources.push(...own);
+      unrecognised.push(...read.unrecognised);
+      const absent = new Map(own.filter((s) => s.missing).map((s) => [s.source, s]));
       // Records a source file could not give (quote never closed, too many fields…), with their line.
       for (const s of own) {
         for (const m of s.malformed ?? []) {
@@ -286,13 +336,32 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
         }
       }
       for (const extract of EXTRACTS.map((e) => e.name).filter((e) => e in mapping.spec.extracts)) {
-        const mapped = await mapExtract(db, mapping, schema, extract, own, outDir);
+        const usable = partsOf(mapping.spec.extracts[extract as keyof typeof mapping.spec.extracts]!).map((part) => ({ part, lacking: sourcesOf(part).filter((s) => absent.has(s)) }));
+        if (usable.every((u) => u.lacking.length > 0)) {
+          // Partial exports are normal: an extract whose sources are all absent is not provided,
+          // unless every company needs it.
+          absentExtracts.push({ mapping: mapping.name, extract, because: [...new Set(usable.flatMap((u) => u.lacking).flatMap((x) => absent.get(x)!.roots ?? [x]))].map((x) => `sources.${x}: ${absent.get(x)?.missing ?? own.find((o) => o.source === x)?.missing}`) });
+          if (CORE.includes(extract)) throw missingCoreError(mapping, extract, usable.flatMap((u) => u.lacking).flatMap((s) => absent.get(s)!.roots ?? [s]).map((s) => own.find((x) => x.source === s)!), inputDir);
+          continue;
+        }
+        const mapped = await mapExtract(db, mapping, schema, extract, own, outDir, new Set(usable.flatMap((u, i) => (u.lacking.length === 0 ? [i] : []))));
         extracts.push(mapped.summary);
         rejects.push(...mapped.rejects);
       }
     }
     const provided = new Set(extracts.map((e) => e.extract));
     const carried = carryCompanySettings(inputDir, outDir);
+    if (overrides?.currency) carried.settings.currency = { ...(carried.settings.currency as object | undefined), reporting: overrides.currency };
+    // Labels the mapping does not know (the loader would reject their rows): named, with the
+    // overrides lines that map them.
+    const unknownLabels: MappingResult['unknownLabels'] = [];
+    for (const l of LABEL_COLUMNS) {
+      const written = extracts.find((e) => e.extract === l.extract);
+      if (!written) continue;
+      const rows = await db.query<{ value: string; rows: number }>(`SELECT ${ident(l.column)} AS value, count(*) AS rows FROM read_parquet(${literal(written.file)})
+        WHERE ${ident(l.column)} IS NOT NULL AND ${ident(l.column)} NOT IN (${l.accepted.map(literal).join(', ')}) GROUP BY 1 ORDER BY 2 DESC, 1`);
+      unknownLabels.push(...rows.map((r) => ({ extract: l.extract, column: l.column, key: l.key, value: r.value, rows: Number(r.rows) })));
+    }
     for (const extract of carried.copied) provided.add(extract);
     const notProvided = EXTRACTS.map((e) => e.name).filter((e) => !provided.has(e));
     writeExtractsYaml(outDir, mappings, notProvided, carried.settings);
@@ -303,6 +372,11 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
       sources,
       extracts: EXTRACTS.flatMap((e) => extracts.filter((x) => x.extract === e.name)),
       notProvided,
+      unknownLabels,
+      absentExtracts,
+      overridesFile: path.join(inputDir, OVERRIDES_FILE),
+      missingSources: sources.filter((s) => s.missing).map((s) => ({ mapping: s.mapping, source: s.source, reason: s.missing! })),
+      unrecognised: [...new Set(unrecognised)].filter((f) => !sources.some((s) => s.files.some((x) => x.file === f))),
       rejects,
     };
     fs.writeFileSync(path.join(outDir, REPORT_DIR, REPORT_FILE), `${JSON.stringify(result, null, 2)}\n`);

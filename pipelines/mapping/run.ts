@@ -9,6 +9,7 @@ import type { Settings } from '../config.js';
 import { formatTable, type Reporter } from '../progress.js';
 import { applyMapping, type MappingResult } from './apply.js';
 import { MappingError } from './load-mapping.js';
+import { overrideLines } from './overrides.js';
 import { mappingSummaryRows } from './report.js';
 
 export interface MapExportsOptions {
@@ -58,6 +59,15 @@ export const mapExports = async (options: MapExportsOptions): Promise<MappingRes
   if (result.rejects.length) {
     write(`\n${result.rejects.length} row(s) rejected by the mapping (see audit.mapping_rejects), e.g.:`);
     for (const r of result.rejects.slice(0, 5)) write(`  ${r.extract} ${r.source_file} row ${r.row_number}, ${r.column_name}: ${r.reason}`);
+  }
+  // Partial exports are normal; each absent source is said once, so nothing is left out silently.
+  for (const a of result.absentExtracts) write(`Not in the folder: ${a.extract} (${a.mapping} ${a.because.join('; ')}), so not provided.`);
+  const ignored = result.unrecognised.filter((f) => !/^fx_rates\./i.test(path.basename(f)));
+  if (ignored.length) write(`Ignored (the columns of no source of the mapping): ${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ` and ${ignored.length - 5} more` : ''}.`);
+  if (result.unknownLabels.length) {
+    write(`\nLabels the mapping does not know (their rows are rejected): ${result.unknownLabels.map((u) => `${u.extract}.${u.column} "${u.value}" (${u.rows} row(s))`).join(', ')}.`);
+    write(`Say what they mean in ${result.overridesFile} (create it if needed), then run again:`);
+    for (const line of overrideLines(result.unknownLabels)) write(`  ${line}`);
   }
   write(`Not provided: ${result.notProvided.join(', ') || '(none)'}\n`);
   return result;

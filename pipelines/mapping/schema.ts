@@ -25,8 +25,17 @@ export const sourceSchema = z.strictObject({
     .describe('auto decides per file: UTF-16 (with a BOM, or without one by its NUL bytes), else UTF-8 unless invalid bytes outnumber UTF-8 characters, else Windows-1252'),
   skipLines: z.int().min(0).default(0)
     .describe('Lines before the header row (report titles, date ranges)'),
+  aliases: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({})
+    .describe('Other names of a column, per canonical name: { Day: [Jour, Día, Tag] }. A header cell equal (trimmed, any case) to an alias is renamed to the canonical name, so SQL and column references use that name whatever the export\'s language; two headers of one canonical name in a file are an error'),
+  requires: z.array(z.string().min(1)).min(1).optional()
+    .describe('Headers (canonical names or aliases) a file must hold to belong to this source: files: then only narrows the candidates (e.g. "**/*.csv"), so downloads keep their own names (report1716812345678.csv). A file that fits two sources is an error'),
+  optionalColumns: z.array(z.string().min(1)).default([])
+    .describe('Columns some exports of this kind lack (e.g. "Associated Company IDs (Primary)" in newer HubSpot portals only): a file without one gets it empty, so SQL may name it. Only for columns whose absence is normal'),
   description: z.string().optional(),
 }).superRefine((source, ctx) => {
+  if (source.sql !== undefined && (source.requires || source.optionalColumns.length || Object.keys(source.aliases).length)) {
+    ctx.addIssue({ code: 'custom', message: 'aliases:, requires: and optionalColumns: apply to file sources only' });
+  }
   if ((source.files === undefined) === (source.sql === undefined)) {
     ctx.addIssue({ code: 'custom', message: 'give exactly one of files: (glob patterns) or sql: (a derived source)' });
   }

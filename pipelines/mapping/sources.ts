@@ -7,10 +7,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ident, literal, type Database } from '../db/duckdb.js';
-import { CsvInputError, lineOfRecord, prepareCsv, releaseCsv, writeShiftsTable, type PreparedCsv } from '../load/csv-input.js';
+import { CsvInputError, lineOfRecord, prepareCsv, releaseCsv, sniffDelimiter, splitHeader, writeShiftsTable, type PreparedCsv } from '../load/csv-input.js';
 import { MAX_RECORD_BYTES } from '../load/csv-scan.js';
 import { isInside } from '../load/read.js';
 import { formatOf, matchFiles } from './files.js';
+import { aliasRenames, canonicalName, missingRequired } from './recognise.js';
 import { MappingError, type LoadedMapping } from './load-mapping.js';
 import type { Source } from './schema.js';
 
@@ -39,6 +40,12 @@ export interface SourceSummary {
   columns: string[];
   /** Records set aside while reading, each with its line: the mapping reports them as rejects. */
   malformed?: MalformedSourceRecord[];
+  /** Set when the folder holds no file for this source (or one it is built on): why. */
+  missing?: string;
+  /** For a source recognised by header that got no file: the file closest to fitting. */
+  nearest?: { file: string; lacks: string[]; columns: string[] };
+  /** For a missing source: the file sources with no file it comes down to. */
+  roots?: string[];
 }
 
 /** DuckDB's message without its context lines, for people. */
@@ -74,20 +81,16 @@ const stageCsv = async (db: Database, table: string, prepared: PreparedCsv, sour
   });
 };
 
-const readFileSource = async (
-  db: Database, schema: string, mapping: LoadedMapping, name: string, source: Source, inputDir: string, scratchDir: string, allowOutside: boolean,
-): Promise<SourceSummary> => {
-  const patterns = typeof source.files === 'string' ? [source.files] : source.files!;
-  const where = `mapping ${mapping.name} (${mapping.file}), sources.${name}`;
-  const files = matchFiles(inputDir, patterns);
-  if (files.length === 0) {
-    throw new MappingError(`${where}: no file in ${inputDir} matches ${patterns.map((p) => `"${p}"`).join(', ')}. ` +
-      'Put the export in the folder, or change files: to match its name.');
-  }
-  const selects: string[] = [];
-  const counts: SourceFileCount[] = [];
-  const malformed: MalformedSourceRecord[] = [];
-  for (const [i, rel] of files.entries()) {
+/** A file ready to stage: a CSV prepared by load/csv-input.ts, or a Parquet file and its columns. */
+type PreparedFile = { format: 'csv'; csv: PreparedCsv; columns: string[] } | { format: 'parquet'; columns: string[] };
+
+/**
+ * Prepares each file once per way of reading it, so recognising a file by its header and then
+ * staging it costs one read. The scratch copies are released together at the end.
+ */
+const filePreparer = (db: Database, inputDir: string, scratchDir: string, allowOutside: boolean) => {
+  const cache = new Map<string, Promise<PreparedFile>>();
+  const prepare = async (rel: string, source: Source, where: string): Promise<PreparedFile> => {
     const full = path.join(inputDir, rel);
     if (!allowOutside && !isInside(inputDir, full)) {
       throw new MappingError(`${where}: ${rel} is a link to ${fs.realpathSync(full)}, outside the export folder ${inputDir}. ` +
@@ -95,19 +98,154 @@ const readFileSource = async (
     }
     const format = source.format === 'auto' ? formatOf(rel) : source.format;
     if (!format) throw new MappingError(`${where}: ${rel} is neither CSV (.csv, .txt, .tsv, .gz) nor Parquet; set format: if it is one of them.`);
-    const table = `${schema}.${ident(`__${name}_${i}`)}`;
-    let prepared: PreparedCsv | undefined;
     try {
       if (format === 'parquet') {
+        const described = await db.query<{ column_name: string }>(`DESCRIBE SELECT * FROM read_parquet(${literal(full)})`);
+        return { format, columns: described.map((d) => d.column_name) };
+      }
+      const csv = await prepareCsv(full, { delimiter: source.delimiter, encoding: source.encoding, scratchDir: path.join(scratchDir, String(cache.size)), skipLines: source.skipLines });
+      return { format, csv, columns: columnNames(csv.header) };
+    } catch (error) {
+      if (error instanceof CsvInputError) throw new MappingError(`${where}: ${error.message.replace(full, rel)}`);
+      throw new MappingError(`${where}: cannot read ${rel} as ${format.toUpperCase()} (${duckdbMessage(error).replaceAll(full, rel)}). Check delimiter:, encoding: and skipLines:.`);
+    }
+  };
+  const get = (rel: string, source: Source, where: string) => {
+    const key = JSON.stringify([rel, source.format, source.delimiter, source.encoding, source.skipLines]);
+    if (!cache.has(key)) cache.set(key, prepare(rel, source, where));
+    return cache.get(key)!;
+  };
+  return {
+    get,
+    /** A file's column names, from its first bytes when it is a plain CSV (recognising a file must not read it all). */
+    columns: async (rel: string, source: Source, where: string): Promise<string[]> => {
+      const format = source.format === 'auto' ? formatOf(rel) : source.format;
+      const peeked = format === 'csv' && isInside(inputDir, path.join(inputDir, rel)) ? peekCsvHeader(path.join(inputDir, rel), source) : undefined;
+      return peeked ?? (await get(rel, source, where)).columns;
+    },
+    release: async () => {
+      for (const p of cache.values()) {
+        const prepared = await p.catch(() => undefined);
+        if (prepared?.format === 'csv') releaseCsv(prepared.csv);
+      }
+    },
+  };
+};
+
+const PEEK_BYTES = 256 * 1024;
+
+/**
+ * The header of a CSV from its first bytes (BOM-marked UTF-16 or UTF-8, else Windows-1252), or
+ * undefined when that is not enough (gzip, a header longer than the bytes read): then the file is
+ * prepared in full.
+ */
+const peekCsvHeader = (file: string, source: Source): string[] | undefined => {
+  const fd = fs.openSync(file, 'r');
+  const buffer = Buffer.alloc(PEEK_BYTES);
+  let n: number;
+  try { n = fs.readSync(fd, buffer, 0, PEEK_BYTES, 0); } finally { fs.closeSync(fd); }
+  const bytes = buffer.subarray(0, n);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return undefined;
+  const label = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8';
+  let text = new TextDecoder(label).decode(bytes);
+  if (label === 'utf-8' && text.slice(0, 4096).includes('\uFFFD')) text = new TextDecoder('windows-1252').decode(bytes);
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const rest = lines.slice(source.skipLines);
+  const at = rest.findIndex((l) => l.trim() !== '');
+  // The line must end within the bytes read.
+  if (at < 0 || (n === PEEK_BYTES && at === rest.length - 1)) return undefined;
+  const line = rest[at]!.replace(/\0/g, '');
+  return columnNames(splitHeader(line, source.delimiter === 'auto' ? sniffDelimiter(line) : source.delimiter));
+};
+
+type Preparer = ReturnType<typeof filePreparer>;
+
+const patternsOf = (source: Source) => (typeof source.files === 'string' ? [source.files] : source.files!);
+
+/** What a source looks for, for messages: its file patterns and, when it has them, the headers required. */
+export const lookedFor = (source: Source) =>
+  `${patternsOf(source).map((p) => `"${p}"`).join(', ')}${source.requires ? ` holding the columns ${source.requires.join(', ')}` : ''}`;
+
+export interface FileAssignment {
+  /** Source name → its files (relative to the input folder). */
+  files: Map<string, string[]>;
+  /** Candidate files of the sources recognised by header that no source took. */
+  unrecognised: string[];
+  /** For a source recognised by header that got no file: the candidate closest to fitting. */
+  nearest: Map<string, { file: string; lacks: string[]; columns: string[] }>;
+}
+
+/**
+ * Which files belong to which source: by name (files:) and, for sources with requires:, by the
+ * headers each candidate holds. A file that fits two sources recognised by header stops the run.
+ */
+export const assignFiles = async (mapping: LoadedMapping, inputDir: string, prep: Preparer): Promise<FileAssignment> => {
+  const files = new Map<string, string[]>();
+  const claims = new Map<string, string[]>();
+  const candidates = new Set<string>();
+  const byName = new Set<string>();
+  const nearest: FileAssignment['nearest'] = new Map();
+  for (const [name, source] of Object.entries(mapping.spec.sources)) {
+    if (source.sql) continue;
+    const matched = matchFiles(inputDir, patternsOf(source));
+    if (!source.requires) {
+      files.set(name, matched);
+      for (const f of matched) byName.add(f);
+      continue;
+    }
+    const own: string[] = [];
+    for (const rel of matched) {
+      candidates.add(rel);
+      const columns = await prep.columns(rel, source, `mapping ${mapping.name} (${mapping.file}), sources.${name}`);
+      const lacks = missingRequired(source, columns);
+      if (lacks.length === 0) {
+        own.push(rel);
+        claims.set(rel, [...(claims.get(rel) ?? []), name]);
+      } else if (!nearest.has(name) || nearest.get(name)!.lacks.length > lacks.length) {
+        nearest.set(name, { file: rel, lacks, columns });
+      }
+    }
+    files.set(name, own);
+  }
+  for (const [rel, names] of claims) {
+    if (names.length > 1) {
+      throw new MappingError(`mapping ${mapping.name} (${mapping.file}): ${rel} holds the columns of several sources (${names.map((n) => `sources.${n}`).join(', ')}), ` +
+        'so which data it is cannot be told: keep one such file per download, or add a column only one of them has to its requires:.');
+    }
+  }
+  const unrecognised = [...candidates].filter((f) => !claims.has(f) && !byName.has(f));
+  return { files, unrecognised, nearest };
+};
+
+const readFileSource = async (
+  db: Database, schema: string, mapping: LoadedMapping, name: string, source: Source, inputDir: string, files: string[], prep: Preparer,
+): Promise<SourceSummary> => {
+  const where = `mapping ${mapping.name} (${mapping.file}), sources.${name}`;
+  const selects: string[] = [];
+  const counts: SourceFileCount[] = [];
+  const malformed: MalformedSourceRecord[] = [];
+  for (const [i, rel] of files.entries()) {
+    const full = path.join(inputDir, rel);
+    const ready = await prep.get(rel, source, where);
+    const table = `${schema}.${ident(`__${name}_${i}`)}`;
+    const prepared = ready.format === 'csv' ? ready.csv : undefined;
+    try {
+      if (!prepared) {
         await db.exec(`CREATE OR REPLACE TABLE ${table} AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _row
           FROM read_parquet(${literal(full)}, file_row_number = true)`);
       } else {
-        prepared = await prepareCsv(full, { delimiter: source.delimiter, encoding: source.encoding, scratchDir: path.join(scratchDir, String(i)), skipLines: source.skipLines });
         await stageCsv(db, table, prepared, source);
       }
     } catch (error) {
-      if (error instanceof CsvInputError) throw new MappingError(`${where}: ${error.message.replace(full, rel)}`);
-      throw new MappingError(`${where}: cannot read ${rel} as ${format.toUpperCase()} (${duckdbMessage(error).replaceAll(prepared?.readable ?? full, rel)}). Check delimiter:, encoding: and skipLines:.`);
+      throw new MappingError(`${where}: cannot read ${rel} as ${ready.format.toUpperCase()} (${duckdbMessage(error).replaceAll(prepared?.readable ?? full, rel)}). Check delimiter:, encoding: and skipLines:.`);
+    }
+    // Aliases: the file's headers take their canonical names before any SQL sees them.
+    const { renames, clash } = aliasRenames(source.aliases, ready.columns);
+    if (clash) throw new MappingError(`${where}: ${rel}: ${clash}.`);
+    for (const [from, to] of renames) await db.exec(`ALTER TABLE ${table} RENAME COLUMN ${ident(from)} TO ${ident(to)}`);
+    const present = new Set(ready.columns.map((c) => canonicalName(source.aliases, c).toLowerCase()));
+    for (const c of source.optionalColumns.filter((o) => !present.has(canonicalName(source.aliases, o).toLowerCase()))) {
+      await db.exec(`ALTER TABLE ${table} ADD COLUMN ${ident(canonicalName(source.aliases, c))} VARCHAR`);
     }
     const [{ n } = { n: 0 }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
     if (!prepared) {
@@ -116,7 +254,6 @@ const readFileSource = async (
       selects.push(`SELECT ${literal(rel)} AS _file, _row AS _line, * FROM ${table}`);
       continue;
     }
-    releaseCsv(prepared);
     // The parser must return exactly the records the scan counted; the malformed ones (read as
     // empty placeholders) and those with too many fields are set aside with their line.
     if (n !== prepared.records) {
@@ -164,15 +301,50 @@ const readDerivedSource = async (db: Database, schema: string, mapping: LoadedMa
   return { mapping: mapping.name, source: name, kind: 'sql', files: [], rows: n, columns };
 };
 
-/** Reads every source of a mapping, in declaration order, into `schema` (the search path must be `schema`). */
+/** Does a derived source's SQL name this source (as a word)? */
+const mentions = (sql: string, name: string) => new RegExp(`(^|[^A-Za-z0-9_"])"?${name}"?([^A-Za-z0-9_"]|$)`, 'i').test(sql);
+
+export interface ReadSourcesResult {
+  summaries: SourceSummary[];
+  /** Candidate files no source recognised by its columns. */
+  unrecognised: string[];
+}
+
+/**
+ * Reads every source of a mapping, in declaration order, into `schema` (the search path must be
+ * `schema`). A file source with no file is missing (summary.missing says what was looked for), and
+ * so is a derived source built on a missing one: the extracts built on them are not provided.
+ */
 export const readSources = async (
   db: Database, schema: string, mapping: LoadedMapping, inputDir: string, scratchDir: string, allowOutside = false,
-): Promise<SourceSummary[]> => {
-  const summaries: SourceSummary[] = [];
-  for (const [name, source] of Object.entries(mapping.spec.sources)) {
-    summaries.push(source.sql
-      ? await readDerivedSource(db, schema, mapping, name, source)
-      : await readFileSource(db, schema, mapping, name, source, inputDir, scratchDir, allowOutside));
+): Promise<ReadSourcesResult> => {
+  const prep = filePreparer(db, inputDir, scratchDir, allowOutside);
+  try {
+    const assigned = await assignFiles(mapping, inputDir, prep);
+    const summaries: SourceSummary[] = [];
+    const missing = new Set<string>();
+    for (const [name, source] of Object.entries(mapping.spec.sources)) {
+      const empty = { mapping: mapping.name, source: name, kind: source.sql ? 'sql' as const : 'files' as const, files: [], rows: 0, columns: [] };
+      if (source.sql) {
+        const lacking = [...missing].filter((m) => mentions(source.sql!, m));
+        if (lacking.length) {
+          missing.add(name);
+          const roots = [...new Set(lacking.flatMap((l) => summaries.find((x) => x.source === l)!.roots!))];
+          summaries.push({ ...empty, missing: `built on ${lacking.join(', ')}, which the folder does not hold`, roots });
+        } else summaries.push(await readDerivedSource(db, schema, mapping, name, source));
+        continue;
+      }
+      const files = assigned.files.get(name) ?? [];
+      if (files.length === 0) {
+        missing.add(name);
+        const near = assigned.nearest.get(name);
+        summaries.push({ ...empty, missing: `no file in ${inputDir} matches ${lookedFor(source)}`, roots: [name], ...(near ? { nearest: near } : {}) });
+        continue;
+      }
+      summaries.push(await readFileSource(db, schema, mapping, name, source, inputDir, files, prep));
+    }
+    return { summaries, unrecognised: assigned.unrecognised };
+  } finally {
+    await prep.release();
   }
-  return summaries;
 };

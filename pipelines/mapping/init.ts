@@ -1,0 +1,164 @@
+/**
+ * `npm run mapping:init -- --extracts DIR`: a first draft of a mapping for an export no built-in
+ * mapping knows. Each file is read as the mapping engine reads it (sources.ts), each contract
+ * column is matched to a header by name (its own name, or a name the built-in mappings read it
+ * from, with their aliases), and the match is kept only when the values have the column's shape,
+ * checked in DuckDB (dates parse, numbers cast, labels belong to the accepted values). Each file
+ * becomes the extract whose required columns it matches best. The draft is for a person to
+ * review: what was not matched is left as a TODO line, never guessed.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { EXTRACTS } from '../contract/index.js';
+import { columnsOf, type ColumnSpec as ContractColumn } from '../contract/derive.js';
+import { ident, literal, openDatabase, type Database } from '../db/duckdb.js';
+import { formatOf, matchFiles } from './files.js';
+import { BUILTIN_DIR, builtinMappings, readMappingFile, type LoadedMapping } from './load-mapping.js';
+import { mappingSchema, partsOf } from './schema.js';
+import { readSources } from './sources.js';
+
+const norm = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+
+/** extract.column → header names the built-in mappings read it from (plain column references and their aliases). */
+const knownNames = (): Map<string, Set<string>> => {
+  const names = new Map<string, Set<string>>();
+  for (const name of builtinMappings()) {
+    const mapping = readMappingFile(path.join(BUILTIN_DIR, `${name}.yaml`));
+    for (const [extract, spec] of Object.entries(mapping.spec.extracts)) {
+      for (const part of partsOf(spec!)) {
+        const source = mapping.spec.sources[part.from];
+        for (const [column, columnSpec] of Object.entries(part.columns)) {
+          const header = typeof columnSpec === 'string' ? columnSpec : columnSpec.column;
+          if (!header) continue;
+          const key = `${extract}.${column}`;
+          const set = names.get(key) ?? new Set<string>();
+          for (const n of [header, ...(source?.aliases[header] ?? [])]) set.add(norm(n));
+          names.set(key, set);
+        }
+      }
+    }
+  }
+  return names;
+};
+
+/** Share of the non-empty values of `header` that have the contract column's shape (1 when it has no shape to check). */
+const shapeShare = async (db: Database, table: string, header: string, column: ContractColumn): Promise<number> => {
+  const v = `trim(${ident(header)})`;
+  let test: string | undefined;
+  if (column.enumValues) test = `lower(${v}) IN (${column.enumValues.map((e) => literal(e.toLowerCase())).join(', ')})`;
+  else if (column.duckdbType === 'DATE' || column.duckdbType.startsWith('TIMESTAMP')) {
+    test = `coalesce(TRY_CAST(${v} AS TIMESTAMP), try_strptime(${v}, ['%d/%m/%Y', '%m/%d/%Y', '%d/%m/%Y %H:%M', '%m/%d/%Y, %I:%M %p', '%Y-%m-%dT%H:%M:%S.%gZ'])) IS NOT NULL`;
+  } else if (/^(DOUBLE|BIGINT|INTEGER|DECIMAL)/.test(column.duckdbType)) {
+    test = `TRY_CAST(replace(regexp_replace(${v}, '[\\s\u00a0\u202f€$£]', '', 'g'), ',', '.') AS DOUBLE) IS NOT NULL`;
+  }
+  if (!test) return 1;
+  const [row] = await db.query<{ share: number | null }>(`SELECT avg(CASE WHEN ${test} THEN 1 ELSE 0 END) AS share FROM ${table} WHERE nullif(${v}, '') IS NOT NULL`);
+  return row?.share ?? 0;
+};
+
+export interface DraftResult {
+  yaml: string;
+  /** Per file: the extract drafted, columns matched and left to do. */
+  files: { file: string; source: string; extract?: string; matched: number; todo: string[] }[];
+}
+
+/** Drafts a mapping for the exports in `inputDir` (CSV or Parquet files). */
+export const draftMapping = async (inputDir: string, scratchDir: string): Promise<DraftResult> => {
+  const files = matchFiles(inputDir, ['**/*']).filter((f) => formatOf(f) && !/^fx_rates\./i.test(path.basename(f)));
+  const used = new Set<string>();
+  const sourceName = (file: string) => {
+    let base = norm(path.basename(file).replace(/\.(csv|txt|tsv|parquet)(\.gz)?$/i, '')) || 'file';
+    if (/^[0-9]/.test(base)) base = `f_${base}`;
+    let name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}_${i}`;
+    used.add(name);
+    return name;
+  };
+  const sources = Object.fromEntries(files.map((f) => [sourceName(f), { files: f }]));
+  const mapping: LoadedMapping = { name: 'draft', file: '(draft)', spec: mappingSchema.parse({ sources, extracts: {} }) };
+  const known = knownNames();
+  const db = await openDatabase(':memory:');
+  try {
+    await db.exec(`CREATE SCHEMA draft; SET search_path = 'draft'`);
+    const { summaries } = await readSources(db, 'draft', mapping, inputDir, scratchDir);
+    // Every (file, extract) pair scored by the columns the file matches by name and shape
+    // (required ones first); then the best pairs taken first, one extract per file and per extract.
+    type Candidate = { source: (typeof summaries)[number]; extract: string; columns: Map<string, string>; score: number; todo: string[] };
+    const candidates: Candidate[] = [];
+    for (const s of summaries) {
+      const table = `draft.${ident(s.source)}`;
+      for (const extract of EXTRACTS) {
+        const contract = columnsOf(extract);
+        const columns = new Map<string, string>();
+        for (const column of contract) {
+          const names = new Set([norm(column.name), ...(known.get(`${extract.name}.${column.name}`) ?? [])]);
+          const header = s.columns.find((h) => names.has(norm(h)));
+          if (header && (await shapeShare(db, table, header, column)) >= 0.9) columns.set(column.name, header);
+        }
+        const required = contract.filter((c) => c.required && columns.has(c.name)).length;
+        if (required > 0) candidates.push({ source: s, extract: extract.name, columns, score: required + columns.size / 100, todo: contract.filter((c) => !columns.has(c.name)).map((c) => c.name) });
+      }
+    }
+    candidates.sort((x, y) => y.score - x.score);
+    const chosen = new Map<string, Candidate>();
+    const taken = new Set<string>();
+    for (const c of candidates) {
+      if (chosen.has(c.source.source) || taken.has(c.extract)) continue;
+      chosen.set(c.source.source, c);
+      taken.add(c.extract);
+    }
+    const result: DraftResult['files'] = [];
+    const extracts: Record<string, unknown> = {};
+    const comments: string[] = [];
+    for (const s of summaries) {
+      const best = chosen.get(s.source);
+      const file = s.files[0]?.file ?? s.source;
+      if (!best) {
+        result.push({ file, source: s.source, matched: 0, todo: [] });
+        comments.push(`# ${file}: no contract extract recognised in its columns (${s.columns.join(', ')}).`);
+        continue;
+      }
+      extracts[best.extract] = { from: s.source, columns: Object.fromEntries(best.columns) };
+      result.push({ file, source: s.source, extract: best.extract, matched: best.columns.size, todo: best.todo });
+      comments.push(`# ${best.extract} (${file}): TODO map ${best.todo.join(', ') || '(nothing)'}; headers left: ` +
+        `${s.columns.filter((h) => ![...best.columns.values()].includes(h)).join(', ') || '(none)'}`);
+    }
+    const body = YAML.stringify({ name: 'draft', description: `Draft from ${inputDir}: review every line`, sources, extracts });
+    const yaml = `# Drafted by npm run mapping:init from ${inputDir}. Columns were matched by name (as the\n` +
+      '# built-in mappings read them, aliases included) and kept only when the values have the\n' +
+      '# column\'s shape. Review it, map what is left (see pipelines/mapping/README.md), then run\n' +
+      '#   npm run build -- --extracts DIR --mapping THIS_FILE\n' +
+      `${comments.join('\n')}\n${body}`;
+    return { yaml, files: result };
+  } finally {
+    db.close();
+  }
+};
+
+/** CLI: `--extracts DIR [--out FILE]`. */
+export const runInit = async (argv: string[]) => {
+  const { parseArgs } = await import('node:util');
+  const { values } = parseArgs({ args: argv, options: { extracts: { type: 'string' }, out: { type: 'string' } } });
+  if (!values.extracts) throw new Error('Usage: npm run mapping:init -- --extracts DIR [--out FILE]');
+  const dir = path.resolve(values.extracts);
+  const out = path.resolve(values.out ?? `mapping-${path.basename(dir)}.yaml`);
+  const scratch = fs.mkdtempSync(path.join(path.dirname(out), '.mapping-init-'));
+  try {
+    const draft = await draftMapping(dir, scratch);
+    fs.writeFileSync(out, draft.yaml);
+    for (const f of draft.files) {
+      console.log(f.extract ? `${f.file} → ${f.extract}: ${f.matched} column(s) matched, to map: ${f.todo.join(', ') || '(none)'}` : `${f.file}: no extract recognised`);
+    }
+    console.log(`Draft written to ${out}: review it, then npm run build -- --extracts ${values.extracts} --mapping ${path.relative(process.cwd(), out)}`);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+};
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runInit(process.argv.slice(2)).catch((error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+}
