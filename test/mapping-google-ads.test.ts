@@ -36,4 +36,24 @@ describe('google-ads', () => {
       { campaign_id: '20304061', channel: 'paid_social', start_date: '2024-01-04' },
     ]);
   });
+
+  it('French interface download: localised headers, "1 030,00" amounts, day-first dates, "Total :" rows; spend = the report\'s total', async () => {
+    // Layout as the English download; French labels UNVERIFIED (see google-ads.yaml). Amounts use
+    // the narrow no-break space French locales write between thousands.
+    m = await mapLoadAndModel(exportsFolder('hubspot', 'google-ads-fr'), 'hubspot,google-ads');
+    expectReconciled(m);
+    expect(m.result.rejects).toEqual([]);
+    expect(await m.rejects('marketing_spend')).toEqual([]);
+    // By hand: 20304070 = 1 030,00 + 2 112,35 = 3 142,35; 20304071 = 45,10; 20304072 = 312,55.
+    expect(await spendByCampaign(m)).toEqual({ 20304070: 3142.35, 20304071: 45.1, 20304072: 312.55 });
+    // 3 142,35 + 45,10 + 312,55 = 3 500,00, the file's "Total : compte" row.
+    expect(await m.db.query(`SELECT sum(amount) AS spend FROM raw.marketing_spend`)).toEqual([{ spend: 3500 }]);
+    expect(m.result.extracts.find((e) => e.extract === 'marketing_spend')).toMatchObject({ rowsIn: 8, rowsFiltered: 4, rowsRejected: 0, rowsWritten: 4 });
+    // 15/01/2024 is the 15th of January (a day over 12 proves the order); channels from French types.
+    expect(await m.db.query(`SELECT campaign_id, channel, start_date FROM raw.campaigns ORDER BY campaign_id`)).toEqual([
+      { campaign_id: '20304070', channel: 'paid_search', start_date: '2024-01-15' },
+      { campaign_id: '20304071', channel: 'paid_social', start_date: '2024-01-15' },
+      { campaign_id: '20304072', channel: 'paid_search', start_date: '2024-01-16' },
+    ]);
+  });
 });
