@@ -4,11 +4,12 @@
  * spend is worked out by hand from the fixture's rows (arithmetic in the comments) and must equal
  * the report's own "Total: Account" row.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { exportsFolder, expectReconciled, mapLoadAndModel, type Mapped } from './helpers/mapped.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeMapped, mapAndLoad as mapLoadAndModel } from './helpers/map-and-load.js';
+import { exportsFolder, expectReconciled, type Mapped } from './helpers/mapped.js';
 
 let m: Mapped | undefined;
-afterEach(() => m?.db.close());
+afterAll(closeMapped);
 
 const spendByCampaign = async (mapped: Mapped) => Object.fromEntries(
   (await mapped.db.query<{ campaign: string; spend: number }>(`SELECT campaign_id AS campaign, sum(amount) AS spend FROM raw.marketing_spend GROUP BY 1`))

@@ -5,11 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { exportsFolder, expectReconciled, mapLoadAndModel, type Mapped } from './helpers/mapped.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeMapped, mapAndLoad as mapLoadAndModel } from './helpers/map-and-load.js';
+import { exportsFolder, expectReconciled, type Mapped } from './helpers/mapped.js';
 
 let m: Mapped | undefined;
-afterEach(() => m?.db.close());
+afterAll(closeMapped);
 
 describe('stripe', () => {
   it('annual, quarterly and weekly prices, and proration credits: revenue = the invoices\' subtotals, MRR per month, no false downgrade', async () => {

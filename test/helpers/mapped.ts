@@ -1,28 +1,13 @@
-/** A folder of vendor exports through a mapping, the loader and the models, as the build runs them. */
+/** Vendor export fixtures combined into one folder, and the reconciliation every mapped run must meet. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { applyMapping, type MappingResult } from '../../pipelines/mapping/apply.js';
-import { recordMappingAudit } from '../../pipelines/mapping/report.js';
-import { runModels } from '../../pipelines/models/run-models.js';
-import { silentReporter } from '../../pipelines/progress.js';
-import { loadFolder, tempDir, type Loaded } from './load.js';
-import { MODELS_DIR } from './models.js';
+import type { MappingResult } from '../../pipelines/mapping/apply.js';
+import { tempDir, type Loaded } from './load.js';
 
 export const EXPORT_FIXTURES = path.resolve(import.meta.dirname, '../fixtures/exports');
 
-export interface Mapped extends Loaded {
-  result: MappingResult;
-}
-
-export const mapLoadAndModel = async (inputDir: string, mapping: string): Promise<Mapped> => {
-  const outDir = path.join(tempDir('bi-mapped-'), 'out');
-  const result = await applyMapping({ inputDir, mapping, outDir });
-  const loaded = await loadFolder(outDir);
-  await recordMappingAudit(loaded.db, result);
-  await runModels(loaded.db, { modelsDir: MODELS_DIR, reporter: silentReporter() });
-  return { ...loaded, result };
-};
+export type Mapped = Loaded & { result: MappingResult };
 
 /** A folder holding copies of the given fixture folders (each under its own name). */
 export const exportsFolder = (...fixtures: string[]) => {
