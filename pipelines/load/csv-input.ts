@@ -2,8 +2,9 @@
  * Turning a CSV file as a user exports it into a file DuckDB can parse without losing a row, and
  * the facts to check the parse against. Shared by the loader and the mapping's source reader.
  *
- * - gzip is decompressed (a truncated archive is named as such), UTF-16 with a BOM (Excel's
- *   "Unicode text") and Windows-1252 are transcoded to UTF-8;
+ * - gzip is decompressed (a truncated archive is named as such), UTF-16 (with a BOM, or without
+ *   one: Excel's "Unicode text", Google Ads' "Excel CSV") and Windows-1252 are transcoded to
+ *   UTF-8 (how the bytes are recognised and decoded: pipelines/text/encoding.ts);
  * - the encoding is decided per file on evidence from the whole file: a UTF-8 file with a few
  *   invalid bytes stays UTF-8 and only the records holding them are set aside;
  * - records the parser would misread (a quote never closed, a record too long) are replaced by an
@@ -14,10 +15,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Database } from '../db/duckdb.js';
+import { decoderStream, gunzipFile, isGzip, readHead, transcodeFile, utf16Of, utf8OrWindows1252 } from '../text/encoding.js';
 import { scanCsv, type CsvScan, type MalformedRecord } from './csv-scan.js';
 
 export type CsvEncoding = 'auto' | 'utf-8' | 'windows-1252' | 'utf-16';
@@ -75,21 +76,6 @@ export const sniffDelimiter = (headerLine: string): string => {
   return best;
 };
 
-const readHead = (file: string, bytes: number): Buffer => {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    return buffer.subarray(0, fs.readSync(fd, buffer, 0, bytes, 0));
-  } finally {
-    fs.closeSync(fd);
-  }
-};
-
-const decoderStream = (decoder: TextDecoder) => new Transform({
-  transform(chunk: Buffer, _encoding, done: TransformCallback) { done(null, decoder.decode(chunk, { stream: true })); },
-  flush(done: TransformCallback) { done(null, decoder.decode()); },
-});
-
 const scratchPath = (scratchDir: string, file: string, tag: string) => {
   fs.mkdirSync(scratchDir, { recursive: true });
   return path.join(scratchDir, `${path.basename(file)}.${process.pid}.${tag}.csv`);
@@ -129,7 +115,7 @@ const writeRepaired = async (source: string, target: string, delimiter: string, 
       done(null, out);
     },
   });
-  if (from1252) await pipeline(fs.createReadStream(source), repair, decoderStream(new TextDecoder('windows-1252')), fs.createWriteStream(target));
+  if (from1252) await pipeline(fs.createReadStream(source), repair, decoderStream('windows-1252'), fs.createWriteStream(target));
   else await pipeline(fs.createReadStream(source), repair, fs.createWriteStream(target));
 };
 
@@ -147,29 +133,29 @@ export const prepareCsv = async (file: string, options: PrepareOptions): Promise
   if (fs.statSync(file).size === 0) throw new CsvInputError(`${name}: the file is empty (0 bytes, not even a header line).`);
   let raw = file;
   const notes: string[] = [];
-  let head = readHead(raw, 4);
+  let head = readHead(raw, 128);
 
-  if (head[0] === 0x1f && head[1] === 0x8b) {
+  if (isGzip(head)) {
     const target = scratchPath(options.scratchDir, file, 'gunzip');
     try {
-      await pipeline(fs.createReadStream(file), zlib.createGunzip(), fs.createWriteStream(target));
+      await gunzipFile(file, target);
     } catch (error) {
-      fs.rmSync(target, { force: true });
       throw new CsvInputError(`${name}: the gzip archive is truncated or corrupt (${(error as Error).message}). Compress the export again, or provide it uncompressed.`);
     }
     raw = target;
     notes.push('gzip');
     if (fs.statSync(raw).size === 0) throw new CsvInputError(`${name}: the file is empty once decompressed (not even a header line).`);
-    head = readHead(raw, 4);
+    head = readHead(raw, 128);
   }
 
   let encoding: string | undefined;
-  const utf16 = head[0] === 0xff && head[1] === 0xfe ? 'utf-16le' : head[0] === 0xfe && head[1] === 0xff ? 'utf-16be' : undefined;
+  const utf16 = utf16Of(head);
   if (utf16 || options.encoding === 'utf-16') {
     const label = utf16 ?? 'utf-16le';
     const target = scratchPath(options.scratchDir, file, 'utf8');
     // TextDecoder drops the BOM; the bytes go through JS, the rows do not.
-    await pipeline(fs.createReadStream(raw), decoderStream(new TextDecoder(label)), fs.createWriteStream(target));
+    await transcodeFile(raw, target, label);
+    if (raw !== file) fs.rmSync(raw, { force: true });
     raw = target;
     encoding = label;
   }
@@ -191,7 +177,7 @@ export const prepareCsv = async (file: string, options: PrepareOptions): Promise
   if (!encoding) {
     if (options.encoding === 'utf-8' || options.encoding === 'windows-1252') encoding = options.encoding;
     // Evidence: the text is UTF-8 when valid UTF-8 characters outnumber the invalid byte sequences.
-    else encoding = scan.invalidSequences === 0 || scan.utf8Chars >= scan.invalidSequences ? 'utf-8' : 'windows-1252';
+    else encoding = utf8OrWindows1252(scan);
   }
   const malformed = encoding === 'utf-8' ? [...scan.malformed, ...scan.notUtf8].sort((a, b) => a.record - b.record) : scan.malformed;
   const from1252 = encoding === 'windows-1252';

@@ -7,6 +7,7 @@
  */
 import type { ColumnSpec } from '../contract/derive.js';
 import { ident, literal, type Database } from '../db/duckdb.js';
+import { decimalPlacesSql } from '../text/numbers.js';
 
 /** Throws `makeError(message)` when two header cells name the same column (case and spaces ignored). */
 export const checkDuplicateColumns = (file: string, header: string[], normalise: (name: string) => string, makeError: (message: string) => Error) => {
@@ -34,9 +35,8 @@ export const scaleOf = (column: ColumnSpec): number | undefined => {
  * column keeps (NULL when none), or undefined when the extract has no such column read as text.
  */
 export const overPrecisionSql = (columns: readonly ColumnSpec[], decimal: '.' | ',', native: ReadonlySet<string>): string | undefined => {
-  const mark = decimal === ',' ? ',' : '\\.';
   const tests = columns.filter((c) => scaleOf(c) !== undefined && !native.has(c.name)).map((c) =>
-    `CASE WHEN length(regexp_extract(trim(${ident(c.name)}), ${literal(`${mark}([0-9]+)$`)}, 1)) > ${scaleOf(c)} THEN ${literal(c.name)} END`);
+    `CASE WHEN ${decimalPlacesSql(ident(c.name), decimal)} > ${scaleOf(c)} THEN ${literal(c.name)} END`);
   return tests.length ? `nullif(concat_ws(',', ${tests.join(', ')}), '')` : undefined;
 };
 

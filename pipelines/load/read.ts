@@ -14,6 +14,8 @@ import { dialectFor, type CsvDialect, type ExtractsConfig } from './extracts-con
 import { CsvInputError, prepareCsv, type PreparedCsv } from './csv-input.js';
 import { checkDuplicateColumns } from './input-checks.js';
 import { MAX_RECORD_BYTES } from './csv-scan.js';
+import { decimalEvidenceSql, decimalFromCounts } from '../text/numbers.js';
+import { fileFormatOf } from '../text/encoding.js';
 
 export type FileFormat = 'csv' | 'parquet';
 
@@ -28,11 +30,7 @@ export class ExtractError extends Error {
   override name = 'ExtractError';
 }
 
-const formatOf = (file: string): FileFormat | undefined => {
-  if (/\.parquet$/i.test(file)) return 'parquet';
-  if (/\.(csv|txt|tsv)(\.gz)?$/i.test(file)) return 'csv';
-  return undefined;
-};
+const formatOf: (file: string) => FileFormat | undefined = fileFormatOf;
 
 const listParquetFolder = (dir: string): string[] =>
   fs.readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -170,13 +168,11 @@ const detectDecimal = async (db: Database, relation: string, extract: ExtractDef
   const numeric = columnsOf(extract).filter((c) => /DOUBLE|DECIMAL/.test(c.duckdbType));
   if (numeric.length === 0) return '.';
   const values = `SELECT unnest([${numeric.map((c) => `CAST(${ident(c.name)} AS VARCHAR)`).join(', ')}]) AS v FROM (SELECT * FROM ${relation} LIMIT 20000)`;
-  const [counts] = await db.query<{ comma: number; dot: number }>(
-    `SELECT count(*) FILTER (WHERE regexp_full_match(trim(v), '[+-]?[0-9 .\u00a0\u202f]*,[0-9]+')) AS comma,
-            count(*) FILTER (WHERE regexp_full_match(trim(v), '[+-]?[0-9]*\\.[0-9]+')) AS dot
-       FROM (${values})`,
+  const [found] = await db.query<{ mark: '.' | ',' }>(
+    `SELECT ${decimalFromCounts("count(*) FILTER (WHERE e = ',')", "count(*) FILTER (WHERE e = '.')")} AS mark
+       FROM (SELECT ${decimalEvidenceSql('trim(v)')} AS e FROM (${values}))`,
   );
-  const comma = counts?.comma ?? 0;
-  return comma > 0 && comma >= (counts?.dot ?? 0) ? ',' : '.';
+  return found?.mark ?? '.';
 };
 
 /**

@@ -7,6 +7,7 @@ import { UNKNOWN_TEXT } from '../contract/columns.js';
 import type { ColumnSpec } from '../contract/derive.js';
 import type { ExtractDefinition } from '../contract/extract.js';
 import { ident, literal } from '../db/duckdb.js';
+import { numberSql, wholeNumberSql } from '../text/numbers.js';
 
 export interface TypingOptions {
   decimal: '.' | ',';
@@ -25,28 +26,14 @@ const sqlList = (values: readonly string[]) => `[${values.map(literal).join(', '
  * SQL turning the trimmed text cell `v` into the column's type, NULL when it does not fit.
  * Values written plainly (the vast majority) are cast directly from `plain`, the cell as read,
  * before any clean-up: a plain value has no surrounding space, so this is the value `v` would
- * give. Only the others go through trimming (in `v`) and the whitespace, thousands-separator and
- * decimal-mark clean-up, which costs several string copies per cell.
+ * give. Only the others go through trimming (in `v`) and the clean-up of spaces, currency signs,
+ * thousands separators and signs (pipelines/text/numbers.ts, shared with the mapping engine).
  */
 export const typedExpression = (column: ColumnSpec, v: string, options: TypingOptions, plain: string = v): string => {
   const type = column.duckdbType;
   if (type === 'VARCHAR') return v;
-  if (type === 'BIGINT') {
-    const digits = `regexp_replace(${v}, '[\\s\u00a0\u202f]', '', 'g')`;
-    // A plain cast would round 3.5 to 4: insist on digits only.
-    return `CASE WHEN regexp_full_match(${plain}, '[+-]?[0-9]+') THEN TRY_CAST(${plain} AS BIGINT)
-      WHEN regexp_full_match(${digits}, '[+-]?[0-9]+') THEN TRY_CAST(${digits} AS BIGINT) END`;
-  }
-  if (type === 'DOUBLE' || type.startsWith('DECIMAL')) {
-    const compact = `regexp_replace(${v}, '[\\s\u00a0\u202f€]', '', 'g')`;
-    if (options.decimal === ',') {
-      // 1.234,56 and 1234,56 are fine; 12.5 in a decimal-comma file is ambiguous, so it is rejected.
-      return `CASE WHEN regexp_full_match(${plain}, '[+-]?[0-9]*(,[0-9]+)?') THEN TRY_CAST(replace(${plain}, ',', '.') AS ${type})
-        ELSE TRY_CAST(CASE WHEN regexp_full_match(${compact}, '[+-]?([0-9]{1,3}(\\.[0-9]{3})+|[0-9]*)(,[0-9]+)?') THEN replace(replace(${compact}, '.', ''), ',', '.') END AS ${type}) END`;
-    }
-    return `CASE WHEN regexp_full_match(${plain}, '[+-]?[0-9]*(\\.[0-9]+)?([eE][+-]?[0-9]+)?') THEN TRY_CAST(${plain} AS ${type})
-      ELSE TRY_CAST(CASE WHEN regexp_full_match(${compact}, '[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?') THEN replace(${compact}, ',', '') END AS ${type}) END`;
-  }
+  if (type === 'BIGINT') return wholeNumberSql(v, plain);
+  if (type === 'DOUBLE' || type.startsWith('DECIMAL')) return numberSql(v, options.decimal, type, plain);
   // Date casts skip surrounding spaces themselves, so casting the cell as read is the same.
   if (type === 'DATE') {
     return `COALESCE(TRY_CAST(${plain} AS DATE), TRY_CAST(${v} AS DATE), TRY_CAST(TRY_CAST(${v} AS TIMESTAMP) AS DATE)` +

@@ -6,6 +6,7 @@
  */
 import type { ColumnSpec as ContractColumn } from '../contract/derive.js';
 import { ident, literal } from '../db/duckdb.js';
+import { decimalEvidenceSql, decimalFromCounts, numberSql as textNumberSql } from '../text/numbers.js';
 import { MappingError } from './load-mapping.js';
 import type { ColumnSpec, Part } from './schema.js';
 
@@ -36,7 +37,6 @@ export interface DateFormatCheck {
 }
 
 const REJECT_TYPE = 'STRUCT("column" VARCHAR, "value" VARCHAR, reason VARCHAR)';
-const SPACES = `'[\\s\u00a0\u202f]'`;
 
 const scalarLiteral = (value: string | number | boolean | null) =>
   value === null ? 'NULL::VARCHAR' : literal(String(value));
@@ -64,11 +64,18 @@ const resolveColumn = (name: string, part: Part, ctx: CompileContext, path: stri
 const columnExists = (name: string, part: Part, ctx: CompileContext) =>
   aliasesOf(part).some(({ source }) => (ctx.sourceColumns.get(source) ?? []).some((c) => c.toLowerCase() === name.toLowerCase()));
 
-const numberSql = (v: string, decimal: '.' | ',') => {
-  const compact = `regexp_replace(${v}, ${SPACES}, '', 'g')`;
-  return decimal === ','
-    ? `TRY_CAST(replace(replace(${compact}, '.', ''), ',', '.') AS DECIMAL(38, 10))`
-    : `TRY_CAST(replace(${compact}, ',', '') AS DECIMAL(38, 10))`;
+/**
+ * The source number `v` as DECIMAL (pipelines/text/numbers.ts: the loader's reader). With
+ * `decimal: auto` the mark is decided per file of the FROM source, from the values of the column
+ * that show one (a French download "1 030,00" and an English one "1,030.00" read with the same
+ * mapping); a file whose values show none reads "." (English).
+ */
+const numberOf = (v: string, decimal: '.' | ',' | 'auto', part: Part) => {
+  const type = 'DECIMAL(38, 10)';
+  if (decimal !== 'auto') return textNumberSql(v, decimal, type);
+  const evidence = (mark: string) => `count(*) FILTER (WHERE ${decimalEvidenceSql(v)} = '${mark}') OVER (PARTITION BY ${ident(part.from)}._file)`;
+  const mark = decimalFromCounts(evidence(','), evidence('.'));
+  return `CASE ${mark} WHEN ',' THEN ${textNumberSql(v, ',', type)} ELSE ${textNumberSql(v, '.', type)} END`;
 };
 
 /**
@@ -108,7 +115,7 @@ export const compileColumn = (
     v = `coalesce(CAST(${parsed} AS VARCHAR), ${v})`;
   }
   if (typeof spec !== 'string' && (spec.decimal !== undefined || spec.multiply !== undefined || spec.divide !== undefined)) {
-    let n = numberSql(v, spec.decimal ?? '.');
+    let n = numberOf(v, spec.decimal ?? '.', part);
     if (spec.multiply !== undefined) n = `(${n} * ${spec.multiply})`;
     if (spec.divide !== undefined) n = `(${n} / ${spec.divide})`;
     v = `coalesce(CAST(CAST(${n} AS DOUBLE) AS VARCHAR), ${v})`;

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileFormatOf } from '../text/encoding.js';
 
 /** Glob → RegExp over slash-separated relative paths: `*` `?` within a segment, `**` across, `{a,b}`. */
 export const globToRegExp = (glob: string): RegExp => {
@@ -41,8 +42,5 @@ export const matchFiles = (dir: string, patterns: string[]): string[] => {
 
 export type SourceFormat = 'csv' | 'parquet';
 
-export const formatOf = (file: string): SourceFormat | undefined => {
-  if (/\.parquet$/i.test(file)) return 'parquet';
-  if (/\.(csv|txt|tsv)(\.gz)?$/i.test(file)) return 'csv';
-  return undefined;
-};
+/** By extension, as the loader decides it (pipelines/text/encoding.ts). */
+export const formatOf: (file: string) => SourceFormat | undefined = fileFormatOf;

@@ -22,7 +22,7 @@ export const sourceSchema = z.strictObject({
     .describe('auto: by file extension (.csv/.txt/.tsv[.gz] or .parquet)'),
   delimiter: z.enum(['auto', ',', ';', '\t', '|']).default('auto'),
   encoding: z.enum(['auto', 'utf-8', 'windows-1252', 'utf-16']).default('auto')
-    .describe('auto decides per file: UTF-16 with a BOM, else UTF-8 unless invalid bytes outnumber UTF-8 characters, else Windows-1252'),
+    .describe('auto decides per file: UTF-16 (with a BOM, or without one by its NUL bytes), else UTF-8 unless invalid bytes outnumber UTF-8 characters, else Windows-1252'),
   skipLines: z.int().min(0).default(0)
     .describe('Lines before the header row (report titles, date ranges)'),
   aliases: z.record(z.string().min(1), z.array(z.string().min(1)).min(1)).default({})
@@ -56,7 +56,7 @@ export const columnObjectSchema = z.strictObject({
     .describe('A value not in values: keep passes it through unchanged (the loader rejects it when the column has accepted values); reject holds the row back with a reason'),
   format: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional()
     .describe('strptime format(s) of a date or timestamp, e.g. "%m/%d/%Y"; values that match none are passed through unchanged'),
-  decimal: z.enum(['.', ',']).optional().describe('Decimal mark of a number in the source'),
+  decimal: z.enum(['.', ',', 'auto']).optional().describe('Decimal mark of a number in the source; auto: decided per file from the values'),
   multiply: z.number().optional().describe('Scale a number, e.g. 1000000 for "in millions"'),
   divide: z.number().refine((n) => n !== 0, 'cannot divide by 0').optional().describe('Scale a number, e.g. 100 for cents'),
 });
