@@ -203,7 +203,7 @@ describe('stripe (with hubspot)', () => {
     const [mrr] = await raw.query<{ mrr: number }>(`SELECT sum(Amount * Quantity / CASE Interval WHEN 'year' THEN 12 ELSE 1 END) AS mrr
       FROM '${dir}/subscriptions.csv' WHERE Status = 'active'`);
     expect(await m.db.query(`SELECT sum(monthly_amount) AS mrr FROM raw.subscriptions WHERE end_date IS NULL`)).toEqual([{ mrr: mrr!.mrr }]);
-    expect(m.result.notProvided).toEqual(['fx_rates', 'objectives', 'campaigns', 'leads', 'referrals', 'marketing_spend', 'campaign_leads']);
+    expect(m.result.notProvided).toEqual(['fx_rates', 'objectives', 'account_owners', 'campaigns', 'leads', 'referrals', 'marketing_spend', 'campaign_leads']);
   });
 });
 
