@@ -5,10 +5,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { applyMapping } from '../pipelines/mapping/apply.js';
 import { overrideLines } from '../pipelines/mapping/overrides.js';
 import { tempDir } from './helpers/load.js';
+import { closeMapped, mapAndLoad } from './helpers/map-and-load.js';
+
+afterAll(closeMapped);
 
 const PARTIAL = path.resolve(import.meta.dirname, 'fixtures/exports/hubspot-partial');
 const DEALS = 'hubspot-crm-exports-my-deals-view-2024-06-30.csv';
@@ -47,6 +50,17 @@ describe('mapping doctor', () => {
     const after = await run(dir);
     expect(after.unknownLabels).toEqual([]);
     expect(fs.readFileSync(path.join(after.outDir, 'extracts.yaml'), 'utf8')).toMatch(/currency:\n  reporting: EUR/);
+  });
+
+  it('a closing stage of the company\'s own: once the overrides say it is won, the deal closes at its Close Date and its money counts', async () => {
+    // The portal renamed "Closed won" to "Signé" on deal 9001 (48 000, closed 2024-02-15).
+    const dir = folder((csv) => csv.replace('Sales Pipeline,Closed won,48000', 'Sales Pipeline,Signé,48000'));
+    expect((await run(dir)).unknownLabels).toEqual([{ extract: 'opportunities', column: 'stage', key: 'stages', value: 'Signé', rows: 1 }]);
+    fs.writeFileSync(path.join(dir, 'mapping-overrides.yaml'), 'stages:\n  signé: won\n');
+    const m = await mapAndLoad(dir, 'hubspot');
+    // Won: 9001 48 000 (Signé) + 9002 12 000.50 (closed won) = 60 000.50, as without the rename.
+    expect(await m.db.query(`SELECT sum(amount) AS won FROM raw.opportunities WHERE stage = 'won'`)).toEqual([{ won: 60000.5 }]);
+    expect(await m.db.query(`SELECT CAST(closed_at AS VARCHAR) AS closed FROM raw.opportunities WHERE opportunity_id = '9001'`)).toEqual([{ closed: '2024-02-15' }]);
   });
 
   it('an overrides file with a stage outside the contract, or an unknown source, is refused with its key', async () => {

@@ -134,17 +134,34 @@ export const compilePart = (extract: string, contract: readonly ContractColumn[]
 
   const columns: CompiledPart['columns'] = [];
   const rejects: CompiledPart['rejects'] = [];
-  for (const column of contract) {
-    const spec = part.columns[column.name];
+  // A column's sql: may read another contract column's mapped value as {{column}} (e.g. closed_at
+  // kept only when {{stage}} is won or lost, so a company's own closing labels in the overrides
+  // file close the deal too); those columns are compiled after the ones they read.
+  const reads = (spec: ColumnSpec | undefined) => (typeof spec === 'object' && spec.sql?.includes('{{') ? spec.sql : undefined);
+  const ordered = [...contract].sort((a, b) => Number(reads(part.columns[a.name]) !== undefined) - Number(reads(part.columns[b.name]) !== undefined));
+  for (const column of ordered) {
+    let spec = part.columns[column.name];
     const path = `${pathPrefix}columns.${column.name}`;
     if (spec === undefined) {
       columns.push({ name: column.name, sql: 'NULL::VARCHAR', path });
       continue;
     }
+    const template = reads(spec);
+    if (template !== undefined) {
+      const sql = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => {
+        const other = columns.find((c) => c.name === name);
+        if (!other || reads(part.columns[name]) !== undefined) {
+          throw new MappingError(`${path}: {{${name}}} must name a contract column of ${extract} mapped without {{…}}`);
+        }
+        return `(${other.sql})`;
+      });
+      spec = { ...(spec as Exclude<ColumnSpec, string>), sql };
+    }
     const compiled = compileColumn(column.name, spec, column, part, ctx, path);
     columns.push({ name: column.name, sql: compiled.sql, path, dates: compiled.dates });
     rejects.push(...compiled.rejects.map((sql) => ({ sql, path })));
   }
+  columns.sort((a, b) => contract.findIndex((c) => c.name === a.name) - contract.findIndex((c) => c.name === b.name));
   part.reject.forEach((rule, i) => {
     const value = columns.find((c) => c.name === rule.column)?.sql ?? 'NULL::VARCHAR';
     rejects.push({ sql: `CASE WHEN (${rule.when}) THEN ${rejectStruct(rule.column, value, literal(rule.reason))} END`, path: `${pathPrefix}reject.${i}.when` });

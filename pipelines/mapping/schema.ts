@@ -47,7 +47,7 @@ export const columnObjectSchema = z.strictObject({
   column: z.string().min(1).optional().describe('Source column name, as in the header (spaces and case as exported)'),
   optional: z.boolean().default(false)
     .describe('The export may lack the column (e.g. a currency column only multi-currency accounts export): then every value is empty'),
-  sql: z.string().min(1).optional().describe('DuckDB SQL expression over the source columns'),
+  sql: z.string().min(1).optional().describe('DuckDB SQL expression over the source columns; {{column}} reads another contract column\'s mapped value'),
   value: scalar.optional().describe('A constant for every row'),
   values: z.record(z.string(), scalar).optional()
     .describe('Value mapping: source value → contract value (matched on the trimmed text)'),
