@@ -77,6 +77,21 @@ export const kpiSettingsSchema = z.strictObject({
     wonDealsTolerance: share.default(0.02)
       .describe('Largest gap allowed between the amounts of won deals and what was invoiced for them (share of the signed amount, overall); beyond it the build fails'),
   }).prefault({}),
+  // --- forecast & alerts (helper "forecast", issue 15) ---
+  forecast: z.strictObject({
+    fiscalYearStartMonth: z.number().int().min(1).max(12).default(1)
+      .describe('Month the fiscal year starts (1 = January); fiscal quarters follow it (stand-in until the fiscal calendar lands)'),
+    historyMonths: z.number().int().positive().default(24)
+      .describe('Closed deals of this many months before the as-of date give the win rates and times to close'),
+    minDecided: z.number().int().positive().default(10)
+      .describe('Fewest decided deals for a stage × segment win rate; below it the stage\'s rate over all segments is used'),
+    runRateMonths: z.number().int().positive().default(3)
+      .describe('Months of revenue averaged for the run-rates'),
+    simulations: z.number().int().min(100).max(10000).default(500).describe('Simulated draws for the P10–P90 interval'),
+    seed: z.number().int().default(42).describe('Seed of the simulation draws (same data and seed, same interval)'),
+    backtestMonths: z.number().int().positive().default(12).describe('Month starts the forecast is recomputed at, going back from the data\'s end'),
+    blendWeight: share.default(0.5).describe('Weight of the pipeline method in the blend (the rest is the run-rate)'),
+  }).prefault({}),
   coveragePlan: z.partialRecord(segment, z.partialRecord(activityType, z.number().nonnegative())).default({
     Or: { call: 8, meeting: 3 },
     Argent: { call: 4, meeting: 1 },
@@ -129,6 +144,14 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
     variable_pay_cap: String(s.variablePay.cap),
     variable_pay_threshold: String(s.variablePay.threshold),
     won_deals_tolerance: String(s.reconciliation.wonDealsTolerance),
+    forecast_fiscal_year_start_month: String(s.forecast.fiscalYearStartMonth),
+    forecast_history_months: String(s.forecast.historyMonths),
+    forecast_min_decided: String(s.forecast.minDecided),
+    forecast_run_rate_months: String(s.forecast.runRateMonths),
+    forecast_simulations: String(s.forecast.simulations),
+    forecast_seed: String(s.forecast.seed),
+    forecast_backtest_months: String(s.forecast.backtestMonths),
+    forecast_blend_weight: String(s.forecast.blendWeight),
   };
   const rows = (values: string[][]) => values.map((v) => `(${v.join(', ')})`).join(', ');
   await db.exec(`
