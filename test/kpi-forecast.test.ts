@@ -128,8 +128,11 @@ describe('backtest', () => {
 
   it('uses no information from after the as-of date', async () => {
     const before = await buildModelsOn(withO5('won'), { settingsFile: settingsFile() });
-    // After 2023-12-01: O5 is lost instead of won, a large invoice lands, O4's amount changes.
+    // After 2023-12-01: O5 is lost instead of won, a deal is created and won within two weeks, a
+    // large invoice lands, O4's amount changes. (Reading closes after the as-of date would give a
+    // proposal win rate of 3/5 and p = 2/3: an expected 2 400 instead of 3 000.)
     const c = withO5('lost');
+    addDeal(c, deal('O6', 4000, '2023-12-05', [['qualified', '2023-12-05 09:00:00'], ['proposal', '2023-12-06 09:00:00'], ['won', '2023-12-20 09:00:00']], '2023-12-20', 'won'));
     invoice(c, 'BIG', '2023-12-15', 99999, null);
     (c.opportunities!.find((o) => o.opportunity_id === 'O4')!).amount = 77777;
     const after = await buildModelsOn(c, { settingsFile: settingsFile() });
