@@ -92,6 +92,20 @@ export const kpiSettingsSchema = z.strictObject({
     backtestMonths: z.number().int().positive().default(12).describe('Month starts the forecast is recomputed at, going back from the data\'s end'),
     blendWeight: share.default(0.5).describe('Weight of the pipeline method in the blend (the rest is the run-rate)'),
   }).prefault({}),
+  alerts: z.strictObject({
+    recentMonths: z.number().int().positive().default(3).describe('Trend alerts compare the last complete months (this many)…'),
+    baselineMonths: z.number().int().positive().default(12).describe('…with this many months before them'),
+    trendZ: z.number().positive().default(1.96).describe('Two-proportion z-test threshold for a trend break between the two windows'),
+    trendMinChange: share.default(0.05).describe('Smallest change of a rate (in points, 0.05 = 5 points) that a trend alert reports'),
+    trendMinCount: z.number().int().positive().default(30).describe('Fewest cases (decided deals, meetings, leads) in the recent window for a trend alert'),
+    leadEngagementDays: z.number().int().nonnegative().default(30).describe('Leads younger than this at the data\'s end are left out of the never-engaged trend (not yet had their chance)'),
+    stalledHighShare: share.default(0.25).describe('Stalled deals are a high-severity alert when they hold this share of the seller\'s open pipeline value'),
+    underCoveredRate: z.number().positive().default(0.8).describe('A segment is under-covered when its actual touches are below this share of the plan (last complete year)'),
+    nonSellingExcludedRoles: z.array(z.enum(['manager', 'account_executive', 'sdr'])).default(['manager'])
+      .describe('Roles whose non-selling time raises no alert (managing is their job)'),
+    easyAttainment: z.number().positive().default(1.2).describe('A seller-month this far above objective (1.2 = 120 %) counts as far above'),
+    easyShare: share.default(0.5).describe('Objectives are too easy when more than this share of the seller-months of the last 12 complete months are far above'),
+  }).prefault({}),
   coveragePlan: z.partialRecord(segment, z.partialRecord(activityType, z.number().nonnegative())).default({
     Or: { call: 8, meeting: 3 },
     Argent: { call: 4, meeting: 1 },
@@ -152,6 +166,17 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
     forecast_seed: String(s.forecast.seed),
     forecast_backtest_months: String(s.forecast.backtestMonths),
     forecast_blend_weight: String(s.forecast.blendWeight),
+    alert_recent_months: String(s.alerts.recentMonths),
+    alert_baseline_months: String(s.alerts.baselineMonths),
+    alert_trend_z: String(s.alerts.trendZ),
+    alert_trend_min_change: String(s.alerts.trendMinChange),
+    alert_trend_min_count: String(s.alerts.trendMinCount),
+    alert_lead_engagement_days: String(s.alerts.leadEngagementDays),
+    alert_stalled_high_share: String(s.alerts.stalledHighShare),
+    alert_under_covered_rate: String(s.alerts.underCoveredRate),
+    alert_non_selling_excluded_roles: list(s.alerts.nonSellingExcludedRoles),
+    alert_easy_attainment: String(s.alerts.easyAttainment),
+    alert_easy_share: String(s.alerts.easyShare),
   };
   const rows = (values: string[][]) => values.map((v) => `(${v.join(', ')})`).join(', ');
   await db.exec(`
