@@ -21,6 +21,7 @@ import { onInterrupt } from './process/interrupt.js';
 import type { Reporter } from './progress.js';
 import { acquireLock, isAlive, type BuildLock } from './publish/lock.js';
 import { readPublishedState } from './publish/published-state.js';
+import { digestRelease } from './digest/release-digest.js';
 import { currentRelease, layoutFor, prepareLayout, pruneReleases, stageRelease, switchCurrent } from './publish/release.js';
 
 export interface BuildOptions {
@@ -141,6 +142,8 @@ export const build = async (options: BuildOptions): Promise<BuildResult> => {
     staged = stageRelease(layout, { candidate: paths.candidate, builtSite, fingerprints: withSite ? fingerprints : { ...fingerprints, site: '' } });
     // The one step that publishes: readers see the old release or the new one, never a mix.
     switchCurrent(layout, staged);
+    // The digest of what moved since the release replaced (issue 15); a failure costs the digest, not the publish.
+    await digestRelease(staged, layout.releasesDir).catch((e: Error) => console.warn(`digest not written: ${e.message}`));
     pruneReleases(layout);
     return { databasePath: layout.database, loads, upToDate: false, plan };
   } finally {

@@ -83,6 +83,35 @@ export const kpiSettingsSchema = z.strictObject({
     wonDealsTolerance: share.default(0.02)
       .describe('Largest gap allowed between the amounts of won deals and what was invoiced for them (share of the signed amount, overall); beyond it the build fails'),
   }).prefault({}),
+  // --- forecast & alerts (helper "forecast", issue 15) ---
+  forecast: z.strictObject({
+    fiscalYearStartMonth: z.number().int().min(1).max(12).default(1)
+      .describe('Month the fiscal year starts (1 = January); fiscal quarters follow it (stand-in until the fiscal calendar lands)'),
+    historyMonths: z.number().int().positive().default(24)
+      .describe('Closed deals of this many months before the as-of date give the win rates and times to close'),
+    minDecided: z.number().int().positive().default(10)
+      .describe('Fewest decided deals for a stage × segment win rate; below it the stage\'s rate over all segments is used'),
+    runRateMonths: z.number().int().positive().default(3)
+      .describe('Months of revenue averaged for the run-rates'),
+    simulations: z.number().int().min(100).max(10000).default(500).describe('Simulated draws for the P10–P90 interval'),
+    seed: z.number().int().default(42).describe('Seed of the simulation draws (same data and seed, same interval)'),
+    backtestMonths: z.number().int().positive().default(12).describe('Month starts the forecast is recomputed at, going back from the data\'s end'),
+    blendWeight: share.default(0.5).describe('Weight of the pipeline method in the blend (the rest is the run-rate)'),
+  }).prefault({}),
+  alerts: z.strictObject({
+    recentMonths: z.number().int().positive().default(3).describe('Trend alerts compare the last complete months (this many)…'),
+    baselineMonths: z.number().int().positive().default(12).describe('…with this many months before them'),
+    trendZ: z.number().positive().default(1.96).describe('Two-proportion z-test threshold for a trend break between the two windows'),
+    trendMinChange: share.default(0.05).describe('Smallest change of a rate (in points, 0.05 = 5 points) that a trend alert reports'),
+    trendMinCount: z.number().int().positive().default(30).describe('Fewest cases (decided deals, meetings, leads) in the recent window for a trend alert'),
+    leadEngagementDays: z.number().int().nonnegative().default(30).describe('Leads younger than this at the data\'s end are left out of the never-engaged trend (not yet had their chance)'),
+    stalledHighShare: share.default(0.25).describe('Stalled deals are a high-severity alert when they hold this share of the seller\'s open pipeline value'),
+    underCoveredRate: z.number().positive().default(0.8).describe('A segment is under-covered when its actual touches are below this share of the plan (last complete year)'),
+    nonSellingExcludedRoles: z.array(z.enum(['manager', 'account_executive', 'sdr'])).default(['manager'])
+      .describe('Roles whose non-selling time raises no alert (managing is their job)'),
+    easyAttainment: z.number().positive().default(1.2).describe('A seller-month this far above objective (1.2 = 120 %) counts as far above'),
+    easyShare: share.default(0.5).describe('Objectives are too easy when more than this share of the seller-months of the last 12 complete months are far above'),
+  }).prefault({}),
   coveragePlan: z.partialRecord(segment, z.partialRecord(activityType, z.number().nonnegative())).default({
     Or: { call: 8, meeting: 3 },
     Argent: { call: 4, meeting: 1 },
@@ -137,6 +166,25 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
     variable_pay_cap: String(s.variablePay.cap),
     variable_pay_threshold: String(s.variablePay.threshold),
     won_deals_tolerance: String(s.reconciliation.wonDealsTolerance),
+    forecast_fiscal_year_start_month: String(s.forecast.fiscalYearStartMonth),
+    forecast_history_months: String(s.forecast.historyMonths),
+    forecast_min_decided: String(s.forecast.minDecided),
+    forecast_run_rate_months: String(s.forecast.runRateMonths),
+    forecast_simulations: String(s.forecast.simulations),
+    forecast_seed: String(s.forecast.seed),
+    forecast_backtest_months: String(s.forecast.backtestMonths),
+    forecast_blend_weight: String(s.forecast.blendWeight),
+    alert_recent_months: String(s.alerts.recentMonths),
+    alert_baseline_months: String(s.alerts.baselineMonths),
+    alert_trend_z: String(s.alerts.trendZ),
+    alert_trend_min_change: String(s.alerts.trendMinChange),
+    alert_trend_min_count: String(s.alerts.trendMinCount),
+    alert_lead_engagement_days: String(s.alerts.leadEngagementDays),
+    alert_stalled_high_share: String(s.alerts.stalledHighShare),
+    alert_under_covered_rate: String(s.alerts.underCoveredRate),
+    alert_non_selling_excluded_roles: list(s.alerts.nonSellingExcludedRoles),
+    alert_easy_attainment: String(s.alerts.easyAttainment),
+    alert_easy_share: String(s.alerts.easyShare),
   };
   const rows = (values: string[][]) => values.map((v) => `(${v.join(', ')})`).join(', ');
   await db.exec(`

@@ -1,0 +1,166 @@
+/*
+description: >
+  What needs attention, one row per alert raised, each with its evidence: the figure (numerator /
+  denominator = value), what it is compared with (comparison_value, described in `comparison`), the
+  threshold crossed, the period, a severity (élevée, moyenne, faible) and who should act (owner_role:
+  seller, manager, marketing, finance), and a message in French. Rules, all reading existing marts,
+  thresholds in kpi-settings.yaml (alerts.* unless said):
+  win_rate_break — proposal win rate of the company or a team down by at least trendMinChange over
+  the last recentMonths complete months against the baselineMonths before, significant at trendZ
+  (intermediate.int_alert_trends); stalled_deals — a seller holds open deals older than
+  funnel.stalledAfterDays (marts.open_pipeline); concentration_risk — the top sellers'
+  share of revenue in the latest year is in the risk zone (marts.seller_concentration, whole sales
+  force), high severity when the year before was not; cac_eats_margin — in the latest cohort whose
+  customers have all completed their first year, a segment's CAC reaches cac.marginAlertRatio of its
+  first-year margin (marts.cac_vs_value); under_covered_segment — a segment got fewer touches than
+  underCoveredRate × plan in the last complete year (marts.coverage_vs_plan); no_show_rising and
+  leads_never_engaged_rising — rate up, as for the win rate; non_selling_time — a seller's non-selling
+  share of hours over the last 12 complete months above activities.nonSellingShareTarget (roles in
+  nonSellingExcludedRoles excepted; marts.selling_time); objectives_too_easy — more than easyShare of
+  the seller-months of the last 12 complete months at or above easyAttainment × objective
+  (marts.quota_attainment); seller_below_team — a seller's win rate on a product line significantly
+  below the rest of the sales force in the latest year (marts.seller_conversion_outliers).
+grain: rule × subject × period
+unique: [rule, subject_type, subject, period]
+not_null: [rule, rule_label, severity, severity_rank, owner_role, subject_type, subject, period, comparison, message]
+accepted_values: { severity: [élevée, moyenne, faible], owner_role: [seller, manager, marketing, finance] }
+*/
+WITH k AS (
+  SELECT s.*, (SELECT max(as_of) - 1 FROM intermediate.int_forecast_cutoffs WHERE is_current) AS data_end FROM settings.kpi s
+),
+months AS (
+  SELECT CAST(date_trunc('month', data_end + 1) - INTERVAL 12 MONTH AS DATE) AS start12, CAST(date_trunc('month', data_end + 1) AS DATE) AS end12 FROM k
+),
+sellers AS (
+  SELECT seller_id, seller_name, role FROM staging.stg_sellers
+),
+trends AS (
+  SELECT t.*,
+         strftime(t.recent_start, '%d/%m/%Y') || ' – ' || strftime(CAST(t.recent_end - 1 AS DATE), '%d/%m/%Y') AS period
+  FROM intermediate.int_alert_trends t CROSS JOIN k
+  WHERE t.recent_den >= k.alert_trend_min_count AND t.baseline_den > 0
+    AND t.worse * (t.recent_rate - t.baseline_rate) >= k.alert_trend_min_change
+    AND t.worse * t.z_score >= k.alert_trend_z
+),
+raised AS (
+  -- Trend breaks: win rate, no-shows, leads never engaged.
+  SELECT t.rule,
+         CASE t.rule WHEN 'win_rate_break' THEN 'Rupture de tendance du taux de gain' WHEN 'no_show_rising' THEN 'Hausse des rendez-vous non honorés' ELSE 'Hausse des leads jamais engagés' END AS rule_label,
+         CASE WHEN t.rule = 'win_rate_break' AND t.subject_type = 'Entreprise' THEN 'élevée' ELSE 'moyenne' END AS severity,
+         CASE t.rule WHEN 'leads_never_engaged_rising' THEN 'marketing' ELSE 'manager' END AS owner_role,
+         t.subject_type, t.subject, t.period,
+         CAST(t.recent_num AS DOUBLE) AS numerator, CAST(t.recent_den AS DOUBLE) AS denominator, t.recent_rate AS value,
+         t.baseline_rate AS comparison_value,
+         'taux des ' || k.alert_baseline_months || ' mois précédents (' || t.baseline_num || ' / ' || t.baseline_den || ')' AS comparison,
+         k.alert_trend_min_change AS threshold,
+         CASE t.rule WHEN 'win_rate_break' THEN 'Taux de gain des propositions' WHEN 'no_show_rising' THEN 'Taux de rendez-vous non honorés' ELSE 'Part des leads jamais engagés' END
+           || CASE WHEN t.subject_type = 'Entreprise' THEN '' ELSE ' (équipe ' || t.subject || ')' END
+           || ' : ' || replace(printf('%.1f', 100 * t.recent_rate), '.', ',') || ' % (' || t.recent_num || ' / ' || t.recent_den || ') sur les '
+           || k.alert_recent_months || ' derniers mois complets, contre ' || replace(printf('%.1f', 100 * t.baseline_rate), '.', ',')
+           || ' % sur les ' || k.alert_baseline_months || ' mois précédents.' AS message
+  FROM trends t CROSS JOIN k
+
+  UNION ALL
+  -- Stalled deals, per seller.
+  SELECT 'stalled_deals', 'Affaires enlisées',
+         CASE WHEN sum(p.stalled_value) >= k.alert_stalled_high_share * sum(p.pipeline_value) THEN 'élevée' ELSE 'moyenne' END,
+         'seller', 'Commercial', p.seller_id, 'au ' || strftime(CAST(max(p.as_of) AS DATE), '%d/%m/%Y'),
+         sum(p.stalled_value), sum(p.pipeline_value), safe_divide(sum(p.stalled_value), sum(p.pipeline_value)),
+         k.alert_stalled_high_share, 'part du pipeline ouvert au-delà de laquelle l''alerte est élevée', any_value(k.stalled_after_days),
+         sum(p.stalled_deals) || ' affaire(s) ouverte(s) depuis plus de ' || any_value(k.stalled_after_days) || ' jours pour ' || coalesce(any_value(s.seller_name), p.seller_id)
+           || ' : ' || replace(format('{:,.0f}', sum(p.stalled_value)), ',', ' ') || ' € sur ' || replace(format('{:,.0f}', sum(p.pipeline_value)), ',', ' ') || ' € de pipeline ouvert.'
+  FROM marts.open_pipeline p CROSS JOIN k LEFT JOIN sellers s ON s.seller_id = p.seller_id
+  GROUP BY p.seller_id, k.alert_stalled_high_share
+  HAVING sum(p.stalled_deals) > 0
+
+  UNION ALL
+  -- Concentration: latest year against the one before, whole sales force.
+  SELECT 'concentration_risk', 'Concentration du chiffre d''affaires',
+         CASE WHEN coalesce(c.prev_risk, false) THEN 'moyenne' ELSE 'élevée' END, 'manager', 'Entreprise', 'Entreprise',
+         'année ' || strftime(c.period_start, '%Y'),
+         c.risk_top_revenue, c.total_revenue, c.risk_top_share, c.prev_share,
+         'part l''année précédente', c.risk_zone_threshold,
+         'Les ' || c.risk_top_sellers || ' meilleur(s) commercial(aux) (' || replace(printf('%g', 100 * c.risk_top_fraction), '.', ',') || ' %) portent '
+           || replace(printf('%.1f', 100 * c.risk_top_share), '.', ',') || ' % du chiffre d''affaires (seuil ' || replace(printf('%g', 100 * c.risk_zone_threshold), '.', ',') || ' %)'
+           || CASE WHEN coalesce(c.prev_risk, false) THEN ', déjà en zone de risque l''année précédente (' ELSE ', entrée en zone de risque (année précédente : ' END
+           || coalesce(replace(printf('%.1f', 100 * c.prev_share), '.', ',') || ' %', 'non mesurée') || ').'
+  FROM (
+    SELECT *, lag(risk_zone) OVER (ORDER BY period_start) AS prev_risk, lag(risk_top_share) OVER (ORDER BY period_start) AS prev_share,
+           row_number() OVER (ORDER BY period_start DESC) AS recency
+    FROM marts.seller_concentration WHERE period_type = 'year' AND team = 'Toutes les équipes'
+  ) c
+  WHERE c.recency = 1 AND c.risk_zone
+
+  UNION ALL
+  -- CAC eating the first-year margin, latest mature cohort.
+  SELECT 'cac_eats_margin', 'Le CAC mange la marge',
+         CASE WHEN v.cac_to_margin_ratio >= 1 THEN 'élevée' ELSE 'moyenne' END, 'finance', 'Segment', v.segment,
+         'clients acquis en ' || strftime(CAST(v.year AS DATE), '%Y'),
+         v.acquisition_cost, v.first_year_margin, v.cac_to_margin_ratio, v.margin_alert_ratio,
+         'seuil de la part de la marge de première année', v.margin_alert_ratio,
+         'Segment ' || v.segment || ' : l''acquisition (' || replace(format('{:,.0f}', v.acquisition_cost), ',', ' ') || ' €) représente '
+           || replace(printf('%.1f', 100 * v.cac_to_margin_ratio), '.', ',') || ' % de la marge brute de première année des ' || v.new_customers
+           || ' clients acquis (' || replace(format('{:,.0f}', v.first_year_margin), ',', ' ') || ' €), seuil '
+           || replace(printf('%g', 100 * v.margin_alert_ratio), '.', ',') || ' %.'
+  FROM marts.cac_vs_value v
+  WHERE v.segment IN ('Or', 'Argent', 'Bronze') AND v.cac_eats_margin
+    AND v.year = (SELECT max(year) FROM marts.cac_vs_value WHERE segment IN ('Or', 'Argent', 'Bronze') AND is_first_year_complete)
+
+  UNION ALL
+  -- Under-covered segments, last complete year.
+  SELECT 'under_covered_segment', 'Segment sous-couvert', 'moyenne', 'manager', 'Segment', v.segment, 'année ' || v.year,
+         v.actual_touches, v.planned_touches, v.coverage_rate, k.alert_under_covered_rate,
+         'part du plan de contacts en dessous de laquelle le segment est sous-couvert', k.alert_under_covered_rate,
+         'Segment ' || v.segment || ' : ' || v.actual_touches || ' contacts pour ' || CAST(round(v.planned_touches) AS BIGINT) || ' prévus au plan ('
+           || replace(printf('%.1f', 100 * v.coverage_rate), '.', ',') || ' %), ' || v.under_covered_accounts || ' comptes sur ' || v.accounts || ' sous-couverts.'
+  FROM marts.coverage_vs_plan v CROSS JOIN k
+  WHERE make_date(CAST(v.year AS INTEGER), 12, 31) <= k.data_end
+    AND v.year = (SELECT max(year) FROM marts.coverage_vs_plan, k WHERE make_date(CAST(year AS INTEGER), 12, 31) <= k.data_end)
+    AND v.coverage_rate < k.alert_under_covered_rate
+
+  UNION ALL
+  -- Non-selling time over the last 12 complete months.
+  SELECT 'non_selling_time', 'Temps non commercial au-dessus de 40 %',
+         CASE WHEN sum(t.non_selling_hours) / sum(t.hours) > any_value(k.non_selling_share_target) + 0.1 THEN 'moyenne' ELSE 'faible' END,
+         'manager', 'Commercial', t.seller_id, 'de ' || strftime(any_value(m.start12), '%m/%Y') || ' à ' || strftime(CAST(any_value(m.end12) - 1 AS DATE), '%m/%Y'),
+         sum(t.non_selling_hours), sum(t.hours), sum(t.non_selling_hours) / sum(t.hours), any_value(k.non_selling_share_target),
+         'plafond cible de la part non commerciale', any_value(k.non_selling_share_target),
+         coalesce(any_value(s.seller_name), t.seller_id) || ' : ' || replace(printf('%.1f', 100 * sum(t.non_selling_hours) / sum(t.hours)), '.', ',')
+           || ' % de ses heures hors vente (' || CAST(round(sum(t.non_selling_hours)) AS BIGINT) || ' h sur ' || CAST(round(sum(t.hours)) AS BIGINT) || ' h), pour un plafond de '
+           || replace(printf('%g', 100 * any_value(k.non_selling_share_target)), '.', ',') || ' %.'
+  FROM marts.selling_time t CROSS JOIN k CROSS JOIN months m LEFT JOIN sellers s ON s.seller_id = t.seller_id
+  WHERE t.month >= m.start12 AND t.month < m.end12 AND NOT list_contains(k.alert_non_selling_excluded_roles, coalesce(s.role, ''))
+  GROUP BY t.seller_id
+  HAVING sum(t.hours) > 0 AND sum(t.non_selling_hours) / sum(t.hours) > any_value(k.non_selling_share_target)
+
+  UNION ALL
+  -- Objectives too easy: most seller-months far above.
+  SELECT 'objectives_too_easy', 'Objectifs trop faciles', 'moyenne', 'manager', 'Entreprise', 'Entreprise',
+         'de ' || strftime(any_value(m.start12), '%m/%Y') || ' à ' || strftime(CAST(any_value(m.end12) - 1 AS DATE), '%m/%Y'),
+         count(*) FILTER (WHERE q.attainment >= k.alert_easy_attainment), count(*),
+         count(*) FILTER (WHERE q.attainment >= k.alert_easy_attainment) / count(*), k.alert_easy_share,
+         'part des mois-commerciaux au-delà de laquelle les objectifs sont trop faciles', k.alert_easy_attainment,
+         count(*) FILTER (WHERE q.attainment >= k.alert_easy_attainment) || ' mois-commerciaux sur ' || count(*) || ' ('
+           || replace(printf('%.1f', 100 * count(*) FILTER (WHERE q.attainment >= k.alert_easy_attainment) / count(*)), '.', ',')
+           || ' %) dépassent ' || replace(printf('%g', 100 * k.alert_easy_attainment), '.', ',') || ' % de l''objectif : les objectifs semblent trop faciles.'
+  FROM marts.quota_attainment q CROSS JOIN k CROSS JOIN months m
+  WHERE q.period_type = 'month' AND q.has_objective AND q.period_start >= m.start12 AND q.period_start < m.end12
+  GROUP BY k.alert_easy_attainment, k.alert_easy_share
+  HAVING count(*) > 0 AND count(*) FILTER (WHERE q.attainment >= k.alert_easy_attainment) / count(*) > k.alert_easy_share
+
+  UNION ALL
+  -- A seller far below the rest of the sales force on a product line, latest year.
+  SELECT 'seller_below_team', 'Commercial très en dessous de l''équipe', 'moyenne', 'manager', 'Commercial', o.seller_id || ' · ' || o.product_line,
+         'année ' || o.year, o.won, o.decided, o.seller_win_rate, o.rest_win_rate,
+         'taux de gain du reste de l''équipe sur la même ligne (' || o.rest_won || ' / ' || o.rest_decided || ')', k.outlier_z,
+         coalesce(s.seller_name, o.seller_id) || ' gagne ' || replace(printf('%.1f', 100 * o.seller_win_rate), '.', ',') || ' % de ses propositions '
+           || o.product_line || ' (' || o.won || ' / ' || o.decided || ') contre ' || replace(printf('%.1f', 100 * o.rest_win_rate), '.', ',')
+           || ' % pour le reste de l''équipe (écart significatif, z = ' || replace(printf('%.2f', o.z_score), '.', ',') || ').'
+  FROM marts.seller_conversion_outliers o CROSS JOIN k LEFT JOIN sellers s ON s.seller_id = o.seller_id
+  WHERE o.is_outlier AND o.seller_win_rate < o.rest_win_rate
+    AND o.year = (SELECT max(year) FROM marts.seller_conversion_outliers)
+)
+SELECT rule, rule_label, severity,
+       CASE severity WHEN 'élevée' THEN 1 WHEN 'moyenne' THEN 2 ELSE 3 END AS severity_rank,
+       owner_role, subject_type, subject, period, numerator, denominator, value, comparison_value, comparison, threshold, message
+FROM raised

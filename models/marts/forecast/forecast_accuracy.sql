@@ -1,0 +1,47 @@
+/*
+description: >
+  How accurate each forecast method has been on the backtest (marts.forecast_backtest): mean
+  absolute percentage error (MAPE) and P10–P90 interval coverage (share of backtest forecasts whose
+  actual fell inside; 80 % if the interval is honest), per period type and horizon (months left to
+  the period's end at the as-of date), and over every horizon (horizon 'tous', horizon_months NULL). is_best marks,
+  per period type, the method with the lowest MAPE over all horizons (ties: pipeline, then blend,
+  then run_rate): the one the landing forecast shows.
+grain: period type × horizon × method
+unique: [period_type, horizon, method]
+not_null: [horizon, forecasts, is_best]
+kpis:
+  - name: Forecast MAPE
+    label: Erreur moyenne absolue de la prévision (MAPE)
+    formula: Mean over the backtest as-of dates of |forecast − actual| / actual, per method, period type and horizon.
+    columns: [mape]
+    unit: ratio
+    seeds: ['004']
+    audiences: [A, E, F]
+    needs: []
+  - name: Forecast interval coverage
+    label: Couverture de l'intervalle P10–P90
+    formula: Backtest forecasts whose actual fell inside their P10–P90 interval / backtest forecasts.
+    columns: [coverage]
+    numerator: covered
+    denominator: forecasts
+    unit: rate
+    seeds: ['004']
+    audiences: [A, F]
+    needs: []
+*/
+WITH by_horizon AS (
+  SELECT period_type, horizon_months, method, count(*) AS forecasts, avg(abs_pct_error) AS mape,
+         count(*) FILTER (WHERE in_interval) AS covered
+  FROM marts.forecast_backtest
+  GROUP BY GROUPING SETS ((period_type, method, horizon_months), (period_type, method))
+),
+ranked AS (
+  SELECT period_type, method,
+         row_number() OVER (PARTITION BY period_type ORDER BY mape NULLS LAST, CASE method WHEN 'pipeline' THEN 1 WHEN 'blend' THEN 2 ELSE 3 END) AS rank
+  FROM by_horizon WHERE horizon_months IS NULL
+)
+SELECT b.period_type, coalesce(CAST(b.horizon_months AS VARCHAR), 'tous') AS horizon, b.horizon_months, b.method, b.forecasts, b.mape, b.covered,
+       b.covered / b.forecasts AS coverage,
+       r.rank = 1 AS is_best
+FROM by_horizon b
+JOIN ranked r USING (period_type, method)

@@ -1,0 +1,35 @@
+/*
+description: >
+  Where the current fiscal quarter and year will land (as of the day after the data's last date),
+  for the company, each team, seller and segment: revenue to date, open pipeline and its expected
+  revenue, recurring run-rate, the forecast of every method with its P10–P90 interval and the
+  probability of reaching the objective (intermediate.int_forecast_estimates), is_shown marking the
+  method with the lowest backtest error for the period type (marts.forecast_accuracy; pipeline when
+  there is no backtest yet), and that method's error (backtest_mape, over every horizon).
+grain: period type × scope type × scope × method
+unique: [period_type, scope_type, scope, method]
+not_null: [as_of, forecast, p10, p90, is_shown]
+accepted_values: { scope_type: [Entreprise, Équipe, Commercial, Segment], method: [pipeline, run_rate, blend] }
+kpis:
+  - name: Landing forecast
+    label: Atterrissage prévu
+    formula: >
+      Revenue to date + open pipeline × historical win rate by stage and segment × probability of
+      closing before the period's end (historical time to close from the stage) + recurring run-rate
+      (pipeline method); or revenue to date + run-rate of all revenue; or their blend. The method with
+      the lowest backtest MAPE is shown; P10–P90 by simulation of the open deals.
+    columns: [forecast, p10, p90, prob_reach_objective]
+    unit: EUR
+    seeds: ['004']
+    audiences: [A, E, F]
+    needs: []
+*/
+SELECT e.as_of, e.period_type, e.period_start, e.period_end, e.scope_type, e.scope, e.method,
+       e.revenue_to_date, e.open_deals, e.open_pipeline, e.pipeline_expected, e.recurring_forward, e.run_rate_forward,
+       e.forecast, e.p10, e.p50, e.p90, e.objective, e.prob_reach_objective,
+       e.method = coalesce(best.method, 'pipeline') AS is_shown,
+       acc.mape AS backtest_mape, acc.coverage AS backtest_coverage, acc.forecasts AS backtest_forecasts
+FROM intermediate.int_forecast_estimates e
+LEFT JOIN (SELECT period_type, method FROM marts.forecast_accuracy WHERE is_best AND horizon_months IS NULL) best USING (period_type)
+LEFT JOIN marts.forecast_accuracy acc ON acc.period_type = e.period_type AND acc.method = e.method AND acc.horizon_months IS NULL
+WHERE e.is_current

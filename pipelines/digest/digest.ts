@@ -1,0 +1,105 @@
+/**
+ * The digest a manager can forward: what moved since the previous published build — the flash
+ * figures of the current month, the landing forecast (method shown, company) and the alerts raised
+ * or resolved. One static French page per build, and a PDF of it when Chromium is present.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Database } from '../db/duckdb.js';
+
+export type Alert = { key: string; rule_label: string; severity: string; message: string };
+export interface Snapshot {
+  flash: { label: string; value: number | null; unit: 'EUR' | 'count' }[];
+  forecast: { period_type: string; period_start: string; period_end: string; forecast: number; p10: number; p90: number; mape: number | null; method: string }[];
+  alerts: Alert[];
+}
+
+const FLASH: [column: string, label: string, unit: 'EUR' | 'count'][] = [
+  ['revenue', "Chiffre d'affaires", 'EUR'],
+  ['won_deals', 'Affaires gagnées', 'count'],
+  ['won_value', 'Montant gagné', 'EUR'],
+  ['lost_deals', 'Affaires perdues', 'count'],
+];
+
+/** Reads what the digest shows from a built database; `schema` is the catalog holding `marts` (an attached database). */
+export const readSnapshot = async (db: Database, catalog = ''): Promise<Snapshot> => {
+  const at = catalog ? `${catalog}.` : '';
+  const [flash] = await db.query(`SELECT ${FLASH.map(([c]) => c).join(', ')} FROM ${at}marts.flash_figures
+    WHERE period_type = 'month' AND team = 'Toutes les équipes' ORDER BY period_start DESC LIMIT 1`);
+  const forecast = await db.query<Snapshot['forecast'][number]>(`SELECT period_type, CAST(period_start AS VARCHAR) AS period_start, CAST(period_end AS VARCHAR) AS period_end,
+      forecast, p10, p90, backtest_mape AS mape, method
+    FROM ${at}marts.forecast_landing WHERE scope_type = 'Entreprise' AND is_shown ORDER BY period_type DESC`);
+  const alerts = await db.query<Alert>(`SELECT rule || ' | ' || subject || ' | ' || period AS key, rule_label, severity, message
+    FROM ${at}marts.alerts ORDER BY severity_rank, rule, subject`);
+  return { flash: FLASH.map(([c, label, unit]) => ({ label, unit, value: flash?.[c] == null ? null : Number(flash[c]) })), forecast, alerts };
+};
+
+const eur = (v: number | null) => v == null ? '—' : new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }).format(v);
+const num = (v: number | null) => v == null ? '—' : new Intl.NumberFormat('fr-FR').format(v);
+const pct = (v: number | null) => v == null ? '—' : new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 1 }).format(v);
+const day = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const signed = (d: number | null, fmt: (v: number) => string) => d == null ? '—' : `${d > 0 ? '+' : d < 0 ? '−' : ''}${fmt(Math.abs(d))}`;
+const METHOD: Record<string, string> = { pipeline: 'pipeline pondéré', run_rate: 'rythme récent', blend: 'mélange' };
+
+/** The digest page: the current snapshot against the previous one (none on a first build). */
+export const renderDigest = (current: Snapshot, previous: Snapshot | undefined, builtAt: Date): string => {
+  const prevKeys = new Set(previous?.alerts.map((a) => a.key) ?? []);
+  const curKeys = new Set(current.alerts.map((a) => a.key));
+  const raised = current.alerts.filter((a) => !prevKeys.has(a.key));
+  const resolved = previous?.alerts.filter((a) => !curKeys.has(a.key)) ?? [];
+  const flashRows = current.flash.map((f, i) => {
+    const before = previous?.flash[i]?.value ?? null;
+    const fmt = f.unit === 'EUR' ? eur : num;
+    return `<tr><td>${esc(f.label)}</td><td>${fmt(f.value)}</td><td>${previous ? signed(f.value != null && before != null ? f.value - before : null, fmt) : '—'}</td></tr>`;
+  }).join('');
+  const forecastRows = current.forecast.map((f) => {
+    const before = previous?.forecast.find((p) => p.period_type === f.period_type && p.period_start === f.period_start);
+    return `<tr><td>${f.period_type === 'year' ? 'Exercice' : 'Trimestre'} du ${day(f.period_start)} au ${day(f.period_end)}</td><td>${eur(f.forecast)}</td>`
+      + `<td>${eur(f.p10)} – ${eur(f.p90)}</td><td>${pct(f.mape)} (${esc(METHOD[f.method] ?? f.method)})</td>`
+      + `<td>${before ? signed(f.forecast - before.forecast, eur) : '—'}</td></tr>`;
+  }).join('');
+  const list = (alerts: Alert[], none: string) => alerts.length
+    ? `<ul>${alerts.map((a) => `<li><strong>${esc(a.rule_label)}</strong> (${esc(a.severity)}) : ${esc(a.message)}</li>`).join('')}</ul>`
+    : `<p>${none}</p>`;
+  const when = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(builtAt);
+  return `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Synthèse du ${esc(when)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;color:#222}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left}td+td{text-align:right}</style>
+</head><body>
+<h1>Synthèse de la mise à jour du ${esc(when)} (UTC)</h1>
+<p>${previous ? 'Comparée à la mise à jour publiée précédente.' : 'Première mise à jour publiée : rien à comparer.'}</p>
+<h2>Chiffres flash du mois</h2>
+<table><tr><th>Indicateur</th><th>Valeur</th><th>Évolution</th></tr>${flashRows}</table>
+<h2>Atterrissage prévu</h2>
+<table><tr><th>Période</th><th>Prévision</th><th>Intervalle P10–P90</th><th>Erreur mesurée (méthode)</th><th>Évolution</th></tr>${forecastRows}</table>
+<h2>Nouvelles alertes (${raised.length})</h2>${list(raised, 'Aucune nouvelle alerte.')}
+<h2>Alertes résolues (${resolved.length})</h2>${list(resolved, 'Aucune alerte résolue.')}
+<h2>Alertes en cours (${current.alerts.length})</h2>${list(current.alerts, 'Aucune alerte.')}
+</body></html>
+`;
+};
+
+/**
+ * Writes digest.html into `outDir`, and digest.pdf when playwright-core finds a Chromium
+ * (CHROMIUM_PATH, else /usr/bin/chromium as the site tests use, else its own install); returns what it wrote and why a PDF is missing.
+ */
+export const writeDigest = async (html: string, outDir: string): Promise<{ html: string; pdf?: string; noPdf?: string }> => {
+  fs.mkdirSync(outDir, { recursive: true });
+  const htmlFile = path.join(outDir, 'digest.html');
+  fs.writeFileSync(htmlFile, html);
+  try {
+    const { chromium } = await import('playwright-core');
+    const executablePath = process.env.CHROMIUM_PATH ?? (fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+    const browser = await chromium.launch(executablePath ? { executablePath } : {});
+    try {
+      const page = await browser.newPage();
+      await page.setContent(html);
+      const pdf = path.join(outDir, 'digest.pdf');
+      await page.pdf({ path: pdf, format: 'A4' });
+      return { html: htmlFile, pdf };
+    } finally { await browser.close(); }
+  } catch (e) {
+    return { html: htmlFile, noPdf: `pas de PDF : Chromium introuvable (${(e as Error).message.split('\n')[0]})` };
+  }
+};

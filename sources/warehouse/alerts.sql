@@ -1,0 +1,2 @@
+-- marts.alerts for the forecast and alerts pages.
+select * from marts.alerts

@@ -1,0 +1,2 @@
+-- marts.forecast_landing for the forecast and alerts pages.
+select * from marts.forecast_landing
