@@ -13,7 +13,7 @@ import { forecastCompany } from './helpers/forecast-company.js';
 
 const settings = () => {
   const file = path.join(tempDir(), 'kpi-settings.yaml');
-  fs.writeFileSync(file, 'forecast:\n  fiscalYearStartMonth: 1\n  minDecided: 1\n  runRateMonths: 2\n');
+  fs.writeFileSync(file, 'calendar:\n  fiscalYearFirstMonth: 1\nforecast:\n  minDecided: 1\n  runRateMonths: 2\n');
   return file;
 };
 

@@ -83,7 +83,7 @@ describe('alert rules', () => {
   it('concentration: one seller carrying the revenue is in the risk zone; four equal sellers are not', async () => {
     // Fixture: all revenue on S2 → the top 10 % (1 seller) holds 100 % ≥ 30 %; 2023 had it too → medium.
     const fired = ofRule(await alertsOn(base()), 'concentration_risk');
-    expect(fired.map((r) => [r.period, r.severity, r.value, r.comparison_value])).toEqual([['année 2024', 'moyenne', 1, 1]]);
+    expect(fired.map((r) => [r.period, r.severity, r.value, r.comparison_value])).toEqual([['FY2024', 'moyenne', 1, 1]]);
     // Four sellers billing 1 000 € each in 2024 and the top quarter watched: 1 of 4 holds 25 % < 30 %.
     const c = base();
     c.invoice_lines = c.invoice_lines!.filter((l) => l.invoice_id !== 'END');
@@ -106,7 +106,7 @@ describe('alert rules', () => {
     const c = base();
     c.marketing_spend!.push({ spend_date: '2023-10-15', campaign_id: 'K1', segment: 'Or', amount: 5000 });
     const fired = ofRule(await alertsOn(c), 'cac_eats_margin');
-    expect(fired.map((r) => [r.subject, r.severity, r.owner_role, r.period])).toEqual([['Or', 'moyenne', 'finance', 'clients acquis en 2023']]);
+    expect(fired.map((r) => [r.subject, r.severity, r.owner_role, r.period])).toEqual([['Or', 'moyenne', 'finance', 'clients acquis en FY2023']]);
     // seller time cost is kept in cents: 80 / 60 × 45,50 = 60,67.
     expect(fired[0]!.value as number).toBeCloseTo((8500 + 60.67) / 8640, 9);
   });
@@ -117,7 +117,7 @@ describe('alert rules', () => {
     const c = base();
     activity(c, { type: 'email', outcome: null });
     expect(ofRule(await alertsOn(c, plan), 'under_covered_segment').map((r) => [r.subject, r.numerator, r.denominator, r.period]))
-      .toEqual([['Bronze', 0, 1, 'année 2024'], ['Or', 0, 1, 'année 2024']]);
+      .toEqual([['Bronze', 0, 1, 'FY2024'], ['Or', 0, 1, 'FY2024']]);
     // One held call on each account in 2024: 1 of 1 → covered.
     activity(c, {});
     activity(c, { account_id: 'A2' });
@@ -205,7 +205,7 @@ describe('alert rules', () => {
       return c;
     };
     const fired = ofRule(await alertsOn(make(0)), 'seller_below_team');
-    expect(fired.map((r) => [r.subject, r.numerator, r.denominator, r.value, r.comparison_value, r.period])).toEqual([['S2 · Logiciel', 0, 10, 0, 0.8, 'année 2024']]);
+    expect(fired.map((r) => [r.subject, r.numerator, r.denominator, r.value, r.comparison_value, r.period])).toEqual([['S2 · Logiciel', 0, 10, 0, 0.8, 'FY2024']]);
     expect(ofRule(await alertsOn(make(6)), 'seller_below_team')).toEqual([]);
   });
 });

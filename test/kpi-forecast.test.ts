@@ -22,7 +22,7 @@ import { tempDir } from './helpers/load.js';
 
 const settingsFile = () => {
   const file = path.join(tempDir(), 'kpi-settings.yaml');
-  fs.writeFileSync(file, 'forecast:\n  fiscalYearStartMonth: 1\n  minDecided: 1\n  runRateMonths: 2\n  simulations: 500\n');
+  fs.writeFileSync(file, 'calendar:\n  fiscalYearFirstMonth: 1\nforecast:\n  minDecided: 1\n  runRateMonths: 2\n  simulations: 500\n');
   return file;
 };
 

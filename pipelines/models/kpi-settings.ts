@@ -83,10 +83,7 @@ export const kpiSettingsSchema = z.strictObject({
     wonDealsTolerance: share.default(0.02)
       .describe('Largest gap allowed between the amounts of won deals and what was invoiced for them (share of the signed amount, overall); beyond it the build fails'),
   }).prefault({}),
-  // --- forecast & alerts (helper "forecast", issue 15) ---
   forecast: z.strictObject({
-    fiscalYearStartMonth: z.number().int().min(1).max(12).default(1)
-      .describe('Month the fiscal year starts (1 = January); fiscal quarters follow it (stand-in until the fiscal calendar lands)'),
     historyMonths: z.number().int().positive().default(24)
       .describe('Closed deals of this many months before the as-of date give the win rates and times to close'),
     minDecided: z.number().int().positive().default(10)
@@ -166,7 +163,6 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
     variable_pay_cap: String(s.variablePay.cap),
     variable_pay_threshold: String(s.variablePay.threshold),
     won_deals_tolerance: String(s.reconciliation.wonDealsTolerance),
-    forecast_fiscal_year_start_month: String(s.forecast.fiscalYearStartMonth),
     forecast_history_months: String(s.forecast.historyMonths),
     forecast_min_decided: String(s.forecast.minDecided),
     forecast_run_rate_months: String(s.forecast.runRateMonths),

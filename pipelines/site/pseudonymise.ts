@@ -70,7 +70,7 @@ const buildSellerMap = async (db: Database, k: number): Promise<PseudonymiseResu
   for (const { level, team, role } of levels) {
     await db.exec(`CREATE OR REPLACE TEMP TABLE seller_map AS
       WITH teamed AS (
-        SELECT seller_id, team, role,
+        SELECT seller_id, seller_name, team, role,
                CASE WHEN count(*) OVER (PARTITION BY team) >= ${k} THEN team ELSE ${literal(OTHER_TEAMS)} END AS team_label
         FROM src.staging.stg_sellers
       ), kept AS (
@@ -78,9 +78,9 @@ const buildSellerMap = async (db: Database, k: number): Promise<PseudonymiseResu
       ), pooled AS (
         SELECT *, NOT keeps_both AND sum(CASE WHEN keeps_both THEN 0 ELSE 1 END) OVER (PARTITION BY role) >= ${k} AS keeps_role FROM kept
       ), numbered AS (
-        SELECT seller_id, ${pseudonymNumberSql('src.staging.stg_sellers')} AS n, ${team} AS team_label, ${role} AS role_label FROM pooled
+        SELECT seller_id, seller_name, ${pseudonymNumberSql('src.staging.stg_sellers')} AS n, ${team} AS team_label, ${role} AS role_label FROM pooled
       )
-      SELECT seller_id, 'vendeur-' || n AS pseudo_key, 'Vendeur ' || n AS pseudo_label, team_label, role_label FROM numbered`);
+      SELECT seller_id, seller_name, 'vendeur-' || n AS pseudo_key, 'Vendeur ' || n AS pseudo_label, team_label, role_label FROM numbered`);
     const groups = await db.query<{ team: string; role: string; sellers: number }>(
       'SELECT team_label AS team, role_label AS role, CAST(count(*) AS INTEGER) AS sellers FROM seller_map GROUP BY ALL ORDER BY sellers, team, role');
     const sellers = groups.reduce((n, g) => n + g.sellers, 0);
@@ -101,7 +101,7 @@ const buildGroupMaps = async (db: Database, k: number) => {
 };
 
 /** The SELECT copying one mart with its seller ids, names, teams and roles replaced. */
-const pseudonymisedSelect = (table: string, columns: string[]) => {
+const pseudonymisedSelect = (table: string, columns: string[], textColumns: Set<string>) => {
   const has = new Set(columns);
   const joins: string[] = [];
   const replace: string[] = [];
@@ -133,6 +133,14 @@ const pseudonymisedSelect = (table: string, columns: string[]) => {
     const nameColumn = columns.find((c) => isSellerName(c) && idColumnOf(c) === column);
     if (nameColumn) replace.push(`CASE WHEN ${named} THEN ${m}.pseudo_label ELSE NULL END AS ${ident(nameColumn)}`);
   });
+  // Text written from a seller-level row (an alert's subject and message) may name its seller: the
+  // name and id are replaced by the pseudonym and its key, like the columns holding them.
+  if (sellerLevel) {
+    const handled = new Set([...keys, 'team', 'role', ...columns.filter(isSellerName)]);
+    for (const column of columns.filter((c) => textColumns.has(c) && !handled.has(c))) {
+      replace.push(`CASE WHEN own.seller_id IS NOT NULL THEN replace(replace(t.${ident(column)}, own.seller_name, own.pseudo_label), own.seller_id, own.pseudo_key) ELSE t.${ident(column)} END AS ${ident(column)}`);
+    }
+  }
   // A name column with no id column beside it cannot be mapped: dropped to NULL.
   for (const column of columns.filter((c) => isSellerName(c) && !keys.includes(idColumnOf(c)))) replace.push(`NULL AS ${ident(column)}`);
   const select = replace.length ? `t.* REPLACE (${replace.join(', ')})` : 't.*';
@@ -153,13 +161,15 @@ export const writePseudonymisedMarts = async (from: string, to: string, minGroup
     const result = await buildSellerMap(db, minGroupSize);
     await buildGroupMaps(db, minGroupSize);
     await db.exec('CREATE SCHEMA marts');
-    const columns = await db.query<{ table_name: string; column_name: string }>(
-      `SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = 'src' AND schema_name = 'marts' ORDER BY table_name, column_index`);
+    const columns = await db.query<{ table_name: string; column_name: string; data_type: string }>(
+      `SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = 'src' AND schema_name = 'marts' ORDER BY table_name, column_index`);
     const tables = new Map<string, string[]>();
     for (const c of columns) tables.set(c.table_name, [...(tables.get(c.table_name) ?? []), c.column_name]);
+    const textColumns = new Set(columns.filter((c) => c.data_type === 'VARCHAR').map((c) => `${c.table_name}.${c.column_name}`));
     for (const [table, cols] of tables) {
       if (table === 'seller_labels') continue;
-      await db.exec(`CREATE TABLE marts.${ident(table)} AS ${pseudonymisedSelect(table, cols)}`);
+      const text = new Set(cols.filter((c) => textColumns.has(`${table}.${c}`)));
+      await db.exec(`CREATE TABLE marts.${ident(table)} AS ${pseudonymisedSelect(table, cols, text)}`);
     }
     await db.exec('CREATE TABLE marts.seller_labels AS SELECT pseudo_key AS seller_id, pseudo_label AS seller_label FROM seller_map');
     await db.exec('DETACH src');

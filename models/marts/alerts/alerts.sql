@@ -26,7 +26,7 @@ not_null: [rule, rule_label, severity, severity_rank, owner_role, subject_type, 
 accepted_values: { severity: [élevée, moyenne, faible], owner_role: [seller, manager, marketing, finance] }
 */
 WITH k AS (
-  SELECT s.*, (SELECT max(as_of) - 1 FROM intermediate.int_forecast_cutoffs WHERE is_current) AS data_end FROM settings.kpi s
+  SELECT s.*, (SELECT max(data_end) FROM intermediate.int_calendar) AS data_end FROM settings.kpi s
 ),
 months AS (
   SELECT CAST(date_trunc('month', data_end + 1) - INTERVAL 12 MONTH AS DATE) AS start12, CAST(date_trunc('month', data_end + 1) AS DATE) AS end12 FROM k
@@ -77,7 +77,7 @@ raised AS (
   -- Concentration: latest year against the one before, whole sales force.
   SELECT 'concentration_risk', 'Concentration du chiffre d''affaires',
          CASE WHEN coalesce(c.prev_risk, false) THEN 'moyenne' ELSE 'élevée' END, 'manager', 'Entreprise', 'Entreprise',
-         'année ' || strftime(c.period_start, '%Y'),
+         period_label('year', c.period_start),
          c.risk_top_revenue, c.total_revenue, c.risk_top_share, c.prev_share,
          'part l''année précédente', c.risk_zone_threshold,
          'Les ' || c.risk_top_sellers || ' meilleur(s) commercial(aux) (' || replace(printf('%g', 100 * c.risk_top_fraction), '.', ',') || ' %) portent '
@@ -95,7 +95,7 @@ raised AS (
   -- CAC eating the first-year margin, latest mature cohort.
   SELECT 'cac_eats_margin', 'Le CAC mange la marge',
          CASE WHEN v.cac_to_margin_ratio >= 1 THEN 'élevée' ELSE 'moyenne' END, 'finance', 'Segment', v.segment,
-         'clients acquis en ' || strftime(CAST(v.year AS DATE), '%Y'),
+         'clients acquis en ' || period_label('year', v.year),
          v.acquisition_cost, v.first_year_margin, v.cac_to_margin_ratio, v.margin_alert_ratio,
          'seuil de la part de la marge de première année', v.margin_alert_ratio,
          'Segment ' || v.segment || ' : l''acquisition (' || replace(format('{:,.0f}', v.acquisition_cost), ',', ' ') || ' €) représente '
@@ -108,14 +108,13 @@ raised AS (
 
   UNION ALL
   -- Under-covered segments, last complete year.
-  SELECT 'under_covered_segment', 'Segment sous-couvert', 'moyenne', 'manager', 'Segment', v.segment, 'année ' || v.year,
+  SELECT 'under_covered_segment', 'Segment sous-couvert', 'moyenne', 'manager', 'Segment', v.segment, 'FY' || v.year,
          v.actual_touches, v.planned_touches, v.coverage_rate, k.alert_under_covered_rate,
          'part du plan de contacts en dessous de laquelle le segment est sous-couvert', k.alert_under_covered_rate,
          'Segment ' || v.segment || ' : ' || v.actual_touches || ' contacts pour ' || CAST(round(v.planned_touches) AS BIGINT) || ' prévus au plan ('
            || replace(printf('%.1f', 100 * v.coverage_rate), '.', ',') || ' %), ' || v.under_covered_accounts || ' comptes sur ' || v.accounts || ' sous-couverts.'
   FROM marts.coverage_vs_plan v CROSS JOIN k
-  WHERE make_date(CAST(v.year AS INTEGER), 12, 31) <= k.data_end
-    AND v.year = (SELECT max(year) FROM marts.coverage_vs_plan, k WHERE make_date(CAST(year AS INTEGER), 12, 31) <= k.data_end)
+  WHERE v.year = (SELECT fiscal_year FROM intermediate.int_calendar WHERE period_type = 'year' AND is_last_complete_year)
     AND v.coverage_rate < k.alert_under_covered_rate
 
   UNION ALL
@@ -151,7 +150,7 @@ raised AS (
   UNION ALL
   -- A seller far below the rest of the sales force on a product line, latest year.
   SELECT 'seller_below_team', 'Commercial très en dessous de l''équipe', 'moyenne', 'manager', 'Commercial', o.seller_id || ' · ' || o.product_line,
-         'année ' || o.year, o.won, o.decided, o.seller_win_rate, o.rest_win_rate,
+         'FY' || o.year, o.won, o.decided, o.seller_win_rate, o.rest_win_rate,
          'taux de gain du reste de l''équipe sur la même ligne (' || o.rest_won || ' / ' || o.rest_decided || ')', k.outlier_z,
          coalesce(s.seller_name, o.seller_id) || ' gagne ' || replace(printf('%.1f', 100 * o.seller_win_rate), '.', ',') || ' % de ses propositions '
            || o.product_line || ' (' || o.won || ' / ' || o.decided || ') contre ' || replace(printf('%.1f', 100 * o.rest_win_rate), '.', ',')
@@ -162,5 +161,7 @@ raised AS (
 )
 SELECT rule, rule_label, severity,
        CASE severity WHEN 'élevée' THEN 1 WHEN 'moyenne' THEN 2 ELSE 3 END AS severity_rank,
-       owner_role, subject_type, subject, period, numerator, denominator, value, comparison_value, comparison, threshold, message
+       owner_role, subject_type, subject, period, numerator, denominator, value, comparison_value, comparison, threshold, message,
+       -- The seller an alert is about, so that a pseudonymised site replaces their name and id in the text too.
+       CASE WHEN subject_type = 'Commercial' THEN split_part(subject, ' · ', 1) END AS seller_id
 FROM raised
