@@ -243,9 +243,9 @@ describe('without marketing spend nor campaign attribution', () => {
     const { db } = await buildModelsOn(acquisitionCompany(), { notProvided: ['marketing_spend', 'campaign_leads'] });
     try {
       expect(await db.query(`SELECT kpi, available, unavailable_reason FROM marts.kpi_glossary WHERE kpi IN ('CAC by segment', 'CAC vs first-year margin', 'Campaign ROI') ORDER BY kpi`)).toEqual([
-        { kpi: 'CAC by segment', available: false, unavailable_reason: 'needs marketing_spend, which this company did not provide (or provided empty)' },
-        { kpi: 'CAC vs first-year margin', available: false, unavailable_reason: 'needs marketing_spend, which this company did not provide (or provided empty)' },
-        { kpi: 'Campaign ROI', available: false, unavailable_reason: 'needs marketing_spend, which this company did not provide (or provided empty)' },
+        { kpi: 'CAC by segment', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Dépenses marketing' },
+        { kpi: 'CAC vs first-year margin', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Dépenses marketing' },
+        { kpi: 'Campaign ROI', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Dépenses marketing' },
       ]);
       // Spend NULL (not 0), so CAC is NULL; seller time and new customers are still known.
       expect(await db.query(`SELECT segment, marketing_spend, seller_time_cost, acquisition_cost, new_customers, cac FROM marts.cac_by_segment

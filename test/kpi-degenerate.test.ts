@@ -145,7 +145,7 @@ describe.each(Object.keys(CASES))('%s', (name) => {
 
   it('says why in French when the data, not a missing extract, makes a KPI unavailable', async () => {
     const reasons = await q<{ reason: string }>(name, `SELECT DISTINCT unavailable_reason AS reason FROM marts.kpi_glossary
-      WHERE NOT available AND unavailable_reason NOT LIKE 'needs %'`);
+      WHERE NOT available AND unavailable_reason NOT LIKE 'extraction% non fournie%'`);
     for (const { reason } of reasons) expect(reason).toMatch(/^(aucune|chiffre d'affaires sur un seul mois|moins d'un an)/);
   });
 });
@@ -245,9 +245,9 @@ describe('empty non-core extracts', () => {
       { extract: 'invoices', status: 'loaded', rows_read: 0, rows_loaded: 0 },
     ]);
     expect(await glossary(name, ['Meeting no-show rate', 'Gross margin', 'Campaign ROI'])).toEqual([
-      { kpi: 'Campaign ROI', available: false, unavailable_reason: 'needs invoice_lines, invoices, marketing_spend, which this company did not provide (or provided empty)' },
-      { kpi: 'Gross margin', available: false, unavailable_reason: 'needs invoice_lines, invoices, which this company did not provide (or provided empty)' },
-      { kpi: 'Meeting no-show rate', available: false, unavailable_reason: 'needs activities, which this company did not provide (or provided empty)' },
+      { kpi: 'Campaign ROI', available: false, unavailable_reason: 'extractions non fournies (ou vides) : Lignes de facture, Factures, Dépenses marketing' },
+      { kpi: 'Gross margin', available: false, unavailable_reason: 'extractions non fournies (ou vides) : Lignes de facture, Factures' },
+      { kpi: 'Meeting no-show rate', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Activités' },
     ]);
   });
 

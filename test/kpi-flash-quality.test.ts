@@ -142,9 +142,9 @@ describe('flash_figures without activities nor objectives', () => {
     const { db } = await buildModelsOn(flashCompany(), { notProvided: ['activities', 'objectives'] });
     try {
       expect(await db.query(`SELECT kpi, available, unavailable_reason FROM marts.kpi_glossary WHERE model = 'marts.flash_figures' AND NOT available ORDER BY kpi`)).toEqual([
-        { kpi: 'Flash - cost of opportunities', available: false, unavailable_reason: 'needs activities, which this company did not provide (or provided empty)' },
-        { kpi: 'Flash - revenue to date vs objective', available: false, unavailable_reason: 'needs objectives, which this company did not provide (or provided empty)' },
-        { kpi: 'Flash - time spent', available: false, unavailable_reason: 'needs activities, which this company did not provide (or provided empty)' },
+        { kpi: 'Flash - cost of opportunities', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Activités' },
+        { kpi: 'Flash - revenue to date vs objective', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Objectifs' },
+        { kpi: 'Flash - time spent', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Activités' },
       ]);
       // Results and growth only need billing: no missing extract makes them unavailable (year-over-year
       // growth is, for less than a year of revenue: see kpi-degenerate.test.ts).

@@ -18,7 +18,7 @@ description: >
   billing, the bookings check with it, a money check for an extract not provided). The data
   tests revenue_reconciles_to_billing and won_deals_match_invoices stop the build on a fail; the
   second reads its tolerance from this mart.
-grain: check
+grain: contrôle
 unique: [check_name]
 not_null: [description, tolerance, tolerance_unit, status]
 accepted_values: { status: [pass, held_out, fail, not_applicable], tolerance_unit: [EUR, share] }
@@ -26,9 +26,9 @@ kpis:
   - name: Revenue reconciliation
     label: Rapprochement du CA avec la facturation
     formula: >
-      Revenue of the models (marts.revenue_and_margin) − Σ net amounts of the invoice lines read from
-      the billing files (reporting currency), in total and per month: 0 to the cent (pass), exactly
-      the money held out at load (held_out), anything else (fail).
+      Chiffre d'affaires des modèles − Σ montants nets des lignes de facture lues dans les fichiers
+      de facturation (devise de restitution), au total et par mois : 0 au centime (conforme),
+      exactement les montants écartés au chargement (montants écartés), tout autre écart (écart).
     columns: [status, model_figure, billing_figure, difference]
     unit: EUR
     audiences: [A, E, F]
@@ -36,11 +36,14 @@ kpis:
   - name: Won deals vs invoices
     label: Affaires gagnées vs facturé
     formula: >
-      |Σ invoiced amount (credit notes excluded) of the won deals that were invoiced − Σ their signed
-      amounts| / Σ signed amounts: pass within the tolerance (reconciliation.wonDealsTolerance in kpi-settings.yaml, 2 % by default).
+      |Σ montant facturé (avoirs exclus) des affaires gagnées facturées − Σ leurs montants signés| /
+      Σ montants signés : conforme dans la tolérance (tolérance affaires gagnées / factures,
+      réglage, 2 % par défaut).
     columns: [status, relative_difference, model_figure, billing_figure]
     numerator: difference
     denominator: model_figure
+    numerator_label: Écart entre facturé et signé
+    denominator_label: Montant signé des affaires gagnées facturées
     unit: rate
     audiences: [A, F]
     needs: [invoices, invoice_lines]
