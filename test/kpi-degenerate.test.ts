@@ -186,7 +186,7 @@ describe('no won deal', () => {
   it('reconciles bookings of nothing to nothing, with the check described', async () => {
     expect(await q(name, `SELECT check_name, status, model_figure, billing_figure, detail, tolerance FROM marts.reconciliation
       WHERE check_name IN ('revenue_vs_bookings', 'won_deals_vs_invoices') ORDER BY check_name`)).toEqual([
-      { check_name: 'revenue_vs_bookings', status: 'pass', model_figure: 0, billing_figure: 0, detail: '0 won deals', tolerance: 0.005 },
+      { check_name: 'revenue_vs_bookings', status: 'pass', model_figure: 0, billing_figure: 0, detail: '0 affaire(s) gagnée(s)', tolerance: 0.005 },
       { check_name: 'won_deals_vs_invoices', status: 'not_applicable', model_figure: null, billing_figure: null, detail: null, tolerance: 0.02 },
     ]);
   });
@@ -205,7 +205,7 @@ describe('no won deal, with billing', () => {
       expect(await b.db.query('SELECT sum(revenue) AS revenue FROM marts.revenue_and_margin')).toEqual([{ revenue: 10800 }]);
       const [check] = await b.db.query<{ description: string; tolerance: number; detail: string }>(
         `SELECT description, tolerance, detail FROM marts.reconciliation WHERE check_name = 'won_deals_vs_invoices'`);
-      expect(check).toMatchObject({ description: expect.stringContaining('within 2 % overall'), tolerance: 0.02, detail: expect.stringMatching(/^0 won deals invoiced/) });
+      expect(check).toMatchObject({ description: expect.stringContaining('à moins de 2 % au total'), tolerance: 0.02, detail: expect.stringMatching(/^0 affaire\(s\) gagnée\(s\) facturée\(s\)/) });
     } finally {
       b.db.close();
     }
