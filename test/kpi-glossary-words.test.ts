@@ -1,5 +1,6 @@
 /**
- * Everything a reader sees of the glossary and the reconciliation is French, in reader words: no
+ * Everything a reader sees of the glossary, the reconciliation and the extracts' names on the
+ * data-quality page is French, in reader words: no
  * column names (snake_case), no setting keys (`cac.marginAlertRatio`, camelCase), no model names
  * (`marts.revenue_and_margin`), no common English word. The ids stay in their own columns (kpi,
  * model, numerator, denominator, source_extracts, check_name), which pages do not display.
@@ -39,7 +40,11 @@ const READER_TEXTS = `
   WHERE text IS NOT NULL
   UNION ALL
   SELECT 'rapprochement ' || check_name, text FROM marts.reconciliation, unnest([check_label, description, detail]) AS t(text)
-  WHERE text IS NOT NULL`;
+  WHERE text IS NOT NULL
+  UNION ALL
+  SELECT 'qualité ' || extract, extract_label FROM marts.data_quality
+  UNION ALL
+  SELECT 'montants ' || extract, extract_label FROM marts.money_accounting`;
 
 const offending = async (built: Built) => {
   const rows = await built.db.query<{ place: string; text: string }>(READER_TEXTS);

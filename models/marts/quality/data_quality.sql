@@ -54,7 +54,7 @@ WITH freshness AS (
   UNION ALL SELECT 'marketing_spend', 'spend_date', max(spend_date), true FROM raw.marketing_spend
   UNION ALL SELECT 'campaign_leads', 'touched_at', CAST(max(touched_at) AS DATE), true FROM raw.campaign_leads
   UNION ALL SELECT 'invoices', 'invoice_date', max(invoice_date), true FROM raw.invoices
-  UNION ALL SELECT 'invoice_lines', 'invoice_date (of the invoice)', max(i.invoice_date), true FROM raw.invoice_lines l JOIN raw.invoices i USING (invoice_id)
+  UNION ALL SELECT 'invoice_lines', 'invoice_date (de la facture)', max(i.invoice_date), true FROM raw.invoice_lines l JOIN raw.invoices i USING (invoice_id)
   UNION ALL SELECT 'subscriptions', 'start_date', max(start_date), false FROM raw.subscriptions
 ),
 reference AS (
@@ -72,6 +72,7 @@ money AS (
 )
 SELECT
   s.extract,
+  extract_label(s.extract) AS extract_label,
   s.system,
   s.status AS load_status,
   CASE

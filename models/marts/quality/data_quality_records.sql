@@ -29,6 +29,7 @@ WITH issues AS (
 )
 SELECT
   extract,
+  extract_label(extract) AS extract_label,
   source_file,
   row_number,
   any_value(severity) AS severity,

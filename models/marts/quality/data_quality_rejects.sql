@@ -32,6 +32,7 @@ WITH scrubbed AS (
 )
 SELECT
   extract,
+  extract_label(extract) AS extract_label,
   column_name,
   reason,
   count(DISTINCT (source_file, row_number)) AS rejected_rows,

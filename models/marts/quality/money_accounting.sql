@@ -29,13 +29,7 @@ kpis:
 */
 SELECT
   m.extract,
-  CASE m.extract
-    WHEN 'opportunities' THEN 'Affaires'
-    WHEN 'invoice_lines' THEN 'Lignes de facture'
-    WHEN 'subscriptions' THEN 'Abonnements (mensuel)'
-    WHEN 'marketing_spend' THEN 'Dépenses marketing'
-    ELSE m.extract
-  END AS extract_label,
+  CASE WHEN m.extract = 'subscriptions' THEN 'Abonnements (mensuel)' ELSE extract_label(m.extract) END AS extract_label,
   m.amount_column,
   coalesce(m.currency, '(inconnue)') AS currency,
   coalesce(m.currency = reporting_currency(), false) AS is_reporting_currency,
