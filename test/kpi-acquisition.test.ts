@@ -171,7 +171,7 @@ describe('CAC by segment, untagged spend shared by the campaigns\' leads (defaul
       { kpi: 'Campaign won revenue', model: 'marts.campaign_roi', numerator: 'won_revenue', denominator: 'cost', needs: ['marketing_spend', 'leads', 'invoices', 'invoice_lines'], available: true },
     ]);
     const [cac] = await q(`SELECT formula FROM marts.kpi_glossary WHERE kpi = 'CAC by segment'`);
-    expect(cac!.formula).toMatch(/untagged\s+spend follows cac\.unallocatedSpend \(default by_campaign_leads: shared by the segments of the\s+campaign's attributed leads/);
+    expect(cac!.formula).toMatch(/une\s+dépense\s+sans\s+segment\s+suit\s+la\s+règle\s+de\s+répartition\s+\(réglage\s+«\s+dépenses\s+non\s+affectées\s+»\s+:\s+par\s+défaut\s+au\s+prorata\s+des\s+leads\s+attribués\s+à\s+la\s+campagne\s+dans\s+chaque\s+segment/);
   });
 });
 
