@@ -171,7 +171,7 @@ describe('CAC by segment, untagged spend shared by the campaigns\' leads (defaul
       { kpi: 'Campaign won revenue', model: 'marts.campaign_roi', numerator: 'won_revenue', denominator: 'cost', needs: ['marketing_spend', 'leads', 'invoices', 'invoice_lines'], available: true },
     ]);
     const [cac] = await q(`SELECT formula FROM marts.kpi_glossary WHERE kpi = 'CAC by segment'`);
-    expect(cac!.formula).toMatch(/untagged\s+spend follows cac\.unallocatedSpend \(default by_campaign_leads: shared by the segments of the\s+campaign's attributed leads/);
+    expect(cac!.formula).toMatch(/une\s+dépense\s+sans\s+segment\s+suit\s+la\s+règle\s+de\s+répartition\s+\(réglage\s+«\s+dépenses\s+non\s+affectées\s+»\s+:\s+par\s+défaut\s+au\s+prorata\s+des\s+leads\s+attribués\s+à\s+la\s+campagne\s+dans\s+chaque\s+segment/);
   });
 });
 
@@ -243,9 +243,9 @@ describe('without marketing spend nor campaign attribution', () => {
     const { db } = await buildModelsOn(acquisitionCompany(), { notProvided: ['marketing_spend', 'campaign_leads'] });
     try {
       expect(await db.query(`SELECT kpi, available, unavailable_reason FROM marts.kpi_glossary WHERE kpi IN ('CAC by segment', 'CAC vs first-year margin', 'Campaign ROI') ORDER BY kpi`)).toEqual([
-        { kpi: 'CAC by segment', available: false, unavailable_reason: 'needs marketing_spend, which this company did not provide (or provided empty)' },
-        { kpi: 'CAC vs first-year margin', available: false, unavailable_reason: 'needs marketing_spend, which this company did not provide (or provided empty)' },
-        { kpi: 'Campaign ROI', available: false, unavailable_reason: 'needs marketing_spend, which this company did not provide (or provided empty)' },
+        { kpi: 'CAC by segment', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Dépenses marketing' },
+        { kpi: 'CAC vs first-year margin', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Dépenses marketing' },
+        { kpi: 'Campaign ROI', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Dépenses marketing' },
       ]);
       // Spend NULL (not 0), so CAC is NULL; seller time and new customers are still known.
       expect(await db.query(`SELECT segment, marketing_spend, seller_time_cost, acquisition_cost, new_customers, cac FROM marts.cac_by_segment

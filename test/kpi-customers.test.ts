@@ -215,12 +215,12 @@ describe('customer KPIs without subscriptions and referrals', () => {
     expect(built.run.tests.filter((t) => t.failures > 0)).toEqual([]);
     expect(await q(built, `SELECT kpi, available, unavailable_reason FROM marts.kpi_glossary
       WHERE model IN ('marts.churn', 'marts.upsell_cross_sell', 'marts.second_sale', 'marts.referrals_within_6_months') ORDER BY kpi`)).toEqual([
-      { kpi: 'Churn rate', available: false, unavailable_reason: 'needs subscriptions, which this company did not provide (or provided empty)' },
+      { kpi: 'Churn rate', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Abonnements' },
       { kpi: 'Cross-sell rate', available: true, unavailable_reason: null },
-      { kpi: 'Referral within 6 months', available: false, unavailable_reason: 'needs referrals, which this company did not provide (or provided empty)' },
-      { kpi: 'Revenue churn rate', available: false, unavailable_reason: 'needs subscriptions, which this company did not provide (or provided empty)' },
+      { kpi: 'Referral within 6 months', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Recommandations' },
+      { kpi: 'Revenue churn rate', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Abonnements' },
       { kpi: 'Second sale within 90 days', available: true, unavailable_reason: null },
-      { kpi: 'Upsell rate', available: false, unavailable_reason: 'needs subscriptions, which this company did not provide (or provided empty)' },
+      { kpi: 'Upsell rate', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Abonnements' },
     ]);
   });
 

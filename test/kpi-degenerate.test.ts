@@ -145,7 +145,7 @@ describe.each(Object.keys(CASES))('%s', (name) => {
 
   it('says why in French when the data, not a missing extract, makes a KPI unavailable', async () => {
     const reasons = await q<{ reason: string }>(name, `SELECT DISTINCT unavailable_reason AS reason FROM marts.kpi_glossary
-      WHERE NOT available AND unavailable_reason NOT LIKE 'needs %'`);
+      WHERE NOT available AND unavailable_reason NOT LIKE 'extraction% non fournie%'`);
     for (const { reason } of reasons) expect(reason).toMatch(/^(aucune|chiffre d'affaires sur un seul mois|moins d'un an)/);
   });
 });
@@ -186,7 +186,7 @@ describe('no won deal', () => {
   it('reconciles bookings of nothing to nothing, with the check described', async () => {
     expect(await q(name, `SELECT check_name, status, model_figure, billing_figure, detail, tolerance FROM marts.reconciliation
       WHERE check_name IN ('revenue_vs_bookings', 'won_deals_vs_invoices') ORDER BY check_name`)).toEqual([
-      { check_name: 'revenue_vs_bookings', status: 'pass', model_figure: 0, billing_figure: 0, detail: '0 won deals', tolerance: 0.005 },
+      { check_name: 'revenue_vs_bookings', status: 'pass', model_figure: 0, billing_figure: 0, detail: '0 affaire(s) gagnée(s)', tolerance: 0.005 },
       { check_name: 'won_deals_vs_invoices', status: 'not_applicable', model_figure: null, billing_figure: null, detail: null, tolerance: 0.02 },
     ]);
   });
@@ -205,7 +205,7 @@ describe('no won deal, with billing', () => {
       expect(await b.db.query('SELECT sum(revenue) AS revenue FROM marts.revenue_and_margin')).toEqual([{ revenue: 10800 }]);
       const [check] = await b.db.query<{ description: string; tolerance: number; detail: string }>(
         `SELECT description, tolerance, detail FROM marts.reconciliation WHERE check_name = 'won_deals_vs_invoices'`);
-      expect(check).toMatchObject({ description: expect.stringContaining('within 2 % overall'), tolerance: 0.02, detail: expect.stringMatching(/^0 won deals invoiced/) });
+      expect(check).toMatchObject({ description: expect.stringContaining('à moins de 2 % au total'), tolerance: 0.02, detail: expect.stringMatching(/^0 affaire\(s\) gagnée\(s\) facturée\(s\)/) });
     } finally {
       b.db.close();
     }
@@ -245,9 +245,9 @@ describe('empty non-core extracts', () => {
       { extract: 'invoices', status: 'loaded', rows_read: 0, rows_loaded: 0 },
     ]);
     expect(await glossary(name, ['Meeting no-show rate', 'Gross margin', 'Campaign ROI'])).toEqual([
-      { kpi: 'Campaign ROI', available: false, unavailable_reason: 'needs invoice_lines, invoices, marketing_spend, which this company did not provide (or provided empty)' },
-      { kpi: 'Gross margin', available: false, unavailable_reason: 'needs invoice_lines, invoices, which this company did not provide (or provided empty)' },
-      { kpi: 'Meeting no-show rate', available: false, unavailable_reason: 'needs activities, which this company did not provide (or provided empty)' },
+      { kpi: 'Campaign ROI', available: false, unavailable_reason: 'extractions non fournies (ou vides) : Lignes de facture, Factures, Dépenses marketing' },
+      { kpi: 'Gross margin', available: false, unavailable_reason: 'extractions non fournies (ou vides) : Lignes de facture, Factures' },
+      { kpi: 'Meeting no-show rate', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Activités' },
     ]);
   });
 

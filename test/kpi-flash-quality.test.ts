@@ -142,9 +142,9 @@ describe('flash_figures without activities nor objectives', () => {
     const { db } = await buildModelsOn(flashCompany(), { notProvided: ['activities', 'objectives'] });
     try {
       expect(await db.query(`SELECT kpi, available, unavailable_reason FROM marts.kpi_glossary WHERE model = 'marts.flash_figures' AND NOT available ORDER BY kpi`)).toEqual([
-        { kpi: 'Flash - cost of opportunities', available: false, unavailable_reason: 'needs activities, which this company did not provide (or provided empty)' },
-        { kpi: 'Flash - revenue to date vs objective', available: false, unavailable_reason: 'needs objectives, which this company did not provide (or provided empty)' },
-        { kpi: 'Flash - time spent', available: false, unavailable_reason: 'needs activities, which this company did not provide (or provided empty)' },
+        { kpi: 'Flash - cost of opportunities', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Activités' },
+        { kpi: 'Flash - revenue to date vs objective', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Objectifs' },
+        { kpi: 'Flash - time spent', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Activités' },
       ]);
       // Results and growth only need billing: no missing extract makes them unavailable (year-over-year
       // growth is, for less than a year of revenue: see kpi-degenerate.test.ts).
@@ -181,10 +181,10 @@ const money = (check: string, loaded: number | null, status: string, detail: str
   tolerance: 0.005, tolerance_unit: 'EUR', status, detail,
 });
 const MONEY_CHECKS = [
-  money('opportunities', 12000, 'pass', 'nothing held out'),
-  money('invoice_lines', 10800, 'held_out', '1 row(s) held out, 0.00 in the reporting currency, 1 with no exchange rate (999.00 USD)'),
+  money('opportunities', 12000, 'pass', 'rien d\'écarté'),
+  money('invoice_lines', 10800, 'held_out', '1 ligne(s) écartée(s), 0,00 en devise de restitution, 1 sans taux de change (999,00 USD)'),
   money('subscriptions', null, 'not_applicable', null),
-  money('marketing_spend', 3500, 'pass', 'nothing held out'),
+  money('marketing_spend', 3500, 'pass', 'rien d\'écarté'),
 ];
 
 const qualityCompany = (): Company => {
@@ -215,7 +215,7 @@ describe('data quality', () => {
         WHERE extract IN ('accounts', 'activities', 'invoices', 'invoice_lines', 'referrals', 'subscriptions', 'sellers') ORDER BY extract`)).toEqual([
       { extract: 'accounts', load_status: 'loaded', quality_status: 'with_rejects', files: 1, rows_read: 4, rows_loaded: 3, rows_rejected: 1, reject_rate: 0.25, rejected_columns: 1, is_transactional: false, latest_date_column: 'created_at', latest_date: '2023-07-01', days_behind: 157 },
       { extract: 'activities', load_status: 'loaded', quality_status: 'with_rejects', files: 1, rows_read: 3, rows_loaded: 2, rows_rejected: 1, reject_rate: 1 / 3, rejected_columns: 1, is_transactional: true, latest_date_column: 'scheduled_at', latest_date: '2023-09-28', days_behind: 68 },
-      { extract: 'invoice_lines', load_status: 'loaded', quality_status: 'with_rejects', files: 1, rows_read: 3, rows_loaded: 2, rows_rejected: 1, reject_rate: 1 / 3, rejected_columns: 1, is_transactional: true, latest_date_column: 'invoice_date (of the invoice)', latest_date: '2023-12-05', days_behind: 0 },
+      { extract: 'invoice_lines', load_status: 'loaded', quality_status: 'with_rejects', files: 1, rows_read: 3, rows_loaded: 2, rows_rejected: 1, reject_rate: 1 / 3, rejected_columns: 1, is_transactional: true, latest_date_column: 'invoice_date (de la facture)', latest_date: '2023-12-05', days_behind: 0 },
       { extract: 'invoices', load_status: 'loaded', quality_status: 'with_rejects', files: 1, rows_read: 3, rows_loaded: 2, rows_rejected: 1, reject_rate: 1 / 3, rejected_columns: 1, is_transactional: true, latest_date_column: 'invoice_date', latest_date: '2023-12-05', days_behind: 0 },
       { extract: 'referrals', load_status: 'not_provided', quality_status: 'not_provided', files: 0, rows_read: 0, rows_loaded: 0, rows_rejected: 0, reject_rate: null, rejected_columns: 0, is_transactional: false, latest_date_column: 'referred_at', latest_date: null, days_behind: null },
       { extract: 'sellers', load_status: 'loaded', quality_status: 'ok', files: 1, rows_read: 2, rows_loaded: 2, rows_rejected: 0, reject_rate: 0, rejected_columns: 0, is_transactional: false, latest_date_column: 'start_date', latest_date: '2022-03-01', days_behind: 644 },
@@ -248,14 +248,14 @@ describe('data quality', () => {
     // Files: F1 12000 (cost 2400), AV1 −1200 (cost −240) loaded; F9's line, 999 USD, held out with no
     // rate to convert it: the marts miss exactly what was held out, and the checks say held_out.
     // Won deals invoiced: O1, signed 12000, invoiced 12000 (the credit note is not counted against it).
-    const heldOut = '1 invoice line(s) held out at load, 0.00 in the reporting currency, 1 with no exchange rate (999.00 USD): see marts.data_quality_records';
+    const heldOut = '1 ligne(s) de facture écartée(s) au chargement, 0,00 en devise de restitution, 1 sans taux de change (999,00 USD) : voir les enregistrements écartés (page Qualité des données)';
     expect(await q('SELECT check_name, model_figure, billing_figure, difference, relative_difference, tolerance, tolerance_unit, status, detail FROM marts.reconciliation ORDER BY check_order')).toEqual([
       { check_name: 'revenue_total', model_figure: 10800, billing_figure: 10800, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'held_out', detail: heldOut },
-      { check_name: 'revenue_by_month', model_figure: null, billing_figure: null, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'held_out', detail: `0 of 2 months differ; ${heldOut}` },
+      { check_name: 'revenue_by_month', model_figure: null, billing_figure: null, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'held_out', detail: `0 mois en écart sur 2 ; ${heldOut}` },
       { check_name: 'cost_total', model_figure: 2160, billing_figure: 2160, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'held_out', detail: heldOut },
       { check_name: 'margin_total', model_figure: 8640, billing_figure: 8640, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'held_out', detail: heldOut },
       { check_name: 'won_deals_vs_invoices', model_figure: 12000, billing_figure: 12000, difference: 0, relative_difference: 0, tolerance: 0.02, tolerance_unit: 'share', status: 'pass',
-        detail: '1 won deals invoiced, 0 of them more than 2 % apart; 0 won deals not invoiced (left out); credit notes on invoiced won deals: -1200.00 EUR' },
+        detail: '1 affaire(s) gagnée(s) facturée(s), dont 0 à plus de 2 % d\'écart ; 0 affaire(s) gagnée(s) non facturée(s) (laissées de côté) ; avoirs sur les affaires gagnées facturées : -1200,00 EUR' },
       // With billing, revenue is invoiced: the bookings check does not apply.
       { check_name: 'revenue_vs_bookings', model_figure: null, billing_figure: null, difference: null, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'not_applicable', detail: null },
       ...MONEY_CHECKS,

@@ -147,8 +147,8 @@ describe('activity and effort', () => {
   it('without activities, activity KPIs are unavailable and NULL, not zero', async () => {
     const other = await buildModelsOn(company(), { notProvided: ['activities'] });
     expect(await other.db.query(`SELECT kpi, available, unavailable_reason FROM marts.kpi_glossary WHERE kpi IN ('Meeting no-show rate', 'Conversations to close') ORDER BY kpi`)).toEqual([
-      { kpi: 'Conversations to close', available: false, unavailable_reason: 'needs activities, which this company did not provide (or provided empty)' },
-      { kpi: 'Meeting no-show rate', available: false, unavailable_reason: 'needs activities, which this company did not provide (or provided empty)' },
+      { kpi: 'Conversations to close', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Activités' },
+      { kpi: 'Meeting no-show rate', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Activités' },
     ]);
     expect(await other.db.query(`SELECT won_deals, conversations, conversations_per_won_deal FROM marts.conversations_to_close`))
       .toEqual([{ won_deals: 1, conversations: null, conversations_per_won_deal: null }]);

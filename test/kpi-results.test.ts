@@ -282,7 +282,7 @@ describe('without billing', () => {
   });
 
   it('publishes revenue KPIs as booked, and margin and billing-only KPIs as unavailable', async () => {
-    const reason = 'needs invoice_lines, invoices, which this company did not provide (or provided empty)';
+    const reason = 'extractions non fournies (ou vides) : Lignes de facture, Factures';
     expect(await q(`SELECT kpi, available, unavailable_reason, revenue_basis, basis_note IS NOT NULL AS noted FROM marts.kpi_glossary
       WHERE kpi IN ('Revenue', 'Average basket', 'Gross margin', 'Customer lifetime value', 'Sales volume', 'Revenue by seller') ORDER BY kpi`)).toEqual([
       { kpi: 'Average basket', available: true, unavailable_reason: null, revenue_basis: 'booked', noted: true },

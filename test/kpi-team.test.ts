@@ -389,12 +389,12 @@ describe('team KPIs without objectives and leads', () => {
     const rows = await q(built, `SELECT kpi, available, unavailable_reason FROM marts.kpi_glossary
       WHERE kpi IN ('Quota attainment', 'Share of sellers reaching objective', 'Variable pay simulation', 'Leads generated per seller', 'Performance class', 'Revenue at risk') ORDER BY kpi`);
     expect(rows).toEqual([
-      { kpi: 'Leads generated per seller', available: false, unavailable_reason: 'needs leads, which this company did not provide (or provided empty)' },
+      { kpi: 'Leads generated per seller', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Leads' },
       { kpi: 'Performance class', available: true, unavailable_reason: null },
-      { kpi: 'Quota attainment', available: false, unavailable_reason: 'needs objectives, which this company did not provide (or provided empty)' },
+      { kpi: 'Quota attainment', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Objectifs' },
       { kpi: 'Revenue at risk', available: true, unavailable_reason: null },
-      { kpi: 'Share of sellers reaching objective', available: false, unavailable_reason: 'needs objectives, which this company did not provide (or provided empty)' },
-      { kpi: 'Variable pay simulation', available: false, unavailable_reason: 'needs objectives, which this company did not provide (or provided empty)' },
+      { kpi: 'Share of sellers reaching objective', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Objectifs' },
+      { kpi: 'Variable pay simulation', available: false, unavailable_reason: 'extraction non fournie (ou vide) : Objectifs' },
     ]);
     expect(await q(built, 'SELECT count(*) AS n FROM marts.quota_attainment')).toEqual([{ n: 0 }]);
     expect(await q(built, 'SELECT count(*) AS n FROM marts.team_quota_attainment')).toEqual([{ n: 0 }]);

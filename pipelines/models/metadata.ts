@@ -14,10 +14,12 @@ const column = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case column name'
 export const kpiSchema = z.strictObject({
   name: z.string().min(1).describe('KPI name as the catalogue gives it'),
   label: z.string().min(1).optional().describe('French label shown on the pages'),
-  formula: z.string().min(1).describe('The definition in words'),
+  formula: z.string().min(1).describe('The definition in French reader words, shown in the glossary: no column names or setting keys'),
   columns: z.array(column).min(1).describe('Columns of the model holding the figure'),
   numerator: column.optional().describe('For a rate: the column holding its numerator'),
   denominator: column.optional().describe('For a rate: the column holding its denominator'),
+  numerator_label: z.string().min(1).optional().describe('The numerator in French reader words, shown in the glossary (the column stays in `numerator`)'),
+  denominator_label: z.string().min(1).optional().describe('The denominator in French reader words, shown in the glossary'),
   unit: z.enum(['EUR', 'rate', 'count', 'days', 'hours', 'months', 'index', 'ratio']),
   seeds: z.array(z.enum(['000', '001', '002', '003', '004'])).default([]).describe('Seed articles the KPI comes from'),
   audiences: z.array(z.enum(['A', 'E', 'F'])).default(['A']),
@@ -28,11 +30,13 @@ export const kpiSchema = z.strictObject({
   on_bookings: z.boolean().default(false).describe(
     'Without billing (invoices, invoice_lines), computed from won deals at their close date (bookings) instead of unavailable: for revenue figures, never for margin or units',
   ),
-}).refine((k) => k.unit !== 'rate' || (k.numerator && k.denominator), { message: 'a rate needs its numerator and denominator columns' });
+}).refine((k) => k.unit !== 'rate' || (k.numerator && k.denominator), { message: 'a rate needs its numerator and denominator columns' })
+  .refine((k) => !k.numerator === !k.numerator_label && !k.denominator === !k.denominator_label,
+    { message: 'a numerator or denominator column comes with its numerator_label or denominator_label in French (and only then)' });
 
 export const modelMetadataSchema = z.strictObject({
   description: z.string().min(1),
-  grain: z.string().min(1).describe('What one row is, e.g. "month × seller × segment"'),
+  grain: z.string().min(1).describe('What one row is, in French reader words (the glossary shows it), e.g. "mois × commercial × segment"'),
   unique: z.array(column).min(1).optional().describe('Columns identifying a row: tested unique and not null'),
   not_null: z.array(column).default([]),
   accepted_values: z.record(column, z.array(z.union([z.string(), z.number(), z.boolean()])).min(1)).default({}),

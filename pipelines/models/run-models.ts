@@ -86,7 +86,8 @@ const writeGlossary = async (db: Database, models: Model[]) => {
   await db.exec(`CREATE OR REPLACE TABLE marts.kpi_glossary (
     kpi VARCHAR, label VARCHAR, formula VARCHAR, grain VARCHAR, model VARCHAR, columns VARCHAR[], unit VARCHAR,
     numerator VARCHAR, denominator VARCHAR, source_extracts VARCHAR[], needs VARCHAR[], seeds VARCHAR[], audiences VARCHAR[],
-    available BOOLEAN, unavailable_reason VARCHAR, revenue_basis VARCHAR, basis_note VARCHAR)`);
+    available BOOLEAN, unavailable_reason VARCHAR, revenue_basis VARCHAR, basis_note VARCHAR,
+    numerator_label VARCHAR, denominator_label VARCHAR, source_labels VARCHAR[])`);
   const list = (xs: readonly string[]) => `[${xs.map(literal).join(', ')}]::VARCHAR[]`;
   for (const model of models) {
     const sources = [...sourceExtracts(model, byName)].sort();
@@ -97,10 +98,13 @@ const writeGlossary = async (db: Database, models: Model[]) => {
           ${list(kpi.columns)}, ${literal(kpi.unit)}, ${kpi.numerator ? literal(kpi.numerator) : 'NULL'}, ${kpi.denominator ? literal(kpi.denominator) : 'NULL'},
           ${list(sources)}, ${list(needs)}, ${list(kpi.seeds)}, ${list(kpi.audiences)},
           missing IS NULL AND lacking IS NULL,
-          CASE WHEN missing IS NOT NULL THEN 'needs ' || missing || ', which this company did not provide (or provided empty)' ELSE lacking END,
+          CASE WHEN missing IS NOT NULL THEN CASE WHEN missing_count = 1 THEN 'extraction non fournie (ou vide) : ' ELSE 'extractions non fournies (ou vides) : ' END || missing ELSE lacking END,
           ${kpi.on_bookings ? 'revenue_basis()' : 'NULL'},
-          ${kpi.on_bookings ? `CASE WHEN revenue_basis() = 'booked' THEN 'Facturation non fournie : le chiffre d''affaires est ici le montant des affaires gagnées à leur date de clôture (prises de commande), pas le facturé ; la marge est inconnue.' END` : 'NULL'}
-        FROM (SELECT string_agg(n, ', ' ORDER BY n) AS missing FROM unnest(${list(needs)}) AS t(n) WHERE NOT extract_available(n)),
+          ${kpi.on_bookings ? `CASE WHEN revenue_basis() = 'booked' THEN 'Facturation non fournie : le chiffre d''affaires est ici le montant des affaires gagnées à leur date de clôture (prises de commande), pas le facturé ; la marge est inconnue.' END` : 'NULL'},
+          ${kpi.numerator_label ? literal(kpi.numerator_label) : 'NULL'}, ${kpi.denominator_label ? literal(kpi.denominator_label) : 'NULL'},
+          list_transform(${list(sources)}, s -> extract_label(s))
+        FROM (SELECT string_agg(extract_label(n), ', ' ORDER BY n) AS missing, count(*) AS missing_count
+          FROM unnest(${list(needs)}) AS t(n) WHERE NOT extract_available(n)),
           (SELECT ${lackingSql(kpi.requires)} AS lacking)`);
     }
   }

@@ -17,7 +17,7 @@ description: >
   (intermediate.int_acquisition_customers). Quarter allocations by new customers are made per
   quarter, so four quarters need not add up to their year under that rule. Figures needing an
   extract that was not provided are NULL.
-grain: period type × period start × segment
+grain: type de période × début de période × segment
 unique: [period_type, period_start, segment]
 not_null: [period_end, unallocated_spend_rule]
 accepted_values: { period_type: [quarter, year], segment: [Tous les segments, Or, Argent, Bronze, (non renseigné)], unallocated_spend_rule: [by_campaign_leads, by_new_customers, exclude] }
@@ -25,17 +25,21 @@ kpis:
   - name: CAC by segment
     label: Coût d'acquisition client par segment
     formula: >
-      (marketing spend attributed to the segment + cost of seller acquisition time in the segment) /
-      new customers won in the segment in the period. Spend tagged with a segment goes to it; untagged
-      spend follows cac.unallocatedSpend (default by_campaign_leads: shared by the segments of the
-      campaign's attributed leads, weighted; else the campaign's target segment; else by new
-      customers of the period; 'exclude' leaves it unallocated). Seller time cost = hours of activities
-      with prospects (cac.acquisitionCounterparts) × hourly cost × cac.sellerCostMultiplier, on the
-      segment of the account, lead or deal concerned. Unallocated spend and time are shown apart and
-      enter only the blended CAC of the 'Tous les segments' row.
+      (dépenses marketing attribuées au segment + coût du temps commercial consacré à l'acquisition
+      dans le segment) / nouveaux clients gagnés dans le segment sur la période. Une dépense marquée
+      d'un segment lui revient ; une dépense sans segment suit la règle de répartition (réglage «
+      dépenses non affectées » : par défaut au prorata des leads attribués à la campagne dans chaque
+      segment, sinon au segment cible de la campagne, sinon au prorata des nouveaux clients de la
+      période ; « exclure » la laisse non affectée). Coût du temps commercial = heures d'activités
+      avec des prospects (réglage « interlocuteurs d'acquisition ») × coût horaire × coefficient de
+      coût commercial (réglage), sur le segment du compte, du lead ou de l'affaire concernés.
+      Dépenses et temps non affectés sont montrés à part et n'entrent que dans le CAC global de la
+      ligne « Tous les segments ».
     columns: [cac, marketing_spend, tagged_spend, allocated_spend, seller_time_cost, acquisition_cost, new_customers]
     numerator: acquisition_cost
     denominator: new_customers
+    numerator_label: "Coût d'acquisition (dépenses marketing + temps commercial)"
+    denominator_label: Nouveaux clients
     unit: EUR
     seeds: ['003', '004']
     audiences: [A, E, F]
@@ -43,11 +47,13 @@ kpis:
   - name: Blended CAC
     label: Coût d'acquisition client global
     formula: >
-      (all marketing spend + all seller acquisition time cost, unallocated parts included) / all new
-      customers of the period (row segment = 'Tous les segments').
+      (toutes les dépenses marketing + tout le coût du temps commercial d'acquisition, parts non
+      affectées comprises) / tous les nouveaux clients de la période (ligne « Tous les segments »).
     columns: [blended_cac, unallocated_spend, unallocated_time_cost]
     numerator: total_acquisition_cost
     denominator: new_customers
+    numerator_label: "Coût d'acquisition total, parts non affectées comprises"
+    denominator_label: Nouveaux clients
     unit: EUR
     seeds: ['004']
     audiences: [A, F]

@@ -9,7 +9,7 @@ description: >
   and the shares of the leads assigned to the seller are summed; spend of campaigns without leads,
   or of leads assigned to nobody, reaches no seller. One row per seller and year with acquisition
   time, lead spend or a new customer. Figures needing an extract that was not provided are NULL.
-grain: year × seller
+grain: année × commercial
 unique: [year, seller_id]
 not_null: [seller_name, team]
 relationships: { seller_id: staging.stg_sellers.seller_id }
@@ -17,12 +17,15 @@ kpis:
   - name: CAC by seller
     label: Coût d'acquisition client par commercial
     formula: >
-      (cost of the seller's own acquisition time + marketing spend of the leads assigned to the seller,
-      each campaign's spend shared over its credited leads by attribution weight) / new customers
-      acquired by the seller in the year. Per team (territory) by summing both parts.
+      (coût du temps d'acquisition du commercial + dépenses marketing des leads qui lui sont
+      confiés, la dépense de chaque campagne étant répartie sur ses leads crédités selon leur poids
+      d'attribution) / nouveaux clients acquis par le commercial dans l'année. Par équipe
+      (territoire) en additionnant les deux parts.
     columns: [cac, seller_time_cost, lead_spend, acquisition_cost, new_customers]
     numerator: acquisition_cost
     denominator: new_customers
+    numerator_label: "Coût d'acquisition"
+    denominator_label: Nouveaux clients
     unit: EUR
     seeds: ['003']
     audiences: [A, E, F]

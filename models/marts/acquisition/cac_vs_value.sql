@@ -14,7 +14,7 @@ description: >
   its ratio only grows better as its margin comes in. `watch_ratio` (cac.watchRatio) is the lower
   line from which pages show a segment as one to watch. Acquisition cost and first-year margin add up over
   years: sum both to compare over several cohorts.
-grain: year × segment
+grain: année × segment
 unique: [year, segment]
 not_null: [margin_alert_ratio]
 accepted_values: { segment: [Tous les segments, Or, Argent, Bronze, (non renseigné)], cohort_maturity: [mature, young] }
@@ -22,23 +22,29 @@ kpis:
   - name: CAC vs first-year margin
     label: CAC rapporté à la marge de première année
     formula: >
-      CAC of the segment in the year / average first-year gross margin of the customers it acquired
-      that year (= acquisition cost / their total first-year margin); flagged when ≥
-      cac.marginAlertRatio (default 75 %) or when the first-year margin is not positive, on mature
-      cohorts only (every customer's first year over).
+      CAC du segment dans l'année / marge brute moyenne de première année des clients acquis cette
+      année-là (= coût d'acquisition / leur marge totale de première année) ; alerte quand le
+      rapport atteint le seuil d'alerte CAC / marge (réglage, 75 % par défaut) ou quand la marge de
+      première année n'est pas positive, sur les cohortes mûres seulement (première année de chaque
+      client achevée).
     columns: [cac_to_margin_ratio, cac_eats_margin, cac, avg_first_year_margin]
     numerator: acquisition_cost
     denominator: first_year_margin
+    numerator_label: "Coût d'acquisition"
+    denominator_label: Marge brute de première année des clients acquis
     unit: rate
     seeds: ['004']
     audiences: [A, E, F]
     needs: [marketing_spend, activities, invoices, invoice_lines]
   - name: CAC payback
     label: Délai de retour sur coût d'acquisition
-    formula: CAC / (average first-year gross margin per new customer / 12), in months.
+    formula: >
+      CAC / (marge brute moyenne de première année par nouveau client / 12), en mois.
     columns: [payback_months]
     numerator: acquisition_cost
     denominator: first_year_margin
+    numerator_label: "Coût d'acquisition"
+    denominator_label: Marge brute de première année des clients acquis
     unit: months
     seeds: ['004']
     audiences: [A, F]

@@ -8,7 +8,7 @@ description: >
   (invoices carrying the deal's opportunity_id, credit notes deducted), all weighted by
   attribution. ROI = (won margin − cost) / cost. Add campaigns up per channel or for events by
   summing. Figures needing an extract that was not provided are NULL.
-grain: campaign
+grain: campagne
 unique: [campaign_id]
 not_null: [attributed_leads, attributed_opportunities, won_deals, won_amount]
 accepted_values: { channel: [paid_search, paid_social, event, webinar, email, content, partner, (non renseigné)] }
@@ -16,11 +16,14 @@ kpis:
   - name: Campaign ROI
     label: Retour sur investissement des campagnes
     formula: >
-      (gross margin invoiced on the won deals of the campaign's leads, weighted by attribution − the
-      campaign's spend) / the campaign's spend. Per channel or event: sum won margin and cost, then divide.
+      (marge brute facturée sur les affaires gagnées issues des leads de la campagne, pondérée par
+      l'attribution − dépenses de la campagne) / dépenses de la campagne. Par canal ou par événement
+      : additionner marges gagnées et coûts, puis diviser.
     columns: [roi, net_return, cost, won_margin]
     numerator: net_return
     denominator: cost
+    numerator_label: Marge gagnée moins dépenses
+    denominator_label: Dépenses de la campagne
     unit: rate
     seeds: ['001']
     audiences: [A, E, F]
@@ -28,11 +31,14 @@ kpis:
   - name: Campaign won revenue
     label: CA gagné par campagne
     formula: >
-      Revenue invoiced on the won deals qualified from the campaign's leads (weighted by attribution),
-      with the deals won and their signed amount; revenue per euro spent = won revenue / cost.
+      Chiffre d'affaires facturé sur les affaires gagnées qualifiées à partir des leads de la
+      campagne (pondéré par l'attribution), avec les affaires gagnées et leur montant signé ;
+      chiffre d'affaires par euro dépensé = chiffre d'affaires gagné / dépenses.
     columns: [won_revenue, won_deals, won_amount, revenue_per_euro]
     numerator: won_revenue
     denominator: cost
+    numerator_label: "Chiffre d'affaires gagné"
+    denominator_label: Dépenses de la campagne
     unit: EUR
     seeds: ['001']
     audiences: [A, E, F]

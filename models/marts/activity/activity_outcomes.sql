@@ -5,19 +5,22 @@ description: >
   activities.advancingOutcomes). Outcomes, not activity counts. Only activities that can advance a
   deal count: admin tasks and non-selling purposes (support, admin: activities.nonSellingPurposes)
   are left out, since a support call cannot move a deal forward.
-grain: month × seller × activity type × counterpart
+grain: "mois × commercial × type d'activité × interlocuteur"
 unique: [month, seller_id, type, counterpart]
 not_null: [held_activities, advancing_activities]
 kpis:
   - name: Activities that advance
     label: Activités qui font avancer
     formula: >
-      Held activities whose outcome is measurable progress (stage advanced, next meeting booked,
-      proposal requested) / held activities that can advance a deal: support calls and admin tasks
-      (activities.nonSellingPurposes, admin type) are left out of both.
+      Activités réalisées dont le résultat est un progrès mesurable (étape franchie, rendez-vous
+      suivant fixé, proposition demandée) / activités réalisées qui peuvent faire avancer une
+      affaire : les appels de support et les tâches administratives (réglage « activités hors vente
+      », type administratif) sont exclus des deux.
     columns: [advancing_rate, advancing_activities]
     numerator: advancing_activities
     denominator: held_activities
+    numerator_label: Activités réalisées qui font avancer
+    denominator_label: Activités réalisées pouvant faire avancer une affaire
     unit: rate
     seeds: ['000']
     audiences: [A, E]

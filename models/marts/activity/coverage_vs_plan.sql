@@ -4,26 +4,34 @@ description: >
   year (coveragePlan in kpi-settings.yaml, by segment and activity type) times the accounts of the
   segment that existed that year (created on or before 31 December), against the touches actually
   held, and the accounts under-covered (fewer held touches than planned, all planned types together).
-grain: year × segment
+grain: année × segment
 unique: [year, segment]
 not_null: [accounts, planned_touches, actual_touches, under_covered_accounts]
 kpis:
   - name: Coverage vs plan
     label: Couverture vs plan
-    formula: Held touches of the planned activity types with accounts of the segment / planned touches (plan per account × accounts).
+    formula: >
+      Contacts réalisés, des types d'activité prévus, avec les comptes du segment / contacts prévus
+      (plan par compte × comptes).
     columns: [coverage_rate]
     numerator: actual_touches
     denominator: planned_touches
+    numerator_label: Contacts réalisés
+    denominator_label: Contacts prévus
     unit: rate
     seeds: ['004']
     audiences: [A, E]
     needs: [activities]
   - name: Under-covered accounts
     label: Comptes sous-couverts
-    formula: Accounts with fewer held touches of the planned types than the plan per account / accounts of the segment.
+    formula: >
+      Comptes ayant reçu moins de contacts des types prévus que le plan par compte / comptes du
+      segment.
     columns: [under_covered_rate, under_covered_accounts]
     numerator: under_covered_accounts
     denominator: accounts
+    numerator_label: Comptes sous-couverts
+    denominator_label: Comptes du segment
     unit: rate
     seeds: ['004']
     audiences: [A]

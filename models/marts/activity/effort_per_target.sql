@@ -3,17 +3,21 @@ description: >
   Commercial effort per target segment, seller and year: activities and meetings held and hours
   spent with accounts of the segment, against the new customers the seller won in it that year —
   "seller A needs 10 meetings on this target, seller B 15 for the same result".
-grain: year × segment × seller
+grain: année × segment × commercial
 unique: [year, segment, seller_id]
 not_null: [activities, meetings_held, hours, new_customers]
 kpis:
   - name: Meetings per new customer
     requires: [won_deal]
     label: Rendez-vous par client gagné
-    formula: Meetings held with accounts of the segment / new customers the seller won in the segment, per year.
+    formula: >
+      Rendez-vous tenus avec les comptes du segment / nouveaux clients gagnés par le commercial dans
+      le segment, par année.
     columns: [meetings_per_new_customer]
     numerator: meetings_held
     denominator: new_customers
+    numerator_label: Rendez-vous tenus
+    denominator_label: Nouveaux clients
     unit: ratio
     seeds: ['004']
     audiences: [A, E]
@@ -21,10 +25,14 @@ kpis:
   - name: Hours per new customer
     requires: [won_deal]
     label: Heures par client gagné
-    formula: Hours of activities with accounts of the segment / new customers the seller won in the segment, per year.
+    formula: >
+      Heures d'activités avec les comptes du segment / nouveaux clients gagnés par le commercial
+      dans le segment, par année.
     columns: [hours_per_new_customer]
     numerator: hours
     denominator: new_customers
+    numerator_label: "Heures d'activités"
+    denominator_label: Nouveaux clients
     unit: hours
     seeds: ['004']
     audiences: [A, E]

@@ -3,13 +3,15 @@ description: >
   Per month and seller: real sales conversations (support excluded), calls to prospects (voicemails
   and no-answers included, customers excluded), prospecting e-mails (outbound to prospects) and the
   ratio of e-mails to calls.
-grain: month × seller
+grain: mois × commercial
 unique: [month, seller_id]
 not_null: [conversations, prospect_calls, prospecting_emails]
 kpis:
   - name: Conversations
     label: Conversations commerciales
-    formula: Held calls, meetings, video calls and demos with prospects or customers plus inbound e-mail replies, support excluded.
+    formula: >
+      Appels, rendez-vous, visioconférences et démonstrations tenus avec des prospects ou des
+      clients, plus les réponses reçues par e-mail, support exclu.
     columns: [conversations]
     unit: count
     seeds: ['002']
@@ -17,7 +19,9 @@ kpis:
     needs: [activities]
   - name: Prospect calls
     label: Appels de prospection
-    formula: Calls to prospects (not existing customers), voicemails and unanswered calls included.
+    formula: >
+      Appels à des prospects (pas aux clients existants), messages vocaux et appels sans réponse
+      compris.
     columns: [prospect_calls]
     unit: count
     seeds: ['002']
@@ -25,10 +29,13 @@ kpis:
     needs: [activities]
   - name: Prospecting emails
     label: E-mails de prospection
-    formula: Outbound e-mails to prospects; ratio e-mails / prospect calls per seller.
+    formula: >
+      E-mails envoyés à des prospects ; rapport e-mails / appels de prospection par commercial.
     columns: [prospecting_emails, emails_per_call]
     numerator: prospecting_emails
     denominator: prospect_calls
+    numerator_label: E-mails de prospection
+    denominator_label: Appels de prospection
     unit: ratio
     seeds: ['002']
     audiences: [A]

@@ -3,16 +3,20 @@ description: >
   Seller hours per month: selling hours (activity types in activities.sellingTypes whose purpose is
   not in activities.nonSellingPurposes) and non-selling hours (administrative tasks, support), with
   the non-selling share against its target ceiling (activities.nonSellingShareTarget, 40 %).
-grain: month × seller
+grain: mois × commercial
 unique: [month, seller_id]
 not_null: [hours, selling_hours, non_selling_hours, above_target]
 kpis:
   - name: Selling time share
     label: Part du temps commercial
-    formula: Hours of selling activities / all hours logged; the non-selling share (1 − it) should stay below 40 %.
+    formula: >
+      Heures d'activités de vente / toutes les heures saisies ; la part hors vente (1 − cette part)
+      devrait rester sous 40 %.
     columns: [selling_share, non_selling_share, above_target]
     numerator: selling_hours
     denominator: hours
+    numerator_label: Heures de vente
+    denominator_label: Heures saisies
     unit: rate
     seeds: ['004']
     audiences: [A, E]

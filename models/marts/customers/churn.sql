@@ -14,7 +14,7 @@ description: >
   start and ended by the end, replaced or not, for reference. NULL (not 0) when subscriptions were
   not provided, and for periods starting before the subscriptions' history does (the day before the
   period is earlier than the first start_date): who was a customer then is unknown, not zero.
-grain: period type × period start × segment
+grain: type de période × début de période × segment
 unique: [period_type, period_start, segment]
 not_null: [period_end, is_complete_period]
 accepted_values: { period_type: [month, quarter, year], segment: [Or, Argent, Bronze, (non renseigné)] }
@@ -22,12 +22,14 @@ kpis:
   - name: Churn rate
     label: Taux d'attrition (clients)
     formula: >
-      Customers with an active subscription the day before the period starts and none active on its
-      last day (or the last day of data) / customers with an active subscription the day before the
-      period starts.
+      Clients ayant un abonnement actif la veille du début de la période et aucun actif le dernier
+      jour de celle-ci (ou le dernier jour des données) / clients ayant un abonnement actif la
+      veille du début de la période.
     columns: [churn_rate, customers_lost]
     numerator: customers_lost
     denominator: customers_at_start
+    numerator_label: Clients perdus
+    denominator_label: Clients en début de période
     unit: rate
     seeds: ['003']
     audiences: [A, E, F]
@@ -35,11 +37,14 @@ kpis:
   - name: Revenue churn rate
     label: Taux d'attrition du revenu récurrent (MRR)
     formula: >
-      (MRR at start of the customers lost + MRR decrease of the customers kept) / MRR at the start of
-      the period (monthly amounts of the subscriptions active the day before the period starts).
+      (revenu mensuel récurrent en début de période des clients perdus + baisse du revenu mensuel
+      récurrent des clients conservés) / revenu mensuel récurrent en début de période (montants
+      mensuels des abonnements actifs la veille du début de la période).
     columns: [revenue_churn_rate, lost_mrr, churned_mrr, contraction_mrr]
     numerator: lost_mrr
     denominator: mrr_at_start
+    numerator_label: Revenu mensuel récurrent perdu
+    denominator_label: Revenu mensuel récurrent en début de période
     unit: rate
     seeds: ['003']
     audiences: [A, E, F]

@@ -8,7 +8,7 @@ description: >
   the first purchase do not count. NULL (not 0) when referrals were not provided.
   `window_complete` is false while the data does not yet cover the whole window for every customer
   of the cohort.
-grain: cohort month × segment
+grain: mois de cohorte × segment
 unique: [cohort_month, segment]
 not_null: [new_customers, window_complete]
 accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)] }
@@ -16,11 +16,14 @@ kpis:
   - name: Referral within 6 months
     label: Recommandation sous 6 mois
     formula: >
-      New customers of the cohort who gave a valid referral between their first purchase day and
-      windows.referralMonths (6) months after it / new customers of the cohort.
+      Nouveaux clients de la cohorte ayant fait une recommandation valable entre le jour de leur
+      premier achat et la fin de la fenêtre de recommandation (réglage, 6 mois) / nouveaux clients
+      de la cohorte.
     columns: [referral_rate, customers_referring]
     numerator: customers_referring
     denominator: new_customers
+    numerator_label: Clients ayant recommandé
+    denominator_label: Nouveaux clients de la cohorte
     unit: rate
     seeds: ['002']
     audiences: [A, E]

@@ -12,7 +12,7 @@ description: >
   `window_complete` is false while the data does not yet cover the whole window for every customer
   of the cohort (their rate can still rise). Without billing (new customers then come from won
   deals) the second sales and the rate are NULL: the KPI needs invoices.
-grain: cohort month × segment × acquiring seller
+grain: mois de cohorte × segment × commercial ayant acquis le client
 unique: [cohort_month, segment, seller_id]
 not_null: [new_customers, window_complete]
 accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)] }
@@ -20,12 +20,15 @@ kpis:
   - name: Second sale within 90 days
     label: Seconde vente sous 90 jours
     formula: >
-      New customers of the cohort with a second purchase (an invoice for another deal, or a one-off
-      invoice without deal outside their subscriptions) 1 to windows.secondSaleDays (90) days after
-      their first purchase day / new customers of the cohort.
+      Nouveaux clients de la cohorte ayant fait un deuxième achat (facture d'une autre affaire, ou
+      facture ponctuelle sans affaire hors de leurs abonnements) 1 à N jours après le jour de leur
+      premier achat (fenêtre de deuxième vente, réglage : 90 jours) / nouveaux clients de la
+      cohorte.
     columns: [second_sale_rate, customers_with_second_sale]
     numerator: customers_with_second_sale
     denominator: new_customers
+    numerator_label: Clients ayant fait une deuxième vente
+    denominator_label: Nouveaux clients de la cohorte
     unit: rate
     seeds: ['002']
     audiences: [A, E]

@@ -12,7 +12,7 @@ description: >
   cross-sell needs billing and also reads subscriptions when provided; the base uses whichever of
   the two was provided. Product lines bought before the billing extract begins are unknown, so in
   the first year of data a repeat purchase can pass for a cross-sell.
-grain: period type × period start × segment
+grain: type de période × début de période × segment
 unique: [period_type, period_start, segment]
 not_null: [period_end, is_complete_period]
 accepted_values: { period_type: [month, quarter, year], segment: [Or, Argent, Bronze, (non renseigné)] }
@@ -20,12 +20,14 @@ kpis:
   - name: Upsell rate
     label: Taux de montée en gamme (upsell)
     formula: >
-      Customers at the start of the period who started in the period a subscription of a higher plan
-      tier than those they held on the same product line the day before / customers at the start of
-      the period (active subscription the day before, or invoiced in the 365 days before).
+      Clients en début de période ayant souscrit dans la période un abonnement d'une formule
+      supérieure à celles qu'ils avaient la veille sur la même gamme / clients en début de période
+      (abonnement actif la veille, ou facturés dans les 365 jours précédents).
     columns: [upsell_rate, upsell_customers]
     numerator: upsell_customers
     denominator: customers_at_start
+    numerator_label: Clients ayant monté en gamme
+    denominator_label: Clients en début de période
     unit: rate
     seeds: ['003']
     audiences: [A, E, F]
@@ -33,11 +35,13 @@ kpis:
   - name: Cross-sell rate
     label: Taux de vente croisée (cross-sell)
     formula: >
-      Customers at the start of the period who bought in the period a product line they never had
-      before (first subscription or first invoice line on it) / customers at the start of the period.
+      Clients en début de période ayant acheté dans la période une gamme qu'ils n'avaient jamais eue
+      (premier abonnement ou première ligne de facture sur celle-ci) / clients en début de période.
     columns: [cross_sell_rate, cross_sell_customers]
     numerator: cross_sell_customers
     denominator: customers_at_start
+    numerator_label: Clients ayant acheté une nouvelle gamme
+    denominator_label: Clients en début de période
     unit: rate
     seeds: ['003']
     audiences: [A, E, F]

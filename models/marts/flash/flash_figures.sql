@@ -13,14 +13,16 @@ description: >
   intermediate.int_calendar. A team's revenue is the revenue credited to its sellers; revenue
   credited to no seller only counts in 'Toutes les équipes'. Figures needing an extract that was not provided are
   NULL.
-grain: period type × period start × team
+grain: type de période × début de période × équipe
 unique: [period_type, period_start, team]
 not_null: [period_end, observed_end, is_current, is_complete_period, won_deals, won_value, lost_deals, lost_value, decided_deals]
 accepted_values: { period_type: [week, month, quarter] }
 kpis:
   - name: Flash - opportunities won
     label: Opportunités gagnées
-    formula: Deals closed won in the period (close date), count and signed amount, against the previous period.
+    formula: >
+      Affaires gagnées dans la période (date de clôture), nombre et montant signé, comparés à la
+      période précédente.
     columns: [won_deals, won_value, previous_won_deals, previous_won_value, won_deals_change, won_value_change]
     unit: count
     seeds: ['004']
@@ -28,7 +30,9 @@ kpis:
     needs: []
   - name: Flash - opportunities lost
     label: Opportunités perdues
-    formula: Deals closed lost in the period (close date), count and amount, against the previous period.
+    formula: >
+      Affaires perdues dans la période (date de clôture), nombre et montant, comparés à la période
+      précédente.
     columns: [lost_deals, lost_value, previous_lost_deals, previous_lost_value, lost_deals_change, lost_value_change]
     unit: count
     seeds: ['004']
@@ -36,10 +40,14 @@ kpis:
     needs: []
   - name: Flash - conversion rate
     label: Taux de transformation
-    formula: Deals won / deals decided (won + lost) in the period, by close date; change in points against the previous period.
+    formula: >
+      Affaires gagnées / affaires décidées (gagnées + perdues) dans la période, par date de clôture
+      ; évolution en points par rapport à la période précédente.
     columns: [conversion_rate, previous_conversion_rate, conversion_rate_change]
     numerator: won_deals
     denominator: decided_deals
+    numerator_label: Affaires gagnées
+    denominator_label: Affaires décidées (gagnées + perdues)
     unit: rate
     seeds: ['004']
     audiences: [A, E]
@@ -48,19 +56,23 @@ kpis:
     on_bookings: true
     label: CA à date vs objectif
     formula: >
-      Revenue invoiced since the start of the period (credit notes deducted) / the revenue objective
-      of the days elapsed (revenue targets spread by days over the periods they cover); margin to date
-      beside it, both against the previous period.
+      Chiffre d'affaires facturé depuis le début de la période (avoirs déduits) / objectif de
+      chiffre d'affaires des jours écoulés (objectifs répartis par jour sur les périodes qu'ils
+      couvrent) ; marge à date en regard, les deux comparées à la période précédente.
     columns: [revenue, margin, revenue_objective_to_date, revenue_objective, objective_attainment, previous_revenue, revenue_change, previous_margin, margin_change]
     numerator: revenue
     denominator: revenue_objective_to_date
+    numerator_label: "Chiffre d'affaires à date"
+    denominator_label: "Objectif de chiffre d'affaires à date"
     unit: rate
     seeds: ['004']
     audiences: [A, E]
     needs: [invoices, invoice_lines, objectives]
   - name: Flash - time spent
     label: Temps passé
-    formula: Hours of the activities logged in the period (duration of calls, e-mails, meetings, admin…), against the previous period.
+    formula: >
+      Heures des activités saisies dans la période (durée des appels, e-mails, rendez-vous, tâches
+      administratives…), comparées à la période précédente.
     columns: [activity_hours, previous_activity_hours, activity_hours_change]
     unit: hours
     seeds: ['004']
@@ -69,8 +81,8 @@ kpis:
   - name: Flash - cost of opportunities
     label: Coût des opportunités
     formula: >
-      Σ time cost (hours × hourly cost × cac.sellerCostMultiplier) of the activities logged on a deal in
-      the period, against the previous period.
+      Σ coût du temps (heures × coût horaire × coefficient de coût commercial, réglage) des
+      activités saisies sur une affaire dans la période, comparé à la période précédente.
     columns: [opportunity_time_cost, previous_opportunity_time_cost, opportunity_time_cost_change]
     unit: EUR
     seeds: ['004']

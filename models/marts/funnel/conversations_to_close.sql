@@ -3,17 +3,21 @@ description: >
   Won deals per year of close, seller and segment, and the conversations (held calls, meetings,
   video calls, demos and inbound e-mail replies, support excluded) linked to each deal between its
   qualification and its close.
-grain: year × seller × segment
+grain: année × commercial × segment
 unique: [year, seller_id, segment]
 not_null: [won_deals]
 kpis:
   - name: Conversations to close
     requires: [won_deal]
     label: Conversations pour conclure
-    formula: Conversations on won deals between qualification and close / won deals.
+    formula: >
+      Conversations sur les affaires gagnées entre la qualification et la clôture / affaires
+      gagnées.
     columns: [conversations_per_won_deal]
     numerator: conversations
     denominator: won_deals
+    numerator_label: Conversations
+    denominator_label: Affaires gagnées
     unit: ratio
     seeds: ['002']
     audiences: [A]

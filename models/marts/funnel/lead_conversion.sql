@@ -3,29 +3,35 @@ description: >
   Leads by month of creation, segment, source, warmth and owner: how many engaged in a two-way
   exchange, were qualified, became an opportunity and a customer. Leads never engaged (no two-way
   interaction ever) and never touched at all are counted here too.
-grain: lead creation month × segment × source × warmth × owner seller
+grain: mois de création du lead × segment × source × chaleur × commercial propriétaire
 unique: [month, segment, source, warmth, owner_seller_id]
 not_null: [leads, customer_leads]
 kpis:
   - name: Lead to customer rate
     label: Taux de transformation lead → client
     formula: >
-      Leads that became new customers (the account's first purchase on or after the lead; leads on
-      accounts that were already customers count in the leads, not as won customers) / all leads
-      created (prospects, not only qualified ones), by month of lead creation.
+      Leads devenus nouveaux clients (premier achat du compte à la date du lead ou après ; un lead
+      sur un compte déjà client compte parmi les leads, pas parmi les clients gagnés) / tous les
+      leads créés (prospects, pas seulement les leads qualifiés), par mois de création du lead.
     columns: [lead_to_customer_rate]
     numerator: customer_leads
     denominator: leads
+    numerator_label: Leads devenus nouveaux clients
+    denominator_label: Leads créés
     unit: rate
     seeds: ['002']
     audiences: [A, E]
     needs: [leads]
   - name: Leads never engaged
     label: Leads jamais engagés
-    formula: Leads with no two-way interaction ever (no held call or meeting, no inbound reply) / all leads.
+    formula: >
+      Leads sans aucun échange dans les deux sens (ni appel ni rendez-vous tenu, ni réponse reçue) /
+      tous les leads.
     columns: [never_engaged_rate, never_engaged_leads, never_touched_leads]
     numerator: never_engaged_leads
     denominator: leads
+    numerator_label: Leads jamais engagés
+    denominator_label: Leads créés
     unit: rate
     seeds: ['002']
     audiences: [A, E]

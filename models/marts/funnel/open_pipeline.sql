@@ -6,7 +6,7 @@ description: >
   leads to (won / decided among the closed deals that reached that stage; NULL when no deal that
   reached the stage was decided yet). Deals older than funnel.stalledAfterDays are flagged stalled:
   the pipeline a sales director should question before counting on it.
-grain: seller × segment × product line × stage (open deals only)
+grain: commercial × segment × gamme × étape (affaires ouvertes seulement)
 unique: [seller_id, segment, product_line, stage]
 not_null: [team, open_deals, pipeline_value, avg_age_days, stalled_deals, as_of]
 accepted_values: { stage: [qualified, proposal, negotiation] }
@@ -14,7 +14,9 @@ relationships: { seller_id: staging.stg_sellers.seller_id }
 kpis:
   - name: Open pipeline
     label: Pipeline ouvert
-    formula: Count and Σ amount of the deals still open (neither won nor lost) on the last day of the data, by stage.
+    formula: >
+      Nombre et Σ montant des affaires encore ouvertes (ni gagnées ni perdues) le dernier jour des
+      données, par étape.
     columns: [open_deals, pipeline_value]
     unit: EUR
     seeds: ['002', '004']
@@ -24,9 +26,9 @@ kpis:
     requires: [closed_deal]
     label: Pipeline pondéré
     formula: >
-      Σ amount of the open deals × the win rate of their stage: won / decided among the closed deals
-      that reached the stage (qualified: all closed deals; proposal and negotiation: those that
-      reached it).
+      Σ montant des affaires ouvertes × taux de gain de leur étape : gagnées / décidées parmi les
+      affaires clôturées ayant atteint l'étape (qualifiée : toutes les affaires clôturées ;
+      proposition et négociation : celles qui l'ont atteinte).
     columns: [weighted_value, stage_win_rate]
     unit: EUR
     seeds: ['002']
@@ -34,7 +36,9 @@ kpis:
     needs: []
   - name: Stalled pipeline
     label: Pipeline en sommeil
-    formula: Open deals created more than funnel.stalledAfterDays days before the last day of the data (count and value).
+    formula: >
+      Affaires ouvertes créées plus de N jours avant le dernier jour des données (seuil d'affaire
+      bloquée, réglage), en nombre et en valeur.
     columns: [stalled_deals, stalled_value]
     unit: EUR
     seeds: ['002']

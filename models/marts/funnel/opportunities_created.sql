@@ -1,6 +1,6 @@
 /*
 description: Opportunities created per month by origin (marketing, sales-sourced, referral), segment and product line, in count and value.
-grain: creation month × origin × segment × product line
+grain: mois de création × origine × segment × gamme
 unique: [month, origin, segment, product_line]
 not_null: [opportunities, pipeline_value]
 accepted_values: { origin: [marketing, sales, referral, (non renseigné)] }
@@ -8,7 +8,8 @@ kpis:
   - name: Opportunities created
     needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Opportunités créées
-    formula: Count and value (amount) of opportunities created in the period, by origin.
+    formula: >
+      Nombre et valeur (montant) des affaires créées dans la période, par origine.
     columns: [opportunities, pipeline_value]
     unit: count
     seeds: ['004']

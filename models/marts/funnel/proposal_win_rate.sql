@@ -4,7 +4,7 @@ description: >
   seller (with the seller's team and manager), segment and product line, the win rate on them against the benchmark line
   (funnel.proposalWinRateBenchmark, 30 %) and the B2B market average (10 %), and the proposals
   that never closed (lost or still open).
-grain: close month × seller × segment × product line
+grain: mois de clôture × commercial × segment × gamme
 unique: [month, seller_id, segment, product_line]
 not_null: [proposals_decided, proposals_won, benchmark_win_rate]
 kpis:
@@ -12,20 +12,28 @@ kpis:
     requires: [closed_deal]
     needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Taux de gain des propositions
-    formula: Won / proposals decided (won + lost among deals that reached proposal), by month of close; benchmark line at 30 %.
+    formula: >
+      Gagnées / propositions décidées (gagnées + perdues parmi les affaires ayant atteint l'étape
+      proposition), par mois de clôture ; ligne de référence à 30 %.
     columns: [win_rate, benchmark_win_rate, b2b_average_win_rate]
     numerator: proposals_won
     denominator: proposals_decided
+    numerator_label: Propositions gagnées
+    denominator_label: Propositions décidées
     unit: rate
     seeds: ['002', '004']
     audiences: [A, E]
   - name: Proposals that never close
     needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Propositions jamais conclues
-    formula: Proposals lost / proposals decided, by month of close (the trend of proposals that do not end in a sale).
+    formula: >
+      Propositions perdues / propositions décidées, par mois de clôture (tendance des propositions
+      qui n'aboutissent pas à une vente).
     columns: [never_closed_rate]
     numerator: proposals_lost
     denominator: proposals_decided
+    numerator_label: Propositions perdues
+    denominator_label: Propositions décidées
     unit: rate
     seeds: ['002']
     audiences: [A, E]

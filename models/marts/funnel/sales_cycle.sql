@@ -3,7 +3,7 @@ description: >
   Sales cycle per fiscal year of close, seller and segment: days from lead creation (or opportunity
   creation when there is no lead) to won, average and median, and the average days won deals spent
   in each stage (from the stage history: time between entering a stage and entering the next).
-grain: year × seller × segment
+grain: année × commercial × segment
 unique: [year, seller_id, segment]
 not_null: [won_deals, total_cycle_days]
 kpis:
@@ -12,19 +12,24 @@ kpis:
     needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Durée du cycle de vente
     formula: >
-      Σ days from the start of the cycle to won / won deals (average), and the median, by fiscal year
-      of close. The cycle starts at two different points: the lead's creation for a deal that came
-      from a lead, the deal's creation for a deal without a lead (which therefore reads shorter).
+      Σ jours entre le début du cycle et le gain / affaires gagnées (moyenne), et la médiane, par
+      exercice de clôture. Le cycle part de deux points différents : la création du lead pour une
+      affaire issue d'un lead, la création de l'affaire pour une affaire sans lead (dont le cycle
+      paraît donc plus court).
     columns: [avg_cycle_days, median_cycle_days]
     numerator: total_cycle_days
     denominator: won_deals
+    numerator_label: Jours de cycle cumulés
+    denominator_label: Affaires gagnées
     unit: days
     seeds: ['002', '003']
     audiences: [A, E]
   - name: Days in each stage
     requires: [won_deal]
     label: Jours passés par étape
-    formula: Average days won deals spent in the qualified, proposal and negotiation stages, from the stage history.
+    formula: >
+      Nombre moyen de jours passés par les affaires gagnées aux étapes qualifiée, proposition et
+      négociation, d'après l'historique des étapes.
     columns: [avg_days_qualified, avg_days_proposal, avg_days_negotiation]
     unit: days
     seeds: ['002', '003']

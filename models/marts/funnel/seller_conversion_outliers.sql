@@ -4,7 +4,7 @@ description: >
   the rest of the team on the same product line, with a two-proportion z-test
   (z = (p_seller − p_rest) / √(p̂(1−p̂)(1/n_seller + 1/n_rest)), p̂ pooled). A seller is an outlier
   when |z| ≥ funnel.outlierZ (1.96) and they decided at least funnel.outlierMinDecided proposals.
-grain: year × product line × seller
+grain: année × gamme × commercial
 unique: [year, product_line, seller_id]
 not_null: [decided, won, is_outlier]
 kpis:
@@ -12,10 +12,15 @@ kpis:
     requires: [closed_deal]
     needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Vendeurs atypiques en conversion
-    formula: Two-proportion z-test of the seller's proposal win rate against the rest of the team on the same product line and year; outlier when |z| ≥ 1.96 with at least 10 decided proposals.
+    formula: >
+      Test z de comparaison de deux proportions : taux de gain sur propositions du commercial contre
+      celui du reste de l'équipe, même gamme et même année ; écart significatif quand |z| ≥ 1,96
+      avec au moins 10 propositions décidées.
     columns: [z_score, is_outlier, seller_win_rate, rest_win_rate]
     numerator: won
     denominator: decided
+    numerator_label: Propositions gagnées
+    denominator_label: Propositions décidées
     unit: rate
     seeds: ['004']
     audiences: [A]

@@ -3,17 +3,21 @@ description: >
   Opportunities by month of creation, seller, segment and product line, with the stages of the
   funnel they reached (qualified → proposal → negotiation → won) and the conversion from each stage
   to the next.
-grain: opportunity creation month × seller × segment × product line
+grain: "mois de création de l'affaire × commercial × segment × gamme"
 unique: [month, seller_id, segment, product_line]
 not_null: [opportunities, reached_proposal, won]
 kpis:
   - name: Stage conversion qualified → proposal
     needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Conversion qualifié → proposition
-    formula: Opportunities that reached the proposal stage / opportunities created (qualified), by month of creation.
+    formula: >
+      Affaires ayant atteint l'étape proposition / affaires créées (qualifiées), par mois de
+      création.
     columns: [qualified_to_proposal_rate]
     numerator: reached_proposal
     denominator: opportunities
+    numerator_label: Affaires arrivées en proposition
+    denominator_label: Affaires créées
     unit: rate
     seeds: ['002', '003', '004']
     audiences: [A, E]
@@ -21,10 +25,13 @@ kpis:
     requires: [closed_deal]
     needs: []  # opportunities alone suffice: lead dates and stage history refine the figure
     label: Conversion proposition → gagné
-    formula: Won opportunities / opportunities that reached the proposal stage, by month of creation.
+    formula: >
+      Affaires gagnées / affaires ayant atteint l'étape proposition, par mois de création.
     columns: [proposal_to_won_rate]
     numerator: won
     denominator: reached_proposal
+    numerator_label: Affaires gagnées
+    denominator_label: Affaires arrivées en proposition
     unit: rate
     seeds: ['002', '003', '004']
     audiences: [A, E]

@@ -11,25 +11,30 @@ description: >
   marts.data_quality_rejects for the reasons) or ok. Rows read = rows loaded + rows rejected; rows
   flagged were loaded with a descriptive value unknown. For extracts carrying money, the money loaded
   and held out in the reporting currency (detail in marts.money_accounting).
-grain: extract
+grain: extraction
 unique: [extract]
 not_null: [system, load_status, quality_status, files, rows_read, rows_loaded, rows_rejected, rows_flagged, is_transactional]
 accepted_values: { quality_status: [not_provided, empty, all_rejected, with_rejects, ok], load_status: [loaded, not_provided] }
 kpis:
   - name: Rows rejected per extract
     label: Lignes rejetées par extraction
-    formula: Rows of the extract's files that broke a rule of the source contract and were not loaded / rows read (reasons in data_quality_rejects).
+    formula: >
+      Lignes des fichiers de l'extraction qui enfreignent une règle du contrat de données et n'ont
+      pas été chargées / lignes lues (raisons dans le tableau des rejets).
     columns: [rows_rejected, reject_rate, rows_read, rows_loaded]
     numerator: rows_rejected
     denominator: rows_read
+    numerator_label: Lignes rejetées
+    denominator_label: Lignes lues
     unit: rate
     audiences: [A, E, F]
     needs: []
   - name: Source freshness
     label: Fraîcheur des sources
     formula: >
-      Latest business date seen in the extract's loaded rows (latest_date, from latest_date_column),
-      and its lag in days behind the latest date of all transactional extracts.
+      Date métier la plus récente des lignes chargées de l'extraction (et la colonne d'où elle
+      vient), et son retard en jours sur la date la plus récente de toutes les extractions de
+      transactions.
     columns: [latest_date, days_behind]
     unit: days
     audiences: [A, E, F]
@@ -49,7 +54,7 @@ WITH freshness AS (
   UNION ALL SELECT 'marketing_spend', 'spend_date', max(spend_date), true FROM raw.marketing_spend
   UNION ALL SELECT 'campaign_leads', 'touched_at', CAST(max(touched_at) AS DATE), true FROM raw.campaign_leads
   UNION ALL SELECT 'invoices', 'invoice_date', max(invoice_date), true FROM raw.invoices
-  UNION ALL SELECT 'invoice_lines', 'invoice_date (of the invoice)', max(i.invoice_date), true FROM raw.invoice_lines l JOIN raw.invoices i USING (invoice_id)
+  UNION ALL SELECT 'invoice_lines', 'invoice_date (de la facture)', max(i.invoice_date), true FROM raw.invoice_lines l JOIN raw.invoices i USING (invoice_id)
   UNION ALL SELECT 'subscriptions', 'start_date', max(start_date), false FROM raw.subscriptions
 ),
 reference AS (
@@ -67,6 +72,7 @@ money AS (
 )
 SELECT
   s.extract,
+  extract_label(s.extract) AS extract_label,
   s.system,
   s.status AS load_status,
   CASE

@@ -7,14 +7,16 @@ description: >
   export_line point at the user's own file and line (through a mapping, the vendor's export, not the
   mapped copy). Reasons say the kind of problem, never the value (it may be personal data); amount is
   the money the record carries, in its currency and in the reporting currency.
-grain: extract × file × record
+grain: extraction × fichier × enregistrement
 unique: [extract, source_file, row_number]
 not_null: [severity, record_key, columns, reasons]
 accepted_values: { severity: [held_out, flagged] }
 kpis:
   - name: Records held out or flagged
     label: Enregistrements écartés ou signalés
-    formula: Records of the files that were rejected (held out, with their money) or loaded with an unknown value, each with its identifier, file and line.
+    formula: >
+      Enregistrements des fichiers rejetés (écartés, avec leurs montants) ou chargés avec une valeur
+      inconnue, chacun avec son identifiant, son fichier et sa ligne.
     columns: [severity, record_key, export_file, export_line, reasons, amount]
     unit: count
     audiences: [A, F]
@@ -27,6 +29,7 @@ WITH issues AS (
 )
 SELECT
   extract,
+  extract_label(extract) AS extract_label,
   source_file,
   row_number,
   any_value(severity) AS severity,

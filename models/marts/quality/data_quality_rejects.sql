@@ -6,13 +6,15 @@ description: >
   'duplicate key (first occurrence kept)', 'unknown reference: not a loaded accounts row', …). The
   line numbers of the first rejected rows (in the file, header = line 1) help find them. From
   audit.rejects; a row breaking two rules counts under both.
-grain: extract × column × reason
+grain: extraction × colonne × raison
 unique: [extract, column_name, reason]
 not_null: [rejected_rows]
 kpis:
   - name: Rejected rows by reason
     label: Lignes rejetées par motif
-    formula: Rows of the extract rejected at load for this column and reason (values never shown).
+    formula: >
+      Lignes de l'extraction rejetées au chargement pour cette colonne et cette raison (valeurs
+      jamais montrées).
     columns: [rejected_rows]
     unit: count
     audiences: [A]
@@ -30,6 +32,7 @@ WITH scrubbed AS (
 )
 SELECT
   extract,
+  extract_label(extract) AS extract_label,
   column_name,
   reason,
   count(DISTINCT (source_file, row_number)) AS rejected_rows,

@@ -8,31 +8,28 @@ description: >
   construction of the loader and checked by a data test; rows_unreadable are held-out rows whose
   amount itself could not be read (counted, no amount); rows_unconverted are held out for lack of an
   exchange rate (their reporting amount is unknown, so held_out_share counts them apart).
-grain: extract × currency
+grain: extraction × devise
 unique: [extract, currency]
 not_null: [extract, currency, rows_read, amount_read, amount_loaded, amount_held_out, is_reporting_currency]
 kpis:
   - name: Money held out
     label: Montants écartés au chargement
     formula: >
-      Σ amounts of the rows read from the files that could not be loaded (reporting currency) /
-      Σ amounts read, per extract carrying money; read = loaded + held out, to the cent.
+      Σ montants des lignes lues dans les fichiers qui n'ont pas pu être chargées (devise de
+      restitution) / Σ montants lus, par extraction portant des montants ; lu = chargé + écarté, au
+      centime.
     columns: [amount_held_out_reporting, held_out_share, amount_read_reporting, amount_loaded_reporting]
     numerator: amount_held_out_reporting
     denominator: amount_read_reporting
+    numerator_label: Montant écarté (devise de restitution)
+    denominator_label: Montant lu (devise de restitution)
     unit: EUR
     audiences: [A, E, F]
     needs: []
 */
 SELECT
   m.extract,
-  CASE m.extract
-    WHEN 'opportunities' THEN 'Affaires'
-    WHEN 'invoice_lines' THEN 'Lignes de facture'
-    WHEN 'subscriptions' THEN 'Abonnements (mensuel)'
-    WHEN 'marketing_spend' THEN 'Dépenses marketing'
-    ELSE m.extract
-  END AS extract_label,
+  CASE WHEN m.extract = 'subscriptions' THEN 'Abonnements (mensuel)' ELSE extract_label(m.extract) END AS extract_label,
   m.amount_column,
   coalesce(m.currency, '(inconnue)') AS currency,
   coalesce(m.currency = reporting_currency(), false) AS is_reporting_currency,

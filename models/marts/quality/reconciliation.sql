@@ -18,17 +18,17 @@ description: >
   billing, the bookings check with it, a money check for an extract not provided). The data
   tests revenue_reconciles_to_billing and won_deals_match_invoices stop the build on a fail; the
   second reads its tolerance from this mart.
-grain: check
+grain: contrôle
 unique: [check_name]
-not_null: [description, tolerance, tolerance_unit, status]
+not_null: [check_label, description, tolerance, tolerance_unit, status]
 accepted_values: { status: [pass, held_out, fail, not_applicable], tolerance_unit: [EUR, share] }
 kpis:
   - name: Revenue reconciliation
     label: Rapprochement du CA avec la facturation
     formula: >
-      Revenue of the models (marts.revenue_and_margin) − Σ net amounts of the invoice lines read from
-      the billing files (reporting currency), in total and per month: 0 to the cent (pass), exactly
-      the money held out at load (held_out), anything else (fail).
+      Chiffre d'affaires des modèles − Σ montants nets des lignes de facture lues dans les fichiers
+      de facturation (devise de restitution), au total et par mois : 0 au centime (conforme),
+      exactement les montants écartés au chargement (montants écartés), tout autre écart (écart).
     columns: [status, model_figure, billing_figure, difference]
     unit: EUR
     audiences: [A, E, F]
@@ -36,11 +36,14 @@ kpis:
   - name: Won deals vs invoices
     label: Affaires gagnées vs facturé
     formula: >
-      |Σ invoiced amount (credit notes excluded) of the won deals that were invoiced − Σ their signed
-      amounts| / Σ signed amounts: pass within the tolerance (reconciliation.wonDealsTolerance in kpi-settings.yaml, 2 % by default).
+      |Σ montant facturé (avoirs exclus) des affaires gagnées facturées − Σ leurs montants signés| /
+      Σ montants signés : conforme dans la tolérance (tolérance affaires gagnées / factures,
+      réglage, 2 % par défaut).
     columns: [status, relative_difference, model_figure, billing_figure]
     numerator: difference
     denominator: model_figure
+    numerator_label: Écart entre facturé et signé
+    denominator_label: Montant signé des affaires gagnées facturées
     unit: rate
     audiences: [A, F]
     needs: [invoices, invoice_lines]
@@ -62,7 +65,7 @@ money AS (
     sum(rows_held_out) AS rows_held_out,
     sum(rows_unreadable) AS rows_unreadable,
     sum(rows_held_out_unconverted) AS rows_unconverted,
-    string_agg(CASE WHEN rows_held_out_unconverted > 0 THEN printf('%.2f', amount_held_out - amount_held_out_reporting) || ' ' || currency END, ', ') AS unconverted
+    string_agg(CASE WHEN rows_held_out_unconverted > 0 THEN replace(printf('%.2f', amount_held_out - amount_held_out_reporting), '.', ',') || ' ' || currency END, ', ') AS unconverted
   FROM audit.money
   GROUP BY extract
 ),
@@ -72,11 +75,11 @@ billing_money AS (
   FROM money WHERE extract = 'invoice_lines'
 ),
 held_out_detail AS (
-  SELECT CASE WHEN rows_held_out = 0 THEN 'no invoice line held out'
-    ELSE rows_held_out || ' invoice line(s) held out at load, ' || printf('%.2f', held_out) || ' in the reporting currency'
-      || CASE WHEN rows_unreadable > 0 THEN ', ' || rows_unreadable || ' of them with an unreadable amount' ELSE '' END
-      || CASE WHEN rows_unconverted > 0 THEN ', ' || rows_unconverted || ' with no exchange rate (' || unconverted || ')' ELSE '' END
-      || ': see marts.data_quality_records' END AS text
+  SELECT CASE WHEN rows_held_out = 0 THEN 'aucune ligne de facture écartée'
+    ELSE rows_held_out || ' ligne(s) de facture écartée(s) au chargement, ' || replace(printf('%.2f', held_out), '.', ',') || ' en devise de restitution'
+      || CASE WHEN rows_unreadable > 0 THEN ', dont ' || rows_unreadable || ' au montant illisible' ELSE '' END
+      || CASE WHEN rows_unconverted > 0 THEN ', ' || rows_unconverted || ' sans taux de change (' || unconverted || ')' ELSE '' END
+      || ' : voir les enregistrements écartés (page Qualité des données)' END AS text
   FROM billing_money
 ),
 billing_lines AS (
@@ -148,7 +151,7 @@ money_checks AS (
     coalesce(m.rows_unreadable, 0) AS rows_unreadable,
     coalesce(m.rows_unconverted, 0) AS rows_unconverted,
     m.unconverted
-  FROM (VALUES ('opportunities', 'deals', 7), ('invoice_lines', 'invoice lines', 8), ('subscriptions', 'subscriptions', 9), ('marketing_spend', 'marketing spend', 10))
+  FROM (VALUES ('opportunities', 'affaires', 7), ('invoice_lines', 'lignes de facture', 8), ('subscriptions', 'abonnements', 9), ('marketing_spend', 'dépenses marketing', 10))
     AS e(extract, label, check_order)
   LEFT JOIN money m USING (extract)
 ),
@@ -156,7 +159,7 @@ checks AS (
   SELECT
     1 AS check_order,
     'revenue_total' AS check_name,
-    'Total revenue of marts.revenue_and_margin equals the net amounts of the invoice lines read from the billing files (reporting currency), to the cent; held_out when it misses exactly the lines held out at load.' AS description,
+    'Le chiffre d''affaires total des modèles est égal aux montants nets des lignes de facture lues dans les fichiers de facturation (devise de restitution), au centime ; « montants écartés » quand il lui manque exactement les lignes écartées au chargement.' AS description,
     CAST(m.revenue AS DOUBLE) AS model_figure,
     CAST(bm.loaded + bm.held_out AS DOUBLE) AS billing_figure,
     CAST(m.revenue - bm.loaded - bm.held_out AS DOUBLE) AS difference,
@@ -173,61 +176,70 @@ checks AS (
   UNION ALL
   SELECT
     2, 'revenue_by_month',
-    'Revenue of marts.revenue_and_margin equals the invoice lines loaded month by month (invoice date), to the cent; difference = Σ |monthly differences|; held_out when lines were held out at load.',
+    'Le chiffre d''affaires des modèles est égal aux lignes de facture chargées, mois par mois (date de facture), au centime ; écart = Σ |écarts mensuels| ; « montants écartés » quand des lignes ont été écartées au chargement.',
     NULL, NULL, CAST(absolute_difference AS DOUBLE), 0.005, 'EUR',
     CASE WHEN months_differing > 0 THEN 'fail' WHEN bm.rows_held_out > 0 THEN 'held_out' ELSE 'pass' END,
-    months_differing || ' of ' || months || ' months differ; ' || h.text, a.has_billing
+    months_differing || ' mois en écart sur ' || months || ' ; ' || h.text, a.has_billing
   FROM monthly_summary, billing_money bm, held_out_detail h, available a
   UNION ALL
   SELECT
     3, 'cost_total',
-    'Total cost of goods sold of marts.revenue_and_margin equals Σ quantity × unit cost of the invoice lines loaded (rounded to the cent per line); held_out when lines were held out at load.',
+    'Le coût total des biens et services vendus des modèles est égal à Σ quantité × coût unitaire des lignes de facture chargées (arrondi au centime par ligne) ; « montants écartés » quand des lignes ont été écartées au chargement.',
     CAST(m.cost AS DOUBLE), CAST(b.cost AS DOUBLE), CAST(m.cost - b.cost AS DOUBLE), 0.005, 'EUR',
     CASE WHEN round(m.cost - b.cost, 2) <> 0 THEN 'fail' WHEN bm.rows_held_out > 0 THEN 'held_out' ELSE 'pass' END, h.text, a.has_billing
   FROM mart_total m, billing_total b, billing_money bm, held_out_detail h, available a
   UNION ALL
   SELECT
     4, 'margin_total',
-    'Total gross margin of marts.revenue_and_margin equals the net amounts minus the cost of the invoice lines loaded, to the cent; held_out when lines were held out at load.',
+    'La marge brute totale des modèles est égale aux montants nets moins le coût des lignes de facture chargées, au centime ; « montants écartés » quand des lignes ont été écartées au chargement.',
     CAST(m.margin AS DOUBLE), CAST(b.margin AS DOUBLE), CAST(m.margin - b.margin AS DOUBLE), 0.005, 'EUR',
     CASE WHEN round(m.margin - b.margin, 2) <> 0 THEN 'fail' WHEN bm.rows_held_out > 0 THEN 'held_out' ELSE 'pass' END, h.text, a.has_billing
   FROM mart_total m, billing_total b, billing_money bm, held_out_detail h, available a
   UNION ALL
   SELECT
     5, 'won_deals_vs_invoices',
-    'Signed amount of the won deals that were invoiced (CRM) against the amount of the invoices carrying their opportunity_id, credit notes excluded (billing): within '
-      || printf('%g', 100 * tolerance) || ' % overall.',
+    'Montant signé des affaires gagnées qui ont été facturées (CRM) comparé au montant des factures qui les portent, avoirs exclus (facturation) : à moins de '
+      || replace(printf('%g', 100 * tolerance), '.', ',') || ' % au total.',
     CAST(won_amount AS DOUBLE), CAST(invoiced AS DOUBLE), CAST(invoiced - won_amount AS DOUBLE), tolerance, 'share',
     CASE WHEN abs(invoiced - won_amount) <= tolerance * won_amount THEN 'pass' ELSE 'fail' END,
-    deals || ' won deals invoiced, ' || deals_outside || ' of them more than ' || printf('%g', 100 * tolerance) || ' % apart; ' || won_not_invoiced
-      || ' won deals not invoiced (left out); credit notes on invoiced won deals: ' || round(credited, 2) || ' EUR',
+    deals || ' affaire(s) gagnée(s) facturée(s), dont ' || deals_outside || ' à plus de ' || replace(printf('%g', 100 * tolerance), '.', ',') || ' % d''écart ; ' || won_not_invoiced
+      || ' affaire(s) gagnée(s) non facturée(s) (laissées de côté) ; avoirs sur les affaires gagnées facturées : ' || replace(printf('%.2f', credited), '.', ',') || ' EUR',
     a.has_billing
   FROM won_summary, available a
   UNION ALL
   SELECT
     6, 'revenue_vs_bookings',
-    'Without billing, total revenue of marts.revenue_and_margin equals the amount of the won deals loaded from the CRM (bookings), to the cent; held_out when deals were held out at load.',
+    'Sans facturation, le chiffre d''affaires total des modèles est égal au montant des affaires gagnées chargées depuis le CRM (prises de commande), au centime ; « montants écartés » quand des affaires ont été écartées au chargement.',
     CAST(m.revenue AS DOUBLE), CAST(b.revenue AS DOUBLE), CAST(m.revenue - b.revenue AS DOUBLE), 0.005, 'EUR',
     CASE WHEN round(m.revenue - b.revenue, 2) <> 0 THEN 'fail' WHEN mc.rows_held_out > 0 THEN 'held_out' ELSE 'pass' END,
-    b.deals || ' won deals' || CASE WHEN mc.rows_held_out > 0 THEN '; ' || mc.rows_held_out || ' deal(s) of any stage held out at load, '
-      || printf('%.2f', mc.held_out) || ' in the reporting currency: see marts.data_quality_records' ELSE '' END,
+    b.deals || ' affaire(s) gagnée(s)' || CASE WHEN mc.rows_held_out > 0 THEN ' ; ' || mc.rows_held_out || ' affaire(s) de toutes étapes écartée(s) au chargement, '
+      || replace(printf('%.2f', mc.held_out), '.', ',') || ' en devise de restitution : voir les enregistrements écartés (page Qualité des données)' ELSE '' END,
     NOT a.has_billing
   FROM mart_total m, bookings_total b, available a, (SELECT * FROM money_checks WHERE extract = 'opportunities') mc
   UNION ALL
   SELECT
     check_order, 'money_' || extract,
-    'Money of the ' || label || ' read from the files (reporting currency) = loaded + held out at load; held_out when some was held out.',
+    'Montants des ' || label || ' lus dans les fichiers (devise de restitution) = chargés + écartés au chargement ; « montants écartés » quand une partie a été écartée.',
     CAST(loaded AS DOUBLE), CAST(read AS DOUBLE), CAST(loaded - read AS DOUBLE), 0.005, 'EUR',
     CASE WHEN rows_held_out > 0 THEN 'held_out' ELSE 'pass' END,
-    CASE WHEN rows_held_out = 0 THEN 'nothing held out'
-      ELSE rows_held_out || ' row(s) held out, ' || printf('%.2f', held_out) || ' in the reporting currency'
-        || CASE WHEN rows_unreadable > 0 THEN ', ' || rows_unreadable || ' with an unreadable amount' ELSE '' END
-        || CASE WHEN rows_unconverted > 0 THEN ', ' || rows_unconverted || ' with no exchange rate (' || unconverted || ')' ELSE '' END END,
+    CASE WHEN rows_held_out = 0 THEN 'rien d''écarté'
+      ELSE rows_held_out || ' ligne(s) écartée(s), ' || replace(printf('%.2f', held_out), '.', ',') || ' en devise de restitution'
+        || CASE WHEN rows_unreadable > 0 THEN ', dont ' || rows_unreadable || ' au montant illisible' ELSE '' END
+        || CASE WHEN rows_unconverted > 0 THEN ', ' || rows_unconverted || ' sans taux de change (' || unconverted || ')' ELSE '' END END,
     applies
   FROM money_checks
 )
 SELECT
   c.check_name,
+  CASE c.check_name
+    WHEN 'revenue_total' THEN 'Chiffre d''affaires total / facturation'
+    WHEN 'revenue_by_month' THEN 'Chiffre d''affaires mois par mois / facturation'
+    WHEN 'cost_total' THEN 'Coût des ventes total / facturation'
+    WHEN 'margin_total' THEN 'Marge brute totale / facturation'
+    WHEN 'won_deals_vs_invoices' THEN 'Affaires gagnées / factures'
+    WHEN 'revenue_vs_bookings' THEN 'Chiffre d''affaires / prises de commande'
+    ELSE 'Montants lus = chargés + écartés : ' || extract_label(substr(c.check_name, 7))
+  END AS check_label,
   c.description,
   CASE WHEN c.applies THEN c.model_figure END AS model_figure,
   CASE WHEN c.applies THEN c.billing_figure END AS billing_figure,

@@ -4,7 +4,7 @@ description: >
   PME, ETI, GE): revenue (credit notes deducted) / orders, an order being an invoice (credit notes
   are not orders). An invoice bills a single account, so revenue and orders add up over months,
   segments and size bands: roll up by summing both and dividing.
-grain: month × segment × size band
+grain: mois × segment × tranche de taille
 unique: [month, segment, size_band]
 not_null: [revenue, orders, customers]
 accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)], size_band: [TPE, PME, ETI, GE, (non renseigné)] }
@@ -14,11 +14,14 @@ kpis:
     on_bookings: true
     label: Panier moyen
     formula: >
-      Revenue of the period (Σ invoiced net amounts, credit notes deducted) / number of orders
-      (distinct invoices dated in the period, credit notes excluded), per segment and size band.
+      Chiffre d'affaires de la période (Σ montants nets facturés, avoirs déduits) / nombre de
+      commandes (factures distinctes datées dans la période, avoirs exclus), par segment et tranche
+      de taille.
     columns: [average_basket]
     numerator: revenue
     denominator: orders
+    numerator_label: "Chiffre d'affaires"
+    denominator_label: Commandes
     unit: EUR
     seeds: ['004']
     audiences: [A, E, F]

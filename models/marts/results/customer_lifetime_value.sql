@@ -15,12 +15,15 @@ kpis:
   - name: Customer lifetime value
     label: Valeur vie client
     formula: >
-      Σ revenue (credit notes deducted) of the segment's customers since their first purchase / number
-      of customers; the margin version uses gross margin. new_customer_* columns restrict it to the
-      customers acquired within the billing history, whose whole life is observed.
+      Σ chiffre d'affaires (avoirs déduits) des clients du segment depuis leur premier achat /
+      nombre de clients ; la version en marge utilise la marge brute. La version « nouveaux clients
+      » se limite aux clients acquis pendant l'historique de facturation, dont toute la vie est
+      observée.
     columns: [avg_lifetime_revenue, avg_lifetime_margin, avg_new_customer_lifetime_revenue, avg_new_customer_lifetime_margin]
     numerator: lifetime_revenue
     denominator: customers
+    numerator_label: "Chiffre d'affaires depuis le premier achat"
+    denominator_label: Clients
     unit: EUR
     seeds: ['004']
     audiences: [A, E, F]
@@ -28,11 +31,13 @@ kpis:
   - name: First-year margin per new customer
     label: Marge de première année par nouveau client
     formula: >
-      Σ gross margin of the first 365 days of the new customers whose first year is over / number of
-      those customers.
+      Σ marge brute des 365 premiers jours des nouveaux clients dont la première année est achevée /
+      nombre de ces clients.
     columns: [avg_first_year_margin]
     numerator: first_year_margin
     denominator: first_year_complete_customers
+    numerator_label: Marge brute de première année
+    denominator_label: Nouveaux clients dont la première année est achevée
     unit: EUR
     seeds: ['004']
     audiences: [A, F]

@@ -9,7 +9,7 @@ description: >
   invoice with lines in two product lines is an order in each, and a customer billed in two months
   is counted in each, so use marts.average_basket for order totals. This mart is reconciled to the
   billing extract to the cent (marts.reconciliation, data test revenue_reconciles_to_billing).
-grain: month × segment × region × product line × seller
+grain: mois × segment × région × gamme × commercial
 unique: [month, segment, region, product_line, seller_id]
 not_null: [team, seller_name, revenue, orders, customers]
 accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)] }
@@ -19,8 +19,8 @@ kpis:
     on_bookings: true
     label: Chiffre d'affaires
     formula: >
-      Σ net amounts of the invoice lines dated in the period (invoice date), credit notes deducted
-      (they carry negative amounts). invoiced_amount and credited_amount show the two parts.
+      Σ montants nets des lignes de facture datées dans la période (date de facture), avoirs déduits
+      (ils portent des montants négatifs). Le facturé et les avoirs sont aussi donnés séparément.
     columns: [revenue, invoiced_amount, credited_amount]
     unit: EUR
     seeds: ['000', '001', '003']
@@ -28,11 +28,14 @@ kpis:
   - name: Gross margin
     label: Marge brute
     formula: >
-      Revenue − cost of goods and services sold (Σ quantity × unit cost of the invoice lines, rounded
-      to the cent per line; credit notes give the cost back). Margin rate = margin / revenue.
+      Chiffre d'affaires − coût des biens et services vendus (Σ quantité × coût unitaire des lignes
+      de facture, arrondi au centime par ligne ; les avoirs restituent le coût). Taux de marge =
+      marge / chiffre d'affaires.
     columns: [margin, margin_rate]
     numerator: margin
     denominator: revenue
+    numerator_label: Marge brute
+    denominator_label: "Chiffre d'affaires"
     unit: rate
     seeds: ['000', '001', '003']
     audiences: [A, E, F]
@@ -41,8 +44,8 @@ kpis:
     on_bookings: true
     label: Nombre de commandes
     formula: >
-      Distinct invoices (credit notes excluded) dated in the period; distinct within a row, so an
-      invoice spanning two product lines counts once in each.
+      Factures distinctes (avoirs exclus) datées dans la période ; distinctes au sein d'une ligne du
+      tableau, donc une facture portant sur deux gammes compte une fois dans chacune.
     columns: [orders]
     unit: count
     seeds: ['004']

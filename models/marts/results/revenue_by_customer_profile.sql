@@ -6,7 +6,7 @@ description: >
   by the number of profiles, not of customers), it is the mart to filter revenue by industry and
   size; revenue, cost, margin, orders (distinct invoices, credit notes excluded: an invoice bills one
   account, so orders add up here) and units add up over any column.
-grain: month × segment × industry × size band × region
+grain: mois × segment × secteur × tranche de taille × région
 unique: [month, segment, industry, size_band, region]
 not_null: [revenue, orders, customers]
 accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)], size_band: [TPE, PME, ETI, GE, (non renseigné)] }
@@ -15,17 +15,23 @@ kpis:
     requires: [revenue]
     on_bookings: true
     label: Chiffre d'affaires par secteur et taille
-    formula: Σ invoiced net amounts (credit notes deducted) of the customers of the industry, size band, region and segment, by invoice date.
+    formula: >
+      Σ montants nets facturés (avoirs déduits) des clients du secteur, de la tranche de taille, de
+      la région et du segment, par date de facture.
     columns: [revenue]
     unit: EUR
     seeds: ['003', '004']
     audiences: [A, E, F]
   - name: Gross margin by customer profile
     label: Marge brute par secteur et taille
-    formula: Revenue − cost of goods and services sold of the customers of the profile; margin rate = margin / revenue.
+    formula: >
+      Chiffre d'affaires − coût des biens et services vendus des clients du profil ; taux de marge =
+      marge / chiffre d'affaires.
     columns: [margin, margin_rate]
     numerator: margin
     denominator: revenue
+    numerator_label: Marge brute
+    denominator_label: "Chiffre d'affaires"
     unit: rate
     seeds: ['003', '004']
     audiences: [A, F]

@@ -10,7 +10,7 @@ description: >
   last year). The last day seen
   is the latest invoice, deal creation or close, activity or lead creation date. No rows when
   billing was not provided.
-grain: period type × period start × segment
+grain: type de période × début de période × segment
 unique: [period_type, period_start, segment]
 not_null: [period_end, observed_end, is_complete_period, revenue]
 accepted_values: { period_type: [month, quarter, year], segment: [Tous les segments, Or, Argent, Bronze, (non renseigné)] }
@@ -20,11 +20,14 @@ kpis:
     on_bookings: true
     label: Croissance du CA (période précédente)
     formula: >
-      (revenue of the period − revenue of the previous period) / revenue of the previous period. For
-      the period in progress both are taken over the same number of days from the start of the period.
+      (chiffre d'affaires de la période − chiffre d'affaires de la période précédente) / chiffre
+      d'affaires de la période précédente. Pour la période en cours, les deux sont pris sur le même
+      nombre de jours depuis le début de la période.
     columns: [growth_pop, revenue_change_pop, previous_period_revenue]
     numerator: revenue_change_pop
     denominator: previous_period_revenue
+    numerator_label: "Variation du chiffre d'affaires"
+    denominator_label: "Chiffre d'affaires de la période précédente"
     unit: rate
     seeds: ['000', '001']
     audiences: [A, E, F]
@@ -34,11 +37,14 @@ kpis:
     on_bookings: true
     label: Croissance du CA (sur un an)
     formula: >
-      (revenue of the period − revenue of the same period a year earlier) / revenue of that period. For
-      the period in progress both are taken over the same number of days from the start of the period.
+      (chiffre d'affaires de la période − chiffre d'affaires de la même période un an plus tôt) /
+      chiffre d'affaires de cette période-là. Pour la période en cours, les deux sont pris sur le
+      même nombre de jours depuis le début de la période.
     columns: [growth_yoy, revenue_change_yoy, same_period_last_year_revenue]
     numerator: revenue_change_yoy
     denominator: same_period_last_year_revenue
+    numerator_label: "Variation du chiffre d'affaires sur un an"
+    denominator_label: "Chiffre d'affaires de la même période l'an passé"
     unit: rate
     seeds: ['000', '001']
     audiences: [A, E, F]

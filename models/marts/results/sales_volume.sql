@@ -3,7 +3,7 @@ description: >
   Units sold per month (invoice date), product line, product code, customer region and segment,
   from intermediate.int_revenue_lines: quantities of invoices minus the quantities given back by
   credit notes, with the revenue they brought. Everything adds up over any column.
-grain: month × product line × product code × region × segment
+grain: mois × gamme × code produit × région × segment
 unique: [month, product_line, product_code, region, segment]
 not_null: [units, units_invoiced, units_credited, revenue, invoice_lines]
 accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)] }
@@ -11,8 +11,9 @@ kpis:
   - name: Sales volume
     label: Volume des ventes
     formula: >
-      Σ quantities of the invoice lines dated in the period, per product and customer region; credit
-      notes (negative quantities) deducted. units_invoiced and units_credited show the two parts.
+      Σ quantités des lignes de facture datées dans la période, par produit et région du client ;
+      avoirs (quantités négatives) déduits. Les unités facturées et les unités en avoir sont aussi
+      données séparément.
     columns: [units, units_invoiced, units_credited]
     unit: count
     seeds: ['003']

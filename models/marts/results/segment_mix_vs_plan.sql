@@ -4,7 +4,7 @@ description: >
   against the strategic target of kpi-settings.yaml (segmentMixTarget), and the gap in points. A
   segment without a target has a NULL target and gap; one without revenue has a share of 0.
   `is_complete_year` is false for a year the data only partly covers.
-grain: year × segment
+grain: année × segment
 unique: [year, segment]
 not_null: [revenue, year_revenue, is_complete_year]
 accepted_values: { segment: [Or, Argent, Bronze, (non renseigné)] }
@@ -14,11 +14,14 @@ kpis:
     on_bookings: true
     label: Mix de CA par segment vs plan
     formula: >
-      Segment revenue / revenue of all segments in the year, against the target share set in
-      kpi-settings.yaml (segmentMixTarget); gap = share − target (negative: behind plan).
+      Chiffre d'affaires du segment / chiffre d'affaires de tous les segments dans l'année, comparé
+      à la part cible (réglage « mix de segments cible ») ; écart = part − cible (négatif : en
+      retard sur le plan).
     columns: [revenue_share, target_share, share_gap]
     numerator: revenue
     denominator: year_revenue
+    numerator_label: "Chiffre d'affaires du segment"
+    denominator_label: "Chiffre d'affaires de l'année, tous segments"
     unit: rate
     seeds: ['004']
     audiences: [A, E, F]

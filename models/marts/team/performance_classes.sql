@@ -5,17 +5,21 @@ description: >
   proposals and wins) and how much of the role's revenue each class brings — the 5–10 % / 80–90 % /
   5–10 % pattern of [004] and the over-performers' share of revenue ("30 to 40 % is the risk
   zone"). Every class has a row, with 0 sellers when empty.
-grain: year × role × performance class
+grain: année × rôle × classe de performance
 unique: [year, role, performance_class]
 not_null: [sellers, sellers_in_role, is_complete_year]
 accepted_values: { performance_class: [over_performing, average, under_performing] }
 kpis:
   - name: Sellers per performance class
     label: Répartition des commerciaux par classe de performance
-    formula: Sellers of the class / sellers of the role employed in the year (classes of marts.performance_distribution).
+    formula: >
+      Commerciaux de la classe / commerciaux du rôle employés dans l'année (classes de la
+      répartition des performances).
     columns: [sellers, seller_share]
     numerator: sellers
     denominator: sellers_in_role
+    numerator_label: Commerciaux de la classe
+    denominator_label: Commerciaux du rôle
     unit: rate
     seeds: ['004']
     audiences: [A, E]
@@ -24,10 +28,14 @@ kpis:
     requires: [revenue]
     on_bookings: true
     label: Part du CA par classe de performance
-    formula: Revenue of the sellers of the class / revenue of all sellers of the role employed in the year.
+    formula: >
+      Chiffre d'affaires des commerciaux de la classe / chiffre d'affaires de tous les commerciaux
+      du rôle employés dans l'année.
     columns: [revenue, revenue_share]
     numerator: revenue
     denominator: role_revenue
+    numerator_label: "Chiffre d'affaires de la classe"
+    denominator_label: "Chiffre d'affaires du rôle"
     unit: rate
     seeds: ['004']
     audiences: [A, E, F]

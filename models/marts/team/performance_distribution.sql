@@ -16,7 +16,7 @@ description: >
   at or below `concentration.underPercentile` (0.1), average between. The 5–10 % / 80–90 % / 5–10 %
   split of [004] is, by construction, what the percentile thresholds give; what the mart adds is who
   is in each class and on which metrics (counts and revenue per class in marts.performance_classes).
-grain: year × seller
+grain: année × commercial
 unique: [year, seller_id]
 not_null: [seller_name, team, role, proposals, won_deals, proposals_percentile, won_deals_percentile, composite_score, composite_percentile, performance_class, is_complete_year]
 accepted_values: { performance_class: [over_performing, average, under_performing] }
@@ -25,12 +25,13 @@ kpis:
   - name: Performance class
     label: Classe de performance (sur-, moyenne, sous-performance)
     formula: >
-      Percentile rank, among the sellers of the same role employed in the year, of the average of the
-      seller's percentile ranks on revenue, leads generated, qualification rate, proposals made and
-      deals won (volumes per full year employed; percentile rank = (sellers below + ½ × sellers
-      tied) / sellers); over-performing ≥
-      overPercentile (0.9), under-performing ≤ underPercentile (0.1), average otherwise. Revenue and
-      leads enter the score only when billing and leads are provided.
+      Rang centile, parmi les commerciaux du même rôle employés dans l'année, de la moyenne des
+      rangs centiles du commercial sur le chiffre d'affaires, les leads générés, le taux de
+      qualification, les propositions faites et les affaires gagnées (volumes ramenés à une année
+      pleine d'emploi ; rang centile = (commerciaux en dessous + ½ × commerciaux à égalité) /
+      commerciaux) ; surperformance au-dessus du centile haut (réglage, 0,9), sous-performance sous
+      le centile bas (réglage, 0,1), moyenne sinon. Le chiffre d'affaires et les leads n'entrent
+      dans le score que si la facturation et les leads sont fournis.
     columns: [performance_class, composite_score, composite_percentile]
     unit: index
     seeds: ['004']
@@ -38,10 +39,14 @@ kpis:
     needs: []
   - name: Leads generated per seller
     label: Leads générés par commercial
-    formula: Leads whose owner is the seller, by creation date; qualification rate = those qualified (status qualified or turned into a deal) / leads generated.
+    formula: >
+      Leads dont le commercial est propriétaire, par date de création ; taux de qualification =
+      leads qualifiés (statut qualifié ou transformés en affaire) / leads générés.
     columns: [leads_generated, leads_qualified, qualification_rate, leads_percentile, qualification_percentile]
     numerator: leads_qualified
     denominator: leads_generated
+    numerator_label: Leads qualifiés
+    denominator_label: Leads générés
     unit: rate
     seeds: ['004']
     audiences: [A, E]
@@ -49,9 +54,9 @@ kpis:
   - name: Proposals and wins per seller
     label: Propositions et affaires gagnées par commercial
     formula: >
-      Deals owned that reached the proposal stage (counted in the year the stage was entered, or the
-      deal's creation year without stage history), and deals won (by close date), with their
-      percentile ranks within year × role.
+      Affaires détenues ayant atteint l'étape proposition (comptées l'année d'entrée dans l'étape,
+      ou l'année de création de l'affaire sans historique des étapes), et affaires gagnées (par date
+      de clôture), avec leurs rangs centiles par année et par rôle.
     columns: [proposals, won_deals, proposals_percentile, won_deals_percentile]
     unit: count
     seeds: ['004']
@@ -61,7 +66,9 @@ kpis:
     requires: [revenue]
     on_bookings: true
     label: Rang centile du CA du commercial
-    formula: Percentile rank of the seller's revenue among the sellers of the same role employed in the year.
+    formula: >
+      Rang centile du chiffre d'affaires du commercial parmi les commerciaux du même rôle employés
+      dans l'année.
     columns: [revenue, revenue_percentile]
     unit: index
     seeds: ['004']

@@ -7,7 +7,7 @@ description: >
   credit notes netted). One row per seller and period overlapped by an objective;
   `is_complete_period` is false for a period the data only partly covers (its attainment is not
   final). Revenue is NULL (not 0) when billing was not provided.
-grain: period type × period start × seller
+grain: type de période × début de période × commercial
 unique: [period_type, period_start, seller_id]
 not_null: [period_end, seller_name, team, revenue_objective, has_objective, is_complete_period]
 accepted_values: { period_type: [month, quarter, year] }
@@ -17,12 +17,14 @@ kpis:
     on_bookings: true
     label: Atteinte de l'objectif de CA
     formula: >
-      Revenue credited to the seller in the period / the seller's revenue objective for the period
-      (targets spread by days over the periods they overlap); reached when revenue ≥ objective
-      (objective rounded to the cent).
+      Chiffre d'affaires crédité au commercial sur la période / objectif de chiffre d'affaires du
+      commercial sur la période (objectifs répartis par jour sur les périodes qu'ils recouvrent) ;
+      atteint quand le chiffre d'affaires ≥ objectif (objectif arrondi au centime).
     columns: [attainment, reached_objective]
     numerator: revenue
     denominator: revenue_objective
+    numerator_label: "Chiffre d'affaires crédité"
+    denominator_label: "Objectif de chiffre d'affaires"
     unit: rate
     seeds: ['004']
     audiences: [A, E]

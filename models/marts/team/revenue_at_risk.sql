@@ -8,7 +8,7 @@ description: >
   accounts invoiced, credit notes aside) and the customers they own today (accounts with status
   `customer` whose owner they are — a snapshot at extract time, the same for every period). When
   fewer than N sellers have revenue, `sellers_leaving` says how many there are.
-grain: period type × period start × team scope × top N
+grain: "type de période × début de période × périmètre d'équipe × N premiers"
 unique: [period_type, period_start, team, top_n]
 not_null: [sellers_leaving, sellers_with_revenue, revenue_at_risk, total_revenue, revenue_at_risk_share, customers_billed_by_top, customers_billed, customers_owned_by_top, customers_owned]
 accepted_values: { period_type: [month, quarter, year] }
@@ -18,21 +18,28 @@ kpis:
     on_bookings: true
     label: Chiffre d'affaires à risque (départ des N meilleurs commerciaux)
     formula: >
-      Revenue of the top_n sellers with the highest revenue of the period / revenue of all sellers with
-      positive revenue (credit notes netted; revenue credited to no seller left out).
+      Chiffre d'affaires des N commerciaux au plus fort chiffre d'affaires de la période / chiffre
+      d'affaires de tous les commerciaux au chiffre d'affaires positif (avoirs déduits ; chiffre
+      d'affaires attribué à aucun commercial exclu).
     columns: [revenue_at_risk, revenue_at_risk_share, sellers_leaving]
     numerator: revenue_at_risk
     denominator: total_revenue
+    numerator_label: "Chiffre d'affaires des N premiers commerciaux"
+    denominator_label: "Chiffre d'affaires total"
     unit: rate
     seeds: ['004']
     audiences: [A, E, F]
   - name: Margin at risk
     requires: [revenue]
     label: Marge à risque (départ des N meilleurs commerciaux)
-    formula: Gross margin of the same top_n sellers (ranked by revenue) / gross margin of all sellers with positive revenue.
+    formula: >
+      Marge brute des mêmes N premiers commerciaux (classés par chiffre d'affaires) / marge brute de
+      tous les commerciaux au chiffre d'affaires positif.
     columns: [margin_at_risk, margin_at_risk_share]
     numerator: margin_at_risk
     denominator: total_margin
+    numerator_label: Marge brute des N premiers commerciaux
+    denominator_label: Marge brute totale
     unit: rate
     seeds: ['004']
     audiences: [A, E, F]
@@ -41,11 +48,14 @@ kpis:
     on_bookings: true
     label: Clients facturés par les N meilleurs commerciaux
     formula: >
-      Distinct accounts invoiced in the period (credit notes aside) by the top_n sellers / distinct
-      accounts invoiced by all sellers with positive revenue in the scope.
+      Comptes distincts facturés dans la période (hors avoirs) par les N premiers commerciaux /
+      comptes distincts facturés par tous les commerciaux au chiffre d'affaires positif du
+      périmètre.
     columns: [customers_billed_by_top, customers_billed_share]
     numerator: customers_billed_by_top
     denominator: customers_billed
+    numerator_label: Clients facturés par les N premiers commerciaux
+    denominator_label: Clients facturés
     unit: rate
     seeds: ['004']
     audiences: [A, E]
@@ -54,11 +64,14 @@ kpis:
     on_bookings: true
     label: Clients en portefeuille des N meilleurs commerciaux
     formula: >
-      Accounts with status customer (at extract time) owned by the top_n sellers / accounts with
-      status customer owned by any seller of the scope (the team, or every seller).
+      Comptes au statut client (à la date de l'extraction) détenus par les N premiers commerciaux /
+      comptes au statut client détenus par un commercial du périmètre (l'équipe, ou tous les
+      commerciaux).
     columns: [customers_owned_by_top, customers_owned_share]
     numerator: customers_owned_by_top
     denominator: customers_owned
+    numerator_label: Clients détenus par les N premiers commerciaux
+    denominator_label: Clients détenus
     unit: rate
     seeds: ['004']
     audiences: [A, E]

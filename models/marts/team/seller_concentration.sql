@@ -8,7 +8,7 @@ description: >
   A top fraction x of n sellers is max(1, ceil(x × n)) sellers (x × n rounded to 9 decimals first,
   so 10 % of 30 is 3, not 4). Revenue credited to no seller is left out. The shares of each top
   fraction listed in `concentration.topShares` (5 % and 10 %) are in marts.top_seller_share.
-grain: period type × period start × team scope
+grain: "type de période × début de période × périmètre d'équipe"
 unique: [period_type, period_start, team]
 not_null: [sellers_with_revenue, total_revenue, hhi, hhi_10000, gini, risk_top_sellers, risk_top_revenue, risk_top_share, risk_zone]
 accepted_values: { period_type: [month, quarter, year] }
@@ -18,8 +18,9 @@ kpis:
     on_bookings: true
     label: Indice de Herfindahl-Hirschman (CA par commercial)
     formula: >
-      Σ over sellers with positive revenue of (seller revenue / their total revenue)²; from 1/n
-      (revenue spread evenly over n sellers) to 1 (one seller carries everything); also × 10 000.
+      Σ sur les commerciaux au chiffre d'affaires positif de (chiffre d'affaires du commercial /
+      leur chiffre d'affaires total)² ; de 1/n (chiffre d'affaires réparti également entre n
+      commerciaux) à 1 (un seul commercial porte tout) ; aussi donné × 10 000.
     columns: [hhi, hhi_10000]
     unit: index
     seeds: ['004']
@@ -29,8 +30,9 @@ kpis:
     on_bookings: true
     label: Coefficient de Gini du CA par commercial
     formula: >
-      With the n sellers' revenues sorted ascending x₁ ≤ … ≤ xₙ: G = 2 Σ i·xᵢ / (n Σ xᵢ) − (n + 1) / n;
-      0 when every seller brings the same, towards 1 when one seller brings everything.
+      Avec les chiffres d'affaires des n commerciaux triés par ordre croissant x₁ ≤ … ≤ xₙ : G = 2 Σ
+      i·xᵢ / (n Σ xᵢ) − (n + 1) / n ; 0 quand chaque commercial apporte autant, vers 1 quand un seul
+      apporte tout.
     columns: [gini]
     unit: index
     seeds: ['004']
@@ -40,12 +42,15 @@ kpis:
     on_bookings: true
     label: Zone de risque de dépendance aux meilleurs commerciaux
     formula: >
-      Revenue of the top riskTopShare fraction of sellers (max(1, ceil(fraction × sellers)), ranked by
-      revenue) / revenue of all sellers; risk_zone when this share ≥ riskZoneThreshold (defaults 10 %
-      and 30 %: "the over-performers carry 30 to 40 % of revenue").
+      Chiffre d'affaires de la fraction des meilleurs commerciaux (réglage, max(1, arrondi supérieur
+      de fraction × commerciaux), classés par chiffre d'affaires) / chiffre d'affaires de tous les
+      commerciaux ; zone de risque quand cette part atteint le seuil de zone de risque (réglages, 10
+      % et 30 % par défaut : « les surperformants portent 30 à 40 % du chiffre d'affaires »).
     columns: [risk_top_share, risk_zone, risk_top_sellers]
     numerator: risk_top_revenue
     denominator: total_revenue
+    numerator_label: "Chiffre d'affaires des meilleurs commerciaux"
+    denominator_label: "Chiffre d'affaires total"
     unit: rate
     seeds: ['004']
     audiences: [A, E]
@@ -53,10 +58,14 @@ kpis:
     requires: [revenue]
     on_bookings: true
     label: Part du CA du meilleur commercial
-    formula: Revenue of the seller ranked first / revenue of all sellers with positive revenue in the period.
+    formula: >
+      Chiffre d'affaires du commercial classé premier / chiffre d'affaires de tous les commerciaux
+      au chiffre d'affaires positif sur la période.
     columns: [top_seller_share, top_seller_id]
     numerator: top_seller_revenue
     denominator: total_revenue
+    numerator_label: "Chiffre d'affaires du premier commercial"
+    denominator_label: "Chiffre d'affaires total"
     unit: rate
     seeds: ['004']
     audiences: [A, E]

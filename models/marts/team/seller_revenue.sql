@@ -6,7 +6,7 @@ description: >
   sellers with positive net revenue in the period are ranked (`is_ranked`); a seller whose period
   holds only credit notes keeps a row with its negative revenue and no rank or share. Revenue
   credited to no seller is not in this mart. The base of seller concentration and revenue at risk.
-grain: period type × period start × seller
+grain: type de période × début de période × commercial
 unique: [period_type, period_start, seller_id]
 not_null: [seller_name, team, revenue, customers_billed, is_ranked]
 accepted_values: { period_type: [month, quarter, year] }
@@ -17,18 +17,22 @@ kpis:
     on_bookings: true
     label: Chiffre d'affaires par commercial
     formula: >
-      Σ invoiced net amounts (credit notes deducted) credited to the seller in the period: the owner of
-      the deal the invoice bills, else the owner of the account billed.
+      Σ montants nets facturés (avoirs déduits) crédités au commercial sur la période : le
+      propriétaire de l'affaire facturée, sinon le propriétaire du compte facturé.
     columns: [revenue]
     unit: EUR
     seeds: ['004']
     audiences: [A, E, F]
   - name: Gross margin by seller
     label: Marge brute par commercial
-    formula: Σ (net amount − quantity × unit cost) of the invoice lines credited to the seller; margin rate = margin / revenue.
+    formula: >
+      Σ (montant net − quantité × coût unitaire) des lignes de facture créditées au commercial ;
+      taux de marge = marge / chiffre d'affaires.
     columns: [margin, margin_rate]
     numerator: margin
     denominator: revenue
+    numerator_label: Marge brute
+    denominator_label: "Chiffre d'affaires"
     unit: rate
     seeds: ['004']
     audiences: [A, E, F]
@@ -37,12 +41,16 @@ kpis:
     on_bookings: true
     label: Part du chiffre d'affaires du commercial
     formula: >
-      Seller's revenue / revenue of all sellers with positive revenue in the period; cumulative share
-      = revenue of the sellers ranked at or above the seller (ranked by revenue, ties by seller id) /
-      the same total. team_revenue_share does the same within the seller's team.
+      Chiffre d'affaires du commercial / chiffre d'affaires de tous les commerciaux au chiffre
+      d'affaires positif sur la période ; part cumulée = chiffre d'affaires des commerciaux classés
+      au même rang ou avant lui (classés par chiffre d'affaires, égalités départagées par
+      identifiant) / le même total. La part dans l'équipe fait de même au sein de l'équipe du
+      commercial.
     columns: [revenue_share, cumulative_revenue_share, team_revenue_share, revenue_rank]
     numerator: revenue
     denominator: ranked_revenue
+    numerator_label: "Chiffre d'affaires du commercial"
+    denominator_label: "Chiffre d'affaires des commerciaux classés"
     unit: rate
     seeds: ['004']
     audiences: [A, E]

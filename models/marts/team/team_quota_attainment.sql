@@ -6,7 +6,7 @@ description: >
   team struggles, above it the objectives are probably too easy. Sellers from marts.quota_attainment
   with a positive objective in the period; also the team's total revenue against its total
   objective. `is_complete_period` is false for a period the data only partly covers.
-grain: period type × period start × team scope
+grain: "type de période × début de période × périmètre d'équipe"
 unique: [period_type, period_start, team]
 not_null: [sellers_with_objective, revenue_objective, healthy_low, healthy_high, is_complete_period]
 accepted_values: { period_type: [month, quarter, year], health: [below, healthy, above] }
@@ -15,12 +15,14 @@ kpis:
     on_bookings: true
     label: Part des commerciaux atteignant leur objectif
     formula: >
-      Sellers whose revenue reached their revenue objective in the period / sellers with a positive
-      revenue objective in the period; health = below / healthy / above the band quotas.healthyShareReaching
-      (70–80 % by default).
+      Commerciaux dont le chiffre d'affaires a atteint leur objectif sur la période / commerciaux
+      ayant un objectif de chiffre d'affaires positif sur la période ; santé = sous / dans /
+      au-dessus de la fourchette saine (réglage, 70 à 80 % par défaut).
     columns: [share_reaching, health]
     numerator: sellers_reaching
     denominator: sellers_with_objective
+    numerator_label: Commerciaux atteignant leur objectif
+    denominator_label: Commerciaux ayant un objectif
     unit: rate
     seeds: ['004']
     audiences: [A, E]
@@ -28,10 +30,14 @@ kpis:
   - name: Team quota attainment
     on_bookings: true
     label: Atteinte de l'objectif de CA de l'équipe
-    formula: Revenue of the sellers with an objective / sum of their revenue objectives in the period.
+    formula: >
+      Chiffre d'affaires des commerciaux ayant un objectif / somme de leurs objectifs de chiffre
+      d'affaires sur la période.
     columns: [team_attainment]
     numerator: revenue
     denominator: revenue_objective
+    numerator_label: "Chiffre d'affaires"
+    denominator_label: "Objectif de chiffre d'affaires"
     unit: rate
     seeds: ['004']
     audiences: [A, E]

@@ -5,7 +5,7 @@ description: >
   sales force (team = 'Toutes les équipes') and within each team. The top x % of n sellers with
   positive net revenue is max(1, ceil(x × n)) sellers ranked by revenue (x × n rounded to 9
   decimals first, so 10 % of 30 sellers is 3); with fewer than 1 / x sellers it is the best seller.
-grain: period type × period start × team scope × top fraction
+grain: "type de période × début de période × périmètre d'équipe × part des meilleurs"
 unique: [period_type, period_start, team, top_fraction]
 not_null: [top_sellers, sellers_with_revenue, top_revenue, total_revenue, top_share]
 accepted_values: { period_type: [month, quarter, year] }
@@ -15,12 +15,15 @@ kpis:
     on_bookings: true
     label: Part du CA des x % meilleurs commerciaux
     formula: >
-      Revenue of the top_sellers = max(1, ceil(top_fraction × sellers with positive revenue)) best
-      sellers of the period / revenue of all sellers with positive revenue (top fractions from
-      concentration.topShares, 5 % and 10 % by default).
+      Chiffre d'affaires des meilleurs commerciaux de la période, au nombre de max(1, arrondi
+      supérieur de fraction × commerciaux au chiffre d'affaires positif) / chiffre d'affaires de
+      tous les commerciaux au chiffre d'affaires positif (fractions réglables, 5 % et 10 % par
+      défaut).
     columns: [top_share, top_sellers]
     numerator: top_revenue
     denominator: total_revenue
+    numerator_label: "Chiffre d'affaires des meilleurs commerciaux"
+    denominator_label: "Chiffre d'affaires total"
     unit: rate
     seeds: ['004']
     audiences: [A, E]

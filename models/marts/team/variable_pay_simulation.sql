@@ -17,7 +17,7 @@ description: >
   employed / days in the year × Σ weight × paid attainment over the criteria of the plan; NULL when a
   criterion of the plan cannot be measured (missing extract or no target). Columns of a criterion
   left out of the plan are still shown, with a NULL weight.
-grain: year × seller
+grain: année × commercial
 unique: [year, seller_id]
 not_null: [seller_name, team, role, employed_days, target_bonus, is_last_complete_year, criteria_in_plan, criteria_at_target]
 relationships: { seller_id: staging.stg_sellers.seller_id }
@@ -26,10 +26,10 @@ kpis:
     on_bookings: true
     label: Simulation de la rémunération variable
     formula: >
-      target bonus × (days employed / days in the year) × Σ over the plan's criteria of weight ×
-      paid attainment, where paid attainment = 0 below the threshold, min(attainment, cap) otherwise;
-      attainment = revenue / revenue objective, meetings per week / target, new customers / target,
-      win rate on proposals / target.
+      prime cible × (jours employés / jours de l'année) × Σ sur les critères du plan de poids ×
+      atteinte payée, où atteinte payée = 0 sous le seuil, min(atteinte, plafond) sinon ; atteinte =
+      chiffre d'affaires / objectif, rendez-vous par semaine / cible, nouveaux clients / cible, taux
+      de gain sur propositions / cible.
     columns: [payout, weighted_attainment]
     unit: EUR
     seeds: ['004']
@@ -39,8 +39,8 @@ kpis:
     on_bookings: true
     label: Commercial atteignant sa cible de variable
     formula: >
-      Σ weight × paid attainment ≥ 1: the seller earns at least the target bonus (prorated to the days
-      employed); criteria_at_target counts the criteria whose attainment is ≥ 1.
+      Σ poids × atteinte payée ≥ 1 : le commercial touche au moins la prime cible (au prorata des
+      jours employés) ; le nombre de critères atteints compte ceux dont l'atteinte est ≥ 1.
     columns: [reaches_target, criteria_at_target]
     unit: count
     seeds: ['004']

@@ -4,7 +4,7 @@ description: >
   the plan could be computed for, how many reach their target (earn at least their target bonus),
   and what the plan would have cost against the target bonuses. `is_last_complete_year` marks "last
   year's data", the year [004] asks to test a plan on.
-grain: year
+grain: année
 unique: [year]
 not_null: [sellers, is_last_complete_year]
 kpis:
@@ -12,11 +12,13 @@ kpis:
     on_bookings: true
     label: Commerciaux atteignant leur cible de variable
     formula: >
-      Sellers whose weighted paid attainment is ≥ 1 (they earn at least their target bonus) / sellers
-      for whom every criterion of the plan could be measured.
+      Commerciaux dont l'atteinte pondérée payée est ≥ 1 (ils touchent au moins leur prime cible) /
+      commerciaux pour qui chaque critère du plan a pu être mesuré.
     columns: [sellers_reaching_target, share_reaching_target]
     numerator: sellers_reaching_target
     denominator: sellers_simulated
+    numerator_label: Commerciaux atteignant la cible
+    denominator_label: Commerciaux simulés
     unit: rate
     seeds: ['004']
     audiences: [A, E]
@@ -24,10 +26,14 @@ kpis:
   - name: Variable pay cost
     on_bookings: true
     label: Coût de la rémunération variable simulée
-    formula: Σ payouts of the sellers simulated / Σ their target bonuses (prorated to the days employed).
+    formula: >
+      Σ primes versées aux commerciaux simulés / Σ leurs primes cibles (au prorata des jours
+      employés).
     columns: [total_payout, payout_ratio]
     numerator: total_payout
     denominator: total_target_bonus
+    numerator_label: Primes versées
+    denominator_label: Primes cibles
     unit: rate
     seeds: ['004']
     audiences: [A, E, F]

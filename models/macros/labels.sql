@@ -1,0 +1,24 @@
+-- An extract as a reader names it, in French: pages and the glossary show this, never the file
+-- name (`invoice_lines`), which stays in the `extract` columns for people fixing the files.
+-- test/kpi-glossary-words.test.ts checks every extract of the contract has its label here.
+CREATE OR REPLACE MACRO extract_label(extract_name) AS
+  CASE extract_name
+    WHEN 'invoices' THEN 'Factures'
+    WHEN 'invoice_lines' THEN 'Lignes de facture'
+    WHEN 'subscriptions' THEN 'Abonnements'
+    WHEN 'fx_rates' THEN 'Taux de change'
+    WHEN 'sellers' THEN 'Commerciaux'
+    WHEN 'objectives' THEN 'Objectifs'
+    WHEN 'accounts' THEN 'Comptes'
+    WHEN 'account_owners' THEN 'Historique des propriétaires de comptes'
+    WHEN 'contacts' THEN 'Contacts'
+    WHEN 'leads' THEN 'Leads'
+    WHEN 'opportunities' THEN 'Affaires'
+    WHEN 'opportunity_stage_history' THEN 'Historique des étapes des affaires'
+    WHEN 'activities' THEN 'Activités'
+    WHEN 'referrals' THEN 'Recommandations'
+    WHEN 'campaigns' THEN 'Campagnes'
+    WHEN 'marketing_spend' THEN 'Dépenses marketing'
+    WHEN 'campaign_leads' THEN 'Leads des campagnes'
+    ELSE extract_name
+  END;
