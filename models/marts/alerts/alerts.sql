@@ -20,7 +20,7 @@ description: >
   the seller-months of the last 12 complete months at or above easyAttainment × objective
   (marts.quota_attainment); seller_below_team — a seller's win rate on a product line significantly
   below the rest of the sales force in the latest year (marts.seller_conversion_outliers).
-grain: rule × subject × period
+grain: règle × sujet × période
 unique: [rule, subject_type, subject, period]
 not_null: [rule, rule_label, severity, severity_rank, owner_role, subject_type, subject, period, comparison, message]
 accepted_values: { severity: [élevée, moyenne, faible], owner_role: [seller, manager, marketing, finance] }

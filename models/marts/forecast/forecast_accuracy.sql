@@ -6,13 +6,13 @@ description: >
   the period's end at the as-of date), and over every horizon (horizon 'tous', horizon_months NULL). is_best marks,
   per period type, the method with the lowest MAPE over all horizons (ties: pipeline, then blend,
   then run_rate): the one the landing forecast shows.
-grain: period type × horizon × method
+grain: type de période × horizon × méthode
 unique: [period_type, horizon, method]
 not_null: [horizon, forecasts, is_best]
 kpis:
   - name: Forecast MAPE
     label: Erreur moyenne absolue de la prévision (MAPE)
-    formula: Mean over the backtest as-of dates of |forecast − actual| / actual, per method, period type and horizon.
+    formula: Moyenne, sur les dates du backtest, de l'écart absolu entre la prévision et le réalisé rapporté au réalisé, par méthode, type de période et horizon.
     columns: [mape]
     unit: ratio
     seeds: ['004']
@@ -20,10 +20,12 @@ kpis:
     needs: []
   - name: Forecast interval coverage
     label: Couverture de l'intervalle P10–P90
-    formula: Backtest forecasts whose actual fell inside their P10–P90 interval / backtest forecasts.
+    formula: Prévisions du backtest dont le réalisé est tombé dans leur intervalle P10–P90, rapportées à l'ensemble des prévisions du backtest.
     columns: [coverage]
     numerator: covered
+    numerator_label: prévisions dont le réalisé est dans l'intervalle
     denominator: forecasts
+    denominator_label: prévisions du backtest
     unit: rate
     seeds: ['004']
     audiences: [A, F]

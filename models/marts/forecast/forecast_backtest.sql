@@ -5,7 +5,7 @@ description: >
   is used) against the revenue the period actually made (intermediate.int_revenue_lines over the
   whole period), per method: absolute percentage error, and whether the actual fell inside the
   P10–P90 interval.
-grain: as-of date × period type × method
+grain: date de prévision × type de période × méthode
 unique: [as_of, period_type, method]
 not_null: [forecast, actual, horizon_months, in_interval]
 accepted_values: { method: [pipeline, run_rate, blend] }
@@ -13,7 +13,7 @@ kpis:
   - name: Forecast error (backtest)
     label: Erreur de la prévision (backtest)
     formula: >
-      |forecast − actual| / actual, the forecast made as of a past month start with only the data known then, for the fiscal quarter and year containing it.
+      Écart absolu entre la prévision et le réalisé, rapporté au réalisé : la prévision est refaite au début de chacun des mois passés avec les seules données connues alors, pour le trimestre et l'exercice fiscal qui le contiennent.
     columns: [abs_pct_error]
     unit: ratio
     seeds: ['004']

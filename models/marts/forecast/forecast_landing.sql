@@ -6,7 +6,7 @@ description: >
   probability of reaching the objective (intermediate.int_forecast_estimates), is_shown marking the
   method with the lowest backtest error for the period type (marts.forecast_accuracy; pipeline when
   there is no backtest yet), and that method's error (backtest_mape, over every horizon).
-grain: period type × scope type × scope × method
+grain: type de période × périmètre (entreprise, équipe, commercial, segment) × méthode
 unique: [period_type, scope_type, scope, method]
 not_null: [as_of, forecast, p10, p90, is_shown]
 accepted_values: { scope_type: [Entreprise, Équipe, Commercial, Segment], method: [pipeline, run_rate, blend] }
@@ -14,10 +14,12 @@ kpis:
   - name: Landing forecast
     label: Atterrissage prévu
     formula: >
-      Revenue to date + open pipeline × historical win rate by stage and segment × probability of
-      closing before the period's end (historical time to close from the stage) + recurring run-rate
-      (pipeline method); or revenue to date + run-rate of all revenue; or their blend. The method with
-      the lowest backtest MAPE is shown; P10–P90 by simulation of the open deals.
+      Chiffre d'affaires déjà facturé + affaires ouvertes × taux de gain historique de leur étape et
+      de leur segment × probabilité de conclure avant la fin de la période (délais de conclusion
+      observés depuis l'étape) + rythme récurrent (méthode « pipeline ») ; ou chiffre d'affaires déjà
+      facturé + rythme de tout le chiffre d'affaires ; ou la moyenne des deux. La méthode à l'erreur
+      de backtest la plus faible est affichée ; l'intervalle P10–P90 vient de la simulation des
+      affaires ouvertes.
     columns: [forecast, p10, p90, prob_reach_objective]
     unit: EUR
     seeds: ['004']
