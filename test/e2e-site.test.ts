@@ -16,7 +16,7 @@ import { siteWorkDir } from '../pipelines/site/build-site.js';
 import { openDatabase } from '../pipelines/db/duckdb.js';
 import { serveStatic } from './helpers/static-server.js';
 import { tempDir } from './helpers/load.js';
-import { bigValue, chartsDrawn, evidenceErrors, launchBrowser, openOffline, sitePages as pagesOf } from './helpers/site-browser.js';
+import { bigValue, bigValueText, chartsDrawn, evidenceErrors, launchBrowser, openOffline, sitePages as pagesOf } from './helpers/site-browser.js';
 
 const run = promisify(execFile);
 
@@ -162,3 +162,58 @@ describe('the published site in a browser with no internet', () => {
   });
 });
 
+
+describe('the weight of the front page (issue 14: light pages)', () => {
+  const MiB = 1024 * 1024;
+
+  /**
+   * A cold load (fresh browser profile: empty cache) of the front page, with the bytes the server
+   * sent when the first figure showed and once the network went quiet.
+   */
+  const coldLoad = async (target: Awaited<ReturnType<typeof serveStatic>>) => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+    const page = await context.newPage();
+    target.resetCount();
+    await page.goto(`${target.url}/`, { waitUntil: 'commit' });
+    await page.waitForFunction(() => document.body && /\d/.test(document.body.innerText.split('Affaires gagnées')[1] ?? ''), null, { polling: 20, timeout: 60_000 });
+    const figures = target.bytesSent();
+    const figure = await bigValueText(page, 'Affaires gagnées');
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(1500);
+    const loaded = target.bytesSent();
+    const sent = target.sent();
+    await context.close();
+    return { figures, loaded, figure, requests: sent.length, sent };
+  };
+
+  it('the build ships one DuckDB-WASM module and brotli and gzip copies beside the files', () => {
+    const files = fs.readdirSync(siteDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+    expect(files.filter((f) => /^duckdb-mvp.*\.wasm$/.test(f))).toEqual([]);
+    const eh = files.filter((f) => /^duckdb-eh.*\.wasm$/.test(f));
+    expect(eh).toHaveLength(1);
+    expect(files).toContain(`${eh[0]}.br`);
+    expect(files).toContain(`${eh[0]}.gz`);
+    expect(files).toContain('index.html.br');
+  });
+
+  it('a cold load of the front page shows its figures and finishes within its byte budget', async () => {
+    const light = await coldLoad(server);
+    // The same site from a server that ignores the precompressed copies: what a reader got before.
+    const plain = await serveStatic(siteDir, { precompressed: false });
+    let heavy: Awaited<ReturnType<typeof coldLoad>>;
+    try {
+      heavy = await coldLoad(plain);
+    } finally {
+      await plain.close();
+    }
+    const mib = (n: number) => (n / MiB).toFixed(2);
+    const biggest = light.sent.sort((a, b) => b.bytes - a.bytes).slice(0, 5).map((r) => `${r.path} ${mib(r.bytes)} MiB ${r.encoding}`);
+    console.log(`front page cold load: figures after ${mib(light.figures)} MiB, loaded ${mib(light.loaded)} MiB in ${light.requests} requests `
+      + `(uncompressed: ${mib(heavy.figures)} / ${mib(heavy.loaded)} MiB); largest: ${biggest.join('; ')}`);
+    expect(light.figure).toMatch(/\d/);
+    expect(light.loaded).toBeLessThan(heavy.loaded / 3);
+    expect(light.loaded).toBeLessThanOrEqual(12 * MiB);
+    expect(light.figures).toBeLessThanOrEqual(3 * MiB);
+  }, 300_000);
+});

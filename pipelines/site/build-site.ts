@@ -15,6 +15,7 @@ import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
 import { tablesRead } from '../models/discover.js';
 import { endOrphansIn, spawnInGroup } from '../process/children.js';
+import { precompressSite } from './precompress.js';
 import { pseudonymNumberSql, writePseudonymisedMarts } from './pseudonymise.js';
 
 export interface SiteOptions {
@@ -190,6 +191,22 @@ const placeBrowserTwins = (buildDataDir: string) => {
   }
 };
 
+/**
+ * Evidence ships both DuckDB-WASM builds and picks one in the browser (universal-sql's
+ * `initDB`: `getPlatformFeatures().wasmExceptions` ? eh : mvp, the same test as duckdb-wasm's
+ * `selectBundle`). Every current browser has WebAssembly exception handling — Chrome/Edge 95,
+ * Firefox 100, Safari 15.2 — so the 37.5 MiB "mvp" module is never fetched and is not published.
+ * A browser older than those would ask for it, get a 404 and keep what the prerendered pages show
+ * (figures, charts, tables, links) but lose what re-queries in the browser (inputs, filters).
+ */
+const dropUnusedDuckdbVariant = (buildDir: string) => {
+  const dropped = fs.readdirSync(buildDir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /^duckdb-mvp\b.*\.wasm$/.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name));
+  for (const file of dropped) fs.rmSync(file);
+  return dropped.length;
+};
+
 /** Builds the site into `<workDir>/build` and returns that folder; throws SiteError on any problem. */
 export const buildSite = async (options: SiteOptions): Promise<string> => {
   const log = options.log ?? (() => {});
@@ -218,5 +235,9 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   const errors = findQueryErrors(buildOutput, buildDir);
   if (errors.length) throw new SiteError(`${errors.length} query error(s) in the report pages:\n${errors.slice(0, 20).map((e) => `  ${e}`).join('\n')}`);
   placeBrowserTwins(path.join(buildDir, 'data'));
+  if (!dropUnusedDuckdbVariant(buildDir)) log('  note: no duckdb-mvp wasm found in the site (Evidence may have changed how it ships DuckDB-WASM)');
+  const compressed = precompressSite(buildDir);
+  const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+  log(`  ${compressed.files} file(s) precompressed: ${mib(compressed.bytes)} -> ${mib(compressed.brotliBytes)} brotli, ${mib(compressed.gzipBytes)} gzip`);
   return buildDir;
 };
