@@ -144,8 +144,12 @@ describe('the published site in a browser with no internet', () => {
     let total: number;
     let or: number;
     try {
-      total = (await db.query<{ v: number }>('SELECT sum(revenue) AS v FROM marts.revenue_and_margin'))[0]!.v;
-      or = (await db.query<{ v: number }>(`SELECT sum(revenue) AS v FROM marts.revenue_and_margin WHERE segment = 'Or'`))[0]!.v;
+      // The page opens on the last complete fiscal year (marts.calendar).
+      const lastYear = `SELECT period_start, period_end FROM marts.calendar WHERE period_type = 'year' AND is_last_complete_year`;
+      total = (await db.query<{ v: number }>(`SELECT sum(revenue) AS v FROM marts.revenue_and_margin r, (${lastYear}) y
+        WHERE r.month BETWEEN y.period_start AND y.period_end`))[0]!.v;
+      or = (await db.query<{ v: number }>(`SELECT sum(revenue) AS v FROM marts.revenue_and_margin r, (${lastYear}) y
+        WHERE r.month BETWEEN y.period_start AND y.period_end AND segment = 'Or'`))[0]!.v;
     } finally {
       db.close();
     }
@@ -160,8 +164,52 @@ describe('the published site in a browser with no internet', () => {
     expect(blocked).toEqual([]);
     await page.close();
   });
-});
 
+  it('writes numbers the French way on every page: no "35.8%", no "2023.0"', async () => {
+    const report: Record<string, string[]> = {};
+    for (const url of sitePages()) {
+      const { page } = await open(url);
+      await page.waitForTimeout(500);
+      const text = await page.evaluate(() => document.querySelector('main')?.innerText ?? document.body.innerText);
+      const english = [
+        ...(text.match(/\d\.\d+ ?%/g) ?? []), // 35.8%
+        ...(text.match(/\b(19|20)\d\d\.0\b/g) ?? []), // a year as 2023.0
+      ];
+      if (english.length) report[url] = [...new Set(english)].slice(0, 5);
+      await page.close();
+    }
+    expect(report).toEqual({});
+  }, 900_000);
+
+  it('front page: the fiscal year and quarter against objective, the pipeline and the data date, readable at 390 px', async () => {
+    const db = await warehouse();
+    let ytd: number;
+    let asOf: string;
+    try {
+      // Revenue of the current fiscal year to the last day of data, from the marts (not the page's source).
+      const rows = await db.query<{ v: number; d: string }>(`SELECT sum(r.revenue) AS v, strftime(max(y.observed_end), '%d/%m/%Y') AS d
+        FROM marts.revenue_and_margin r, marts.calendar y
+        WHERE y.period_type = 'year' AND y.is_current AND r.month BETWEEN y.period_start AND y.period_end`);
+      ytd = rows[0]!.v;
+      asOf = rows[0]!.d;
+    } finally {
+      db.close();
+    }
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+    await page.goto(server.url + '/', { waitUntil: 'networkidle' });
+    expect(await bigValue(page, "CA de l'exercice à date")).toBe(Math.round(ytd));
+    const text = await page.evaluate(() => document.body.innerText);
+    expect(text).toContain(`Données arrêtées au ${asOf}`);
+    expect(text).toMatch(/Affaires ouvertes/);
+    expect(text).toMatch(/FY\d{4} à date/);
+    // Nothing in the executive section is wider than the phone.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(overflow).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: `${dataDir}/front-390.png`, fullPage: true });
+    await page.close();
+  }, 120_000);
+});
 
 describe('the weight of the front page (issue 14: light pages)', () => {
   const MiB = 1024 * 1024;

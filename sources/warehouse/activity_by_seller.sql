@@ -1,18 +1,18 @@
--- Per calendar year and seller: held activities and those that advanced a deal, conversations,
+-- Per fiscal year (number of the calendar year it ends in, as marts.calendar.fiscal_year) and seller: held activities and those that advanced a deal, conversations,
 -- prospect calls and e-mails, hours (selling / non-selling), meetings due and no-shows.
 with outcomes as (
-  select year(month) as year, seller_id, sum(held_activities) as held_activities, sum(advancing_activities) as advancing_activities
+  select (select c.fiscal_year from marts.calendar c where c.period_type = 'month' and c.period_start = date_trunc('month', month)) as year, seller_id, sum(held_activities) as held_activities, sum(advancing_activities) as advancing_activities
   from marts.activity_outcomes group by all
 ), prospecting as (
-  select year(month) as year, seller_id, sum(conversations) as conversations, sum(prospect_calls) as prospect_calls,
+  select (select c.fiscal_year from marts.calendar c where c.period_type = 'month' and c.period_start = date_trunc('month', month)) as year, seller_id, sum(conversations) as conversations, sum(prospect_calls) as prospect_calls,
          sum(prospecting_emails) as prospecting_emails
   from marts.prospecting_activity group by all
 ), time_spent as (
-  select year(month) as year, seller_id, sum(hours) as hours, sum(selling_hours) as selling_hours, sum(non_selling_hours) as non_selling_hours,
+  select (select c.fiscal_year from marts.calendar c where c.period_type = 'month' and c.period_start = date_trunc('month', month)) as year, seller_id, sum(hours) as hours, sum(selling_hours) as selling_hours, sum(non_selling_hours) as non_selling_hours,
          max(non_selling_share_target) as non_selling_share_target
   from marts.selling_time group by all
 ), shows as (
-  select year(month) as year, seller_id, sum(planned_meetings) as planned_meetings, sum(no_shows) as no_shows, sum(rebooked) as rebooked
+  select (select c.fiscal_year from marts.calendar c where c.period_type = 'month' and c.period_start = date_trunc('month', month)) as year, seller_id, sum(planned_meetings) as planned_meetings, sum(no_shows) as no_shows, sum(rebooked) as rebooked
   from marts.meeting_no_shows group by all
 ), keys as (
   select year, seller_id from outcomes union select year, seller_id from prospecting

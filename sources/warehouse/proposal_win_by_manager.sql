@@ -1,6 +1,6 @@
--- Proposals decided and won per calendar year of close, team and manager (the manager's label:
+-- Proposals decided and won per fiscal year of close, team and manager (the manager's label:
 -- pseudonymised with the sellers when the site is).
-select year(p.month) as year, p.team, coalesce(l.seller_label, '(sans manager)') as manager_label,
+select (select c.fiscal_year from marts.calendar c where c.period_type = 'month' and c.period_start = date_trunc('month', p.month)) as year, p.team, coalesce(l.seller_label, '(sans manager)') as manager_label,
        cast(count(distinct p.seller_id) as bigint) as sellers,
        cast(sum(p.proposals_decided) as bigint) as proposals_decided, cast(sum(p.proposals_won) as bigint) as proposals_won,
        cast(sum(p.won_amount) as double) as won_amount
