@@ -59,7 +59,7 @@ describe('npm run build on the sample company', () => {
       const loads = await db.query<{ extract: string; rows_read: number; rows_loaded: number; rows_rejected: number }>(
         "SELECT extract, rows_read, rows_loaded, rows_rejected FROM audit.load_summary WHERE status = 'loaded'");
       // Every extract of the contract but the exchange rates: the sample company sells in euros.
-      expect(loads).toHaveLength(15);
+      expect(loads).toHaveLength(16);
       expect(await db.query(`SELECT extract, status FROM audit.load_summary WHERE status <> 'loaded'`)).toEqual([{ extract: 'fx_rates', status: 'not_provided' }]);
       for (const l of loads) {
         expect(l.rows_read, l.extract).toBeGreaterThan(0);
@@ -119,7 +119,7 @@ describe('the published site in a browser with no internet', () => {
     for (const url of pages) {
       const { page, problems, blocked } = await open(url);
       // Charts mount after the page's data is in: give a busy machine time before judging.
-      if (!/^\/(glossary|data-quality|sellers|segments)$/.test(url)) {
+      if (!/^\/(glossary|data-quality|sellers|segments|alerts)$/.test(url)) {
         await page.waitForSelector('[_echarts_instance_]', { timeout: 20_000 }).catch(() => {});
         await page.waitForTimeout(1000);
       }
@@ -130,7 +130,7 @@ describe('the published site in a browser with no internet', () => {
         ...problems,
         ...markers.map((m) => `shows "${m}"`),
         ...(empty.length ? [`${empty.length} empty chart(s)`] : []),
-        ...(charts.length === 0 && !/^\/(glossary|data-quality|sellers|segments)$/.test(url) ? ['no chart'] : []),
+        ...(charts.length === 0 && !/^\/(glossary|data-quality|sellers|segments|alerts)$/.test(url) ? ['no chart'] : []),
         ...blocked.map((u) => `requested ${u}`),
       ];
       if (issues.length) report[url] = issues;
