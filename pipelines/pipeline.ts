@@ -13,6 +13,7 @@ import { readExtractsConfig } from './load/extracts-config.js';
 import { checkHeldOut, moneyAccounts, type MoneyAccount } from './load/held-out.js';
 import { recordMappingAudit } from './mapping/report.js';
 import { mapExports } from './mapping/run.js';
+import { settingsFileFor } from './models/kpi-settings.js';
 import { runModels, type ModelResult } from './models/run-models.js';
 import type { Reporter } from './progress.js';
 import type { BuildLock } from './publish/lock.js';
@@ -124,7 +125,8 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
         reporter.warn(`${(100 * gate.share).toFixed(2)} % of the money of ${gate.basis} was held out at load` +
           `${options.acceptHeldOut ? ' (accepted with --accept-held-out)' : ''}: the pages show it beside the figures.`);
       }
-      ({ models } = await runModels(db, { modelsDir: path.join(PROJECT_ROOT, 'models'), reporter, reloadedExtracts }));
+      const modelsDir = path.join(PROJECT_ROOT, 'models');
+      ({ models } = await runModels(db, { modelsDir, reporter, reloadedExtracts, settingsFile: settingsFileFor(extractsDir!, modelsDir) }));
     },
   });
   return { ...result, extractsDir, models, money };

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../config.js';
+import { settingsFileFor } from '../models/kpi-settings.js';
 import { columnsOf } from '../contract/derive.js';
 import { EXTRACTS, type Extract } from '../contract/index.js';
 import { readExtractsConfig } from '../load/extracts-config.js';
@@ -74,7 +75,8 @@ export const computeFingerprints = (options: FingerprintOptions): Fingerprints =
   }
   return {
     extracts,
-    models: contentHash('models', 'pipelines/models'),
+    // The models' result also depends on the company's own settings beside its extracts, if any.
+    models: sha1([contentHash('models', 'pipelines/models'), fs.readFileSync(settingsFileFor(options.extractsDir, path.join(PROJECT_ROOT, 'models')), 'utf8')]),
     site: sha1([contentHash('reports', 'sources', 'evidence.config.yaml', 'patches', 'pipelines/site'), options.siteOptions ?? {}]),
   };
 };

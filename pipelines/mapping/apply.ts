@@ -17,6 +17,7 @@ import { closestHeader } from './recognise.js';
 import { applyOverrides, checkOverrideSources, LABEL_COLUMNS, OVERRIDES_FILE, readOverrides } from './overrides.js';
 import { PROVENANCE_COLUMNS } from '../load/read.js';
 import { duckdbMessage, readSources, type SourceSummary } from './sources.js';
+import { COMPANY_SETTINGS_FILE } from '../models/kpi-settings.js';
 
 export interface ApplyMappingOptions {
   /** Folder holding the user's export files. */
@@ -270,7 +271,8 @@ const mapExtract = async (
 /**
  * What the company says beside its exports, carried into the mapped folder: exchange rates (an
  * `fx_rates` file in the contract's layout) and, from an `extracts.yaml` of the export folder, its
- * reporting currency and rates, held-out threshold and tightened rules. Returns the extracts copied.
+ * reporting currency and rates, held-out threshold and tightened rules; its `kpi-settings.yaml`.
+ * Returns the extracts copied.
  */
 const carryCompanySettings = (inputDir: string, outDir: string): { copied: string[]; settings: Record<string, unknown> } => {
   const copied: string[] = [];
@@ -280,6 +282,8 @@ const carryCompanySettings = (inputDir: string, outDir: string): { copied: strin
       copied.push('fx_rates');
     }
   }
+  // The company's KPI settings (its fiscal year, thresholds) go with its data.
+  if (fs.existsSync(path.join(inputDir, COMPANY_SETTINGS_FILE))) fs.copyFileSync(path.join(inputDir, COMPANY_SETTINGS_FILE), path.join(outDir, COMPANY_SETTINGS_FILE));
   const file = path.join(inputDir, 'extracts.yaml');
   const own = fs.existsSync(file) ? (YAML.parse(fs.readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown> : {};
   const settings = Object.fromEntries(['currency', 'heldOut', 'reject'].filter((k) => k in own).map((k) => [k, own[k]]));

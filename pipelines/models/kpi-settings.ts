@@ -4,6 +4,7 @@
  * `settings` schema, and the reports publish them beside the glossary.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { ACTIVITY_OUTCOMES, ACTIVITY_TYPES, SEGMENTS } from '../contract/index.js';
@@ -199,6 +200,19 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
 };
 
 type JsonNode = { description?: string; properties?: Record<string, JsonNode>; enum?: unknown[] };
+
+/**
+ * A company's own settings, beside its extracts: when the extracts folder holds this file, it is
+ * read instead of models/kpi-settings.yaml (keys left out take their defaults), so a company's
+ * fiscal year or thresholds travel with its data rather than with the repository.
+ */
+export const COMPANY_SETTINGS_FILE = 'kpi-settings.yaml';
+
+/** The settings file a build over `extractsDir` reads: the company's own, else the shipped one. */
+export const settingsFileFor = (extractsDir: string, modelsDir: string) => {
+  const own = path.join(extractsDir, COMPANY_SETTINGS_FILE);
+  return fs.existsSync(own) ? own : path.join(modelsDir, COMPANY_SETTINGS_FILE);
+};
 
 /**
  * What the shipped file sets away from the defaults: the sample company's fiscal year runs from
