@@ -119,7 +119,7 @@ describe('the published site in a browser with no internet', () => {
     for (const url of pages) {
       const { page, problems, blocked } = await open(url);
       // Charts mount after the page's data is in: give a busy machine time before judging.
-      if (!/^\/(glossary|data-quality|sellers|segments|alerts)$/.test(url)) {
+      if (!/^\/(glossary|data-quality|sellers|segments|alerts|forecast)$/.test(url)) {
         await page.waitForSelector('[_echarts_instance_]', { timeout: 20_000 }).catch(() => {});
         await page.waitForTimeout(1000);
       }
@@ -130,7 +130,7 @@ describe('the published site in a browser with no internet', () => {
         ...problems,
         ...markers.map((m) => `shows "${m}"`),
         ...(empty.length ? [`${empty.length} empty chart(s)`] : []),
-        ...(charts.length === 0 && !/^\/(glossary|data-quality|sellers|segments|alerts)$/.test(url) ? ['no chart'] : []),
+        ...(charts.length === 0 && !/^\/(glossary|data-quality|sellers|segments|alerts|forecast)$/.test(url) ? ['no chart'] : []),
         ...blocked.map((u) => `requested ${u}`),
       ];
       if (issues.length) report[url] = issues;
