@@ -16,7 +16,7 @@ WITH c AS (
          CAST(date_trunc('month', c.as_of) AS DATE) AS rr_end
   FROM intermediate.int_forecast_cutoffs c CROSS JOIN settings.kpi k
 )
-SELECT c.as_of, c.period_type, r.seller_id, any_value(r.team) AS team, r.segment,
+SELECT c.as_of, c.period_type, coalesce(r.seller_id, '(non attribué)') AS seller_id, any_value(r.team) AS team, r.segment,
        coalesce(sum(r.revenue) FILTER (WHERE r.invoice_date >= c.period_start), 0) AS revenue_to_date,
        coalesce(sum(r.revenue) FILTER (WHERE r.invoice_date >= c.rr_start AND r.invoice_date < c.rr_end AND r.opportunity_id IS NULL AND r.revenue_basis = 'invoiced'), 0)
          / any_value(c.rr_months) * any_value(c.horizon_days) / (365.25 / 12) AS recurring_forward,
@@ -25,4 +25,4 @@ SELECT c.as_of, c.period_type, r.seller_id, any_value(r.team) AS team, r.segment
 FROM c
 JOIN intermediate.int_revenue_lines r
   ON r.invoice_date < c.as_of AND r.invoice_date >= least(c.period_start, c.rr_start)
-GROUP BY c.as_of, c.period_type, r.seller_id, r.segment
+GROUP BY c.as_of, c.period_type, coalesce(r.seller_id, '(non attribué)'), r.segment
