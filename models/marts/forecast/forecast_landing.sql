@@ -30,7 +30,9 @@ SELECT e.as_of, e.period_type, e.period_start, e.period_end, e.scope_type, e.sco
        e.revenue_to_date, e.open_deals, e.open_pipeline, e.pipeline_expected, e.recurring_forward, e.run_rate_forward,
        e.forecast, e.p10, e.p50, e.p90, e.objective, e.prob_reach_objective,
        e.method = coalesce(best.method, 'pipeline') AS is_shown,
-       acc.mape AS backtest_mape, acc.coverage AS backtest_coverage, acc.forecasts AS backtest_forecasts
+       acc.mape AS backtest_mape, acc.coverage AS backtest_coverage, acc.forecasts AS backtest_forecasts,
+       -- The seller a row is about, so that a pseudonymised site replaces the id held in scope too.
+       CASE WHEN e.scope_type = 'Commercial' THEN e.scope END AS seller_id
 FROM intermediate.int_forecast_estimates e
 LEFT JOIN (SELECT period_type, method FROM marts.forecast_accuracy WHERE is_best AND horizon_months IS NULL) best USING (period_type)
 LEFT JOIN marts.forecast_accuracy acc ON acc.period_type = e.period_type AND acc.method = e.method AND acc.horizon_months IS NULL
