@@ -35,5 +35,8 @@ export type ExtractRows = { [E in Extract as E['name']]: z.infer<E['schema']> };
 
 export const extractByName = (name: string): Extract | undefined => EXTRACTS.find((e) => e.name === name);
 
+/** The extracts every company must provide (sellers, accounts, opportunities): without them nothing is built. */
+export const CORE_EXTRACTS: readonly ExtractName[] = EXTRACTS.filter((e) => 'core' in e && e.core).map((e) => e.name);
+
 export { SEGMENTS, OPPORTUNITY_STAGES, ACTIVITY_TYPES, ACTIVITY_OUTCOMES } from './crm.js';
 export type { ExtractDefinition, RowRule, CrossRule, SourceSystem } from './extract.js';

@@ -8,14 +8,13 @@
  * It reads what the load recorded (audit.load_summary, audit.rejects) rather than hooking into the
  * loader, so a test can still load a company whose every deal is rejected and look at the rejects.
  */
-import { EXTRACTS } from '../contract/index.js';
+import { CORE_EXTRACTS } from '../contract/index.js';
 import { literal, type Database } from '../db/duckdb.js';
 import { ExtractError } from './read.js';
 
 /** How many reasons the message quotes; the rest are counted. */
 const TOP_REASONS = 3;
 
-const CORE = EXTRACTS.filter((e) => 'core' in e && e.core).map((e) => e.name);
 
 type EmptyCore = { extract: string; files: string[]; rows_read: number };
 type ReasonCount = { rows: number; column_name: string; example: string; first_line: number; kinds: number };
@@ -38,8 +37,8 @@ const topReasons = (db: Database, extract: string) => db.query<ReasonCount>(`
 /** Stops the run at the first core extract (in contract order) that was read but has no loaded row. */
 export const assertCoreExtractsLoaded = async (db: Database): Promise<void> => {
   const empty = await db.query<EmptyCore>(`SELECT extract, files, rows_read FROM audit.load_summary
-    WHERE status = 'loaded' AND rows_loaded = 0 AND list_contains([${CORE.map(literal).join(', ')}], extract)
-    ORDER BY list_position([${CORE.map(literal).join(', ')}], extract)`);
+    WHERE status = 'loaded' AND rows_loaded = 0 AND list_contains([${CORE_EXTRACTS.map(literal).join(', ')}], extract)
+    ORDER BY list_position([${CORE_EXTRACTS.map(literal).join(', ')}], extract)`);
   const first = empty[0];
   if (!first) return;
   const { extract, files, rows_read: read } = first;

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { EXTRACTS, extractByName } from '../contract/index.js';
+import { CORE_EXTRACTS, EXTRACTS, extractByName } from '../contract/index.js';
 import { columnsOf } from '../contract/derive.js';
 import { ident, literal, openDatabase, type Database } from '../db/duckdb.js';
 import { compilePart, type CompileContext, type CompiledPart } from './compile.js';
@@ -102,7 +102,6 @@ const prepareOutDir = (outDir: string) => {
   fs.mkdirSync(path.join(outDir, REPORT_DIR), { recursive: true });
 };
 
-const CORE: string[] = EXTRACTS.filter((e) => 'core' in e && e.core).map((e) => e.name);
 
 /** The sources a part reads: its FROM and its joins. */
 const sourcesOf = (part: Part) => [part.from, ...part.join.map((j) => j.source)];
@@ -346,7 +345,7 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
           // Partial exports are normal: an extract whose sources are all absent is not provided,
           // unless every company needs it.
           absentExtracts.push({ mapping: mapping.name, extract, because: [...new Set(usable.flatMap((u) => u.lacking).flatMap((x) => absent.get(x)!.roots ?? [x]))].map((x) => `sources.${x}: ${absent.get(x)?.missing ?? own.find((o) => o.source === x)?.missing}`) });
-          if (CORE.includes(extract)) throw missingCoreError(mapping, extract, usable.flatMap((u) => u.lacking).flatMap((s) => absent.get(s)!.roots ?? [s]).map((s) => own.find((x) => x.source === s)!), inputDir);
+          if (CORE_EXTRACTS.includes(extract)) throw missingCoreError(mapping, extract, usable.flatMap((u) => u.lacking).flatMap((s) => absent.get(s)!.roots ?? [s]).map((s) => own.find((x) => x.source === s)!), inputDir);
           continue;
         }
         const mapped = await mapExtract(db, mapping, schema, extract, own, outDir, new Set(usable.flatMap((u, i) => (u.lacking.length === 0 ? [i] : []))));

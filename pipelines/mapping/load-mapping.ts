@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { EXTRACTS } from '../contract/index.js';
+import { CORE_EXTRACTS } from '../contract/index.js';
 import { ExtractError } from '../load/read.js';
 import { checkMapping, type Problem } from './check-mapping.js';
 import { mappingSchema, type MappingFile } from './schema.js';
@@ -59,7 +59,6 @@ export const readMappingFile = (file: string): LoadedMapping => {
   return { name: parsed.data.name ?? path.basename(file).replace(/\.ya?ml$/, ''), file, spec: parsed.data };
 };
 
-const CORE = EXTRACTS.filter((e) => 'core' in e && e.core).map((e) => e.name);
 
 /**
  * Reads `hubspot,stripe,google-ads` (or paths) into mappings that together provide each extract
@@ -79,7 +78,7 @@ export const loadMappings = (names: string | string[]): LoadedMapping[] => {
       owner.set(extract, mapping);
     }
   }
-  const missing = CORE.filter((c) => !owner.has(c));
+  const missing = CORE_EXTRACTS.filter((c) => !owner.has(c));
   if (missing.length) {
     throw new MappingError(`Mapping ${mappings.map((m) => m.name).join(' + ')} does not provide the core extract(s) ${missing.join(', ')}, ` +
       'which every company needs: add them, or combine with a CRM mapping (e.g. --mapping hubspot,stripe).');

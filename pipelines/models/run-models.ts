@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { literal, type Database } from '../db/duckdb.js';
-import { EXTRACTS } from '../contract/index.js';
+import { CORE_EXTRACTS, EXTRACTS } from '../contract/index.js';
 import type { Reporter } from '../progress.js';
 import { buildOrder, discoverModels, LAYERS, type Model } from './discover.js';
 import { DataTestFailure, genericTests, runDataTests, singularTests, type DataTestResult } from './data-tests.js';
@@ -43,7 +43,7 @@ export class ModelError extends Error {
 
 // A KPI never needs a core extract (always there) nor an optional one (models read it when present
 // and fall back without it, e.g. the account ownership history).
-const CORE = new Set<string>(EXTRACTS.filter((e) => ('core' in e && e.core) || ('optional' in e && e.optional)).map((e) => e.name));
+const CORE = new Set<string>([...CORE_EXTRACTS, ...EXTRACTS.filter((e) => 'optional' in e && e.optional).map((e) => e.name)]);
 /** What won deals stand in for when a KPI is `on_bookings` (see int_revenue_lines). */
 const BILLING = new Set(['invoices', 'invoice_lines']);
 
