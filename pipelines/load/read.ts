@@ -30,7 +30,6 @@ export class ExtractError extends Error {
   override name = 'ExtractError';
 }
 
-const formatOf: (file: string) => FileFormat | undefined = fileFormatOf;
 
 const listParquetFolder = (dir: string): string[] =>
   fs.readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -73,7 +72,7 @@ export const locateExtract = (
       if (files.length === 0) throw new ExtractError(`Folder ${full} for extract "${extract.name}" holds no .parquet file.`);
       return { extract: extract.name, format: 'parquet', files };
     }
-    const format = formatOf(full);
+    const format = fileFormatOf(full);
     if (!format) throw new ExtractError(`${full}: unsupported file type for extract "${extract.name}" (use .csv, .csv.gz or .parquet).`);
     return { extract: extract.name, format, files: [full] };
   }

@@ -4,7 +4,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileFormatOf } from '../text/encoding.js';
 
 /** Glob → RegExp over slash-separated relative paths: `*` `?` within a segment, `**` across, `{a,b}`. */
 export const globToRegExp = (glob: string): RegExp => {
@@ -39,8 +38,3 @@ export const matchFiles = (dir: string, patterns: string[]): string[] => {
   const regexps = patterns.map(globToRegExp);
   return all.filter((f) => regexps.some((r) => r.test(f)));
 };
-
-export type SourceFormat = 'csv' | 'parquet';
-
-/** By extension, as the loader decides it (pipelines/text/encoding.ts). */
-export const formatOf: (file: string) => SourceFormat | undefined = fileFormatOf;

@@ -13,7 +13,8 @@ import YAML from 'yaml';
 import { EXTRACTS } from '../contract/index.js';
 import { columnsOf, type ColumnSpec as ContractColumn } from '../contract/derive.js';
 import { ident, literal, openDatabase, type Database } from '../db/duckdb.js';
-import { formatOf, matchFiles } from './files.js';
+import { fileFormatOf } from '../text/encoding.js';
+import { matchFiles } from './files.js';
 import { BUILTIN_DIR, builtinMappings, readMappingFile, type LoadedMapping } from './load-mapping.js';
 import { mappingSchema, partsOf } from './schema.js';
 import { readSources } from './sources.js';
@@ -65,7 +66,7 @@ export interface DraftResult {
 
 /** Drafts a mapping for the exports in `inputDir` (CSV or Parquet files). */
 export const draftMapping = async (inputDir: string, scratchDir: string): Promise<DraftResult> => {
-  const files = matchFiles(inputDir, ['**/*']).filter((f) => formatOf(f) && !/^fx_rates\./i.test(path.basename(f)));
+  const files = matchFiles(inputDir, ['**/*']).filter((f) => fileFormatOf(f) && !/^fx_rates\./i.test(path.basename(f)));
   const used = new Set<string>();
   const sourceName = (file: string) => {
     let base = norm(path.basename(file).replace(/\.(csv|txt|tsv|parquet)(\.gz)?$/i, '')) || 'file';

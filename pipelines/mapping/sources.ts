@@ -10,7 +10,8 @@ import { ident, literal, type Database } from '../db/duckdb.js';
 import { CsvInputError, lineOfRecord, prepareCsv, releaseCsv, sniffDelimiter, splitHeader, writeShiftsTable, type PreparedCsv } from '../load/csv-input.js';
 import { MAX_RECORD_BYTES } from '../load/csv-scan.js';
 import { isInside } from '../load/read.js';
-import { formatOf, matchFiles } from './files.js';
+import { matchFiles } from './files.js';
+import { fileFormatOf, isGzip, readHead, utf16Of } from '../text/encoding.js';
 import { aliasRenames, canonicalName, missingRequired } from './recognise.js';
 import { MappingError, type LoadedMapping } from './load-mapping.js';
 import type { Source } from './schema.js';
@@ -81,6 +82,9 @@ const stageCsv = async (db: Database, table: string, prepared: PreparedCsv, sour
   });
 };
 
+/** How a source's file is read: its format: setting, else by the file's extension. */
+const formatFor = (rel: string, source: Source) => (source.format === 'auto' ? fileFormatOf(rel) : source.format);
+
 /** A file ready to stage: a CSV prepared by load/csv-input.ts, or a Parquet file and its columns. */
 type PreparedFile = { format: 'csv'; csv: PreparedCsv; columns: string[] } | { format: 'parquet'; columns: string[] };
 
@@ -96,7 +100,7 @@ const filePreparer = (db: Database, inputDir: string, scratchDir: string, allowO
       throw new MappingError(`${where}: ${rel} is a link to ${fs.realpathSync(full)}, outside the export folder ${inputDir}. ` +
         'Copy the file into the folder, or pass --allow-outside-paths if reading it from there is intended.');
     }
-    const format = source.format === 'auto' ? formatOf(rel) : source.format;
+    const format = formatFor(rel, source);
     if (!format) throw new MappingError(`${where}: ${rel} is neither CSV (.csv, .txt, .tsv, .gz) nor Parquet; set format: if it is one of them.`);
     try {
       if (format === 'parquet') {
@@ -119,7 +123,7 @@ const filePreparer = (db: Database, inputDir: string, scratchDir: string, allowO
     get,
     /** A file's column names, from its first bytes when it is a plain CSV (recognising a file must not read it all). */
     columns: async (rel: string, source: Source, where: string): Promise<string[]> => {
-      const format = source.format === 'auto' ? formatOf(rel) : source.format;
+      const format = formatFor(rel, source);
       const peeked = format === 'csv' && isInside(inputDir, path.join(inputDir, rel)) ? peekCsvHeader(path.join(inputDir, rel), source) : undefined;
       return peeked ?? (await get(rel, source, where)).columns;
     },
@@ -135,18 +139,15 @@ const filePreparer = (db: Database, inputDir: string, scratchDir: string, allowO
 const PEEK_BYTES = 256 * 1024;
 
 /**
- * The header of a CSV from its first bytes (BOM-marked UTF-16 or UTF-8, else Windows-1252), or
+ * The header of a CSV from its first bytes (UTF-16 as the loader recognises it, or UTF-8, else Windows-1252), or
  * undefined when that is not enough (gzip, a header longer than the bytes read): then the file is
  * prepared in full.
  */
 const peekCsvHeader = (file: string, source: Source): string[] | undefined => {
-  const fd = fs.openSync(file, 'r');
-  const buffer = Buffer.alloc(PEEK_BYTES);
-  let n: number;
-  try { n = fs.readSync(fd, buffer, 0, PEEK_BYTES, 0); } finally { fs.closeSync(fd); }
-  const bytes = buffer.subarray(0, n);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return undefined;
-  const label = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : 'utf-8';
+  const bytes = readHead(file, PEEK_BYTES);
+  const n = bytes.length;
+  if (isGzip(bytes)) return undefined;
+  const label = utf16Of(bytes) ?? 'utf-8';
   let text = new TextDecoder(label).decode(bytes);
   if (label === 'utf-8' && text.slice(0, 4096).includes('\uFFFD')) text = new TextDecoder('windows-1252').decode(bytes);
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
