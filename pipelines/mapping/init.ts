@@ -14,6 +14,7 @@ import { EXTRACTS } from '../contract/index.js';
 import { columnsOf, type ColumnSpec as ContractColumn } from '../contract/derive.js';
 import { ident, literal, openDatabase, type Database } from '../db/duckdb.js';
 import { fileFormatOf } from '../text/encoding.js';
+import { numberSql } from '../text/numbers.js';
 import { matchFiles } from './files.js';
 import { BUILTIN_DIR, builtinMappings, readMappingFile, type LoadedMapping } from './load-mapping.js';
 import { mappingSchema, partsOf } from './schema.js';
@@ -51,7 +52,8 @@ const shapeShare = async (db: Database, table: string, header: string, column: C
   else if (column.duckdbType === 'DATE' || column.duckdbType.startsWith('TIMESTAMP')) {
     test = `coalesce(TRY_CAST(${v} AS TIMESTAMP), try_strptime(${v}, ['%d/%m/%Y', '%m/%d/%Y', '%d/%m/%Y %H:%M', '%m/%d/%Y, %I:%M %p', '%Y-%m-%dT%H:%M:%S.%gZ'])) IS NOT NULL`;
   } else if (/^(DOUBLE|BIGINT|INTEGER|DECIMAL)/.test(column.duckdbType)) {
-    test = `TRY_CAST(replace(regexp_replace(${v}, '[\\s\u00a0\u202f€$£]', '', 'g'), ',', '.') AS DOUBLE) IS NOT NULL`;
+    // Read as the loader reads numbers (pipelines/text/numbers.ts), with either decimal mark.
+    test = `(${numberSql(v, '.', 'DOUBLE')}) IS NOT NULL OR (${numberSql(v, ',', 'DOUBLE')}) IS NOT NULL`;
   }
   if (!test) return 1;
   const [row] = await db.query<{ share: number | null }>(`SELECT avg(CASE WHEN ${test} THEN 1 ELSE 0 END) AS share FROM ${table} WHERE nullif(${v}, '') IS NOT NULL`);
