@@ -55,8 +55,8 @@ raised AS (
          k.alert_trend_min_change AS threshold,
          CASE t.rule WHEN 'win_rate_break' THEN 'Taux de gain des propositions' WHEN 'no_show_rising' THEN 'Taux de rendez-vous non honorés' ELSE 'Part des leads jamais engagés' END
            || CASE WHEN t.subject_type = 'Entreprise' THEN '' ELSE ' (équipe ' || t.subject || ')' END
-           || ' : ' || replace(printf('%.1f', 100 * t.recent_rate), '.', ',') || ' % (' || t.recent_num || ' / ' || t.recent_den || ') sur les '
-           || k.alert_recent_months || ' derniers mois complets, contre ' || replace(printf('%.1f', 100 * t.baseline_rate), '.', ',')
+           || ' : ' || fr_pct1(t.recent_rate) || ' % (' || t.recent_num || ' / ' || t.recent_den || ') sur les '
+           || k.alert_recent_months || ' derniers mois complets, contre ' || fr_pct1(t.baseline_rate)
            || ' % sur les ' || k.alert_baseline_months || ' mois précédents.' AS message
   FROM trends t CROSS JOIN k
 
@@ -68,7 +68,7 @@ raised AS (
          sum(p.stalled_value), sum(p.pipeline_value), safe_divide(sum(p.stalled_value), sum(p.pipeline_value)),
          k.alert_stalled_high_share, 'part du pipeline ouvert au-delà de laquelle l''alerte est élevée', any_value(k.stalled_after_days),
          sum(p.stalled_deals) || ' affaire(s) ouverte(s) depuis plus de ' || any_value(k.stalled_after_days) || ' jours pour ' || coalesce(any_value(s.seller_name), p.seller_id)
-           || ' : ' || replace(format('{:,.0f}', sum(p.stalled_value)), ',', ' ') || ' € sur ' || replace(format('{:,.0f}', sum(p.pipeline_value)), ',', ' ') || ' € de pipeline ouvert.'
+           || ' : ' || fr_int(sum(p.stalled_value)) || ' € sur ' || fr_int(sum(p.pipeline_value)) || ' € de pipeline ouvert.'
   FROM marts.open_pipeline p CROSS JOIN k LEFT JOIN sellers s ON s.seller_id = p.seller_id
   GROUP BY p.seller_id, k.alert_stalled_high_share
   HAVING sum(p.stalled_deals) > 0
@@ -80,10 +80,10 @@ raised AS (
          period_label('year', c.period_start),
          c.risk_top_revenue, c.total_revenue, c.risk_top_share, c.prev_share,
          'part l''année précédente', c.risk_zone_threshold,
-         'Les ' || c.risk_top_sellers || ' meilleur(s) commercial(aux) (' || replace(printf('%g', 100 * c.risk_top_fraction), '.', ',') || ' %) portent '
-           || replace(printf('%.1f', 100 * c.risk_top_share), '.', ',') || ' % du chiffre d''affaires (seuil ' || replace(printf('%g', 100 * c.risk_zone_threshold), '.', ',') || ' %)'
+         'Les ' || c.risk_top_sellers || ' meilleur(s) commercial(aux) (' || fr_pct_g(c.risk_top_fraction) || ' %) portent '
+           || fr_pct1(c.risk_top_share) || ' % du chiffre d''affaires (seuil ' || fr_pct_g(c.risk_zone_threshold) || ' %)'
            || CASE WHEN coalesce(c.prev_risk, false) THEN ', déjà en zone de risque l''année précédente (' ELSE ', entrée en zone de risque (année précédente : ' END
-           || coalesce(replace(printf('%.1f', 100 * c.prev_share), '.', ',') || ' %', 'non mesurée') || ').'
+           || coalesce(fr_pct1(c.prev_share) || ' %', 'non mesurée') || ').'
   FROM (
     SELECT *, lag(risk_zone) OVER (ORDER BY period_start) AS prev_risk, lag(risk_top_share) OVER (ORDER BY period_start) AS prev_share,
            row_number() OVER (ORDER BY period_start DESC) AS recency
@@ -98,10 +98,10 @@ raised AS (
          'clients acquis en ' || period_label('year', v.year),
          v.acquisition_cost, v.first_year_margin, v.cac_to_margin_ratio, v.margin_alert_ratio,
          'seuil de la part de la marge de première année', v.margin_alert_ratio,
-         'Segment ' || v.segment || ' : l''acquisition (' || replace(format('{:,.0f}', v.acquisition_cost), ',', ' ') || ' €) représente '
-           || replace(printf('%.1f', 100 * v.cac_to_margin_ratio), '.', ',') || ' % de la marge brute de première année des ' || v.new_customers
-           || ' clients acquis (' || replace(format('{:,.0f}', v.first_year_margin), ',', ' ') || ' €), seuil '
-           || replace(printf('%g', 100 * v.margin_alert_ratio), '.', ',') || ' %.'
+         'Segment ' || v.segment || ' : l''acquisition (' || fr_int(v.acquisition_cost) || ' €) représente '
+           || fr_pct1(v.cac_to_margin_ratio) || ' % de la marge brute de première année des ' || v.new_customers
+           || ' clients acquis (' || fr_int(v.first_year_margin) || ' €), seuil '
+           || fr_pct_g(v.margin_alert_ratio) || ' %.'
   FROM marts.cac_vs_value v
   WHERE v.segment IN ('Or', 'Argent', 'Bronze') AND v.cac_eats_margin
     AND v.year = (SELECT max(year) FROM marts.cac_vs_value WHERE segment IN ('Or', 'Argent', 'Bronze') AND is_first_year_complete)
@@ -112,7 +112,7 @@ raised AS (
          v.actual_touches, v.planned_touches, v.coverage_rate, k.alert_under_covered_rate,
          'part du plan de contacts en dessous de laquelle le segment est sous-couvert', k.alert_under_covered_rate,
          'Segment ' || v.segment || ' : ' || v.actual_touches || ' contacts pour ' || CAST(round(v.planned_touches) AS BIGINT) || ' prévus au plan ('
-           || replace(printf('%.1f', 100 * v.coverage_rate), '.', ',') || ' %), ' || v.under_covered_accounts || ' comptes sur ' || v.accounts || ' sous-couverts.'
+           || fr_pct1(v.coverage_rate) || ' %), ' || v.under_covered_accounts || ' comptes sur ' || v.accounts || ' sous-couverts.'
   FROM marts.coverage_vs_plan v CROSS JOIN k
   WHERE v.year = (SELECT fiscal_year FROM intermediate.int_calendar WHERE period_type = 'year' AND is_last_complete_year)
     AND v.coverage_rate < k.alert_under_covered_rate
@@ -124,9 +124,9 @@ raised AS (
          'manager', 'Commercial', t.seller_id, 'de ' || strftime(any_value(m.start12), '%m/%Y') || ' à ' || strftime(CAST(any_value(m.end12) - 1 AS DATE), '%m/%Y'),
          sum(t.non_selling_hours), sum(t.hours), sum(t.non_selling_hours) / sum(t.hours), any_value(k.non_selling_share_target),
          'plafond cible de la part non commerciale', any_value(k.non_selling_share_target),
-         coalesce(any_value(s.seller_name), t.seller_id) || ' : ' || replace(printf('%.1f', 100 * sum(t.non_selling_hours) / sum(t.hours)), '.', ',')
+         coalesce(any_value(s.seller_name), t.seller_id) || ' : ' || fr_pct1(sum(t.non_selling_hours) / sum(t.hours))
            || ' % de ses heures hors vente (' || CAST(round(sum(t.non_selling_hours)) AS BIGINT) || ' h sur ' || CAST(round(sum(t.hours)) AS BIGINT) || ' h), pour un plafond de '
-           || replace(printf('%g', 100 * any_value(k.non_selling_share_target)), '.', ',') || ' %.'
+           || fr_pct_g(any_value(k.non_selling_share_target)) || ' %.'
   FROM marts.selling_time t CROSS JOIN k CROSS JOIN months m LEFT JOIN sellers s ON s.seller_id = t.seller_id
   WHERE t.month >= m.start12 AND t.month < m.end12 AND NOT list_contains(k.alert_non_selling_excluded_roles, coalesce(s.role, ''))
   GROUP BY t.seller_id
@@ -140,8 +140,8 @@ raised AS (
          count(*) FILTER (WHERE q.attainment >= k.alert_easy_attainment) / count(*), k.alert_easy_share,
          'part des mois-commerciaux au-delà de laquelle les objectifs sont trop faciles', k.alert_easy_attainment,
          count(*) FILTER (WHERE q.attainment >= k.alert_easy_attainment) || ' mois-commerciaux sur ' || count(*) || ' ('
-           || replace(printf('%.1f', 100 * count(*) FILTER (WHERE q.attainment >= k.alert_easy_attainment) / count(*)), '.', ',')
-           || ' %) dépassent ' || replace(printf('%g', 100 * k.alert_easy_attainment), '.', ',') || ' % de l''objectif : les objectifs semblent trop faciles.'
+           || fr_pct1(count(*) FILTER (WHERE q.attainment >= k.alert_easy_attainment) / count(*))
+           || ' %) dépassent ' || fr_pct_g(k.alert_easy_attainment) || ' % de l''objectif : les objectifs semblent trop faciles.'
   FROM marts.quota_attainment q CROSS JOIN k CROSS JOIN months m
   WHERE q.period_type = 'month' AND q.has_objective AND q.period_start >= m.start12 AND q.period_start < m.end12
   GROUP BY k.alert_easy_attainment, k.alert_easy_share
@@ -152,9 +152,9 @@ raised AS (
   SELECT 'seller_below_team', 'Commercial très en dessous de l''équipe', 'moyenne', 'manager', 'Commercial', o.seller_id || ' · ' || o.product_line,
          'FY' || o.year, o.won, o.decided, o.seller_win_rate, o.rest_win_rate,
          'taux de gain du reste de l''équipe sur la même ligne (' || o.rest_won || ' / ' || o.rest_decided || ')', k.outlier_z,
-         coalesce(s.seller_name, o.seller_id) || ' gagne ' || replace(printf('%.1f', 100 * o.seller_win_rate), '.', ',') || ' % de ses propositions '
-           || o.product_line || ' (' || o.won || ' / ' || o.decided || ') contre ' || replace(printf('%.1f', 100 * o.rest_win_rate), '.', ',')
-           || ' % pour le reste de l''équipe (écart significatif, z = ' || replace(printf('%.2f', o.z_score), '.', ',') || ').'
+         coalesce(s.seller_name, o.seller_id) || ' gagne ' || fr_pct1(o.seller_win_rate) || ' % de ses propositions '
+           || o.product_line || ' (' || o.won || ' / ' || o.decided || ') contre ' || fr_pct1(o.rest_win_rate)
+           || ' % pour le reste de l''équipe (écart significatif, z = ' || fr_dec2(o.z_score) || ').'
   FROM marts.seller_conversion_outliers o CROSS JOIN k LEFT JOIN sellers s ON s.seller_id = o.seller_id
   WHERE o.is_outlier AND o.seller_win_rate < o.rest_win_rate
     AND o.year = (SELECT max(year) FROM marts.seller_conversion_outliers)

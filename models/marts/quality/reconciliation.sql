@@ -65,7 +65,7 @@ money AS (
     sum(rows_held_out) AS rows_held_out,
     sum(rows_unreadable) AS rows_unreadable,
     sum(rows_held_out_unconverted) AS rows_unconverted,
-    string_agg(CASE WHEN rows_held_out_unconverted > 0 THEN replace(printf('%.2f', amount_held_out - amount_held_out_reporting), '.', ',') || ' ' || currency END, ', ') AS unconverted
+    string_agg(CASE WHEN rows_held_out_unconverted > 0 THEN fr_dec2(amount_held_out - amount_held_out_reporting) || ' ' || currency END, ', ') AS unconverted
   FROM audit.money
   GROUP BY extract
 ),
@@ -76,7 +76,7 @@ billing_money AS (
 ),
 held_out_detail AS (
   SELECT CASE WHEN rows_held_out = 0 THEN 'aucune ligne de facture écartée'
-    ELSE rows_held_out || ' ligne(s) de facture écartée(s) au chargement, ' || replace(printf('%.2f', held_out), '.', ',') || ' en devise de restitution'
+    ELSE rows_held_out || ' ligne(s) de facture écartée(s) au chargement, ' || fr_dec2(held_out) || ' en devise de restitution'
       || CASE WHEN rows_unreadable > 0 THEN ', dont ' || rows_unreadable || ' au montant illisible' ELSE '' END
       || CASE WHEN rows_unconverted > 0 THEN ', ' || rows_unconverted || ' sans taux de change (' || unconverted || ')' ELSE '' END
       || ' : voir les enregistrements écartés (page Qualité des données)' END AS text
@@ -199,11 +199,11 @@ checks AS (
   SELECT
     5, 'won_deals_vs_invoices',
     'Montant signé des affaires gagnées qui ont été facturées (CRM) comparé au montant des factures qui les portent, avoirs exclus (facturation) : à moins de '
-      || replace(printf('%g', 100 * tolerance), '.', ',') || ' % au total.',
+      || fr_pct_g(tolerance) || ' % au total.',
     CAST(won_amount AS DOUBLE), CAST(invoiced AS DOUBLE), CAST(invoiced - won_amount AS DOUBLE), tolerance, 'share',
     CASE WHEN abs(invoiced - won_amount) <= tolerance * won_amount THEN 'pass' ELSE 'fail' END,
-    deals || ' affaire(s) gagnée(s) facturée(s), dont ' || deals_outside || ' à plus de ' || replace(printf('%g', 100 * tolerance), '.', ',') || ' % d''écart ; ' || won_not_invoiced
-      || ' affaire(s) gagnée(s) non facturée(s) (laissées de côté) ; avoirs sur les affaires gagnées facturées : ' || replace(printf('%.2f', credited), '.', ',') || ' EUR',
+    deals || ' affaire(s) gagnée(s) facturée(s), dont ' || deals_outside || ' à plus de ' || fr_pct_g(tolerance) || ' % d''écart ; ' || won_not_invoiced
+      || ' affaire(s) gagnée(s) non facturée(s) (laissées de côté) ; avoirs sur les affaires gagnées facturées : ' || fr_dec2(credited) || ' EUR',
     a.has_billing
   FROM won_summary, available a
   UNION ALL
@@ -213,7 +213,7 @@ checks AS (
     CAST(m.revenue AS DOUBLE), CAST(b.revenue AS DOUBLE), CAST(m.revenue - b.revenue AS DOUBLE), 0.005, 'EUR',
     CASE WHEN round(m.revenue - b.revenue, 2) <> 0 THEN 'fail' WHEN mc.rows_held_out > 0 THEN 'held_out' ELSE 'pass' END,
     b.deals || ' affaire(s) gagnée(s)' || CASE WHEN mc.rows_held_out > 0 THEN ' ; ' || mc.rows_held_out || ' affaire(s) de toutes étapes écartée(s) au chargement, '
-      || replace(printf('%.2f', mc.held_out), '.', ',') || ' en devise de restitution : voir les enregistrements écartés (page Qualité des données)' ELSE '' END,
+      || fr_dec2(mc.held_out) || ' en devise de restitution : voir les enregistrements écartés (page Qualité des données)' ELSE '' END,
     NOT a.has_billing
   FROM mart_total m, bookings_total b, available a, (SELECT * FROM money_checks WHERE extract = 'opportunities') mc
   UNION ALL
@@ -223,7 +223,7 @@ checks AS (
     CAST(loaded AS DOUBLE), CAST(read AS DOUBLE), CAST(loaded - read AS DOUBLE), 0.005, 'EUR',
     CASE WHEN rows_held_out > 0 THEN 'held_out' ELSE 'pass' END,
     CASE WHEN rows_held_out = 0 THEN 'rien d''écarté'
-      ELSE rows_held_out || ' ligne(s) écartée(s), ' || replace(printf('%.2f', held_out), '.', ',') || ' en devise de restitution'
+      ELSE rows_held_out || ' ligne(s) écartée(s), ' || fr_dec2(held_out) || ' en devise de restitution'
         || CASE WHEN rows_unreadable > 0 THEN ', dont ' || rows_unreadable || ' au montant illisible' ELSE '' END
         || CASE WHEN rows_unconverted > 0 THEN ', ' || rows_unconverted || ' sans taux de change (' || unconverted || ')' ELSE '' END END,
     applies
