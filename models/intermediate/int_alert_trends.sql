@@ -1,7 +1,7 @@
 /*
 description: >
   Rates whose trend the alerts watch, in two windows: the last `alerts.recentMonths` complete
-  months before the data's end (intermediate.int_forecast_cutoffs) and the `alerts.baselineMonths`
+  months before the data's end (the one data window, intermediate.int_calendar) and the `alerts.baselineMonths`
   months before them, with a two-proportion z-score (pooled) of the change. Win rate on proposals
   (marts.proposal_win_rate, by close month; the company and each team), meeting no-show rate
   (marts.meeting_no_shows) and leads never engaged (marts.lead_conversion, by creation month; the
@@ -12,7 +12,7 @@ unique: [rule, subject]
 not_null: [recent_start, recent_end, baseline_start, worse]
 */
 WITH k AS (
-  SELECT s.*, (SELECT max(as_of) - 1 FROM intermediate.int_forecast_cutoffs WHERE is_current) AS data_end FROM settings.kpi s
+  SELECT s.*, (SELECT max(data_end) FROM intermediate.int_calendar) AS data_end FROM settings.kpi s
 ),
 windows AS (
   SELECT r.rule, r.worse,
