@@ -112,14 +112,17 @@ describe('npm run build on the sample company', () => {
 describe('the published site in a browser with no internet', () => {
   const open = (url: string) => openOffline(browser, server.url, url);
 
-  it('serves every page with no console error, no Evidence error, and charts drawn with data', async () => {
+  it('serves every page with no console error, no Evidence error, charts drawn with data, and numbers written the French way (no "35.8%", no "2023.0")', async () => {
     const pages = sitePages();
     expect(pages.length).toBeGreaterThan(5);
+    // Pages of tables and figures, with no chart by design.
+    const chartless = /^\/(glossary|data-quality|sellers|segments|alerts|forecast)$/;
     const report: Record<string, string[]> = {};
+    const english: Record<string, string[]> = {};
     for (const url of pages) {
       const { page, problems, blocked } = await open(url);
       // Charts mount after the page's data is in: give a busy machine time before judging.
-      if (!/^\/(glossary|data-quality|sellers|segments|alerts|forecast)$/.test(url)) {
+      if (!chartless.test(url)) {
         await page.waitForSelector('[_echarts_instance_]', { timeout: 20_000 }).catch(() => {});
         await page.waitForTimeout(1000);
       }
@@ -130,13 +133,21 @@ describe('the published site in a browser with no internet', () => {
         ...problems,
         ...markers.map((m) => `shows "${m}"`),
         ...(empty.length ? [`${empty.length} empty chart(s)`] : []),
-        ...(charts.length === 0 && !/^\/(glossary|data-quality|sellers|segments|alerts|forecast)$/.test(url) ? ['no chart'] : []),
+        ...(charts.length === 0 && !chartless.test(url) ? ['no chart'] : []),
         ...blocked.map((u) => `requested ${u}`),
       ];
       if (issues.length) report[url] = issues;
+      // The same visit checks the formats: every page's numbers go through reports/fr-format.js.
+      const text = await page.evaluate(() => document.querySelector('main')?.innerText ?? document.body.innerText);
+      const found = [
+        ...(text.match(/\d\.\d+ ?%/g) ?? []), // 35.8%
+        ...(text.match(/\b(19|20)\d\d\.0\b/g) ?? []), // a year as 2023.0
+      ];
+      if (found.length) english[url] = [...new Set(found)].slice(0, 5);
       await page.close();
     }
     expect(report).toEqual({});
+    expect(english).toEqual({});
   }, 900_000);
 
   it('revenue figures equal the marts, and the segment filter changes them in the browser, offline', async () => {
@@ -164,22 +175,6 @@ describe('the published site in a browser with no internet', () => {
     expect(blocked).toEqual([]);
     await page.close();
   });
-
-  it('writes numbers the French way on every page: no "35.8%", no "2023.0"', async () => {
-    const report: Record<string, string[]> = {};
-    for (const url of sitePages()) {
-      const { page } = await open(url);
-      await page.waitForTimeout(500);
-      const text = await page.evaluate(() => document.querySelector('main')?.innerText ?? document.body.innerText);
-      const english = [
-        ...(text.match(/\d\.\d+ ?%/g) ?? []), // 35.8%
-        ...(text.match(/\b(19|20)\d\d\.0\b/g) ?? []), // a year as 2023.0
-      ];
-      if (english.length) report[url] = [...new Set(english)].slice(0, 5);
-      await page.close();
-    }
-    expect(report).toEqual({});
-  }, 900_000);
 
   it('front page: the fiscal year and quarter against objective, the pipeline and the data date, readable at 390 px', async () => {
     const db = await warehouse();
