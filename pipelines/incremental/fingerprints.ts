@@ -37,7 +37,7 @@ const filesUnder = (...paths: string[]): string[] =>
   }).sort();
 
 /** The content of project files: code and models are small, so their bytes are hashed. */
-const contentHash = (...paths: string[]) => {
+export const contentHash = (...paths: string[]) => {
   const hash = createHash('sha1');
   for (const file of filesUnder(...paths)) hash.update(path.relative(PROJECT_ROOT, file)).update('\0').update(fs.readFileSync(file)).update('\0');
   return hash.digest('hex');

@@ -15,6 +15,8 @@ import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
 import { tablesRead } from '../models/discover.js';
 import { endOrphansIn, spawnInGroup } from '../process/children.js';
+import { compiledAppKey, describePhases, finishLikeEvidence, forgetCompiledApp, hasCompiledApp, recordCompiledApp, TEMPLATE } from './compiled-app.js';
+import { lightenSite } from './lighten.js';
 import { pseudonymNumberSql, writePseudonymisedMarts } from './pseudonymise.js';
 
 export interface SiteOptions {
@@ -26,6 +28,8 @@ export interface SiteOptions {
   pseudonymiseSellers?: boolean;
   /** With pseudonyms: the fewest sellers a team × role label shown on the site may hold (default 3). */
   pseudonymMinGroup?: number;
+  /** Reuse the app compiled by the last full build when only the data changed (default true). */
+  reuseCompiledApp?: boolean;
   log?: (line: string) => void;
 }
 
@@ -98,10 +102,13 @@ const evidenceEnv = () => {
  * starts Vite and its workers: they run in their own process group, ended with the run.
  */
 const evidence = (workDir: string, args: string[], log: (line: string) => void) =>
+  runNode(workDir, [path.join(PROJECT_ROOT, 'node_modules/@evidence-dev/evidence/cli.js'), ...args], evidenceEnv(), log);
+
+const runNode = (cwd: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void) =>
   new Promise<string>((resolve, reject) => {
-    const child = spawnInGroup(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/@evidence-dev/evidence/cli.js'), ...args], {
-      cwd: workDir,
-      env: evidenceEnv(),
+    const child = spawnInGroup(process.execPath, args, {
+      cwd,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -112,8 +119,22 @@ const evidence = (workDir: string, args: string[], log: (line: string) => void) 
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new SiteError(`evidence ${args.join(' ')} exited with ${code}:\n${output.slice(-4000)}`))));
+    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new SiteError(`${args.map((a) => path.basename(a)).join(' ')} exited with ${code}:\n${output.slice(-4000)}`))));
   });
+
+/**
+ * The site prerendered again from new data with the app the last full build compiled
+ * (`refresh.mjs`), then finished as Evidence's CLI finishes a build. The environment is the one
+ * Evidence gives `vite build`.
+ */
+const refreshFromCompiledApp = async (workDir: string, log: (line: string) => void) => {
+  const template = path.join(workDir, TEMPLATE);
+  fs.rmSync(path.join(template, 'build'), { recursive: true, force: true });
+  const env = { ...evidenceEnv(), EVIDENCE_DATA_URL_PREFIX: 'static/data', EVIDENCE_DATA_DIR: './static/data', EVIDENCE_IS_BUILDING: 'true' };
+  const output = await runNode(template, [path.join(PROJECT_ROOT, 'pipelines/site/refresh.mjs'), path.join(PROJECT_ROOT, 'node_modules/@sveltejs/kit')], env, log);
+  finishLikeEvidence(workDir);
+  return output;
+};
 
 /** Evidence's own markers of a failed query, in its console output or in a prerendered page. */
 const QUERY_ERROR = /Error in Query|Error running query|Query failed|Catalog Error|Binder Error|Parser Error|Conversion Error/;
@@ -211,10 +232,24 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   if (QUERY_ERROR.test(sourcesOutput)) throw new SiteError(`A report source query failed:\n${sourcesOutput.slice(-4000)}`);
   const twins = writeSourceTwins(path.join(options.workDir, '.evidence', 'template', 'static', 'data'));
   log(`  ${twins.sources} report source(s), ${twins.empty.length} with no rows for this data${twins.empty.length ? ` (${twins.empty.join(', ')})` : ''}`);
-  const buildOutput = await evidence(options.workDir, ['build'], log);
+  const key = compiledAppKey();
+  let buildOutput: string;
+  if (options.reuseCompiledApp !== false && hasCompiledApp(options.workDir, key)) {
+    log('  data-only refresh: pages prerendered again with the app compiled by the previous full build');
+    buildOutput = await refreshFromCompiledApp(options.workDir, log);
+  } else {
+    forgetCompiledApp(options.workDir);
+    const started = Date.now();
+    buildOutput = await evidence(options.workDir, ['build'], log);
+    recordCompiledApp(options.workDir, key);
+    log(`  ${describePhases(options.workDir, started)}`);
+  }
   const buildDir = path.join(options.workDir, 'build');
   const errors = findQueryErrors(buildOutput, buildDir);
   if (errors.length) throw new SiteError(`${errors.length} query error(s) in the report pages:\n${errors.slice(0, 20).map((e) => `  ${e}`).join('\n')}`);
   placeBrowserTwins(path.join(buildDir, 'data'));
+  const light = await lightenSite(buildDir, path.join(options.workDir, 'precompressed'));
+  log(`  ${light.removed.length} file(s) of DuckDB-WASM's MVP variant removed; ${light.compressed} file(s) precompressed (.br, .gz; ${light.fresh} new), ` +
+    `${(light.bytes / 2 ** 20).toFixed(1)} MiB → ${(light.brotliBytes / 2 ** 20).toFixed(1)} MiB with Brotli`);
   return buildDir;
 };
