@@ -1,0 +1,188 @@
+/**
+ * Fast to refresh, light to load, end to end on the sample company (`npm run build`, three times):
+ *
+ * 1. full build → one value of marketing_spend changed → rebuild: the site step re-renders the
+ *    pages from the new data with the app the first build compiled (no Vite), and gives the same
+ *    site as a full build (`--full`) of the same data, page for page and data file for data file;
+ * 2. the front page read cold through a static server that serves the build's precompressed twins
+ *    (as nginx `gzip_static`/`brotli_static` or Caddy `precompressed` do): the bytes transferred
+ *    before its figures are painted and until it is fully loaded, against budgets in bytes.
+ *
+ * Three builds: run it alone, under `flock /work/wt/site.lock`.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { tableFromIPC } from 'apache-arrow';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changeOneValue } from '../pipelines/bench/workspace.js';
+import { PROJECT_ROOT } from '../pipelines/config.js';
+import { siteWorkDir } from '../pipelines/site/build-site.js';
+import { tempDir } from './helpers/load.js';
+import { bigValueTitles, chartsDrawn, launchBrowser } from './helpers/site-browser.js';
+import { serveStatic } from './helpers/static-server.js';
+
+const run = promisify(execFile);
+const MiB = 2 ** 20;
+
+let dataDir: string;
+let siteDir: string;
+let before: string; // the first full build's site (old data)
+let refreshed: string; // the data-only refresh (new data)
+let full: string; // a full build of the new data
+let refreshOutput: string;
+let browser: Browser | undefined;
+
+const build = async (...args: string[]) =>
+  (await run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'pipelines/cli.ts'), 'build', '--as-of', '2026-11-22', ...args], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, BI_DATA_DIR: dataDir, BI_SITE_DIR: siteDir },
+    maxBuffer: 64 * 1024 * 1024,
+  })).stdout;
+
+/** A copy of the published site (the stable path is a symlink into the release, pruned later). */
+const keep = (name: string) => {
+  const copy = path.join(dataDir, name);
+  fs.cpSync(fs.realpathSync(siteDir), copy, { recursive: true });
+  return copy;
+};
+
+beforeAll(async () => {
+  dataDir = tempDir('bi-light-');
+  siteDir = path.join(dataDir, 'site');
+  await build();
+  before = keep('site-before');
+  await changeOneValue(path.join(dataDir, 'sample', 'scale-1-seed-42'), 'marketing_spend');
+  refreshOutput = await build();
+  refreshed = keep('site-refreshed');
+  await build('--full');
+  full = fs.realpathSync(siteDir);
+}, 1_800_000);
+
+afterAll(async () => {
+  if (dataDir) fs.rmSync(siteWorkDir(dataDir), { recursive: true, force: true });
+  await browser?.close();
+});
+
+/** Every file of a site but the precompressed twins (derived from the others). */
+const filesOf = (dir: string) =>
+  fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && !/\.(br|gz)$/.test(e.name))
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+
+/**
+ * What differs between any two builds of the same pages and data, replaced by placeholders:
+ * - melt-ui's element ids (`id`, `aria-controls`, … of dropdowns and popovers) are random at each
+ *   render (nanoid, 10 characters);
+ * - the compiled app's build id: SvelteKit's `__sveltekit_<hash of the version>` global and the
+ *   content hashes Vite puts in `_app/immutable/` file names (the refreshed site keeps the first
+ *   build's compiled app; a full build compiles it again).
+ */
+const normalisedPage = (html: string) =>
+  html
+    .replace(/\b(id|aria-controls|aria-labelledby|aria-describedby|for)="[A-Za-z0-9_-]{10}"/g, '$1="ID"')
+    .replace(/__sveltekit_[a-z0-9]+/g, '__sveltekit_X')
+    .replace(/(_app\/immutable\/[\w/-]*?[\w-]+)\.[A-Za-z0-9_-]{8}\.(js|css|wasm)/g, '$1.HASH.$2')
+    .replace(/"version":\s*"\d+"/g, '"version":"X"');
+
+const appFileName = (file: string) => file.replace(/\.[A-Za-z0-9_-]{8}\.(js|css|wasm)$/, '.HASH.$1');
+
+/** The rows of an Arrow IPC file (the bytes under a null are left undefined by Arrow, so bytes may differ). */
+const arrowRows = (file: string) => tableFromIPC(fs.readFileSync(file)).toArray().map((row) => JSON.stringify(row.toJSON()));
+
+describe('a data-only refresh', () => {
+  it('re-renders the pages without compiling the app', () => {
+    expect(refreshOutput).toMatch(/data-only refresh/);
+    // The value changed a data file: the refresh did publish new data.
+    expect(fs.readFileSync(path.join(refreshed, 'data/manifest.json'), 'utf8')).not.toBe(fs.readFileSync(path.join(before, 'data/manifest.json'), 'utf8'));
+  });
+
+  it('gives the same pages as a full build of the same data', () => {
+    const pages = filesOf(full).filter((f) => f.endsWith('.html'));
+    expect(filesOf(refreshed).filter((f) => f.endsWith('.html'))).toEqual(pages);
+    expect(pages.length).toBeGreaterThan(10);
+    const differing = pages.filter((page) =>
+      normalisedPage(fs.readFileSync(path.join(refreshed, page), 'utf8')) !== normalisedPage(fs.readFileSync(path.join(full, page), 'utf8')));
+    expect(differing).toEqual([]);
+  });
+
+  it('gives the same data files as a full build, byte for byte', () => {
+    const data = filesOf(full).filter((f) => f.startsWith('data/'));
+    expect(filesOf(refreshed).filter((f) => f.startsWith('data/'))).toEqual(data);
+    expect(data.filter((f) => f.endsWith('.parquet')).length).toBeGreaterThan(10);
+    const differing = data.filter((f) => !fs.readFileSync(path.join(refreshed, f)).equals(fs.readFileSync(path.join(full, f))));
+    expect(differing).toEqual([]);
+  });
+
+  it('gives every page the same prerendered query results and the same endpoints', () => {
+    const api = filesOf(full).filter((f) => f.startsWith('api/') && !f.startsWith('api/prerendered_queries/'));
+    expect(filesOf(refreshed).filter((f) => f.startsWith('api/') && !f.startsWith('api/prerendered_queries/'))).toEqual(api);
+    const problems: string[] = [];
+    for (const file of api) {
+      if (!file.endsWith('all-queries.json')) {
+        if (!fs.readFileSync(path.join(refreshed, file)).equals(fs.readFileSync(path.join(full, file)))) problems.push(file);
+        continue;
+      }
+      // Each page's queries point at result files named after their bytes: compared by their rows.
+      const a = JSON.parse(fs.readFileSync(path.join(refreshed, file), 'utf8')) as Record<string, string>;
+      const b = JSON.parse(fs.readFileSync(path.join(full, file), 'utf8')) as Record<string, string>;
+      if (JSON.stringify(Object.keys(a).sort()) !== JSON.stringify(Object.keys(b).sort())) problems.push(`${file}: other queries`);
+      for (const [name, hash] of Object.entries(a)) {
+        const rows = (dir: string, h: string | undefined) => arrowRows(path.join(dir, 'api/prerendered_queries', `${h}.arrow`));
+        if (JSON.stringify(rows(refreshed, hash)) !== JSON.stringify(rows(full, b[name]))) problems.push(`${file}: ${name}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('ships the same compiled app files, by name', () => {
+    const app = (dir: string) => filesOf(dir).filter((f) => f.startsWith('_app/')).map(appFileName).sort();
+    expect(app(refreshed)).toEqual(app(full));
+  });
+});
+
+describe('the front page, cold, through a server of precompressed files', () => {
+  it('has precompressed twins and no DuckDB-WASM MVP variant', () => {
+    const files = fs.readdirSync(full, { recursive: true }).map(String);
+    expect(files.filter((f) => /duckdb-(mvp|browser-mvp)/.test(f))).toEqual([]);
+    const wasm = files.filter((f) => /duckdb-eh.*\.wasm$/.test(f));
+    expect(wasm.length).toBe(1);
+    expect(files).toContain(`${wasm[0]}.br`);
+    expect(files).toContain(`${wasm[0]}.gz`);
+    expect(files).toContain('index.html.br');
+  });
+
+  it('shows its figures within 3 MiB and is fully loaded within 12 MiB', async () => {
+    const server = await serveStatic(full, { precompressed: true });
+    try {
+      browser = await launchBrowser();
+      const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+      const page = await context.newPage();
+      await page.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+      await page.goto(`${server.url}/`, { waitUntil: 'networkidle' });
+      await page.waitForTimeout(1000);
+      // The figures are in the prerendered HTML (no query needed to show them).
+      const html = fs.readFileSync(path.join(full, 'index.html'), 'utf8');
+      const titles = await bigValueTitles(page);
+      expect(titles.length).toBeGreaterThan(0);
+      for (const title of titles) expect(html).toContain(title);
+      expect((await chartsDrawn(page)).some((c) => c.drawn > 0 || c.canvas)).toBe(true);
+      // First contentful paint, in the server's clock: bytes whose response finished by then.
+      const paintedAt = await page.evaluate(() => performance.timeOrigin + (performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN));
+      expect(Number.isFinite(paintedAt)).toBe(true);
+      const total = server.served.reduce((s, r) => s + r.bytes, 0);
+      const beforePaint = server.served.filter((r) => r.finishedAt <= paintedAt).reduce((s, r) => s + r.bytes, 0);
+      const wasm = server.served.filter((r) => r.url.endsWith('.wasm'));
+      console.log(`front page cold load: ${(beforePaint / MiB).toFixed(2)} MiB before first paint, ${(total / MiB).toFixed(2)} MiB in ${server.served.length} requests in all` +
+        ` (DuckDB-WASM ${wasm.map((r) => `${r.url.split('/').pop()} ${(r.bytes / MiB).toFixed(2)} MiB ${r.encoding ?? 'identity'}`).join(', ')})`);
+      expect(wasm.every((r) => r.encoding === 'br')).toBe(true);
+      expect(beforePaint).toBeLessThanOrEqual(3 * MiB);
+      expect(total).toBeLessThanOrEqual(12 * MiB);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+});
