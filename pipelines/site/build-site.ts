@@ -15,7 +15,8 @@ import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
 import { tablesRead } from '../models/discover.js';
 import { endOrphansIn, spawnInGroup } from '../process/children.js';
-import { compiledAppKey, describePhases, finishLikeEvidence, forgetCompiledApp, hasCompiledApp, recordCompiledApp, TEMPLATE } from './compiled-app.js';
+import { compiledAppKey, describePhases, finishLikeEvidence, forgetCompiledApp, hasCompiledApp, prerenderedFrom, recordCompiledApp, setPrerenderedFrom, TEMPLATE } from './compiled-app.js';
+import { changedSources, pageRoutes, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests, type PartialPlan } from './partial-prerender.js';
 import { lightenSite } from './lighten.js';
 import { pseudonymNumberSql, writePseudonymisedMarts } from './pseudonymise.js';
 
@@ -129,9 +130,48 @@ const runNode = (cwd: string, args: string[], env: NodeJS.ProcessEnv, log: (line
  */
 const refreshFromCompiledApp = async (workDir: string, log: (line: string) => void) => {
   const template = path.join(workDir, TEMPLATE);
-  fs.rmSync(path.join(template, 'build'), { recursive: true, force: true });
+  const prerendered = path.join(template, '.svelte-kit', 'output', 'prerendered');
+  const routes = pageRoutes(path.join(workDir, 'pages'));
+  const previous = prerenderedFrom(workDir);
+  // Until this refresh succeeds, the prerendered pages are of no known data.
+  setPrerenderedFrom(workDir, undefined);
+  const changed = previous ? changedSources(previous, sourceDigests(path.join(template, 'static', 'data'))) : undefined;
+  let plan = changed ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed) : undefined;
   const env = { ...evidenceEnv(), EVIDENCE_DATA_URL_PREFIX: 'static/data', EVIDENCE_DATA_DIR: './static/data', EVIDENCE_IS_BUILDING: 'true' };
-  const output = await runNode(template, [path.join(PROJECT_ROOT, 'pipelines/site/refresh.mjs'), path.join(PROJECT_ROOT, 'node_modules/@sveltejs/kit')], env, log);
+  const userConfig = path.join(workDir, 'svelte.config.js');
+  const onlyFile = path.join(workDir, 'refresh-only.json');
+  const run = async (only: PartialPlan | undefined) => {
+    fs.rmSync(path.join(template, 'build'), { recursive: true, force: true });
+    const args = [path.join(PROJECT_ROOT, 'pipelines/site/refresh.mjs'), path.join(PROJECT_ROOT, 'node_modules/@sveltejs/kit')];
+    if (only) {
+      // Evidence's template merges a svelte.config.js found beside its .evidence folder.
+      fs.writeFileSync(userConfig, `export default ${JSON.stringify({ kit: { prerender: { entries: only.paths, crawl: false } } })};\n`);
+      fs.writeFileSync(onlyFile, JSON.stringify(only));
+      args.push(onlyFile);
+    }
+    try {
+      return await runNode(template, args, env, log);
+    } finally {
+      fs.rmSync(userConfig, { force: true });
+      fs.rmSync(onlyFile, { force: true });
+    }
+  };
+  const resultsBefore = referencedResults(path.join(prerendered, 'dependencies', 'api'));
+  let output = await run(plan);
+  if (plan) {
+    const mismatch = paramPagesMatchLinks(routes, path.join(template, 'build'), path.join(prerendered, 'pages'));
+    if (mismatch) {
+      log(`  the links lead to other pages than last time (${mismatch}): every page prerendered again`);
+      plan = undefined;
+      output = await run(undefined);
+    } else {
+      pruneReplacedResults(path.join(prerendered, 'dependencies', 'api'), resultsBefore);
+      pruneReplacedResults(path.join(template, 'build', 'api'), resultsBefore);
+      log(`  ${plan.paths.length} page(s) of ${plan.routes.length} route(s) read the ${changed!.length} changed source(s) and were prerendered again` +
+        `${changed!.length ? ` (${changed!.slice(0, 8).join(', ')}${changed!.length > 8 ? ', …' : ''})` : ''}; the others are kept`);
+    }
+  }
+  if (!plan) log('  every page prerendered again');
   finishLikeEvidence(workDir);
   return output;
 };
@@ -227,6 +267,7 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
     });
     log(`  ${pseudonymised.sellers} seller(s) pseudonymised; team × role labels hold at least ${k} sellers (${pseudonymised.level}, smallest ${pseudonymised.groups[0]?.sellers ?? 0})`);
   }
+  fs.rmSync(path.join(options.workDir, 'svelte.config.js'), { force: true });
   assemble(options.workDir, siteDatabase);
   const sourcesOutput = await evidence(options.workDir, ['sources', '--strict'], log);
   if (QUERY_ERROR.test(sourcesOutput)) throw new SiteError(`A report source query failed:\n${sourcesOutput.slice(-4000)}`);
@@ -248,6 +289,8 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   const errors = findQueryErrors(buildOutput, buildDir);
   if (errors.length) throw new SiteError(`${errors.length} query error(s) in the report pages:\n${errors.slice(0, 20).map((e) => `  ${e}`).join('\n')}`);
   placeBrowserTwins(path.join(buildDir, 'data'));
+  // The pages now in the work folder were made from this data: the next refresh starts from them.
+  setPrerenderedFrom(options.workDir, sourceDigests(path.join(options.workDir, TEMPLATE, 'static', 'data')));
   const light = await lightenSite(buildDir, path.join(options.workDir, 'precompressed'));
   log(`  ${light.removed.length} file(s) of DuckDB-WASM's MVP variant removed; ${light.compressed} file(s) precompressed (.br, .gz; ${light.fresh} new), ` +
     `${(light.bytes / 2 ** 20).toFixed(1)} MiB → ${(light.brotliBytes / 2 ** 20).toFixed(1)} MiB with Brotli`);

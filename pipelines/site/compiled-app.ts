@@ -17,20 +17,39 @@ export const compiledAppKey = () =>
   createHash('sha1').update(contentHash('reports', 'sources', 'evidence.config.yaml', 'patches', 'pipelines/site', 'package-lock.json')).digest('hex');
 
 /** Whether the work folder holds an app compiled from `key` (its marker, and the kit metadata the refresh needs). */
-export const hasCompiledApp = (workDir: string, key: string) => {
-  try {
-    const marker = JSON.parse(fs.readFileSync(path.join(workDir, MARKER), 'utf8')) as { key?: string };
-    return marker.key === key && fs.existsSync(path.join(workDir, TEMPLATE, '.svelte-kit', 'output', 'server', 'metadata.v8'));
-  } catch {
-    return false;
-  }
-};
+export const hasCompiledApp = (workDir: string, key: string) =>
+  readMarker(workDir)?.key === key && fs.existsSync(path.join(workDir, TEMPLATE, '.svelte-kit', 'output', 'server', 'metadata.v8'));
 
 /** Before a full build: a build that fails half-way must not leave its app marked reusable. */
 export const forgetCompiledApp = (workDir: string) => fs.rmSync(path.join(workDir, MARKER), { force: true });
 
-export const recordCompiledApp = (workDir: string, key: string) =>
-  fs.writeFileSync(path.join(workDir, MARKER), `${JSON.stringify({ key, compiledAt: new Date().toISOString() })}\n`);
+interface Marker {
+  key: string;
+  compiledAt: string;
+  /** Digests of the report sources the pages in `.svelte-kit/output/prerendered` were made from (absent: unknown). */
+  prerenderedFrom?: Record<string, string>;
+}
+
+const readMarker = (workDir: string): Marker | undefined => {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(workDir, MARKER), 'utf8')) as Marker;
+  } catch {
+    return undefined;
+  }
+};
+
+const writeMarker = (workDir: string, marker: Marker) => fs.writeFileSync(path.join(workDir, MARKER), `${JSON.stringify(marker)}\n`);
+
+export const recordCompiledApp = (workDir: string, key: string) => writeMarker(workDir, { key, compiledAt: new Date().toISOString() });
+
+/** What the prerendered pages were made from, when the last build finished. */
+export const prerenderedFrom = (workDir: string) => readMarker(workDir)?.prerenderedFrom;
+
+/** Records (or, with undefined, forgets while a build rewrites them) what the prerendered pages were made from. */
+export const setPrerenderedFrom = (workDir: string, digests: Record<string, string> | undefined) => {
+  const marker = readMarker(workDir);
+  if (marker) writeMarker(workDir, { key: marker.key, compiledAt: marker.compiledAt, ...(digests ? { prerenderedFrom: digests } : {}) });
+};
 
 /**
  * What Evidence's CLI does after `vite build` (cli.js, `buildHelper`), for the refresh that does not

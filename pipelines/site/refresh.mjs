@@ -20,7 +20,14 @@ import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 
 const kitDir = process.argv[2];
-if (!kitDir) throw new Error('usage: refresh.mjs <path of @sveltejs/kit>');
+if (!kitDir) throw new Error('usage: refresh.mjs <path of @sveltejs/kit> [<only.json>]');
+/**
+ * With `only.json` ({ routes: route ids }), only the pages of those routes are prerendered again
+ * (the pages reading data that changed, `partial-prerender.ts`): the others keep what the last
+ * build prerendered from the same data. The paths to visit come in the project's svelte.config.js
+ * (prerender.entries, no crawling), which Evidence's template merges into its own.
+ */
+const only = process.argv[3] ? JSON.parse(fs.readFileSync(process.argv[3], 'utf8')) : undefined;
 const kit = (file) => import(pathToFileURL(path.join(kitDir, 'src', file)).href);
 
 const { load_config } = await kit('core/config/index.js');
@@ -42,9 +49,17 @@ fs.rmSync(`${out}/client/data`, { recursive: true, force: true });
 if (fs.existsSync(dataDir)) fs.cpSync(dataDir, `${out}/client/data`, { recursive: true });
 
 // 2. Prerender again, with no query results cached by the last build (Evidence's CLI clears them too).
-fs.rmSync(`${out}/prerendered`, { recursive: true, force: true });
 fs.rmSync('.evidence-queries/cache', { recursive: true, force: true });
-await prerender({ out, manifest_path: `${out}/server/manifest-full.js`, metadata, verbose: false, env: { ...env.private, ...env.public } });
+if (!only) {
+  fs.rmSync(`${out}/prerendered`, { recursive: true, force: true });
+} else {
+  // kit fails when a prerenderable route was not visited: the routes left alone are not prerendered now.
+  const affected = new Set(only.routes);
+  for (const [id, route] of metadata.routes) if (!affected.has(id) && route.prerender === true) route.prerender = false;
+}
+if (!only || only.routes.length) {
+  await prerender({ out, manifest_path: `${out}/server/manifest-full.js`, metadata, verbose: false, env: { ...env.private, ...env.public } });
+}
 
 // 3. adapter-static (pages = assets = EVIDENCE_BUILD_DIR or ./build, as in Evidence's svelte.config.js).
 const pages = process.env.EVIDENCE_BUILD_DIR ?? './build';
