@@ -54,7 +54,7 @@ export const setPrerenderedFrom = (workDir: string, digests: Record<string, stri
 /**
  * What Evidence's CLI does after `vite build` (cli.js, `buildHelper`), for the refresh that does not
  * go through it: each data file moved into a folder named after its MD5 (the browser's cache key),
- * the manifest rewritten to match, and the template's build copied to `<workDir>/build`.
+ * the manifest rewritten to match, and the template's build moved to `<workDir>/build`.
  */
 export const finishLikeEvidence = (workDir: string) => {
   const outDir = path.join(workDir, TEMPLATE, 'build');
@@ -80,7 +80,9 @@ export const finishLikeEvidence = (workDir: string) => {
     // fs-extra's writeJsonSync: JSON.stringify with no indentation, and a newline.
     fs.writeFileSync(manifestFile, `${JSON.stringify(manifest)}\n`);
   }
-  fs.cpSync(outDir, path.join(workDir, 'build'), { recursive: true });
+  // Evidence copies; the template's build is not used again, so it is moved (same file system).
+  fs.rmSync(path.join(workDir, 'build'), { recursive: true, force: true });
+  fs.renameSync(outDir, path.join(workDir, 'build'));
 };
 
 /**

@@ -10,7 +10,7 @@
  *   2. kit's own `prerender()` runs on the compiled server with the routes' metadata the full build
  *      saved (patches/@sveltejs+kit: `output/server/metadata.v8`); pages read the data at prerender
  *      time, from `static/data/manifest.json`, as in a full build;
- *   3. adapter-static's steps: env module, client, then prerendered pages into `build/`.
+ *   3. adapter-static's steps: env module, client (hard-linked), then prerendered pages into `build/`.
  * What the app's code does not read (queries, page sources) cannot differ from a full build; what
  * it does is prerendered exactly as a full build would.
  */
@@ -32,7 +32,7 @@ const kit = (file) => import(pathToFileURL(path.join(kitDir, 'src', file)).href)
 
 const { load_config } = await kit('core/config/index.js');
 const { get_env } = await kit('exports/vite/utils.js');
-const { copy, mkdirp } = await kit('utils/filesystem.js');
+const { mkdirp } = await kit('utils/filesystem.js');
 const { default: prerender } = await kit('core/postbuild/prerender.js');
 
 const config = await load_config();
@@ -61,13 +61,46 @@ if (!only || only.routes.length) {
   await prerender({ out, manifest_path: `${out}/server/manifest-full.js`, metadata, verbose: false, env: { ...env.private, ...env.public } });
 }
 
+/** Mirrors a folder with hard links (copies where the file system refuses them). */
+function linkTree(from, to, keep) {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    if (!keep(entry.name)) continue;
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) linkTree(source, target, keep);
+    else {
+      try {
+        fs.linkSync(source, target);
+      } catch {
+        fs.copyFileSync(source, target);
+      }
+    }
+  }
+}
+
+function copyReplacing(from, to) {
+  if (!fs.existsSync(from)) return;
+  for (const entry of fs.readdirSync(from, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const source = path.join(entry.parentPath, entry.name);
+    const target = path.join(to, path.relative(from, source));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.rmSync(target, { force: true });
+    fs.copyFileSync(source, target);
+  }
+}
+
 // 3. adapter-static (pages = assets = EVIDENCE_BUILD_DIR or ./build, as in Evidence's svelte.config.js).
 const pages = process.env.EVIDENCE_BUILD_DIR ?? './build';
 fs.rmSync(pages, { recursive: true, force: true });
 const envModule = `${out}/prerendered/dependencies/${config.kit.appDir}/env.js`;
 mkdirp(path.dirname(envModule));
 fs.writeFileSync(envModule, `export const env=${JSON.stringify(env.public)}`);
-copy(`${out}/client`, pages, { filter: (basename) => basename !== '.vite' });
-copy(`${out}/prerendered/pages`, pages);
-copy(`${out}/prerendered/dependencies`, pages);
+// The compiled client is hard-linked, not copied (70 MB, unchanged since it was compiled): every
+// later step replaces files (rename, unlink, new files) and never rewrites one in place.
+linkTree(`${out}/client`, pages, (name) => name !== '.vite');
+// Prerendered files replace (never overwrite in place) any linked file of the same name.
+copyReplacing(`${out}/prerendered/pages`, pages);
+copyReplacing(`${out}/prerendered/dependencies`, pages);
 console.log(`Refreshed site written to ${pages}`);
