@@ -109,6 +109,8 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
           workDir: siteWorkDir(settings.dataDir),
           pseudonymiseSellers: options.pseudonymiseSellers ?? false,
           pseudonymMinGroup: settings.pseudonymMinGroup ?? PSEUDONYM_MIN_GROUP,
+          // --full rebuilds everything, the compiled app included.
+          reuseCompiledApp: !options.full,
           log: reporter.detail,
         }));
         return built;

@@ -15,7 +15,9 @@ import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
 import { tablesRead } from '../models/discover.js';
 import { endOrphansIn, spawnInGroup } from '../process/children.js';
-import { precompressSite } from './precompress.js';
+import { compiledAppKey, describePhases, finishLikeEvidence, forgetCompiledApp, hasCompiledApp, prerenderedFrom, recordCompiledApp, setPrerenderedFrom, TEMPLATE } from './compiled-app.js';
+import { changedSources, pageRoutes, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests, type PartialPlan } from './partial-prerender.js';
+import { lightenSite } from './lighten.js';
 import { pseudonymNumberSql, writePseudonymisedMarts } from './pseudonymise.js';
 
 export interface SiteOptions {
@@ -27,6 +29,8 @@ export interface SiteOptions {
   pseudonymiseSellers?: boolean;
   /** With pseudonyms: the fewest sellers a team × role label shown on the site may hold (default 3). */
   pseudonymMinGroup?: number;
+  /** Reuse the app compiled by the last full build when only the data changed (default true). */
+  reuseCompiledApp?: boolean;
   log?: (line: string) => void;
 }
 
@@ -101,10 +105,13 @@ const evidenceEnv = () => {
  * starts Vite and its workers: they run in their own process group, ended with the run.
  */
 const evidence = (workDir: string, args: string[], log: (line: string) => void) =>
+  runNode(workDir, [path.join(PROJECT_ROOT, 'node_modules/@evidence-dev/evidence/cli.js'), ...args], evidenceEnv(), log);
+
+const runNode = (cwd: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void) =>
   new Promise<string>((resolve, reject) => {
-    const child = spawnInGroup(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/@evidence-dev/evidence/cli.js'), ...args], {
-      cwd: workDir,
-      env: evidenceEnv(),
+    const child = spawnInGroup(process.execPath, args, {
+      cwd,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -115,8 +122,61 @@ const evidence = (workDir: string, args: string[], log: (line: string) => void) 
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new SiteError(`evidence ${args.join(' ')} exited with ${code}:\n${output.slice(-4000)}`))));
+    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new SiteError(`${args.map((a) => path.basename(a)).join(' ')} exited with ${code}:\n${output.slice(-4000)}`))));
   });
+
+/**
+ * The site prerendered again from new data with the app the last full build compiled
+ * (`refresh.mjs`), then finished as Evidence's CLI finishes a build. The environment is the one
+ * Evidence gives `vite build`.
+ */
+const refreshFromCompiledApp = async (workDir: string, log: (line: string) => void) => {
+  const template = path.join(workDir, TEMPLATE);
+  const prerendered = path.join(template, '.svelte-kit', 'output', 'prerendered');
+  const routes = pageRoutes(path.join(workDir, 'pages'));
+  const previous = prerenderedFrom(workDir);
+  // Until this refresh succeeds, the prerendered pages are of no known data.
+  setPrerenderedFrom(workDir, undefined);
+  const changed = previous ? changedSources(previous, sourceDigests(path.join(template, 'static', 'data'))) : undefined;
+  let plan = changed ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed) : undefined;
+  const env = { ...evidenceEnv(), EVIDENCE_DATA_URL_PREFIX: 'static/data', EVIDENCE_DATA_DIR: './static/data', EVIDENCE_IS_BUILDING: 'true' };
+  const userConfig = path.join(workDir, 'svelte.config.js');
+  const onlyFile = path.join(workDir, 'refresh-only.json');
+  const run = async (only: PartialPlan | undefined) => {
+    fs.rmSync(path.join(template, 'build'), { recursive: true, force: true });
+    const args = [path.join(PROJECT_ROOT, 'pipelines/site/refresh.mjs'), path.join(PROJECT_ROOT, 'node_modules/@sveltejs/kit')];
+    if (only) {
+      // Evidence's template merges a svelte.config.js found beside its .evidence folder.
+      fs.writeFileSync(userConfig, `export default ${JSON.stringify({ kit: { prerender: { entries: only.paths, crawl: false } } })};\n`);
+      fs.writeFileSync(onlyFile, JSON.stringify(only));
+      args.push(onlyFile);
+    }
+    try {
+      return await runNode(template, args, env, log);
+    } finally {
+      fs.rmSync(userConfig, { force: true });
+      fs.rmSync(onlyFile, { force: true });
+    }
+  };
+  const resultsBefore = referencedResults(path.join(prerendered, 'dependencies', 'api'));
+  let output = await run(plan);
+  if (plan) {
+    const mismatch = paramPagesMatchLinks(routes, path.join(template, 'build'), path.join(prerendered, 'pages'));
+    if (mismatch) {
+      log(`  the links lead to other pages than last time (${mismatch}): every page prerendered again`);
+      plan = undefined;
+      output = await run(undefined);
+    } else {
+      pruneReplacedResults(path.join(prerendered, 'dependencies', 'api'), resultsBefore);
+      pruneReplacedResults(path.join(template, 'build', 'api'), resultsBefore);
+      log(`  ${plan.paths.length} page(s) of ${plan.routes.length} route(s) read the ${changed!.length} changed source(s) and were prerendered again` +
+        `${changed!.length ? ` (${changed!.slice(0, 8).join(', ')}${changed!.length > 8 ? ', …' : ''})` : ''}; the others are kept`);
+    }
+  }
+  if (!plan) log('  every page prerendered again');
+  finishLikeEvidence(workDir);
+  return output;
+};
 
 /** Evidence's own markers of a failed query, in its console output or in a prerendered page. */
 const QUERY_ERROR = /Error in Query|Error running query|Query failed|Catalog Error|Binder Error|Parser Error|Conversion Error/;
@@ -191,22 +251,6 @@ const placeBrowserTwins = (buildDataDir: string) => {
   }
 };
 
-/**
- * Evidence ships both DuckDB-WASM builds and picks one in the browser (universal-sql's
- * `initDB`: `getPlatformFeatures().wasmExceptions` ? eh : mvp, the same test as duckdb-wasm's
- * `selectBundle`). Every current browser has WebAssembly exception handling — Chrome/Edge 95,
- * Firefox 100, Safari 15.2 — so the 37.5 MiB "mvp" module is never fetched and is not published.
- * A browser older than those would ask for it, get a 404 and keep what the prerendered pages show
- * (figures, charts, tables, links) but lose what re-queries in the browser (inputs, filters).
- */
-const dropUnusedDuckdbVariant = (buildDir: string) => {
-  const dropped = fs.readdirSync(buildDir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && /^duckdb-mvp\b.*\.wasm$/.test(e.name))
-    .map((e) => path.join(e.parentPath, e.name));
-  for (const file of dropped) fs.rmSync(file);
-  return dropped.length;
-};
-
 /** Builds the site into `<workDir>/build` and returns that folder; throws SiteError on any problem. */
 export const buildSite = async (options: SiteOptions): Promise<string> => {
   const log = options.log ?? (() => {});
@@ -225,19 +269,33 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
     });
     log(`  ${pseudonymised.sellers} seller(s) pseudonymised; team × role labels hold at least ${k} sellers (${pseudonymised.level}, smallest ${pseudonymised.groups[0]?.sellers ?? 0})`);
   }
+  fs.rmSync(path.join(options.workDir, 'svelte.config.js'), { force: true });
   assemble(options.workDir, siteDatabase);
   const sourcesOutput = await evidence(options.workDir, ['sources', '--strict'], log);
   if (QUERY_ERROR.test(sourcesOutput)) throw new SiteError(`A report source query failed:\n${sourcesOutput.slice(-4000)}`);
   const twins = writeSourceTwins(path.join(options.workDir, '.evidence', 'template', 'static', 'data'));
   log(`  ${twins.sources} report source(s), ${twins.empty.length} with no rows for this data${twins.empty.length ? ` (${twins.empty.join(', ')})` : ''}`);
-  const buildOutput = await evidence(options.workDir, ['build'], log);
+  const key = compiledAppKey();
+  let buildOutput: string;
+  if (options.reuseCompiledApp !== false && hasCompiledApp(options.workDir, key)) {
+    log('  data-only refresh: pages prerendered again with the app compiled by the previous full build');
+    buildOutput = await refreshFromCompiledApp(options.workDir, log);
+  } else {
+    forgetCompiledApp(options.workDir);
+    const started = Date.now();
+    buildOutput = await evidence(options.workDir, ['build'], log);
+    recordCompiledApp(options.workDir, key);
+    log(`  ${describePhases(options.workDir, started)}`);
+  }
   const buildDir = path.join(options.workDir, 'build');
   const errors = findQueryErrors(buildOutput, buildDir);
   if (errors.length) throw new SiteError(`${errors.length} query error(s) in the report pages:\n${errors.slice(0, 20).map((e) => `  ${e}`).join('\n')}`);
   placeBrowserTwins(path.join(buildDir, 'data'));
-  if (!dropUnusedDuckdbVariant(buildDir)) log('  note: no duckdb-mvp wasm found in the site (Evidence may have changed how it ships DuckDB-WASM)');
-  const compressed = precompressSite(buildDir);
-  const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
-  log(`  ${compressed.files} file(s) precompressed: ${mib(compressed.bytes)} -> ${mib(compressed.brotliBytes)} brotli, ${mib(compressed.gzipBytes)} gzip`);
+  // The pages now in the work folder were made from this data: the next refresh starts from them.
+  setPrerenderedFrom(options.workDir, sourceDigests(path.join(options.workDir, TEMPLATE, 'static', 'data')));
+  const light = await lightenSite(buildDir, path.join(options.workDir, 'precompressed'));
+  if (!light.removed.length) log('  note: no duckdb-mvp wasm found in the site (Evidence may have changed how it ships DuckDB-WASM)');
+  log(`  ${light.removed.length} file(s) of DuckDB-WASM's MVP variant removed; ${light.compressed} file(s) precompressed (.br, .gz; ${light.fresh} new), ` +
+    `${(light.bytes / 2 ** 20).toFixed(1)} MiB → ${(light.brotliBytes / 2 ** 20).toFixed(1)} MiB with Brotli`);
   return buildDir;
 };

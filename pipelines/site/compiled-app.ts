@@ -1,0 +1,100 @@
+/**
+ * The compiled Evidence app a full site build leaves in its work folder, and when a later build may
+ * reuse it: only when nothing the compilation reads has changed — pages, report sources, Evidence
+ * config, patches, this folder's code and the installed packages (package-lock.json). The data is
+ * not part of it: pages read it when they are prerendered (`refresh.mjs`).
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { contentHash } from '../incremental/fingerprints.js';
+
+const MARKER = 'compiled-app.json';
+export const TEMPLATE = path.join('.evidence', 'template');
+
+/** What the compiled app depends on, as one fingerprint. */
+export const compiledAppKey = () =>
+  createHash('sha1').update(contentHash('reports', 'sources', 'evidence.config.yaml', 'patches', 'pipelines/site', 'package-lock.json')).digest('hex');
+
+/** Whether the work folder holds an app compiled from `key` (its marker, and the kit metadata the refresh needs). */
+export const hasCompiledApp = (workDir: string, key: string) =>
+  readMarker(workDir)?.key === key && fs.existsSync(path.join(workDir, TEMPLATE, '.svelte-kit', 'output', 'server', 'metadata.v8'));
+
+/** Before a full build: a build that fails half-way must not leave its app marked reusable. */
+export const forgetCompiledApp = (workDir: string) => fs.rmSync(path.join(workDir, MARKER), { force: true });
+
+interface Marker {
+  key: string;
+  compiledAt: string;
+  /** Digests of the report sources the pages in `.svelte-kit/output/prerendered` were made from (absent: unknown). */
+  prerenderedFrom?: Record<string, string>;
+}
+
+const readMarker = (workDir: string): Marker | undefined => {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(workDir, MARKER), 'utf8')) as Marker;
+  } catch {
+    return undefined;
+  }
+};
+
+const writeMarker = (workDir: string, marker: Marker) => fs.writeFileSync(path.join(workDir, MARKER), `${JSON.stringify(marker)}\n`);
+
+export const recordCompiledApp = (workDir: string, key: string) => writeMarker(workDir, { key, compiledAt: new Date().toISOString() });
+
+/** What the prerendered pages were made from, when the last build finished. */
+export const prerenderedFrom = (workDir: string) => readMarker(workDir)?.prerenderedFrom;
+
+/** Records (or, with undefined, forgets while a build rewrites them) what the prerendered pages were made from. */
+export const setPrerenderedFrom = (workDir: string, digests: Record<string, string> | undefined) => {
+  const marker = readMarker(workDir);
+  if (marker) writeMarker(workDir, { key: marker.key, compiledAt: marker.compiledAt, ...(digests ? { prerenderedFrom: digests } : {}) });
+};
+
+/**
+ * What Evidence's CLI does after `vite build` (cli.js, `buildHelper`), for the refresh that does not
+ * go through it: each data file moved into a folder named after its MD5 (the browser's cache key),
+ * the manifest rewritten to match, and the template's build moved to `<workDir>/build`.
+ */
+export const finishLikeEvidence = (workDir: string) => {
+  const outDir = path.join(workDir, TEMPLATE, 'build');
+  const buildDataDir = path.join(outDir, 'data');
+  const manifestFile = path.join(buildDataDir, 'manifest.json');
+  if (fs.existsSync(manifestFile)) {
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { renderedFiles: Record<string, string[]> };
+    for (const files of Object.values(manifest.renderedFiles)) {
+      for (let i = 0; i < files.length; i++) {
+        // <url prefix>/<source>/<query>/<query>.parquet
+        const url = files[i]!;
+        const diskParts = url.split('/').slice(-3).join('/');
+        const filePath = path.posix.join(buildDataDir, diskParts);
+        if (!fs.existsSync(filePath)) continue;
+        const hash = createHash('md5').update(fs.readFileSync(filePath)).digest('hex');
+        const newDiskPart = path.posix.join(path.dirname(diskParts), hash, path.basename(diskParts));
+        const newFilePath = path.join(buildDataDir, newDiskPart);
+        fs.mkdirSync(path.dirname(newFilePath), { recursive: true });
+        fs.renameSync(filePath, newFilePath);
+        files[i] = url.replace(diskParts, newDiskPart);
+      }
+    }
+    // fs-extra's writeJsonSync: JSON.stringify with no indentation, and a newline.
+    fs.writeFileSync(manifestFile, `${JSON.stringify(manifest)}\n`);
+  }
+  // Evidence copies; the template's build is not used again, so it is moved (same file system).
+  fs.rmSync(path.join(workDir, 'build'), { recursive: true, force: true });
+  fs.renameSync(outDir, path.join(workDir, 'build'));
+};
+
+/**
+ * Where a full `evidence build` spent its time, read from the files each phase writes last: Vite's
+ * server (SSR) compilation, its client compilation, then SvelteKit's prerender and adapter.
+ */
+export const describePhases = (workDir: string, startedMs: number) => {
+  const output = path.join(workDir, TEMPLATE, '.svelte-kit', 'output');
+  const at = (file: string) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : NaN);
+  const server = at(path.join(output, 'server', 'index.js'));
+  const client = at(path.join(output, 'client', '.vite', 'manifest.json'));
+  const done = at(path.join(workDir, TEMPLATE, 'build', 'index.html'));
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return `Evidence build: Vite server compile ${s(server - startedMs)}, client compile ${s(client - server)}, prerender and adapter ${s(done - client)}`;
+};

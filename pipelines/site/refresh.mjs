@@ -1,0 +1,106 @@
+/**
+ * Data-only refresh of an Evidence site: prerenders the pages again from new source data with the
+ * app compiled by the previous full build, instead of compiling it again with Vite.
+ *
+ * Run by `refresh-site.ts` with the Evidence template folder as working directory and the path of
+ * @sveltejs/kit as argument. It repeats what `vite build` does after compiling (SvelteKit 2.8's
+ * `writeBundle` hook and adapter-static's `adapt`), in the same order and with the same kit code:
+ *   1. the compiled client holds the `static/` folder as it was when compiled: its `data/` is
+ *      replaced by the new one (Vite copies `static/` into the client output at compile time);
+ *   2. kit's own `prerender()` runs on the compiled server with the routes' metadata the full build
+ *      saved (patches/@sveltejs+kit: `output/server/metadata.v8`); pages read the data at prerender
+ *      time, from `static/data/manifest.json`, as in a full build;
+ *   3. adapter-static's steps: env module, client (hard-linked), then prerendered pages into `build/`.
+ * What the app's code does not read (queries, page sources) cannot differ from a full build; what
+ * it does is prerendered exactly as a full build would.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
+
+const kitDir = process.argv[2];
+if (!kitDir) throw new Error('usage: refresh.mjs <path of @sveltejs/kit> [<only.json>]');
+/**
+ * With `only.json` ({ routes: route ids }), only the pages of those routes are prerendered again
+ * (the pages reading data that changed, `partial-prerender.ts`): the others keep what the last
+ * build prerendered from the same data. The paths to visit come in the project's svelte.config.js
+ * (prerender.entries, no crawling), which Evidence's template merges into its own.
+ */
+const only = process.argv[3] ? JSON.parse(fs.readFileSync(process.argv[3], 'utf8')) : undefined;
+const kit = (file) => import(pathToFileURL(path.join(kitDir, 'src', file)).href);
+
+const { load_config } = await kit('core/config/index.js');
+const { get_env } = await kit('exports/vite/utils.js');
+const { mkdirp } = await kit('utils/filesystem.js');
+const { default: prerender } = await kit('core/postbuild/prerender.js');
+
+const config = await load_config();
+const out = `${config.kit.outDir}/output`;
+const metadataFile = `${out}/server/metadata.v8`;
+if (!fs.existsSync(metadataFile)) throw new Error(`${metadataFile} is missing: the compiled app cannot be reused (full build needed)`);
+const metadata = v8.deserialize(fs.readFileSync(metadataFile));
+// Vite's `build` mode; the same public and private split as the full build.
+const env = get_env(config.kit.env, 'production');
+
+// 1. New data in the compiled client (the assets folder is copied whole by Vite at compile time).
+const dataDir = path.join(config.kit.files.assets, 'data');
+fs.rmSync(`${out}/client/data`, { recursive: true, force: true });
+if (fs.existsSync(dataDir)) fs.cpSync(dataDir, `${out}/client/data`, { recursive: true });
+
+// 2. Prerender again, with no query results cached by the last build (Evidence's CLI clears them too).
+fs.rmSync('.evidence-queries/cache', { recursive: true, force: true });
+if (!only) {
+  fs.rmSync(`${out}/prerendered`, { recursive: true, force: true });
+} else {
+  // kit fails when a prerenderable route was not visited: the routes left alone are not prerendered now.
+  const affected = new Set(only.routes);
+  for (const [id, route] of metadata.routes) if (!affected.has(id) && route.prerender === true) route.prerender = false;
+}
+if (!only || only.routes.length) {
+  await prerender({ out, manifest_path: `${out}/server/manifest-full.js`, metadata, verbose: false, env: { ...env.private, ...env.public } });
+}
+
+/** Mirrors a folder with hard links (copies where the file system refuses them). */
+function linkTree(from, to, keep) {
+  fs.mkdirSync(to, { recursive: true });
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    if (!keep(entry.name)) continue;
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) linkTree(source, target, keep);
+    else {
+      try {
+        fs.linkSync(source, target);
+      } catch {
+        fs.copyFileSync(source, target);
+      }
+    }
+  }
+}
+
+function copyReplacing(from, to) {
+  if (!fs.existsSync(from)) return;
+  for (const entry of fs.readdirSync(from, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const source = path.join(entry.parentPath, entry.name);
+    const target = path.join(to, path.relative(from, source));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.rmSync(target, { force: true });
+    fs.copyFileSync(source, target);
+  }
+}
+
+// 3. adapter-static (pages = assets = EVIDENCE_BUILD_DIR or ./build, as in Evidence's svelte.config.js).
+const pages = process.env.EVIDENCE_BUILD_DIR ?? './build';
+fs.rmSync(pages, { recursive: true, force: true });
+const envModule = `${out}/prerendered/dependencies/${config.kit.appDir}/env.js`;
+mkdirp(path.dirname(envModule));
+fs.writeFileSync(envModule, `export const env=${JSON.stringify(env.public)}`);
+// The compiled client is hard-linked, not copied (70 MB, unchanged since it was compiled): every
+// later step replaces files (rename, unlink, new files) and never rewrites one in place.
+linkTree(`${out}/client`, pages, (name) => name !== '.vite');
+// Prerendered files replace (never overwrite in place) any linked file of the same name.
+copyReplacing(`${out}/prerendered/pages`, pages);
+copyReplacing(`${out}/prerendered/dependencies`, pages);
+console.log(`Refreshed site written to ${pages}`);
