@@ -228,11 +228,11 @@ describe('data quality', () => {
   it('counts rejected rows by extract, column and reason, never showing the values', async () => {
     const rows = await q('SELECT extract, column_name, reason, rejected_rows, first_lines FROM marts.data_quality_rejects ORDER BY extract, column_name');
     expect(rows).toEqual([
-      { extract: 'accounts', column_name: 'account_id', reason: 'duplicate key (first occurrence kept)', rejected_rows: 1, first_lines: [4] },
-      { extract: 'activities', column_name: 'duration_minutes', reason: 'wrong type: expected a whole number', rejected_rows: 1, first_lines: [2] },
-      { extract: 'contacts', column_name: 'created_at', reason: 'date in the future (after 2026-09-30)', rejected_rows: 1, first_lines: [3] },
-      { extract: 'invoice_lines', column_name: 'invoice_id', reason: 'unknown reference: not a loaded invoices row', rejected_rows: 1, first_lines: [4] },
-      { extract: 'invoices', column_name: 'currency', reason: 'no exchange rate for USD in 2023-12', rejected_rows: 1, first_lines: [4] },
+      { extract: 'accounts', column_name: 'account_id', reason: 'identifiant en double (la première occurrence est gardée)', rejected_rows: 1, first_lines: [4] },
+      { extract: 'activities', column_name: 'duration_minutes', reason: 'valeur illisible : attendu un nombre entier', rejected_rows: 1, first_lines: [2] },
+      { extract: 'contacts', column_name: 'created_at', reason: 'date dans le futur (après le 30/09/2026)', rejected_rows: 1, first_lines: [3] },
+      { extract: 'invoice_lines', column_name: 'invoice_id', reason: 'référence inconnue : introuvable dans « Factures »', rejected_rows: 1, first_lines: [4] },
+      { extract: 'invoices', column_name: 'currency', reason: 'pas de taux de change USD pour 12/2023', rejected_rows: 1, first_lines: [4] },
     ]);
     // The rejected values are in audit.rejects for the analyst, never in the published mart (a
     // currency code is not a value of the row's: it says which rate is missing).

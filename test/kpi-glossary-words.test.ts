@@ -19,6 +19,8 @@ const ENGLISH = new Set([
   'revenue', 'deals', 'deal', 'rate', 'count', 'customers', 'customer', 'sellers', 'seller', 'won', 'lost', 'invoice',
   'invoices', 'invoiced', 'spend', 'held', 'out', 'share', 'days', 'months', 'year', 'needs', 'rows', 'amount', 'period',
   'month', 'provided', 'margin', 'new', 'first', 'objective', 'target', 'activities', 'meetings', 'hours', 'loaded', 'read',
+  'wrong', 'expected', 'missing', 'value', 'key', 'never', 'closed', 'above', 'below', 'negative', 'unknown', 'reference',
+  'duplicate', 'future', 'before', 'starts', 'ends', 'must', 'quantity', 'bytes', 'field', 'fields', 'header', 'whole', 'number',
 ]);
 
 /** What in `text` is not reader French: snake_case, camelCase or dotted keys, English words. */
@@ -96,5 +98,65 @@ describe('glossary and reconciliation texts, CRM without billing, spend, subscri
     const [unavailable] = await built.db.query<{ n: number }>(`SELECT count(*) AS n FROM marts.kpi_glossary WHERE NOT available`);
     expect(unavailable!.n).toBeGreaterThan(10);
     expect(await offending(built)).toEqual([]);
+  });
+});
+
+describe('the reasons shown on the data-quality page', () => {
+  // The fixture company with one bad row of each everyday kind added, loaded as a user's files are:
+  // the reasons come from the loader itself, not from a list written here.
+  let built: Built;
+  beforeAll(async () => {
+    const messy = company();
+    const add = (extract: string, row: Record<string, unknown>) => messy[extract]!.push(row);
+    add('accounts', { ...messy.accounts![0]!, account_name: 'Doublon' }); // duplicate key
+    add('accounts', { ...messy.accounts![1]!, account_id: 'A7', segment: 'Platine' }); // not an accepted value (flagged)
+    add('contacts', { ...messy.contacts![0]!, contact_id: 'C7', created_at: '2099-01-01' }); // in the future
+    add('activities', { ...messy.activities![0]!, activity_id: 'T7', duration_minutes: 'vingt' }); // wrong type
+    add('opportunities', { ...messy.opportunities![0]!, opportunity_id: 'O7', account_id: 'A9' }); // unknown reference
+    add('opportunities', { ...messy.opportunities![0]!, opportunity_id: 'O8', closed_at: '2023-09-01' }); // rule: closed before created
+    add('opportunities', { ...messy.opportunities![0]!, opportunity_id: 'O9', amount: -5 }); // negative
+    add('campaigns', { ...messy.campaigns![0]!, campaign_id: 'K7', end_date: '2023-08-01' }); // rule: ends before it starts
+    add('invoices', { ...messy.invoices![0]!, invoice_id: 'F7', currency: 'USD' }); // no exchange rate
+    add('invoices', { ...messy.invoices![0]!, invoice_id: 'F8', currency: 'euro' }); // not ISO 4217
+    add('invoices', { ...messy.invoices![0]!, invoice_id: 'F9' });
+    add('invoice_lines', { ...messy.invoice_lines![0]!, invoice_id: 'F9', quantity: -2 }); // rule; its invoice held out whole
+    add('invoice_lines', { ...messy.invoice_lines![0]!, invoice_id: 'F9', line_number: 2 });
+    built = await buildModelsOn(messy);
+  });
+  afterAll(() => built?.db.close());
+
+  it('are French reader words, for every kind of reject and flag the load gave', async () => {
+    const rows = await built.db.query<{ reason: string }>(`
+      SELECT reason FROM marts.data_quality_rejects WHERE reason IS NOT NULL
+      UNION SELECT unnest(reasons) FROM marts.data_quality_records`);
+    const english = await built.db.query<{ reason: string }>(`SELECT DISTINCT reason FROM (SELECT reason FROM audit.rejects UNION ALL SELECT reason FROM audit.flags)`);
+    // Every kind added above came through (a template this macro does not know would show English).
+    expect(english.length).toBeGreaterThanOrEqual(11);
+    expect(rows.length).toBeGreaterThanOrEqual(11);
+    expect(rows.map((r) => ({ reason: r.reason, words: notReaderWords(r.reason) })).filter((r) => r.words.length)).toEqual([]);
+    // Never the value: the bad cells of the rows above are not in what is published.
+    const published = JSON.stringify(rows);
+    for (const value of ['Platine', 'vingt', '2099', 'A9', 'euro"', '-5']) expect(published).not.toContain(value);
+  });
+
+  it('cover every rule of the contract and every reason the reader of CSV files writes', async () => {
+    const ruleReasons = EXTRACTS.flatMap((e) => [...(e.rules ?? []), ...(e.crossRules ?? [])].map((r) => r.reason));
+    // As pipelines/load/csv-scan.ts and load-extracts.ts write them (a record the CSV reader cannot take).
+    const recordReasons = [
+      'malformed record: quote opened on line 12 is never closed (the rest of the file would have become one field)',
+      'malformed record: quote opened on line 12 is not closed properly (a quote in the middle of a field must be doubled: "")',
+      'malformed record: record of 5,000,001 bytes, over the 1,048,576 a record may hold (a field this long is usually a quote never closed or a binary value)',
+      'malformed record: bytes that are not valid UTF-8 (the file is UTF-8 elsewhere): re-export the file as UTF-8',
+      'more fields than the header has columns (9): a delimiter inside a value that is not quoted? The extra value is shown',
+      'missing required value',
+      'wrong type: expected a date-time like 2024-03-31 14:30:00, got "hier"',
+      'wrong type: expected true or false, got "oui"',
+      'value 7 above the maximum of 5',
+    ];
+    const reasons = [...ruleReasons, ...recordReasons];
+    expect(ruleReasons.length).toBeGreaterThan(10);
+    const rows = await built.db.query<{ reason: string; label: string }>(
+      `SELECT reason, reason_label(reason) AS label FROM unnest([${reasons.map((r) => `'${r.replaceAll("'", "''")}'`).join(', ')}]) AS t(reason)`);
+    expect(rows.filter((r) => r.label === r.reason || notReaderWords(r.label).length > 0)).toEqual([]);
   });
 });

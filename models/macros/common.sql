@@ -20,25 +20,5 @@ CREATE OR REPLACE MACRO fx_rate(cur, day) AS (
   FROM audit.fx_rates WHERE currency = cur);
 CREATE OR REPLACE MACRO to_reporting(amount, cur, day) AS
   CASE WHEN cur = reporting_currency() OR reporting_currency() IS NULL THEN CAST(amount AS DECIMAL(18, 2)) ELSE CAST(round(amount * fx_rate(cur, day), 2) AS DECIMAL(18, 2)) END;
--- A reject or flag reason as it can be published: the kind of problem, never the value (it may be
--- personal data): 'wrong type: expected a date like …', 'not an accepted value (expected one of: …)'.
-CREATE OR REPLACE MACRO scrub_reason(reason) AS
-  CASE
-    WHEN reason LIKE 'wrong type: expected %, got "%' THEN regexp_replace(reason, ', got ".*$', '')
-    WHEN reason LIKE '"%" is not an accepted value%' THEN 'not an accepted value' || coalesce(regexp_extract(reason, '( \(expected one of: [^)]*\))$', 1), '')
-    WHEN reason LIKE 'negative value % (must be 0 or more)' THEN 'negative value (must be 0 or more)'
-    WHEN reason LIKE 'value % below the minimum of %' THEN 'below the minimum of ' || regexp_extract(reason, 'below the minimum of ([^ ]*)$', 1)
-    WHEN reason LIKE 'value % above the maximum of %' THEN 'above the maximum of ' || regexp_extract(reason, 'above the maximum of ([^ ]*)$', 1)
-    WHEN reason LIKE 'date % is in the future (after %)' THEN 'date in the future (after ' || regexp_extract(reason, '\(after ([0-9-]*)\)$', 1) || ')'
-    WHEN reason LIKE 'duplicate key (%' THEN 'duplicate key (first occurrence kept)'
-    WHEN reason LIKE 'unknown reference: %' THEN 'unknown reference: not a loaded ' || regexp_extract(reason, 'is not a loaded ([a-z_]*) row', 1) || ' row'
-      || CASE WHEN reason LIKE '%(loaded as unknown)' THEN ' (loaded as unknown)' ELSE '' END
-    WHEN reason LIKE 'held out whole: %' THEN 'held out whole: one of its ' || regexp_extract(reason, 'its ([a-z_]*) row', 1) || ' rows was rejected'
-    WHEN reason LIKE 'held out with its %' THEN 'held out with its ' || regexp_extract(reason, 'with its ([a-z_]*) row', 1) || ' row (another of its rows was rejected)'
-    WHEN reason LIKE 'no exchange rate for %' THEN regexp_replace(reason, ' \(add it.*$', '')
-    WHEN reason LIKE '% is not an ISO 4217 currency code%' THEN 'not an ISO 4217 currency code'
-    -- Any other reason comes from a rule of the contract; quoted text, if any, is masked.
-    ELSE regexp_replace(reason, '"[^"]*"', '"…"', 'g')
-  END;
 -- a / b, NULL when b is 0 or NULL: rates are never computed over nothing.
 CREATE OR REPLACE MACRO safe_divide(a, b) AS CASE WHEN b IS NULL OR b = 0 THEN NULL ELSE a / b END;

@@ -31,3 +31,65 @@ CREATE OR REPLACE MACRO fr_pct_g(share) AS replace(printf('%g', 100 * share), '.
 -- A whole amount with thousands apart (2354301.4 → '2 354 301'), and an amount to the cent ('999,00').
 CREATE OR REPLACE MACRO fr_int(amount) AS replace(format('{:,.0f}', amount), ',', ' ');
 CREATE OR REPLACE MACRO fr_dec2(amount) AS replace(printf('%.2f', amount), '.', ',');
+
+-- A reject or flag reason as readers see it on the data-quality page: in French, and the kind of
+-- problem only, never the value (it may be personal data). The loader writes its reasons in English
+-- for the analyst's terminal (pipelines/load/validate.ts, csv-scan.ts, load-extracts.ts, and the
+-- rules of the contract); each template is recognised here. test/kpi-glossary-words.test.ts checks
+-- that every rule of the contract and every template the loader writes comes out in French.
+CREATE OR REPLACE MACRO expected_type_label(expected) AS
+  CASE
+    WHEN expected = 'a whole number' THEN 'un nombre entier'
+    WHEN expected LIKE 'a number like %' THEN 'un nombre comme ' || substr(expected, 15)
+    WHEN expected LIKE 'a date-time like %' THEN 'une date et heure comme ' || substr(expected, 18)
+    WHEN expected LIKE 'a date like %' THEN 'une date comme ' || replace(substr(expected, 13), '(or ', '(ou ')
+    WHEN expected = 'true or false' THEN 'vrai ou faux (true, false)'
+    ELSE expected
+  END;
+CREATE OR REPLACE MACRO reason_label(reason) AS
+  CASE
+    WHEN reason = 'missing required value' THEN 'valeur obligatoire manquante'
+    WHEN reason LIKE 'wrong type: expected %, got "%' THEN
+      'valeur illisible : attendu ' || expected_type_label(regexp_extract(reason, '^wrong type: expected (.*), got "', 1))
+    WHEN reason LIKE '"%" is not an accepted value%' THEN
+      'valeur non reconnue' || coalesce(' (valeurs possibles : ' || regexp_extract(reason, ' \(expected one of: ([^)]*)\)$', 1) || ')', '')
+    WHEN reason LIKE 'negative value % (must be 0 or more)' THEN 'valeur négative (doit être positive ou nulle)'
+    WHEN reason LIKE 'value % below the minimum of %' THEN 'valeur sous le minimum de ' || regexp_extract(reason, 'below the minimum of ([^ ]*)$', 1)
+    WHEN reason LIKE 'value % above the maximum of %' THEN 'valeur au-dessus du maximum de ' || regexp_extract(reason, 'above the maximum of ([^ ]*)$', 1)
+    WHEN reason LIKE 'date % is in the future (after %)' THEN
+      'date dans le futur (après le ' || strftime(CAST(regexp_extract(reason, '\(after ([0-9-]*)\)$', 1) AS DATE), '%d/%m/%Y') || ')'
+    WHEN reason LIKE 'duplicate key (%' THEN 'identifiant en double (la première occurrence est gardée)'
+    WHEN reason LIKE 'unknown reference: %' THEN
+      'référence inconnue : introuvable dans « ' || extract_label(regexp_extract(reason, 'is not a loaded ([a-z_]*) row', 1)) || ' »'
+      || CASE WHEN reason LIKE '%(loaded as unknown)' THEN ' (chargée comme inconnue)' ELSE '' END
+    WHEN reason LIKE 'held out whole: %' THEN
+      'écarté en entier : une ligne rattachée (« ' || extract_label(regexp_extract(reason, 'its ([a-z_]*) row', 1)) || ' ») a été rejetée'
+    WHEN reason LIKE 'held out with its %' THEN
+      'écartée avec son enregistrement parent (« ' || extract_label(regexp_extract(reason, 'with its ([a-z_]*) row', 1)) || ' ») : une autre ligne rattachée a été rejetée'
+    WHEN reason LIKE 'no exchange rate for % in %' THEN
+      'pas de taux de change ' || regexp_extract(reason, 'for ([A-Z]{3})', 1) || ' pour '
+      || strftime(CAST(regexp_extract(reason, ' in ([0-9]{4}-[0-9]{2})', 1) || '-01' AS DATE), '%m/%Y')
+    WHEN reason LIKE '% is not an ISO 4217 currency code%' THEN 'code de devise non reconnu (ISO 4217 : EUR, USD, GBP…)'
+    WHEN reason LIKE 'malformed record: quote opened on line % is never closed%' THEN 'enregistrement illisible : guillemet jamais refermé'
+    WHEN reason LIKE 'malformed record: quote opened on line % is not closed properly%' THEN
+      'enregistrement illisible : guillemet mal fermé (un guillemet dans un champ se double : "")'
+    WHEN reason LIKE 'malformed record: record of % over the %' THEN 'enregistrement illisible : trop long (guillemet jamais refermé ou valeur binaire ?)'
+    WHEN reason LIKE 'malformed record: bytes that are not valid UTF-8%' THEN 'enregistrement illisible : caractères non UTF-8 (réexporter le fichier en UTF-8)'
+    WHEN reason LIKE 'more fields than the header has columns%' THEN
+      'plus de valeurs que de colonnes (un séparateur dans une valeur sans guillemets ?)'
+    -- The rules of the contract (pipelines/contract/*.ts), one by one.
+    WHEN reason = 'negative quantity on an invoice (returns belong on a credit note)' THEN 'quantité négative sur une facture (un retour va sur un avoir)'
+    WHEN reason = 'positive quantity on a credit note' THEN 'quantité positive sur un avoir'
+    WHEN reason = 'subscription ends before it starts' THEN 'abonnement qui finit avant de commencer'
+    WHEN reason = 'a rate must be above 0' THEN 'un taux de change doit être supérieur à 0'
+    WHEN reason = 'leave date before start date' THEN 'date de départ avant la date d''arrivée'
+    WHEN reason = 'period ends before it starts' THEN 'période qui finit avant de commencer'
+    WHEN reason = 'ownership ends before it starts' THEN 'propriété du compte qui finit avant de commencer'
+    WHEN reason = 'first touch before the lead was created' THEN 'premier contact avant la création du lead'
+    WHEN reason = 'closed before it was created' THEN 'affaire close avant d''être créée'
+    WHEN reason = 'closed deals (won/lost) need a close date and open deals must not have one' THEN
+      'une affaire gagnée ou perdue a une date de clôture, une affaire ouverte n''en a pas'
+    WHEN reason = 'campaign ends before it starts' THEN 'campagne qui finit avant de commencer'
+    -- A reason this list does not know yet: shown as written, quoted text masked.
+    ELSE regexp_replace(reason, '"[^"]*"', '"…"', 'g')
+  END;

@@ -38,7 +38,7 @@ SELECT
   regexp_extract(any_value(coalesce(export_file, source_file)), '[^/\\]+$') AS export_file,
   any_value(coalesce(export_line, line_number)) AS export_line,
   list(DISTINCT column_name ORDER BY column_name) AS columns,
-  list(DISTINCT scrub_reason(reason) ORDER BY scrub_reason(reason)) AS reasons,
+  list(DISTINCT reason_label(reason) ORDER BY reason_label(reason)) AS reasons,
   any_value(amount) AS amount,
   any_value(currency) AS currency,
   any_value(amount_reporting) AS amount_reporting

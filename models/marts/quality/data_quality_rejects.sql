@@ -2,8 +2,9 @@
 description: >
   Why rows were rejected at load, per extract, column and reason, counted: never the rejected
   values themselves (they may be personal data), so reasons that quote a value are reduced to their
-  kind ('wrong type: expected a date like …', 'not an accepted value (expected one of: …)',
-  'duplicate key (first occurrence kept)', 'unknown reference: not a loaded accounts row', …). The
+  kind, in French (reason_label in models/macros/labels.sql: 'valeur illisible : attendu une date
+  comme …', 'valeur non reconnue (valeurs possibles : …)', 'identifiant en double (la première
+  occurrence est gardée)', 'référence inconnue : introuvable dans « Comptes »', …). The
   line numbers of the first rejected rows (in the file, header = line 1) help find them. From
   audit.rejects; a row breaking two rules counts under both.
 grain: extraction × colonne × raison
@@ -27,7 +28,7 @@ WITH scrubbed AS (
     row_number,
     line_number,
     column_name,
-    scrub_reason(reason) AS reason
+    reason_label(reason) AS reason
   FROM audit.rejects
 )
 SELECT
