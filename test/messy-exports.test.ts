@@ -86,12 +86,12 @@ describe('messy HubSpot exports', () => {
       FROM marts.data_quality_records WHERE extract = 'opportunities' ORDER BY export_line`);
     expect(records).toEqual([
       { severity: 'held_out', record_key: 'opportunity_id=9009', export_file: DEALS, export_line: 10, amount: 20000, currency: 'EUR',
-        reasons: ['not an accepted value (expected one of: qualified, proposal, negotiation, won, lost)'] },
-      { severity: 'held_out', record_key: 'opportunity_id=9010', export_file: DEALS, export_line: 11, amount: null, currency: 'EUR', reasons: ['missing required value'] },
-      { severity: 'held_out', record_key: 'opportunity_id=9012', export_file: DEALS, export_line: 13, amount: 7000, currency: 'EUR', reasons: [`date in the future (after ${AS_OF})`] },
-      { severity: 'held_out', record_key: 'opportunity_id=9013', export_file: DEALS, export_line: 14, amount: null, currency: 'EUR', reasons: ['wrong type: expected a number like 1234.56'] },
-      { severity: 'flagged', record_key: 'opportunity_id=9014', export_file: DEALS, export_line: 15, amount: 9000, currency: 'EUR', reasons: ['unknown reference: not a loaded sellers row (loaded as unknown)'] },
-      { severity: 'held_out', record_key: 'opportunity_id=9002', export_file: DEALS, export_line: 17, amount: 12000, currency: 'EUR', reasons: ['duplicate key (first occurrence kept)'] },
+        reasons: ['valeur non reconnue (valeurs possibles : qualified, proposal, negotiation, won, lost)'] },
+      { severity: 'held_out', record_key: 'opportunity_id=9010', export_file: DEALS, export_line: 11, amount: null, currency: 'EUR', reasons: ['valeur obligatoire manquante'] },
+      { severity: 'held_out', record_key: 'opportunity_id=9012', export_file: DEALS, export_line: 13, amount: 7000, currency: 'EUR', reasons: [`date dans le futur (après le ${AS_OF.split('-').reverse().join('/')})`] },
+      { severity: 'held_out', record_key: 'opportunity_id=9013', export_file: DEALS, export_line: 14, amount: null, currency: 'EUR', reasons: ['valeur illisible : attendu un nombre comme 1234.56'] },
+      { severity: 'flagged', record_key: 'opportunity_id=9014', export_file: DEALS, export_line: 15, amount: 9000, currency: 'EUR', reasons: ['référence inconnue : introuvable dans « Commerciaux » (chargée comme inconnue)'] },
+      { severity: 'held_out', record_key: 'opportunity_id=9002', export_file: DEALS, export_line: 17, amount: 12000, currency: 'EUR', reasons: ['identifiant en double (la première occurrence est gardée)'] },
     ]);
     // Stage entries are unpivoted from the deals file: the entry of the held-out deal 9009 goes with
     // it, and its reject points at the deal's line too.
