@@ -95,6 +95,10 @@ export const kpiSettingsSchema = z.strictObject({
     seed: z.number().int().default(42).describe('Seed of the simulation draws (same data and seed, same interval)'),
     backtestMonths: z.number().int().positive().default(12).describe('Month starts the forecast is recomputed at, going back from the data\'s end'),
     blendWeight: share.default(0.5).describe('Weight of the pipeline method in the blend (the rest is the run-rate)'),
+    calibrationMonths: z.number().int().min(0).default(24)
+      .describe('Month starts before the backtest\'s at which the forecast is also recomputed, only to calibrate the interval with its errors'),
+    minCalibration: z.number().int().min(9).default(10)
+      .describe('Fewest past forecast errors (periods ended before the as-of date) for the empirical interval (9 at least: the fewest for which both 10 % tails hold a score); below it the simulated interval is used'),
   }).prefault({}),
   alerts: z.strictObject({
     recentMonths: z.number().int().positive().default(3).describe('Trend alerts compare the last complete months (this many)…'),
@@ -171,6 +175,8 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
     forecast_seed: String(s.forecast.seed),
     forecast_backtest_months: String(s.forecast.backtestMonths),
     forecast_blend_weight: String(s.forecast.blendWeight),
+    forecast_calibration_months: String(s.forecast.calibrationMonths),
+    forecast_min_calibration: String(s.forecast.minCalibration),
     alert_recent_months: String(s.alerts.recentMonths),
     alert_baseline_months: String(s.alerts.baselineMonths),
     alert_trend_z: String(s.alerts.trendZ),
