@@ -36,6 +36,8 @@ export const kpiSettingsSchema = z.strictObject({
       .describe('Activity types that count as selling time'),
     nonSellingPurposes: z.array(z.string()).default(['admin', 'support'])
       .describe('Purposes that make an activity non-selling whatever its type'),
+    adminPurposes: z.array(z.string()).default(['admin'])
+      .describe('Purposes of administrative (internal) time: the non-selling time alert holds their share of hours to the 40 % ceiling (support calls are time with customers, not administration)'),
     conversationTypes: z.array(activityType).default(['call', 'meeting', 'video', 'demo'])
       .describe('Held activities that count as conversations (plus inbound e-mails: a reply makes a thread)'),
     meetingTypes: z.array(activityType).default(['meeting', 'video', 'demo'])
@@ -113,6 +115,8 @@ export const kpiSettingsSchema = z.strictObject({
       .describe('Roles whose non-selling time raises no alert (managing is their job)'),
     easyAttainment: z.number().positive().default(1.2).describe('A seller-month this far above objective (1.2 = 120 %) counts as far above'),
     easyShare: share.default(0.5).describe('Objectives are too easy when more than this share of the seller-months of the last 12 complete months are far above'),
+    belowTeamFdr: z.number().gt(0).lt(1).default(0.05)
+      .describe('A seller is far below the team on a product line when the one-sided test of their win rate stays significant at this false discovery rate (Benjamini–Hochberg over every seller × product line compared that year; at least funnel.outlierMinDecided decided proposals)'),
   }).prefault({}),
   coveragePlan: z.partialRecord(segment, z.partialRecord(activityType, z.number().nonnegative())).default({
     Or: { call: 8, meeting: 3 },
@@ -145,6 +149,7 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
     cac_watch_ratio: String(s.cac.watchRatio),
     selling_types: list(s.activities.sellingTypes),
     non_selling_purposes: list(s.activities.nonSellingPurposes),
+    admin_purposes: list(s.activities.adminPurposes),
     conversation_types: list(s.activities.conversationTypes),
     meeting_types: list(s.activities.meetingTypes),
     advancing_outcomes: list(s.activities.advancingOutcomes),
@@ -188,6 +193,7 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
     alert_non_selling_excluded_roles: list(s.alerts.nonSellingExcludedRoles),
     alert_easy_attainment: String(s.alerts.easyAttainment),
     alert_easy_share: String(s.alerts.easyShare),
+    alert_below_team_fdr: String(s.alerts.belowTeamFdr),
   };
   const rows = (values: string[][]) => values.map((v) => `(${v.join(', ')})`).join(', ');
   await db.exec(`
