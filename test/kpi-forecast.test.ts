@@ -135,23 +135,26 @@ describe('interval calibrated on past errors', () => {
   //   1 000 − 40 = 960 and 1 000 + 900 = 1 900.
   //   Target C (the year): no past year score → the simulated interval (500 / 1 500) and
   //   probability (0.5) are kept.
+  //   Target D (a seller, horizon 3): sellers borrow the teams' scores — ten of 0.5 — not the
+  //   company's: P10 = P90 = 1 000 + 200 × 0.5 = 1 100.
   it('takes the split-conformal order statistics of the nearest horizons, known at the as-of date', async () => {
     const db = built.db;
     await db.exec(`
       CREATE OR REPLACE TABLE intermediate.int_forecast_errors AS
-      SELECT 'quarter' AS period_type, 'pipeline' AS method, DATE '2023-12-31' AS period_end, 3 AS horizon_months, round(-0.4 + 0.1 * k, 10) AS relative_error FROM range(10) t(k)
-      UNION ALL SELECT 'quarter', 'pipeline', DATE '2023-12-31', 2, 9.0
-      UNION ALL SELECT 'quarter', 'pipeline', DATE '2024-03-31', 3, 100.0;
+      SELECT 'quarter' AS period_type, 'Entreprise' AS scope_type, 'pipeline' AS method, DATE '2023-12-31' AS period_end, 3 AS horizon_months, round(-0.4 + 0.1 * k, 10) AS relative_error FROM range(10) t(k)
+      UNION ALL SELECT 'quarter', 'Entreprise', 'pipeline', DATE '2023-12-31', 2, 9.0
+      UNION ALL SELECT 'quarter', 'Entreprise', 'pipeline', DATE '2024-03-31', 3, 100.0
+      UNION ALL SELECT 'quarter', 'Équipe', 'pipeline', DATE '2023-12-31', 3, 0.5 FROM range(10);
       CREATE OR REPLACE TABLE intermediate.int_forecast_estimates AS
       SELECT DATE '2024-03-16' AS as_of, true AS is_current, period_type, DATE '2024-01-01' AS period_start, DATE '2024-03-31' AS period_end,
-             horizon_months, 'Entreprise' AS scope_type, scope, 'pipeline' AS method, revenue_to_date, 0 AS open_deals, 0.0 AS open_pipeline,
+             horizon_months, CASE WHEN scope = 'D' THEN 'Commercial' ELSE 'Entreprise' END AS scope_type, scope, 'pipeline' AS method, revenue_to_date, 0 AS open_deals, 0.0 AS open_pipeline,
              0.0 AS pipeline_expected, 0.0 AS recurring_forward, 0.0 AS run_rate_forward, 1000.0 AS forecast, 500.0 AS p10, 1000.0 AS p50, 1500.0 AS p90,
              objective, 0.5 AS prob_reach_objective
-      FROM (VALUES ('quarter', 3, 'A', 800.0, 1050.0), ('quarter', 1, 'B', 900.0, NULL), ('year', 9, 'C', 800.0, NULL)) v(period_type, horizon_months, scope, revenue_to_date, objective);`);
+      FROM (VALUES ('quarter', 3, 'A', 800.0, 1050.0), ('quarter', 1, 'B', 900.0, NULL), ('year', 9, 'C', 800.0, NULL), ('quarter', 3, 'D', 800.0, NULL)) v(period_type, horizon_months, scope, revenue_to_date, objective);`);
     await db.exec(`CREATE OR REPLACE TABLE intermediate.int_forecast_intervals AS ${fs.readFileSync(path.join(MODELS_DIR, 'intermediate/int_forecast_intervals.sql'), 'utf8')}`);
     const rows = await db.query<Record<string, number | string | null>>(`SELECT scope, p10, p50, p90, prob_reach_objective, interval_basis, calibration_errors
       FROM intermediate.int_forecast_intervals ORDER BY scope`);
-    const [a, b, c] = rows;
+    const [a, b, c, d] = rows;
     expect(a).toMatchObject({ interval_basis: 'erreurs passées', calibration_errors: 10 });
     expect(a!.p10 as number).toBeCloseTo(920, 9);
     expect(a!.p50 as number).toBeCloseTo(1010, 9);
@@ -161,5 +164,6 @@ describe('interval calibrated on past errors', () => {
     expect(b!.p10 as number).toBeCloseTo(960, 9);
     expect(b!.p90 as number).toBeCloseTo(1900, 9);
     expect(c).toMatchObject({ interval_basis: 'simulation des affaires', calibration_errors: 0, p10: 500, p90: 1500, prob_reach_objective: 0.5 });
+    expect(d).toMatchObject({ interval_basis: 'erreurs passées', calibration_errors: 10, p10: 1100, p90: 1100 });
   });
 });

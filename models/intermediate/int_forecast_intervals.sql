@@ -8,17 +8,18 @@ description: >
   How: a past forecast's score is its relative error on the forward part
   (intermediate.int_forecast_errors: (actual − forecast) / (forecast − revenue to date)). A forecast
   as of date t uses only the scores of forecasts whose period had ended before t (their outcome
-  was known at t: no leak from the future, the backtest is honest), of the same method and period
-  type, at the nearest horizons: the scores of its own horizon (months left), widened one month
+  was known at t: no leak from the future, the backtest is honest), of the same method, period
+  type and level (the company; teams pooled; segments pooled — a team's relative errors are larger
+  than the company's), at the nearest horizons: the scores of its own horizon (months left), widened one month
   either side at a time until they number at least `forecast.minCalibration`. With n scores sorted,
   P10 = forecast + forward part × the ⌊0.1 (n + 1)⌋-th score and P90 = forecast + forward part ×
   the ⌈0.9 (n + 1)⌉-th (the split-conformal order statistics: each tail holds at most 10 % of
   outcomes when errors are exchangeable); P50 with the median score. The interval need not be
   centred on the forecast: when the method has under-forecast before, it leans up.
   prob_reach_objective: share of the same scores with which the forecast reaches the objective.
-  Team, seller and segment forecasts (current date only) borrow the company's scores, scaled to
-  their own forward part (their backtest is not computed; smaller scopes vary more, so their
-  interval is likely narrower than it should be).
+  Sellers (forecast at the current date only, no backtest of their own) borrow the teams' scores,
+  scaled to their own forward part; a seller varies more than a team, so their interval is likely
+  narrower than it should be.
   Fallback: with fewer than `forecast.minCalibration` scores (a young history), the simulated
   interval and probability are kept, and interval_basis says so ('simulation des affaires').
 grain: as-of date × period type × scope type × scope × method
@@ -27,43 +28,46 @@ not_null: [forecast, p10, p50, p90, interval_basis, calibration_errors]
 accepted_values: { interval_basis: [erreurs passées, simulation des affaires] }
 */
 WITH k AS (SELECT forecast_min_calibration AS min_n FROM settings.kpi),
+estimates AS (
+  SELECT *, CASE scope_type WHEN 'Commercial' THEN 'Équipe' ELSE scope_type END AS level FROM intermediate.int_forecast_estimates
+),
 targets AS (
-  SELECT DISTINCT as_of, period_type, horizon_months, method FROM intermediate.int_forecast_estimates
+  SELECT DISTINCT as_of, period_type, horizon_months, level, method FROM estimates
 ),
 -- Every score known at each target's as-of date, with its distance in horizon.
 candidates AS (
-  SELECT t.as_of, t.period_type, t.horizon_months, t.method, CAST(x.relative_error AS DOUBLE) AS score,
+  SELECT t.as_of, t.period_type, t.horizon_months, t.level, t.method, CAST(x.relative_error AS DOUBLE) AS score,
          abs(x.horizon_months - t.horizon_months) AS distance
   FROM targets t
   JOIN intermediate.int_forecast_errors x
-    ON x.period_type = t.period_type AND x.method = t.method AND x.period_end < t.as_of AND x.relative_error IS NOT NULL
+    ON x.period_type = t.period_type AND x.scope_type = t.level AND x.method = t.method AND x.period_end < t.as_of AND x.relative_error IS NOT NULL
 ),
 counted AS (
-  SELECT *, count(*) OVER (PARTITION BY as_of, period_type, horizon_months, method ORDER BY distance
+  SELECT *, count(*) OVER (PARTITION BY as_of, period_type, horizon_months, level, method ORDER BY distance
                            RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS n_within
   FROM candidates
 ),
 -- The nearest horizons holding at least min_n scores (none when all the history holds fewer).
 nearest AS (
-  SELECT c.*, min(CASE WHEN c.n_within >= k.min_n THEN c.distance END) OVER (PARTITION BY as_of, period_type, horizon_months, method) AS reach
+  SELECT c.*, min(CASE WHEN c.n_within >= k.min_n THEN c.distance END) OVER (PARTITION BY as_of, period_type, horizon_months, level, method) AS reach
   FROM counted c, k
 ),
-scores AS (SELECT as_of, period_type, horizon_months, method, score FROM nearest WHERE distance <= reach),
+scores AS (SELECT as_of, period_type, horizon_months, level, method, score FROM nearest WHERE distance <= reach),
 calibration AS (
-  SELECT as_of, period_type, horizon_months, method, list_sort(list(score)) AS sorted, count(*) AS n,
+  SELECT as_of, period_type, horizon_months, level, method, list_sort(list(score)) AS sorted, count(*) AS n,
          quantile_cont(score, 0.5) AS s50
   FROM scores GROUP BY ALL
 ),
 calibrated AS (
   SELECT e.*, greatest(e.forecast - e.revenue_to_date, 0) AS forward, c.sorted, c.n, c.s50
-  FROM intermediate.int_forecast_estimates e
-  LEFT JOIN calibration c USING (as_of, period_type, horizon_months, method)
+  FROM estimates e
+  LEFT JOIN calibration c USING (as_of, period_type, horizon_months, level, method)
 ),
 reach_objective AS (
   SELECT c.as_of, c.period_type, c.scope_type, c.scope, c.method,
          avg(CASE WHEN c.forecast + c.forward * s.score >= c.objective THEN 1.0 ELSE 0.0 END) AS prob
   FROM calibrated c
-  JOIN scores s USING (as_of, period_type, horizon_months, method)
+  JOIN scores s USING (as_of, period_type, horizon_months, level, method)
   WHERE c.objective IS NOT NULL
   GROUP BY ALL
 )

@@ -31,5 +31,5 @@ SELECT x.as_of, x.period_type, x.period_start, x.period_end, x.horizon_months, x
        x.actual BETWEEN i.simulated_p10 AND i.simulated_p90 AS in_simulated_interval
 FROM intermediate.int_forecast_errors x
 JOIN intermediate.int_forecast_cutoffs c USING (as_of, period_type)
-JOIN intermediate.int_forecast_intervals i USING (as_of, period_type, method)
-WHERE c.is_backtest AND i.scope_type = 'Entreprise'
+JOIN intermediate.int_forecast_intervals i USING (as_of, period_type, scope_type, scope, method)
+WHERE c.is_backtest AND x.scope_type = 'Entreprise'
