@@ -11,23 +11,14 @@ unique: [period_type, scope_type, scope, method]
 not_null: [forecasts, covered]
 accepted_values: { scope_type: [Entreprise, Équipe, Segment], method: [pipeline, run_rate, blend] }
 kpis:
-  - name: Forecast MAPE by scope
-    label: Erreur moyenne de la prévision par équipe et segment (MAPE)
-    formula: Moyenne, sur les dates du backtest et tous horizons, de l'écart absolu entre la prévision et le réalisé du périmètre rapporté à ce réalisé.
-    columns: [mape]
+  - name: Forecast accuracy by scope
+    label: Précision de la prévision par équipe et segment
+    formula: >
+      Pour chaque équipe et segment, sur les dates du backtest et tous horizons : erreur absolue moyenne
+      rapportée au réalisé du périmètre (MAPE), et part des prévisions dont le réalisé est tombé dans
+      l'intervalle P10–P90 (couverture, 80 % pour un intervalle honnête).
+    columns: [mape, coverage]
     unit: ratio
-    seeds: ['004']
-    audiences: [A, F]
-    needs: []
-  - name: Forecast interval coverage by scope
-    label: Couverture de l'intervalle P10–P90 par équipe et segment
-    formula: Prévisions du backtest du périmètre dont le réalisé est tombé dans l'intervalle P10–P90, rapportées à ses prévisions du backtest.
-    columns: [coverage]
-    numerator: covered
-    numerator_label: prévisions dont le réalisé est dans l'intervalle
-    denominator: forecasts
-    denominator_label: prévisions du backtest
-    unit: rate
     seeds: ['004']
     audiences: [A, F]
     needs: []
