@@ -121,5 +121,13 @@ describe('the sample company, through the marts', () => {
       expect(r.coverage).toBeGreaterThanOrEqual(0.75);
       expect(r.coverage).toBeGreaterThan(r.simulation_coverage);
     }
+    // Teams and segments, each level calibrated on its own past errors, pooled over the level's scopes (36 forecasts).
+    const levels = await db.query<{ period_type: string; scope_type: string; coverage: number; forecasts: number }>(`
+      SELECT a.period_type, a.scope_type, a.coverage, a.forecasts FROM marts.forecast_accuracy_by_scope a
+      JOIN marts.forecast_accuracy b ON b.period_type = a.period_type AND b.method = a.method AND b.is_best AND b.horizon_months IS NULL
+      WHERE a.scope = 'Ensemble' ORDER BY a.period_type, a.scope_type`);
+    expect(levels.map((r) => [r.period_type, r.scope_type, r.forecasts])).toEqual([
+      ['quarter', 'Segment', 36], ['quarter', 'Équipe', 36], ['year', 'Segment', 36], ['year', 'Équipe', 36]]);
+    for (const r of levels) expect(r.coverage).toBeGreaterThanOrEqual(0.75);
   });
 });
