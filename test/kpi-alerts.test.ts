@@ -138,21 +138,24 @@ describe('alert rules', () => {
     expect(ofRule(await alertsOn(make(1)), 'no_show_rising')).toEqual([]);
   });
 
-  it('non-selling time above 40 % over the last 12 months, managers excepted', async () => {
-    // S2: a 60-min call and a 120-min admin task in 2024 → 2/3 non-selling > 40 % (+26.7 points: medium).
-    // S1 (manager): the same, no alert. With a 30-min admin task: 1/3 < 40 %.
+  it('non-selling time above 40 % over the last 12 months: administrative hours, support calls not counted, managers excepted', async () => {
+    // S2: a 60-min call, a 60-min support call to a customer and a 120-min admin task in 2024 →
+    // administrative share 2 h / 4 h = 50 % > 40 % (+10 points, not more: low severity). S1 (manager):
+    // the same, no alert. With a 60-min admin task: 1 h / 3 h = 33,3 % < 40 %, no alert — counting the
+    // support call as non-selling too (the old reading) would have given 2 h / 3 h and fired.
     const make = (adminMinutes: number) => {
       const c = base();
       for (const seller of ['S1', 'S2']) {
         activity(c, { seller_id: seller });
+        activity(c, { seller_id: seller, counterpart: 'customer', purpose: 'support', direction: 'inbound', outcome: null });
         activity(c, { seller_id: seller, type: 'admin', purpose: 'admin', counterpart: 'internal', account_id: null, direction: 'internal', outcome: null, duration_minutes: adminMinutes });
       }
       return c;
     };
     const fired = ofRule(await alertsOn(make(120)), 'non_selling_time');
-    expect(fired.map((r) => [r.subject, r.severity, r.numerator, r.denominator, r.period])).toEqual([['S2', 'moyenne', 2, 3, 'de 01/2024 à 12/2024']]);
-    expect(fired[0]!.message).toBe('Bruno Petit : 66,7 % de ses heures hors vente (2 h sur 3 h), pour un plafond de 40 %.');
-    expect(ofRule(await alertsOn(make(30)), 'non_selling_time')).toEqual([]);
+    expect(fired.map((r) => [r.subject, r.severity, r.numerator, r.denominator, r.period])).toEqual([['S2', 'faible', 2, 4, 'de 01/2024 à 12/2024']]);
+    expect(fired[0]!.message).toBe('Bruno Petit : 50,0 % de ses heures en tâches administratives (2 h sur 4 h), pour un plafond de 40 %.');
+    expect(ofRule(await alertsOn(make(60)), 'non_selling_time')).toEqual([]);
   });
 
   it('objectives too easy: most seller-months far above objective', async () => {
@@ -194,18 +197,31 @@ describe('alert rules', () => {
     expect(ofRule(await alertsOn(make(3)), 'leads_never_engaged_rising')).toEqual([]);
   });
 
-  it('a seller far below the rest of the team on a product line', async () => {
-    // 2024, Logiciel: S3 wins 8 of 10, S2 wins 0 of 10: pooled 40 %, z = −0.8 / √(0.24 × 0.2) = −3.65 → S2 fires
-    // (S3 is above, not below: no alert for it). With S2 winning 6 of 10: z = −0.98.
-    const make = (s2Won: number) => {
+  it('a seller far below the rest of the team on a product line, after correcting for the comparisons made', async () => {
+    // 2024, Logiciel: S3 wins 8 of 10, S2 wins 0 of 10: pooled 40 %, z = −0.8 / √(0.24 × 0.2) = −3.65,
+    // one-sided p = Φ(−3.65) = 0.00013. Two comparisons (S2, S3), Benjamini–Hochberg at 5 %: S2's p is
+    // the smallest, 0.00013 ≤ 1/2 × 0.05 → S2 fires (S3 is above, not below: no alert for it).
+    // With S2 winning 6 of 10: z = −0.98, p = 0.16 > 0.025: nothing.
+    const make = (s2Won: number, extraSellers = 0) => {
       const c = base();
       c.sellers!.push({ ...c.sellers![1]!, seller_id: 'S3', seller_name: 'Chloé Roux' });
       for (let i = 0; i < 10; i++) decided(c, i < 8, '2024-05-15', 'S3');
       for (let i = 0; i < 10; i++) decided(c, i < s2Won, '2024-05-15', 'S2');
+      // More comparisons: sellers each winning 4 of 10 on Logiciel and on Services.
+      for (let j = 0; j < extraSellers; j++) {
+        c.sellers!.push({ ...c.sellers![1]!, seller_id: `T${j}`, seller_name: `Vendeur ${j}` });
+        for (const line of ['Logiciel', 'Services']) for (let i = 0; i < 10; i++) decided(c, i < 4, '2024-05-15', `T${j}`, line);
+      }
       return c;
     };
     const fired = ofRule(await alertsOn(make(0)), 'seller_below_team');
     expect(fired.map((r) => [r.subject, r.numerator, r.denominator, r.value, r.comparison_value, r.period])).toEqual([['S2 · Logiciel', 0, 10, 0, 0.8, 'FY2024']]);
     expect(ofRule(await alertsOn(make(6)), 'seller_below_team')).toEqual([]);
+    // S2 winning 2 of 10 against S3's 8 of 10 and 30 more sellers at 4 of 10 on two lines: on Logiciel
+    // the rest win 8 + 120 = 128 of 310 (41.3 %), pooled 130 / 320 = 40.6 %; z = (0.2 − 0.413) /
+    // √(0.406 × 0.594 × (1/10 + 1/310)) = −1.36 — not even significant alone. At 1 of 10: rest 41.3 %,
+    // pooled 129 / 320 = 40.3 %, z = −1.99, p = 0.023 < 5 %: a single test would fire, but among the
+    // 62 comparisons (32 on Logiciel, 30 on Services) its cut is 1/62 × 0.05 = 0.0008: no alert.
+    expect(ofRule(await alertsOn(make(1, 30)), 'seller_below_team')).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildModelsOn, type Built } from './helpers/models.js';
+import { buildModelsOn, MODELS_DIR, type Built } from './helpers/models.js';
 import { addDeal, deal, forecastCompany, invoice } from './helpers/forecast-company.js';
 import { tempDir } from './helpers/load.js';
 
@@ -117,5 +117,53 @@ describe('backtest', () => {
     const known = (rows: typeof x) => rows.map(({ actual: _a, ...r }) => r);
     expect(known(y)).toEqual(known(x));
     expect(y[0]!.actual).not.toEqual(x[0]!.actual); // the change was seen: it only reached the actual
+  });
+});
+
+describe('interval calibrated on past errors', () => {
+  // The model intermediate.int_forecast_intervals run over hand-made inputs (the built fixture's
+  // estimates and errors replaced), minCalibration = 10 (the default). Worked out by hand:
+  //   Known past quarter scores of the pipeline method (periods ended 2023-12-31, before the as-of
+  //   date 2024-03-16): ten at horizon 3, −0.4, −0.3, …, 0.5; one at horizon 2, 9.0. One more, 100,
+  //   belongs to a quarter ending 2024-03-31 — not known on 2024-03-16, so never used.
+  //   Target A (horizon 3): forecast 1 000, revenue to date 800 → forward part 200. Its own horizon
+  //   holds 10 scores: n = 10, P10 = ⌊0.1 × 11⌋ = 1st = −0.4 → 1 000 − 80 = 920; P90 = ⌈0.9 × 11⌉ =
+  //   10th = 0.5 → 1 100; median (0 + 0.1) / 2 = 0.05 → 1 010. Objective 1 050 needs a score ≥ 0.25:
+  //   0.3, 0.4, 0.5 → probability 3/10.
+  //   Target B (horizon 1): its own horizon holds none, one month away (horizon 2) 1, two months
+  //   away 10 more → n = 11: P10 = 1st = −0.4, P90 = ⌈0.9 × 12⌉ = 11th = 9.0; forward 100 →
+  //   1 000 − 40 = 960 and 1 000 + 900 = 1 900.
+  //   Target C (the year): no past year score → the simulated interval (500 / 1 500) and
+  //   probability (0.5) are kept.
+  //   Target D (a seller, horizon 3): sellers borrow the teams' scores — ten of 0.5 — not the
+  //   company's: P10 = P90 = 1 000 + 200 × 0.5 = 1 100.
+  it('takes the split-conformal order statistics of the nearest horizons, known at the as-of date', async () => {
+    const db = built.db;
+    await db.exec(`
+      CREATE OR REPLACE TABLE intermediate.int_forecast_errors AS
+      SELECT 'quarter' AS period_type, 'Entreprise' AS scope_type, 'pipeline' AS method, DATE '2023-12-31' AS period_end, 3 AS horizon_months, round(-0.4 + 0.1 * k, 10) AS relative_error FROM range(10) t(k)
+      UNION ALL SELECT 'quarter', 'Entreprise', 'pipeline', DATE '2023-12-31', 2, 9.0
+      UNION ALL SELECT 'quarter', 'Entreprise', 'pipeline', DATE '2024-03-31', 3, 100.0
+      UNION ALL SELECT 'quarter', 'Équipe', 'pipeline', DATE '2023-12-31', 3, 0.5 FROM range(10);
+      CREATE OR REPLACE TABLE intermediate.int_forecast_estimates AS
+      SELECT DATE '2024-03-16' AS as_of, true AS is_current, period_type, DATE '2024-01-01' AS period_start, DATE '2024-03-31' AS period_end,
+             horizon_months, CASE WHEN scope = 'D' THEN 'Commercial' ELSE 'Entreprise' END AS scope_type, scope, 'pipeline' AS method, revenue_to_date, 0 AS open_deals, 0.0 AS open_pipeline,
+             0.0 AS pipeline_expected, 0.0 AS recurring_forward, 0.0 AS run_rate_forward, 1000.0 AS forecast, 500.0 AS p10, 1000.0 AS p50, 1500.0 AS p90,
+             objective, 0.5 AS prob_reach_objective
+      FROM (VALUES ('quarter', 3, 'A', 800.0, 1050.0), ('quarter', 1, 'B', 900.0, NULL), ('year', 9, 'C', 800.0, NULL), ('quarter', 3, 'D', 800.0, NULL)) v(period_type, horizon_months, scope, revenue_to_date, objective);`);
+    await db.exec(`CREATE OR REPLACE TABLE intermediate.int_forecast_intervals AS ${fs.readFileSync(path.join(MODELS_DIR, 'intermediate/int_forecast_intervals.sql'), 'utf8')}`);
+    const rows = await db.query<Record<string, number | string | null>>(`SELECT scope, p10, p50, p90, prob_reach_objective, interval_basis, calibration_errors
+      FROM intermediate.int_forecast_intervals ORDER BY scope`);
+    const [a, b, c, d] = rows;
+    expect(a).toMatchObject({ interval_basis: 'erreurs passées', calibration_errors: 10 });
+    expect(a!.p10 as number).toBeCloseTo(920, 9);
+    expect(a!.p50 as number).toBeCloseTo(1010, 9);
+    expect(a!.p90 as number).toBeCloseTo(1100, 9);
+    expect(a!.prob_reach_objective as number).toBeCloseTo(0.3, 12);
+    expect(b).toMatchObject({ interval_basis: 'erreurs passées', calibration_errors: 11 });
+    expect(b!.p10 as number).toBeCloseTo(960, 9);
+    expect(b!.p90 as number).toBeCloseTo(1900, 9);
+    expect(c).toMatchObject({ interval_basis: 'simulation des affaires', calibration_errors: 0, p10: 500, p90: 1500, prob_reach_objective: 0.5 });
+    expect(d).toMatchObject({ interval_basis: 'erreurs passées', calibration_errors: 10, p10: 1100, p90: 1100 });
   });
 });

@@ -86,4 +86,48 @@ describe('the sample company, through the marts', () => {
     expect(share).toBeGreaterThan(0.6);
     expect(share).toBeLessThan(0.8);
   });
+
+  it('raises exactly the alerts the planted patterns imply, and no other', async () => {
+    // Read from the pattern list in pipelines/sample/generate.ts (numbers there are measured at scale 1, seed 42):
+    //  - concentration_risk · Entreprise: pattern 1, the two stars carry 34.2 % of revenue, above the 30 % risk zone.
+    //  - cac_eats_margin · Or: pattern 2, Or's CAC is 85 % of its first-year margin every year (≥ cac.marginAlertRatio
+    //    75 %); Argent 30 % and Bronze 40–48 % stay below, so they raise nothing.
+    //  - non_selling_time · S008 and S014: pattern 9, admin 43.7–43.9 % of their hours (ae_no % 6 = 5) against
+    //    29–39 % for the other AEs and 26–27 % for SDRs (managers, 92–96 %, are excepted by alerts.nonSellingExcludedRoles);
+    //    support calls are time with customers and do not count.
+    // And nothing else, because no pattern plants it:
+    //  - win_rate_break, no_show_rising, leads_never_engaged_rising: patterns 4–6 hold the proposal win rate (26.5 %),
+    //    the no-show rate (20 %) and the never-engaged share (24.7 %) flat over the three years — no trend.
+    //  - stalled_deals: pattern 6, cycles last 30–160 days, so no deal open at the end is older than 180 days.
+    //  - objectives_too_easy: pattern 11, objectives set so that ~67 % of seller-months reach them, most not far above.
+    //  - seller_below_team: pattern 3, the AEs win with the same probabilities (stars win more — above, not below).
+    //  - under_covered_segment: the generator's calls and meetings per account exceed the coverage plan in every segment.
+    const rows = await db.query<{ rule: string; subject: string }>(`SELECT rule, subject FROM marts.alerts ORDER BY rule, subject`);
+    expect(rows.map((r) => `${r.rule} · ${r.subject}`)).toEqual([
+      'cac_eats_margin · Or',
+      'concentration_risk · Entreprise',
+      'non_selling_time · S008',
+      'non_selling_time · S014',
+    ]);
+  });
+
+  it('the forecast interval shown holds about 80 % of the backtest\'s outcomes', async () => {
+    // Calibrated on past errors (intermediate.int_forecast_intervals); the simulation alone held far fewer.
+    const rows = await db.query<{ period_type: string; coverage: number; simulation_coverage: number; forecasts: number }>(`
+      SELECT period_type, coverage, simulation_coverage, forecasts FROM marts.forecast_accuracy WHERE is_best AND horizon_months IS NULL ORDER BY period_type`);
+    expect(rows.map((r) => r.period_type)).toEqual(['quarter', 'year']);
+    for (const r of rows) {
+      expect(r.forecasts).toBe(12);
+      expect(r.coverage).toBeGreaterThanOrEqual(0.75);
+      expect(r.coverage).toBeGreaterThan(r.simulation_coverage);
+    }
+    // Teams and segments, each level calibrated on its own past errors, pooled over the level's scopes (36 forecasts).
+    const levels = await db.query<{ period_type: string; scope_type: string; coverage: number; forecasts: number }>(`
+      SELECT a.period_type, a.scope_type, a.coverage, a.forecasts FROM marts.forecast_accuracy_by_scope a
+      JOIN marts.forecast_accuracy b ON b.period_type = a.period_type AND b.method = a.method AND b.is_best AND b.horizon_months IS NULL
+      WHERE a.scope = 'Ensemble' ORDER BY a.period_type, a.scope_type`);
+    expect(levels.map((r) => [r.period_type, r.scope_type, r.forecasts])).toEqual([
+      ['quarter', 'Segment', 36], ['quarter', 'Équipe', 36], ['year', 'Segment', 36], ['year', 'Équipe', 36]]);
+    for (const r of levels) expect(r.coverage).toBeGreaterThanOrEqual(0.75);
+  });
 });

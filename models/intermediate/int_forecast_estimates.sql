@@ -1,7 +1,7 @@
 /*
 description: >
   The landing forecast of each cutoff (intermediate.int_forecast_cutoffs) for every scope: the
-  company ('Entreprise'), and for the current cutoff only each team, seller and segment. Three
+  company ('Entreprise'), each team and segment, and for the current cutoff only each seller. Three
   methods: 'pipeline' = revenue to date + expected revenue of the open pipeline (Σ amount × win rate
   × probability of closing in the period, intermediate.int_forecast_open_deals) + recurring run-rate;
   'run_rate' = revenue to date + the run-rate of all revenue over the days left; 'blend' = revenue
@@ -21,13 +21,14 @@ WITH c AS (
   SELECT c.*, k.forecast_simulations AS sims, k.forecast_seed AS seed, k.forecast_blend_weight AS w
   FROM intermediate.int_forecast_cutoffs c CROSS JOIN settings.kpi k
 ),
--- Each row's scopes: the company always, the breakdowns only for the current forecast.
+-- Each row's scopes: the company, teams and segments at every cutoff (their errors are backtested
+-- and calibrate their intervals), sellers only for the current forecast.
 deal_scopes AS (
   SELECT d.as_of, d.period_type, s.scope_type, s.scope, d.opportunity_id, d.expected_amount, d.amount,
          CASE WHEN d.amount > 0 THEN d.expected_amount / d.amount ELSE 0 END AS p
   FROM intermediate.int_forecast_open_deals d
-  CROSS JOIN LATERAL (VALUES ('Entreprise', 'Entreprise', true), ('Équipe', coalesce(d.team, '(sans équipe)'), d.is_current),
-                             ('Commercial', d.owner_seller_id, d.is_current), ('Segment', d.segment, d.is_current)) AS s(scope_type, scope, keep)
+  CROSS JOIN LATERAL (VALUES ('Entreprise', 'Entreprise', true), ('Équipe', coalesce(d.team, '(sans équipe)'), true),
+                             ('Commercial', d.owner_seller_id, d.is_current), ('Segment', d.segment, true)) AS s(scope_type, scope, keep)
   WHERE s.keep
 ),
 revenue_scopes AS (
@@ -35,8 +36,8 @@ revenue_scopes AS (
          sum(r.revenue_to_date) AS revenue_to_date, sum(r.recurring_forward) AS recurring_forward, sum(r.run_rate_forward) AS run_rate_forward
   FROM intermediate.int_forecast_revenue r
   JOIN c ON c.as_of = r.as_of AND c.period_type = r.period_type
-  CROSS JOIN LATERAL (VALUES ('Entreprise', 'Entreprise', true), ('Équipe', coalesce(r.team, '(sans équipe)'), c.is_current),
-                             ('Commercial', r.seller_id, c.is_current), ('Segment', r.segment, c.is_current)) AS s(scope_type, scope, keep)
+  CROSS JOIN LATERAL (VALUES ('Entreprise', 'Entreprise', true), ('Équipe', coalesce(r.team, '(sans équipe)'), true),
+                             ('Commercial', r.seller_id, c.is_current), ('Segment', r.segment, true)) AS s(scope_type, scope, keep)
   WHERE s.keep
   GROUP BY ALL
 ),
@@ -70,7 +71,7 @@ objectives AS (
   FROM c
   JOIN staging.stg_objectives o ON o.period_start <= c.period_end AND o.period_end >= c.period_start
   LEFT JOIN staging.stg_sellers sl ON sl.seller_id = o.seller_id
-  CROSS JOIN LATERAL (VALUES ('Entreprise', 'Entreprise', true), ('Équipe', coalesce(sl.team, '(sans équipe)'), c.is_current),
+  CROSS JOIN LATERAL (VALUES ('Entreprise', 'Entreprise', true), ('Équipe', coalesce(sl.team, '(sans équipe)'), true),
                              ('Commercial', o.seller_id, c.is_current)) AS s(scope_type, scope, keep)
   WHERE s.keep
   GROUP BY ALL

@@ -36,6 +36,8 @@ export const kpiSettingsSchema = z.strictObject({
       .describe('Activity types that count as selling time'),
     nonSellingPurposes: z.array(z.string()).default(['admin', 'support'])
       .describe('Purposes that make an activity non-selling whatever its type'),
+    adminPurposes: z.array(z.string()).default(['admin'])
+      .describe('Purposes of administrative (internal) time: the non-selling time alert holds their share of hours to the 40 % ceiling (support calls are time with customers, not administration)'),
     conversationTypes: z.array(activityType).default(['call', 'meeting', 'video', 'demo'])
       .describe('Held activities that count as conversations (plus inbound e-mails: a reply makes a thread)'),
     meetingTypes: z.array(activityType).default(['meeting', 'video', 'demo'])
@@ -95,6 +97,10 @@ export const kpiSettingsSchema = z.strictObject({
     seed: z.number().int().default(42).describe('Seed of the simulation draws (same data and seed, same interval)'),
     backtestMonths: z.number().int().positive().default(12).describe('Month starts the forecast is recomputed at, going back from the data\'s end'),
     blendWeight: share.default(0.5).describe('Weight of the pipeline method in the blend (the rest is the run-rate)'),
+    calibrationMonths: z.number().int().min(0).default(24)
+      .describe('Month starts before the backtest\'s at which the forecast is also recomputed, only to calibrate the interval with its errors'),
+    minCalibration: z.number().int().min(9).default(10)
+      .describe('Fewest past forecast errors (periods ended before the as-of date) for the empirical interval (9 at least: the fewest for which both 10 % tails hold a score); below it the simulated interval is used'),
   }).prefault({}),
   alerts: z.strictObject({
     recentMonths: z.number().int().positive().default(3).describe('Trend alerts compare the last complete months (this many)…'),
@@ -109,6 +115,8 @@ export const kpiSettingsSchema = z.strictObject({
       .describe('Roles whose non-selling time raises no alert (managing is their job)'),
     easyAttainment: z.number().positive().default(1.2).describe('A seller-month this far above objective (1.2 = 120 %) counts as far above'),
     easyShare: share.default(0.5).describe('Objectives are too easy when more than this share of the seller-months of the last 12 complete months are far above'),
+    belowTeamFdr: z.number().gt(0).lt(1).default(0.05)
+      .describe('A seller is far below the team on a product line when the one-sided test of their win rate stays significant at this false discovery rate (Benjamini–Hochberg over every seller × product line compared that year; at least funnel.outlierMinDecided decided proposals)'),
   }).prefault({}),
   coveragePlan: z.partialRecord(segment, z.partialRecord(activityType, z.number().nonnegative())).default({
     Or: { call: 8, meeting: 3 },
@@ -141,6 +149,7 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
     cac_watch_ratio: String(s.cac.watchRatio),
     selling_types: list(s.activities.sellingTypes),
     non_selling_purposes: list(s.activities.nonSellingPurposes),
+    admin_purposes: list(s.activities.adminPurposes),
     conversation_types: list(s.activities.conversationTypes),
     meeting_types: list(s.activities.meetingTypes),
     advancing_outcomes: list(s.activities.advancingOutcomes),
@@ -171,6 +180,8 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
     forecast_seed: String(s.forecast.seed),
     forecast_backtest_months: String(s.forecast.backtestMonths),
     forecast_blend_weight: String(s.forecast.blendWeight),
+    forecast_calibration_months: String(s.forecast.calibrationMonths),
+    forecast_min_calibration: String(s.forecast.minCalibration),
     alert_recent_months: String(s.alerts.recentMonths),
     alert_baseline_months: String(s.alerts.baselineMonths),
     alert_trend_z: String(s.alerts.trendZ),
@@ -182,6 +193,7 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
     alert_non_selling_excluded_roles: list(s.alerts.nonSellingExcludedRoles),
     alert_easy_attainment: String(s.alerts.easyAttainment),
     alert_easy_share: String(s.alerts.easyShare),
+    alert_below_team_fdr: String(s.alerts.belowTeamFdr),
   };
   const rows = (values: string[][]) => values.map((v) => `(${v.join(', ')})`).join(', ');
   await db.exec(`

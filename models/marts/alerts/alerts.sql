@@ -14,12 +14,16 @@ description: >
   customers have all completed their first year, a segment's CAC reaches cac.marginAlertRatio of its
   first-year margin (marts.cac_vs_value); under_covered_segment — a segment got fewer touches than
   underCoveredRate × plan in the last complete year (marts.coverage_vs_plan); no_show_rising and
-  leads_never_engaged_rising — rate up, as for the win rate; non_selling_time — a seller's non-selling
-  share of hours over the last 12 complete months above activities.nonSellingShareTarget (roles in
+  leads_never_engaged_rising — rate up, as for the win rate; non_selling_time — a seller's administrative
+  share of hours (activities.adminPurposes; support calls with customers are not administration)
+  over the last 12 complete months above activities.nonSellingShareTarget (roles in
   nonSellingExcludedRoles excepted; marts.selling_time); objectives_too_easy — more than easyShare of
   the seller-months of the last 12 complete months at or above easyAttainment × objective
-  (marts.quota_attainment); seller_below_team — a seller's win rate on a product line significantly
-  below the rest of the sales force in the latest year (marts.seller_conversion_outliers).
+  (marts.quota_attainment); seller_below_team — a seller's win rate on a product line below the rest
+  of the sales force in the latest year, significant after a Benjamini–Hochberg correction at
+  alerts.belowTeamFdr over every seller × product line compared that year (at least
+  funnel.outlierMinDecided decided proposals; one-sided p-value from the z-test of
+  marts.seller_conversion_outliers).
 grain: règle × sujet × période
 unique: [rule, subject_type, subject, period]
 not_null: [rule, rule_label, severity, severity_rank, owner_role, subject_type, subject, period, comparison, message]
@@ -41,6 +45,23 @@ trends AS (
   WHERE t.recent_den >= k.alert_trend_min_count AND t.baseline_den > 0
     AND t.worse * (t.recent_rate - t.baseline_rate) >= k.alert_trend_min_change
     AND t.worse * t.z_score >= k.alert_trend_z
+),
+-- Seller × product line comparisons of the latest year with enough decided proposals: one-sided
+-- p-value of "below the rest" (normal approximation of the two-proportion z-test of
+-- marts.seller_conversion_outliers), and the Benjamini–Hochberg cut over all of them: the largest
+-- rank i whose p-value is at most i / m × alerts.belowTeamFdr. Testing some 50 comparisons at 5 %
+-- each would raise two or three false alerts a year by chance alone.
+below_tests AS (
+  SELECT o.*, normal_cdf(o.z_score) AS p_value
+  FROM marts.seller_conversion_outliers o CROSS JOIN k
+  WHERE o.year = (SELECT max(year) FROM marts.seller_conversion_outliers) AND o.z_score IS NOT NULL AND o.decided >= k.outlier_min_decided
+),
+below_ranked AS (
+  SELECT *, row_number() OVER (ORDER BY p_value, seller_id, product_line) AS p_rank, count(*) OVER () AS comparisons FROM below_tests
+),
+below_team AS (
+  SELECT b.*, coalesce(max(CASE WHEN b.p_value <= b.p_rank / b.comparisons * k.alert_below_team_fdr THEN b.p_rank END) OVER (), 0) AS bh_cut
+  FROM below_ranked b CROSS JOIN k
 ),
 raised AS (
   -- Trend breaks: win rate, no-shows, leads never engaged.
@@ -118,19 +139,19 @@ raised AS (
     AND v.coverage_rate < k.alert_under_covered_rate
 
   UNION ALL
-  -- Non-selling time over the last 12 complete months.
-  SELECT 'non_selling_time', 'Temps non commercial au-dessus de 40 %',
-         CASE WHEN sum(t.non_selling_hours) / sum(t.hours) > any_value(k.non_selling_share_target) + 0.1 THEN 'moyenne' ELSE 'faible' END,
+  -- Non-selling time over the last 12 complete months: administrative hours (the seed's « faire de l'administratif »).
+  SELECT 'non_selling_time', 'Temps administratif au-dessus de 40 %',
+         CASE WHEN sum(t.admin_hours) / sum(t.hours) > any_value(k.non_selling_share_target) + 0.1 THEN 'moyenne' ELSE 'faible' END,
          'manager', 'Commercial', t.seller_id, 'de ' || strftime(any_value(m.start12), '%m/%Y') || ' à ' || strftime(CAST(any_value(m.end12) - 1 AS DATE), '%m/%Y'),
-         sum(t.non_selling_hours), sum(t.hours), sum(t.non_selling_hours) / sum(t.hours), any_value(k.non_selling_share_target),
-         'plafond cible de la part non commerciale', any_value(k.non_selling_share_target),
-         coalesce(any_value(s.seller_name), t.seller_id) || ' : ' || fr_pct1(sum(t.non_selling_hours) / sum(t.hours))
-           || ' % de ses heures hors vente (' || CAST(round(sum(t.non_selling_hours)) AS BIGINT) || ' h sur ' || CAST(round(sum(t.hours)) AS BIGINT) || ' h), pour un plafond de '
+         sum(t.admin_hours), sum(t.hours), sum(t.admin_hours) / sum(t.hours), any_value(k.non_selling_share_target),
+         'plafond cible de la part de temps administratif', any_value(k.non_selling_share_target),
+         coalesce(any_value(s.seller_name), t.seller_id) || ' : ' || fr_pct1(sum(t.admin_hours) / sum(t.hours))
+           || ' % de ses heures en tâches administratives (' || fr_int(sum(t.admin_hours)) || ' h sur ' || fr_int(sum(t.hours)) || ' h), pour un plafond de '
            || fr_pct_g(any_value(k.non_selling_share_target)) || ' %.'
   FROM marts.selling_time t CROSS JOIN k CROSS JOIN months m LEFT JOIN sellers s ON s.seller_id = t.seller_id
   WHERE t.month >= m.start12 AND t.month < m.end12 AND NOT list_contains(k.alert_non_selling_excluded_roles, coalesce(s.role, ''))
   GROUP BY t.seller_id
-  HAVING sum(t.hours) > 0 AND sum(t.non_selling_hours) / sum(t.hours) > any_value(k.non_selling_share_target)
+  HAVING sum(t.hours) > 0 AND sum(t.admin_hours) / sum(t.hours) > any_value(k.non_selling_share_target)
 
   UNION ALL
   -- Objectives too easy: most seller-months far above.
@@ -148,16 +169,16 @@ raised AS (
   HAVING count(*) > 0 AND count(*) FILTER (WHERE q.attainment >= k.alert_easy_attainment) / count(*) > k.alert_easy_share
 
   UNION ALL
-  -- A seller far below the rest of the sales force on a product line, latest year.
+  -- A seller far below the rest of the sales force on a product line, latest year, after Benjamini–Hochberg.
   SELECT 'seller_below_team', 'Commercial très en dessous de l''équipe', 'moyenne', 'manager', 'Commercial', o.seller_id || ' · ' || o.product_line,
          'FY' || o.year, o.won, o.decided, o.seller_win_rate, o.rest_win_rate,
-         'taux de gain du reste de l''équipe sur la même ligne (' || o.rest_won || ' / ' || o.rest_decided || ')', k.outlier_z,
+         'taux de gain du reste de l''équipe sur la même ligne (' || o.rest_won || ' / ' || o.rest_decided || ')', k.alert_below_team_fdr,
          coalesce(s.seller_name, o.seller_id) || ' gagne ' || fr_pct1(o.seller_win_rate) || ' % de ses propositions '
            || o.product_line || ' (' || o.won || ' / ' || o.decided || ') contre ' || fr_pct1(o.rest_win_rate)
-           || ' % pour le reste de l''équipe (écart significatif, z = ' || fr_dec2(o.z_score) || ').'
-  FROM marts.seller_conversion_outliers o CROSS JOIN k LEFT JOIN sellers s ON s.seller_id = o.seller_id
-  WHERE o.is_outlier AND o.seller_win_rate < o.rest_win_rate
-    AND o.year = (SELECT max(year) FROM marts.seller_conversion_outliers)
+           || ' % pour le reste de l''équipe (écart significatif après correction pour les ' || o.comparisons
+           || ' comparaisons commercial × ligne de l''année : p = ' || replace(printf('%.2g', o.p_value), '.', ',') || ').'
+  FROM below_team o CROSS JOIN k LEFT JOIN sellers s ON s.seller_id = o.seller_id
+  WHERE o.p_rank <= o.bh_cut AND o.seller_win_rate < o.rest_win_rate
 )
 SELECT rule, rule_label, severity,
        CASE severity WHEN 'élevée' THEN 1 WHEN 'moyenne' THEN 2 ELSE 3 END AS severity_rank,

@@ -5,7 +5,9 @@ description: >
   actual fell inside; 80 % if the interval is honest), per period type and horizon (months left to
   the period's end at the as-of date), and over every horizon (horizon 'tous', horizon_months NULL). is_best marks,
   per period type, the method with the lowest MAPE over all horizons (ties: pipeline, then blend,
-  then run_rate): the one the landing forecast shows.
+  then run_rate): the one the landing forecast shows. simulation_coverage: the coverage the
+  simulation's interval alone would have had (before calibration on past errors); p50_mape: the
+  MAPE of the calibrated median (P50) instead of the method's figure.
 grain: type de période × horizon × méthode
 unique: [period_type, horizon, method]
 not_null: [horizon, forecasts, is_best]
@@ -32,8 +34,8 @@ kpis:
     needs: []
 */
 WITH by_horizon AS (
-  SELECT period_type, horizon_months, method, count(*) AS forecasts, avg(abs_pct_error) AS mape,
-         count(*) FILTER (WHERE in_interval) AS covered
+  SELECT period_type, horizon_months, method, count(*) AS forecasts, avg(abs_pct_error) AS mape, avg(p50_abs_pct_error) AS p50_mape,
+         count(*) FILTER (WHERE in_interval) AS covered, count(*) FILTER (WHERE in_simulated_interval) AS covered_by_simulation
   FROM marts.forecast_backtest
   GROUP BY GROUPING SETS ((period_type, method, horizon_months), (period_type, method))
 ),
@@ -42,8 +44,8 @@ ranked AS (
          row_number() OVER (PARTITION BY period_type ORDER BY mape NULLS LAST, CASE method WHEN 'pipeline' THEN 1 WHEN 'blend' THEN 2 ELSE 3 END) AS rank
   FROM by_horizon WHERE horizon_months IS NULL
 )
-SELECT b.period_type, coalesce(CAST(b.horizon_months AS VARCHAR), 'tous') AS horizon, b.horizon_months, b.method, b.forecasts, b.mape, b.covered,
-       b.covered / b.forecasts AS coverage,
+SELECT b.period_type, coalesce(CAST(b.horizon_months AS VARCHAR), 'tous') AS horizon, b.horizon_months, b.method, b.forecasts, b.mape, b.p50_mape, b.covered,
+       b.covered / b.forecasts AS coverage, b.covered_by_simulation / b.forecasts AS simulation_coverage,
        r.rank = 1 AS is_best
 FROM by_horizon b
 JOIN ranked r USING (period_type, method)

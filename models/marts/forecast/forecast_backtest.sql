@@ -1,13 +1,16 @@
 /*
 description: >
-  The landing forecast of the company recomputed as of each past month start
-  (intermediate.int_forecast_estimates, non-current cutoffs: only data dated before each as-of date
-  is used) against the revenue the period actually made (intermediate.int_revenue_lines over the
-  whole period), per method: absolute percentage error, and whether the actual fell inside the
-  P10–P90 interval.
+  The landing forecast of the company recomputed as of each of the backtest's past month starts
+  (intermediate.int_forecast_cutoffs.is_backtest: only data dated before each as-of date is used)
+  against the revenue the period actually made (intermediate.int_forecast_errors), per method:
+  absolute percentage error, and whether the actual fell inside the P10–P90 interval
+  (intermediate.int_forecast_intervals: calibrated only on errors known at the as-of date) —
+  and, to show what calibrating changed, inside the simulation's interval alone
+  (in_simulated_interval). p50_abs_pct_error: the error of the calibrated median (P50) instead of
+  the method's own figure — smaller when the method has a steady bias the past errors correct.
 grain: date de prévision × type de période × méthode
 unique: [as_of, period_type, method]
-not_null: [forecast, actual, horizon_months, in_interval]
+not_null: [forecast, actual, horizon_months, in_interval, interval_basis]
 accepted_values: { method: [pipeline, run_rate, blend] }
 kpis:
   - name: Forecast error (backtest)
@@ -20,19 +23,15 @@ kpis:
     audiences: [A, E, F]
     needs: []
 */
-WITH actual AS (
-  SELECT c.as_of, c.period_type, coalesce(sum(r.revenue), 0) AS actual
-  FROM intermediate.int_forecast_cutoffs c
-  LEFT JOIN intermediate.int_revenue_lines r ON r.invoice_date BETWEEN c.period_start AND c.period_end
-  WHERE NOT c.is_current
-  GROUP BY ALL
-)
-SELECT e.as_of, e.period_type, e.period_start, e.period_end, e.horizon_months, e.method,
-       e.revenue_to_date, e.pipeline_expected, e.recurring_forward, e.run_rate_forward,
-       e.forecast, e.p10, e.p90, a.actual,
-       e.forecast - a.actual AS error,
-       safe_divide(abs(e.forecast - a.actual), abs(a.actual)) AS abs_pct_error,
-       a.actual BETWEEN e.p10 AND e.p90 AS in_interval
-FROM intermediate.int_forecast_estimates e
-JOIN actual a USING (as_of, period_type)
-WHERE e.scope_type = 'Entreprise'
+SELECT x.as_of, x.period_type, x.period_start, x.period_end, x.horizon_months, x.method,
+       i.revenue_to_date, i.pipeline_expected, i.recurring_forward, i.run_rate_forward,
+       x.forecast, i.p10, i.p50, i.p90, x.actual, x.error,
+       safe_divide(abs(x.error), abs(x.actual)) AS abs_pct_error,
+       safe_divide(abs(x.actual - i.p50), abs(x.actual)) AS p50_abs_pct_error,
+       x.actual BETWEEN i.p10 AND i.p90 AS in_interval,
+       i.interval_basis, i.calibration_errors,
+       x.actual BETWEEN i.simulated_p10 AND i.simulated_p90 AS in_simulated_interval
+FROM intermediate.int_forecast_errors x
+JOIN intermediate.int_forecast_cutoffs c USING (as_of, period_type)
+JOIN intermediate.int_forecast_intervals i USING (as_of, period_type, scope_type, scope, method)
+WHERE c.is_backtest AND x.scope_type = 'Entreprise'
