@@ -148,22 +148,25 @@ describe('interval calibrated on past errors', () => {
       CREATE OR REPLACE TABLE intermediate.int_forecast_estimates AS
       SELECT DATE '2024-03-16' AS as_of, true AS is_current, period_type, DATE '2024-01-01' AS period_start, DATE '2024-03-31' AS period_end,
              horizon_months, CASE WHEN scope = 'D' THEN 'Commercial' ELSE 'Entreprise' END AS scope_type, scope, 'pipeline' AS method, revenue_to_date, 0 AS open_deals, 0.0 AS open_pipeline,
-             0.0 AS pipeline_expected, 0.0 AS recurring_forward, 0.0 AS run_rate_forward, 1000.0 AS forecast, 500.0 AS p10, 1000.0 AS p50, 1500.0 AS p90,
+             0.0 AS pipeline_expected, 0.0 AS recurring_forward, 0.0 AS run_rate_forward, 1000.0 AS forecast, 500.0 AS p10, 950.0 AS p50, 1500.0 AS p90,
              objective, 0.5 AS prob_reach_objective
       FROM (VALUES ('quarter', 3, 'A', 800.0, 1050.0), ('quarter', 1, 'B', 900.0, NULL), ('year', 9, 'C', 800.0, NULL), ('quarter', 3, 'D', 800.0, NULL)) v(period_type, horizon_months, scope, revenue_to_date, objective);`);
     await db.exec(`CREATE OR REPLACE TABLE intermediate.int_forecast_intervals AS ${fs.readFileSync(path.join(MODELS_DIR, 'intermediate/int_forecast_intervals.sql'), 'utf8')}`);
-    const rows = await db.query<Record<string, number | string | null>>(`SELECT scope, p10, p50, p90, prob_reach_objective, interval_basis, calibration_errors
+    const rows = await db.query<Record<string, number | string | null>>(`SELECT scope, p10, p50, p90, landing, prob_reach_objective, interval_basis, calibration_errors
       FROM intermediate.int_forecast_intervals ORDER BY scope`);
     const [a, b, c, d] = rows;
     expect(a).toMatchObject({ interval_basis: 'erreurs passées', calibration_errors: 10 });
     expect(a!.p10 as number).toBeCloseTo(920, 9);
     expect(a!.p50 as number).toBeCloseTo(1010, 9);
+    // Calibrated: the figure shown is the median, the method's 1 000 corrected by the median error.
+    expect(a!.landing as number).toBeCloseTo(1010, 9);
     expect(a!.p90 as number).toBeCloseTo(1100, 9);
     expect(a!.prob_reach_objective as number).toBeCloseTo(0.3, 12);
     expect(b).toMatchObject({ interval_basis: 'erreurs passées', calibration_errors: 11 });
     expect(b!.p10 as number).toBeCloseTo(960, 9);
     expect(b!.p90 as number).toBeCloseTo(1900, 9);
-    expect(c).toMatchObject({ interval_basis: 'simulation des affaires', calibration_errors: 0, p10: 500, p90: 1500, prob_reach_objective: 0.5 });
+    // Not calibrated: the simulation's interval and median, and the method's own figure shown.
+    expect(c).toMatchObject({ interval_basis: 'simulation des affaires', calibration_errors: 0, p10: 500, p50: 950, p90: 1500, landing: 1000, prob_reach_objective: 0.5 });
     expect(d).toMatchObject({ interval_basis: 'erreurs passées', calibration_errors: 10, p10: 1100, p90: 1100 });
   });
 });

@@ -130,4 +130,18 @@ describe('the sample company, through the marts', () => {
       ['quarter', 'Segment', 36], ['quarter', 'Équipe', 36], ['year', 'Segment', 36], ['year', 'Équipe', 36]]);
     for (const r of levels) expect(r.coverage).toBeGreaterThanOrEqual(0.75);
   });
+
+  it('the figure shown lies inside its own interval, and correcting the method by its past errors made it more accurate', async () => {
+    // The run-rate under-forecasts a growing company: its own figure fell below its calibrated P10.
+    const shown = await db.query<{ period_type: string; forecast: number; method_forecast: number; p10: number; p90: number }>(`
+      SELECT period_type, forecast, method_forecast, p10, p90 FROM marts.forecast_landing WHERE scope_type = 'Entreprise' AND is_shown ORDER BY period_type`);
+    expect(shown).toHaveLength(2);
+    for (const r of shown) {
+      expect(r.forecast).toBeGreaterThanOrEqual(r.p10);
+      expect(r.forecast).toBeLessThanOrEqual(r.p90);
+    }
+    const accuracy = await db.query<{ mape: number; method_mape: number }>(
+      `SELECT mape, method_mape FROM marts.forecast_accuracy WHERE is_best AND horizon_months IS NULL`);
+    for (const r of accuracy) expect(r.mape).toBeLessThan(r.method_mape);
+  });
 });

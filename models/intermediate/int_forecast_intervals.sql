@@ -22,9 +22,14 @@ description: >
   narrower than it should be.
   Fallback: with fewer than `forecast.minCalibration` scores (a young history), the simulated
   interval and probability are kept, and interval_basis says so ('simulation des affaires').
+  landing: the figure readers are shown — the calibrated median (P50) when the interval comes from
+  past errors, the method's own forecast otherwise. A method with a steady bias (the run-rate
+  under-forecasts a growing company) would otherwise show a figure below its own P10; the median
+  corrects the bias with the same past errors and no other information, and its backtest error is
+  lower on the sample (year 6,9 % → 4,2 %, quarter 5,9 % → 5,2 %).
 grain: as-of date × period type × scope type × scope × method
 unique: [as_of, period_type, scope_type, scope, method]
-not_null: [forecast, p10, p50, p90, interval_basis, calibration_errors]
+not_null: [forecast, landing, p10, p50, p90, interval_basis, calibration_errors]
 accepted_values: { interval_basis: [erreurs passées, simulation des affaires] }
 */
 WITH k AS (SELECT forecast_min_calibration AS min_n FROM settings.kpi),
@@ -76,6 +81,7 @@ SELECT c.as_of, c.is_current, c.period_type, c.period_start, c.period_end, c.hor
        c.forecast,
        CASE WHEN c.n IS NULL THEN c.p10 ELSE c.forecast + c.forward * c.sorted[CAST(floor(0.1 * (c.n + 1)) AS INTEGER)] END AS p10,
        CASE WHEN c.n IS NULL THEN c.p50 ELSE c.forecast + c.forward * c.s50 END AS p50,
+       CASE WHEN c.n IS NULL THEN c.forecast ELSE c.forecast + c.forward * c.s50 END AS landing,
        CASE WHEN c.n IS NULL THEN c.p90 ELSE c.forecast + c.forward * c.sorted[CAST(ceil(0.9 * (c.n + 1)) AS INTEGER)] END AS p90,
        c.objective,
        CASE WHEN c.n IS NULL THEN c.prob_reach_objective ELSE r.prob END AS prob_reach_objective,

@@ -6,8 +6,9 @@ description: >
   the period's end at the as-of date), and over every horizon (horizon 'tous', horizon_months NULL). is_best marks,
   per period type, the method with the lowest MAPE over all horizons (ties: pipeline, then blend,
   then run_rate): the one the landing forecast shows. simulation_coverage: the coverage the
-  simulation's interval alone would have had (before calibration on past errors); p50_mape: the
-  MAPE of the calibrated median (P50) instead of the method's figure.
+  simulation's interval alone would have had (before calibration on past errors). mape measures
+  the figure shown (the calibrated median when calibrated: marts.forecast_backtest.forecast);
+  method_mape the method's own figure, before that correction.
 grain: type de période × horizon × méthode
 unique: [period_type, horizon, method]
 not_null: [horizon, forecasts, is_best]
@@ -34,7 +35,7 @@ kpis:
     needs: []
 */
 WITH by_horizon AS (
-  SELECT period_type, horizon_months, method, count(*) AS forecasts, avg(abs_pct_error) AS mape, avg(p50_abs_pct_error) AS p50_mape,
+  SELECT period_type, horizon_months, method, count(*) AS forecasts, avg(abs_pct_error) AS mape, avg(method_abs_pct_error) AS method_mape,
          count(*) FILTER (WHERE in_interval) AS covered, count(*) FILTER (WHERE in_simulated_interval) AS covered_by_simulation
   FROM marts.forecast_backtest
   GROUP BY GROUPING SETS ((period_type, method, horizon_months), (period_type, method))
@@ -44,7 +45,7 @@ ranked AS (
          row_number() OVER (PARTITION BY period_type ORDER BY mape NULLS LAST, CASE method WHEN 'pipeline' THEN 1 WHEN 'blend' THEN 2 ELSE 3 END) AS rank
   FROM by_horizon WHERE horizon_months IS NULL
 )
-SELECT b.period_type, coalesce(CAST(b.horizon_months AS VARCHAR), 'tous') AS horizon, b.horizon_months, b.method, b.forecasts, b.mape, b.p50_mape, b.covered,
+SELECT b.period_type, coalesce(CAST(b.horizon_months AS VARCHAR), 'tous') AS horizon, b.horizon_months, b.method, b.forecasts, b.mape, b.method_mape, b.covered,
        b.covered / b.forecasts AS coverage, b.covered_by_simulation / b.forecasts AS simulation_coverage,
        r.rank = 1 AS is_best
 FROM by_horizon b

@@ -25,7 +25,8 @@ kpis:
 */
 WITH backtest AS (
   SELECT x.period_type, x.scope_type, x.scope, x.method,
-         safe_divide(abs(x.error), abs(x.actual)) AS abs_pct_error,
+         -- The figure shown (intermediate.int_forecast_intervals.landing), as in marts.forecast_backtest.
+         safe_divide(abs(x.actual - i.landing), abs(x.actual)) AS abs_pct_error,
          x.actual BETWEEN i.p10 AND i.p90 AS in_interval
   FROM intermediate.int_forecast_errors x
   JOIN intermediate.int_forecast_cutoffs c USING (as_of, period_type)

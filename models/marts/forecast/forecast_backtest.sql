@@ -6,11 +6,12 @@ description: >
   absolute percentage error, and whether the actual fell inside the P10–P90 interval
   (intermediate.int_forecast_intervals: calibrated only on errors known at the as-of date) —
   and, to show what calibrating changed, inside the simulation's interval alone
-  (in_simulated_interval). p50_abs_pct_error: the error of the calibrated median (P50) instead of
-  the method's own figure — smaller when the method has a steady bias the past errors correct.
+  (in_simulated_interval). forecast is the figure a reader would have been shown then (the
+  calibrated median when the interval came from past errors, intermediate.int_forecast_intervals
+  .landing); method_forecast and method_abs_pct_error are the method's own figure and its error.
 grain: date de prévision × type de période × méthode
 unique: [as_of, period_type, method]
-not_null: [forecast, actual, horizon_months, in_interval, interval_basis]
+not_null: [forecast, method_forecast, actual, horizon_months, in_interval, interval_basis]
 accepted_values: { method: [pipeline, run_rate, blend] }
 kpis:
   - name: Forecast error (backtest)
@@ -25,9 +26,9 @@ kpis:
 */
 SELECT x.as_of, x.period_type, x.period_start, x.period_end, x.horizon_months, x.method,
        i.revenue_to_date, i.pipeline_expected, i.recurring_forward, i.run_rate_forward,
-       x.forecast, i.p10, i.p50, i.p90, x.actual, x.error,
-       safe_divide(abs(x.error), abs(x.actual)) AS abs_pct_error,
-       safe_divide(abs(x.actual - i.p50), abs(x.actual)) AS p50_abs_pct_error,
+       i.landing AS forecast, x.forecast AS method_forecast, i.p10, i.p50, i.p90, x.actual, x.actual - i.landing AS error,
+       safe_divide(abs(x.actual - i.landing), abs(x.actual)) AS abs_pct_error,
+       safe_divide(abs(x.error), abs(x.actual)) AS method_abs_pct_error,
        x.actual BETWEEN i.p10 AND i.p90 AS in_interval,
        i.interval_basis, i.calibration_errors,
        x.actual BETWEEN i.simulated_p10 AND i.simulated_p90 AS in_simulated_interval

@@ -6,7 +6,10 @@ description: >
   probability of reaching the objective (intermediate.int_forecast_intervals: from the errors the
   method made before, or the simulation when the history is too short — interval_basis), is_shown marking the
   method with the lowest backtest error for the period type (marts.forecast_accuracy; pipeline when
-  there is no backtest yet), and that method's error (backtest_mape, over every horizon).
+  there is no backtest yet), and that method's error (backtest_mape, over every horizon). forecast
+  is the figure shown: the method's forecast corrected by the median of its past errors when the
+  interval comes from them (intermediate.int_forecast_intervals.landing), so it always lies
+  inside its own P10–P90; method_forecast is the method's own figure.
 grain: type de période × périmètre (entreprise, équipe, commercial, segment) × méthode
 unique: [period_type, scope_type, scope, method]
 not_null: [as_of, forecast, p10, p90, is_shown]
@@ -30,7 +33,7 @@ kpis:
 */
 SELECT e.as_of, e.period_type, e.period_start, e.period_end, e.scope_type, e.scope, e.method,
        e.revenue_to_date, e.open_deals, e.open_pipeline, e.pipeline_expected, e.recurring_forward, e.run_rate_forward,
-       e.forecast, e.p10, e.p50, e.p90, e.objective, e.prob_reach_objective, e.interval_basis, e.calibration_errors,
+       e.landing AS forecast, e.forecast AS method_forecast, e.p10, e.p50, e.p90, e.objective, e.prob_reach_objective, e.interval_basis, e.calibration_errors,
        e.method = coalesce(best.method, 'pipeline') AS is_shown,
        acc.mape AS backtest_mape, acc.coverage AS backtest_coverage, acc.forecasts AS backtest_forecasts,
        -- The seller a row is about, so that a pseudonymised site replaces the id held in scope too.
