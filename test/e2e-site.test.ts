@@ -279,7 +279,7 @@ describe('French interface words and the French Excel download (issue 13, item 2
     for (const url of sitePages()) {
       const { page } = await openOffline(browser, server.url, url);
       // The download and full-screen buttons show while the pointer is over a table.
-      const table = page.locator('.table-container').first();
+      const table = page.locator('.table-container:visible').first();
       if (await table.count()) await table.hover({ timeout: 5000 }).catch(() => {});
       const { text, titles } = await readerWords(page);
       const words = [...text.matchAll(new RegExp(ENGLISH, 'g'))].map((m) => m[0]);
@@ -293,7 +293,7 @@ describe('French interface words and the French Excel download (issue 13, item 2
 
   it("a table's download is a CSV for a French Excel: BOM, ';', decimal commas, the titles shown, values as shown", async () => {
     const { page, problems } = await openOffline(browser, server.url, '/revenue');
-    const table = page.locator('.table-container').first();
+    const table = page.locator('.table-container:visible').first();
     await table.hover();
     const shownTitles = (await table.locator('th').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
     const [download] = await Promise.all([page.waitForEvent('download'), table.locator('button[aria-label="Télécharger"]').click()]);
