@@ -260,3 +260,57 @@ describe('the weight of the front page (issue 14: light pages)', () => {
     expect(light.figures).toBeLessThanOrEqual(3 * MiB);
   }, 300_000);
 });
+
+describe('French interface words and the French Excel download (issue 13, item 2)', () => {
+  // Evidence's own words a reader could meet (patches/@evidence-dev+core-components+5.4.2.patch
+  // puts them in French). "Total" and "Page" are left out: French writes them the same way.
+  const ENGLISH = /\b(Search|Download(?: Data)?|Copy(?: to Clipboard)?|No Results|No results found|No records|Showing|records|Select all|Clear selection|\d+ Selected|Save Image|Loading|Fullscreen|Enter Fullscreen|Built with Evidence|Details|Links|Print PDF|Toggle tooltip|first-page|previous-page|next-page|last-page|Close sidebar|Open sidebar|Home)\b|\d+ of \d+/;
+  /** Text a reader meets on a page: main's text, and the labels of its controls (placeholders, aria-labels, titles, alts). */
+  const readerWords = (page: import('playwright-core').Page) =>
+    page.evaluate(() => {
+      const labels = [...document.querySelectorAll('[placeholder],[aria-label],[title],[alt]')]
+        .map((e) => ['placeholder', 'aria-label', 'title', 'alt'].map((a) => e.getAttribute(a) ?? '').join(' '));
+      const titles = [...document.querySelectorAll('th')].map((e) => (e as HTMLElement).innerText.trim());
+      return { text: [(document.querySelector('main') as HTMLElement | null)?.innerText ?? '', ...labels].join('\n'), titles };
+    });
+
+  it('no English interface word nor column key on any page, table controls shown', async () => {
+    const found: Record<string, string[]> = {};
+    for (const url of sitePages()) {
+      const { page } = await openOffline(browser, server.url, url);
+      // The download and full-screen buttons show while the pointer is over a table.
+      const table = page.locator('.table-container:visible').first();
+      if (await table.count()) await table.hover({ timeout: 5000 }).catch(() => {});
+      const { text, titles } = await readerWords(page);
+      const words = [...text.matchAll(new RegExp(ENGLISH, 'g'))].map((m) => m[0]);
+      // Column titles that are a query's column name or a setting's key (snake_case, camelCase).
+      const keys = titles.filter((t) => /[a-z]_[a-z]|[a-z][A-Z]/.test(t));
+      if (words.length || keys.length) found[url] = [...new Set([...words, ...keys])];
+      await page.close();
+    }
+    expect(found).toEqual({});
+  }, 600_000);
+
+  it("a table's download is a CSV for a French Excel: BOM, ';', decimal commas, the titles shown, values as shown", async () => {
+    const { page, problems } = await openOffline(browser, server.url, '/revenue');
+    const table = page.locator('.table-container:visible').first();
+    await table.hover();
+    const shownTitles = (await table.locator('th').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+    const [download] = await Promise.all([page.waitForEvent('download'), table.locator('button[aria-label="Télécharger"]').click()]);
+    const bytes = fs.readFileSync(await download.path());
+    await page.close();
+    expect(problems).toEqual([]);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [header, ...rows] = bytes.subarray(3).toString('utf8').trimEnd().split('\r\n');
+    const titles = header!.split(';');
+    // Every header is a title the table shows (a unit the column's numbers share added in brackets).
+    expect(titles.map((t) => t.replace(/ \((€|%|pts)\)$/, ''))).toEqual(shownTitles);
+    expect(titles.some((t) => t.endsWith('(€)'))).toBe(true);
+    expect(rows.length).toBeGreaterThan(1);
+    const cells = rows.flatMap((r) => r.split(';'));
+    expect(cells.some((c) => /^-?\d+,\d+$/.test(c))).toBe(true);
+    // No decimal point, no float noise (at most the two decimals a page shows), dates JJ/MM/AAAA.
+    expect(cells.filter((c) => /\d\.\d|,\d{3,}$/.test(c))).toEqual([]);
+    expect(cells.filter((c) => /^\d{4}-\d\d-\d\d/.test(c))).toEqual([]);
+  }, 120_000);
+});

@@ -45,7 +45,7 @@ export const openOffline = async (browser: Browser, baseUrl: string, url: string
 export const evidenceErrors = (page: Page) =>
   page.evaluate(() => {
     const text = document.body.innerText;
-    return ['Error in Query', 'Query failed', 'Catalog Error', 'Binder Error', 'No Results'].filter((marker) => text.includes(marker));
+    return ['Error in Query', 'Query failed', 'Catalog Error', 'Binder Error', 'No Results', 'Aucun résultat'].filter((marker) => text.includes(marker));
   });
 
 /** The charts of a page and whether each one drew something. */
