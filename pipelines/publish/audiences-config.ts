@@ -29,12 +29,12 @@ export class AudienceConfigError extends Error {
   override name = 'AudienceConfigError';
 }
 
-const NAME = /^[a-z0-9][a-z0-9-]*$/;
+const NAME = /^([a-z0-9]|\{(team|seller)\})([a-z0-9-]|\{(team|seller)\})*$/;
 const NAME_HINT = 'lower-case letters, digits and dashes, starting with a letter or digit (it names the site\'s folder), e.g. "direction" or "managers-{team}"';
 const GLOB_HINT = 'a route glob starting with "/", e.g. "/", "/revenue", "/sellers/*" (one segment) or "/segments/**"';
 
 export const audienceSchema = z.strictObject({
-  name: z.string({ error: `name is required: ${NAME_HINT}` }).min(1)
+  name: z.string({ error: `name is required: ${NAME_HINT}` }).regex(NAME, NAME_HINT)
     .describe('Folder of the audience\'s site; with `each`, a template holding {team} or {seller}'),
   pages: z.array(z.string().regex(/^\/[^\s]*$/, GLOB_HINT), { error: `pages is required: a list of ${GLOB_HINT}` }).min(1, 'at least one page')
     .describe('Route globs of the pages this audience sees; {seller} in a pack stands for its seller'),
@@ -50,7 +50,7 @@ export const audienceSchema = z.strictObject({
 }).superRefine((a, ctx) => {
   if (a.each && a.filter) ctx.addIssue({ code: 'custom', path: ['filter'], message: `each: ${a.each} already filters each audience to its ${a.each}: remove filter` });
   if (a.each && !a.name.includes(`{${a.each}}`)) ctx.addIssue({ code: 'custom', path: ['name'], message: `with each: ${a.each} the name must hold {${a.each}}, e.g. "${a.each === 'team' ? 'managers-{team}' : 'seller-{seller}'}"` });
-  if (!a.each && !NAME.test(a.name)) ctx.addIssue({ code: 'custom', path: ['name'], message: NAME_HINT });
+  if (!a.each && /[{}]/.test(a.name)) ctx.addIssue({ code: 'custom', path: ['name'], message: `{team} and {seller} in a name need each: team or each: seller` });
   // Pseudonyms would hide a team's own sellers from its manager, and a filtered site names no other seller anyway.
   if (a.pseudonymise && (a.each || a.filter)) ctx.addIssue({ code: 'custom', path: ['pseudonymise'], message: 'a filtered audience shows its own sellers only, by name: pseudonymise applies to audiences without filter or each' });
 });
@@ -121,7 +121,7 @@ export const findPublishConfig = (explicit: string | undefined, extractsDir: str
  * come out distinct; a filter must name a team or seller the data has.
  */
 export const expandAudiences = (config: PublishConfig, sellers: { seller_id: string; team: string }[]): Audience[] => {
-  const teams = [...new Set(sellers.map((s) => s.team))].sort();
+  const teams = [...new Set(sellers.map((s) => s.team))].sort((a, b) => a.localeCompare(b, 'fr'));
   const ids = new Set(sellers.map((s) => s.seller_id));
   const audiences: Audience[] = [];
   config.entries.forEach((entry, i) => {
