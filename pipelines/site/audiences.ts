@@ -75,7 +75,7 @@ const isSellerRoute = (routeId: string) => /\[seller\]/.test(routeId);
  * prerendered pages or query results; only the report sources the audience's pages read, over
  * the audience's database.
  */
-const assembleAudience = (workDir: string, dir: string, sources: string[], databasePath: string, keepMeta: (routeId: string) => boolean) => {
+const assembleAudience = (workDir: string, dir: string, sources: string[], databasePath: string) => {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   for (const file of ['evidence.config.yaml', 'evidence.settings.json']) fs.copyFileSync(path.join(workDir, file), path.join(dir, file));
@@ -96,10 +96,7 @@ const assembleAudience = (workDir: string, dir: string, sources: string[], datab
       const rel = path.relative(path.join(api, 'api'), source);
       if (rel.startsWith('..') || rel === '') return true;
       const first = rel.split(path.sep)[0]!;
-      if (first === 'prerendered_queries' || /^[0-9a-f]{32}$/.test(first)) return false;
-      // A page's query text (api/<route>/evidencemeta.json) only for the audience's pages.
-      if (source.endsWith('evidencemeta.json') && rel !== 'evidencemeta.json') return keepMeta(`/${path.dirname(rel).split(path.sep).join('/')}`);
-      return true;
+      return first !== 'prerendered_queries' && !/^[0-9a-f]{32}$/.test(first);
     },
   });
   const customization = path.join(workDir, '.evidence', 'customization');
@@ -191,7 +188,7 @@ const buildOne = async (audience: Audience, options: AudiencesOptions & { log: (
   const sellerPaths = sellerRoutes.flatMap((r) => sellerIds.map((id) => r.id.replace('[seller]', id).replace(/\/?$/, '/'))).filter(matching);
   const paths = [...candidates, ...sellerPaths].sort();
   const usedRoutes = [...new Set(paths.map((p) => routeOf(p)!.id))].sort();
-  assembleAudience(options.workDir, dir, sources.map((s) => s.slice(SOURCE.length + 1)), database, (id) => usedRoutes.includes(id));
+  assembleAudience(options.workDir, dir, sources.map((s) => s.slice(SOURCE.length + 1)), database);
   const sourcesOutput = await evidence(dir, ['sources', '--strict'], () => {});
   if (QUERY_ERROR.test(sourcesOutput)) throw new SiteError(`${where}: a report source query failed:\n${sourcesOutput.slice(-4000)}`);
   writeSourceTwins(path.join(dir, TEMPLATE, 'static', 'data'));
@@ -201,6 +198,10 @@ const buildOne = async (audience: Audience, options: AudiencesOptions & { log: (
   const errors = findQueryErrors(output, buildDir);
   if (errors.length) throw new SiteError(`${where}: ${errors.length} query error(s) in its pages:\n${errors.slice(0, 20).map((e) => `  ${e}`).join('\n')}`);
   placeBrowserTwins(path.join(buildDir, 'data'));
+  // The query text of the other pages (api/<route>/evidencemeta.json: SQL, no data) goes too.
+  for (const route of shared.routes.filter((r) => !usedRoutes.includes(r.id) && r.id !== '/')) {
+    fs.rmSync(path.join(buildDir, 'api', ...route.id.split('/').filter(Boolean), 'evidencemeta.json'), { force: true });
+  }
   await lightenSite(buildDir, path.join(options.workDir, 'precompressed'));
   const site = path.join(shared.target, audience.name);
   fs.renameSync(buildDir, site);
