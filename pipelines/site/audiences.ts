@@ -199,7 +199,7 @@ const buildOne = async (audience: Audience, options: AudiencesOptions & { log: (
   if (errors.length) throw new SiteError(`${where}: ${errors.length} query error(s) in its pages:\n${errors.slice(0, 20).map((e) => `  ${e}`).join('\n')}`);
   placeBrowserTwins(path.join(buildDir, 'data'));
   // The query text of the other pages (api/<route>/evidencemeta.json: SQL, no data) goes too.
-  for (const route of shared.routes.filter((r) => !usedRoutes.includes(r.id) && r.id !== '/')) {
+  for (const route of shared.routes.filter((r) => !usedRoutes.includes(r.id))) {
     fs.rmSync(path.join(buildDir, 'api', ...route.id.split('/').filter(Boolean), 'evidencemeta.json'), { force: true });
   }
   await lightenSite(buildDir, path.join(options.workDir, 'precompressed'));
