@@ -20,6 +20,8 @@ import { literal, openDatabase } from '../pipelines/db/duckdb.js';
 import { matchesGlob } from '../pipelines/publish/audiences-config.js';
 import { siteWorkDir } from '../pipelines/site/build-site.js';
 import { tempDir } from './helpers/load.js';
+import { chartsDrawn, evidenceErrors, launchBrowser, openOffline, sitePages } from './helpers/site-browser.js';
+import { serveStatic } from './helpers/static-server.js';
 
 const run = promisify(execFile);
 
@@ -177,4 +179,35 @@ describe('one site per audience (publish.yaml)', () => {
       if (audience.seller || audience.team) for (const s of visible) expect(seen.has(s.seller_id) && seen.has(s.seller_name), `${s.seller_id} in ${audience.name}`).toBe(true);
     });
   }
+
+  it('a seller pack and a manager site, each served as its own root, show their pages in a browser with no error', async () => {
+    const browser = await launchBrowser();
+    const report: Record<string, string[]> = {};
+    let visited = 0;
+    try {
+      for (const name of ['seller-s005', 'managers-nord-est']) {
+        const dir = path.join(siteDir, 'audiences', name);
+        const server = await serveStatic(dir);
+        try {
+          for (const url of sitePages(dir)) {
+            const { page, problems, blocked } = await openOffline(browser, server.url, url);
+            await page.waitForSelector('[_echarts_instance_]', { timeout: 10_000 }).catch(() => {});
+            const markers = await evidenceErrors(page);
+            const empty = (await chartsDrawn(page)).filter((c) => c.drawn < 5 && !c.canvas);
+            const issues = [...problems, ...markers.map((m) => `shows "${m}"`), ...(empty.length ? [`${empty.length} empty chart(s)`] : []), ...blocked.map((u) => `requested ${u}`)];
+            if (issues.length) report[`${name}${url}`] = issues;
+            visited++;
+            await page.close();
+          }
+        } finally {
+          await server.close();
+        }
+      }
+    } finally {
+      await browser.close();
+    }
+    expect(report).toEqual({});
+    // The seller's two pages, and the manager's front, team, seller list and six sellers' pages…
+    expect(visited).toBeGreaterThanOrEqual(2 + 9);
+  }, 300_000);
 });

@@ -75,7 +75,7 @@ const isSellerRoute = (routeId: string) => /\[seller\]/.test(routeId);
  * prerendered pages or query results; only the report sources the audience's pages read, over
  * the audience's database.
  */
-const assembleAudience = (workDir: string, dir: string, sources: string[], databasePath: string) => {
+const assembleAudience = (workDir: string, dir: string, sources: string[], databasePath: string, routes: string[]) => {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   for (const file of ['evidence.config.yaml', 'evidence.settings.json']) fs.copyFileSync(path.join(workDir, file), path.join(dir, file));
@@ -85,8 +85,15 @@ const assembleAudience = (workDir: string, dir: string, sources: string[], datab
   for (const s of sources) fs.copyFileSync(path.join(workDir, 'sources', SOURCE, `${s}.sql`), path.join(sourceDir, `${s}.sql`));
   fs.writeFileSync(path.join(sourceDir, 'connection.yaml'), `name: ${SOURCE}\ntype: duckdb\noptions:\n  filename: ${JSON.stringify(path.relative(sourceDir, databasePath))}\n`);
   const prerendered = path.join('.svelte-kit', 'output', 'prerendered');
+  // The app's page files (src/pages/<route>/+page.md) only for the audience's routes: the pages
+  // manifest the sidebar is drawn from is read from them when the pages are prerendered.
+  const pageFile = new RegExp(`^src\\${path.sep}pages\\${path.sep}(.*)\\+page\\.md$`);
+  const otherPage = (rel: string) => {
+    const m = pageFile.exec(rel);
+    return m !== null && !m[1]!.split(path.sep).join('/').startsWith('api/') && !routes.includes(`/${m[1]!.split(path.sep).join('/').replace(/\/$/, '')}`);
+  };
   linkTree(path.join(workDir, TEMPLATE), path.join(dir, TEMPLATE), (rel) =>
-    [path.join('static', 'data'), prerendered, 'build', '.evidence-queries', path.join('.svelte-kit', 'output', 'client', 'data')].includes(rel));
+    otherPage(rel) || [path.join('static', 'data'), prerendered, 'build', '.evidence-queries', path.join('.svelte-kit', 'output', 'client', 'data')].includes(rel));
   // The app's own endpoints' output (pages manifest, formatting settings, each page's query text)
   // as the full build prerendered them; query results and pages are prerendered again below.
   const api = path.join(workDir, TEMPLATE, prerendered, 'dependencies');
@@ -188,7 +195,7 @@ const buildOne = async (audience: Audience, options: AudiencesOptions & { log: (
   const sellerPaths = sellerRoutes.flatMap((r) => sellerIds.map((id) => r.id.replace('[seller]', id).replace(/\/?$/, '/'))).filter(matching);
   const paths = [...candidates, ...sellerPaths].sort();
   const usedRoutes = [...new Set(paths.map((p) => routeOf(p)!.id))].sort();
-  assembleAudience(options.workDir, dir, sources.map((s) => s.slice(SOURCE.length + 1)), database);
+  assembleAudience(options.workDir, dir, sources.map((s) => s.slice(SOURCE.length + 1)), database, usedRoutes);
   const sourcesOutput = await evidence(dir, ['sources', '--strict'], () => {});
   if (QUERY_ERROR.test(sourcesOutput)) throw new SiteError(`${where}: a report source query failed:\n${sourcesOutput.slice(-4000)}`);
   writeSourceTwins(path.join(dir, TEMPLATE, 'static', 'data'));
