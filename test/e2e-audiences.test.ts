@@ -141,6 +141,14 @@ describe('one site per audience (publish.yaml)', () => {
       const allowed = sourcesOfPages(audience.pages);
       expect([...sources].filter((s) => !allowed.has(s))).toEqual([]);
       expect(files.some((f) => f.includes(`${path.sep}prerendered_queries${path.sep}`))).toBe(true);
+      // The sidebar (Evidence's pages manifest) names only the audience's pages.
+      const hrefs: string[] = [];
+      const walk = (node: { href?: string; children: Record<string, never> }) => {
+        if (node.href) hrefs.push(node.href);
+        for (const child of Object.values(node.children)) walk(child);
+      };
+      walk(JSON.parse(fs.readFileSync(path.join(dir, 'api', 'pagesManifest.json'), 'utf8')));
+      expect(hrefs.filter((h) => !audience.pages.some((g) => matchesGlob(g, h)))).toEqual([]);
       if (audience.name === 'direction') expect(pages.filter((p) => p.startsWith('/sellers'))).toEqual([]);
       if (audience.seller) expect(pages.sort()).toEqual([`/sellers/${audience.seller}`, '/team']);
       if (audience.team) {
