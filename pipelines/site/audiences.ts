@@ -15,6 +15,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { PROJECT_ROOT } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
 import { tablesRead } from '../models/discover.js';
@@ -92,8 +93,26 @@ const assembleAudience = (workDir: string, dir: string, sources: string[], datab
     const m = pageFile.exec(rel);
     return m !== null && !m[1]!.split(path.sep).join('/').startsWith('api/') && !routes.includes(`/${m[1]!.split(path.sep).join('/').replace(/\/$/, '')}`);
   };
+  // The project's pages folder likewise: the app's endpoints list their entries from it.
+  const pagesDir = path.join(workDir, 'pages');
+  fs.cpSync(pagesDir, path.join(dir, 'pages'), {
+    recursive: true,
+    filter: (source) => !source.endsWith('.md') || routes.includes(`/${path.relative(pagesDir, source).slice(0, -3).split(path.sep).filter((s) => s !== 'index').join('/')}`),
+  });
   linkTree(path.join(workDir, TEMPLATE), path.join(dir, TEMPLATE), (rel) =>
     otherPage(rel) || [path.join('static', 'data'), prerendered, 'build', '.evidence-queries', path.join('.svelte-kit', 'output', 'client', 'data')].includes(rel));
+  // Route-level entries the full build recorded (each page's `api/<route>/evidencemeta.json`)
+  // are visited by every prerender: only the audience's stay, in a metadata file of its own.
+  const metadataFile = path.join(dir, TEMPLATE, '.svelte-kit', 'output', 'server', 'metadata.v8');
+  const metadata = v8.deserialize(fs.readFileSync(metadataFile)) as { routes: Map<string, { entries?: string[] }> };
+  for (const route of metadata.routes.values()) {
+    route.entries = route.entries?.filter((e) => {
+      const meta = /^\/api(\/.*)?\/evidencemeta\.json$/.exec(e);
+      return !meta || routes.includes(meta[1] ?? '/');
+    });
+  }
+  fs.rmSync(metadataFile);
+  fs.writeFileSync(metadataFile, v8.serialize(metadata));
   // The app's own endpoints' output (pages manifest, formatting settings, each page's query text)
   // as the full build prerendered them; query results and pages are prerendered again below.
   const api = path.join(workDir, TEMPLATE, prerendered, 'dependencies');
