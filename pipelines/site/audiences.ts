@@ -125,6 +125,12 @@ const assembleAudience = (workDir: string, dir: string, sources: string[], datab
       return first !== 'prerendered_queries' && !/^[0-9a-f]{32}$/.test(first);
     },
   });
+  // The app's other prerendered files (its service worker, web manifest): as the full build made them.
+  const pages = path.join(workDir, TEMPLATE, prerendered, 'pages');
+  fs.mkdirSync(path.join(dir, TEMPLATE, prerendered, 'pages'), { recursive: true });
+  for (const entry of fs.readdirSync(pages, { withFileTypes: true })) {
+    if (entry.isFile() && !entry.name.endsWith('.html')) fs.copyFileSync(path.join(pages, entry.name), path.join(dir, TEMPLATE, prerendered, 'pages', entry.name));
+  }
   const customization = path.join(workDir, '.evidence', 'customization');
   if (fs.existsSync(customization)) fs.cpSync(customization, path.join(dir, '.evidence', 'customization'), { recursive: true });
 };
