@@ -15,8 +15,9 @@
  *   --lock-wait SECONDS   how long to wait for another build of the same data folder (default 600)
  *   --allow-outside-paths read extracts that extracts.yaml or a symlink places outside the extracts folder
  *   --pseudonym-min-group K with pseudonyms, the fewest sellers a team × role shown may hold (default 3)
+ *   --publish-config FILE one site per audience (default: publish.yaml in the extracts folder, if any)
  *
- * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF, BI_LOCK_WAIT, BI_PSEUDONYM_MIN_GROUP (flags win).
+ * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF, BI_LOCK_WAIT, BI_PSEUDONYM_MIN_GROUP, BI_PUBLISH_CONFIG (flags win).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -67,6 +68,7 @@ const parseCommandLine = (argv: string[]) => {
       threads: { type: 'string' },
       'lock-wait': { type: 'string' },
       'pseudonym-min-group': { type: 'string' },
+      'publish-config': { type: 'string' },
     },
   });
   const args = argsSchema.parse({
@@ -90,6 +92,7 @@ const parseCommandLine = (argv: string[]) => {
     ...(values.threads ? { threads: values.threads } : {}),
     ...(values['lock-wait'] ? { lockWait: values['lock-wait'] } : {}),
     ...(values['pseudonym-min-group'] ? { pseudonymMinGroup: values['pseudonym-min-group'] } : {}),
+    ...(values['publish-config'] ? { publishConfig: values['publish-config'] } : {}),
   });
   return { args, settings };
 };

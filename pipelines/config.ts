@@ -28,6 +28,8 @@ export const settingsSchema = z.object({
    * Pseudonymised sites: the fewest sellers a team × role label may hold (smaller groups are
    * merged); PSEUDONYM_MIN_GROUP when unset. Optional so that settings built in code need not say.
    */
+  /** Publish configuration (audiences, publish.yaml); default: publish.yaml in the extracts folder, if any. */
+  publishConfig: z.string().min(1).optional(),
   pseudonymMinGroup: z.coerce.number({ error: MIN_GROUP_HINT }).int(MIN_GROUP_HINT).min(2, `${MIN_GROUP_HINT}: a group of one names its seller`).optional(),
 });
 
@@ -46,6 +48,7 @@ export const settingsFromEnv = (env: NodeJS.ProcessEnv = process.env): Settings 
     asOf: env.BI_AS_OF || undefined,
     lockWait: env.BI_LOCK_WAIT || undefined,
     pseudonymMinGroup: env.BI_PSEUDONYM_MIN_GROUP || undefined,
+    publishConfig: env.BI_PUBLISH_CONFIG || undefined,
   });
   if (!parsed.success) throw new Error(`Invalid BI_* environment settings:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;

@@ -18,6 +18,8 @@ import { runModels, type ModelResult } from './models/run-models.js';
 import type { Reporter } from './progress.js';
 import type { BuildLock } from './publish/lock.js';
 import { buildSite, siteWorkDir } from './site/build-site.js';
+import { findPublishConfig, readPublishConfig } from './publish/audiences-config.js';
+import { buildAudienceSites } from './site/audiences.js';
 
 export interface PipelineOptions {
   settings: Settings;
@@ -87,6 +89,10 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
     ? await mapExports({ mapping: options.mapping, inputDir: extractsDir, settings, reporter, write: options.write, allowOutsidePaths: options.allowOutsidePaths })
     : undefined;
   if (mapped) extractsDir = mapped.outDir;
+  // Audiences: the publish configuration given, or publish.yaml in the user's extracts folder.
+  const publishConfig = findPublishConfig(settings.publishConfig, options.extracts ? path.resolve(options.extracts) : undefined);
+  // Checked before any work: a mistake in it should not cost a build.
+  if (publishConfig) readPublishConfig(publishConfig);
   if (!extractsDir) extractsDir = await ensureSample(settings, reporter, options.scale, options.seed);
   else if (!fs.existsSync(extractsDir)) throw new ExtractError(`Extracts folder ${extractsDir} does not exist.`);
 
@@ -100,7 +106,11 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
     reporter,
     lock,
     incremental: !options.full,
-    siteOptions: { pseudonymiseSellers: options.pseudonymiseSellers ?? false, ...(options.pseudonymiseSellers ? { pseudonymMinGroup: settings.pseudonymMinGroup ?? PSEUDONYM_MIN_GROUP } : {}) },
+    siteOptions: {
+      pseudonymiseSellers: options.pseudonymiseSellers ?? false,
+      ...(options.pseudonymiseSellers ? { pseudonymMinGroup: settings.pseudonymMinGroup ?? PSEUDONYM_MIN_GROUP } : {}),
+      ...(publishConfig && fs.existsSync(publishConfig) ? { audiences: fs.readFileSync(publishConfig, 'utf8') } : {}),
+    },
     beforePublish: options.site === false
       ? undefined
       : async (candidate) => {
@@ -113,6 +123,16 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
           reuseCompiledApp: !options.full,
           log: reporter.detail,
         }));
+        if (publishConfig) {
+          await reporter.step('build one site per audience (compiled app reused)', () => buildAudienceSites({
+            databasePath: candidate,
+            workDir: siteWorkDir(settings.dataDir),
+            siteDir: built,
+            configFile: publishConfig,
+            pseudonymMinGroup: settings.pseudonymMinGroup ?? PSEUDONYM_MIN_GROUP,
+            log: reporter.detail,
+          }));
+        }
         return built;
       },
     afterLoad: async (db, { reloadedExtracts }) => {

@@ -94,7 +94,7 @@ const assemble = (workDir: string, databasePath: string) => {
 };
 
 /** The environment Evidence runs in: ours, less any Evidence path override, telemetry off. */
-const evidenceEnv = () => {
+export const evidenceEnv = () => {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', DO_NOT_TRACK: '1' };
   for (const key of Object.keys(env)) if (/^EVIDENCE_(DATA|BUILD)_/.test(key)) delete env[key];
   return env;
@@ -104,10 +104,10 @@ const evidenceEnv = () => {
  * Runs the Evidence CLI in the work folder with no telemetry; resolves with its output. Evidence
  * starts Vite and its workers: they run in their own process group, ended with the run.
  */
-const evidence = (workDir: string, args: string[], log: (line: string) => void) =>
+export const evidence = (workDir: string, args: string[], log: (line: string) => void) =>
   runNode(workDir, [path.join(PROJECT_ROOT, 'node_modules/@evidence-dev/evidence/cli.js'), ...args], evidenceEnv(), log);
 
-const runNode = (cwd: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void) =>
+export const runNode = (cwd: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void) =>
   new Promise<string>((resolve, reject) => {
     const child = spawnInGroup(process.execPath, args, {
       cwd,
@@ -179,9 +179,9 @@ const refreshFromCompiledApp = async (workDir: string, log: (line: string) => vo
 };
 
 /** Evidence's own markers of a failed query, in its console output or in a prerendered page. */
-const QUERY_ERROR = /Error in Query|Error running query|Query failed|Catalog Error|Binder Error|Parser Error|Conversion Error/;
+export const QUERY_ERROR = /Error in Query|Error running query|Query failed|Catalog Error|Binder Error|Parser Error|Conversion Error/;
 
-const findQueryErrors = (output: string, buildDir: string): string[] => {
+export const findQueryErrors = (output: string, buildDir: string): string[] => {
   const problems = output.split('\n').filter((line) => QUERY_ERROR.test(line)).map((line) => `build output: ${line.trim()}`);
   const pages = fs.readdirSync(buildDir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && e.name.endsWith('.html'))
@@ -218,7 +218,7 @@ const emptyArrow = (schemaFile: string): Uint8Array => {
  * (Evidence writes none), so its twin is an empty table with the source's columns: pages then show
  * "no data", not a crash.
  */
-const writeSourceTwins = (dataDir: string) => {
+export const writeSourceTwins = (dataDir: string) => {
   if (!fs.existsSync(dataDir)) return { sources: 0, empty: [] as string[] };
   const schemas = fs.readdirSync(dataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.schema.json'));
   const empty: string[] = [];
@@ -241,7 +241,7 @@ const writeSourceTwins = (dataDir: string) => {
  * written before the build (their manifest entry has no hash); the others' pre-build twins are
  * dropped so the site ships each table once.
  */
-const placeBrowserTwins = (buildDataDir: string) => {
+export const placeBrowserTwins = (buildDataDir: string) => {
   if (!fs.existsSync(buildDataDir)) return;
   const parquets = fs.readdirSync(buildDataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.parquet'));
   for (const entry of parquets) {

@@ -32,10 +32,10 @@ export const pseudonymNumberSql = (sellers = 'staging.stg_sellers') =>
   `lpad(CAST(row_number() OVER (ORDER BY hash(seller_id), seller_id) AS VARCHAR), CAST(greatest(2, length(CAST((SELECT count(*) FROM ${sellers}) AS VARCHAR))) AS INTEGER), '0')`;
 
 /** Columns holding a seller's id: the seller of the row, a manager, a top seller, an owner. */
-const isSellerKey = (column: string) => /(^|_)seller_id$/.test(column) || column === 'manager_id';
+export const isSellerKey = (column: string) => /(^|_)seller_id$/.test(column) || column === 'manager_id';
 /** Columns holding a seller's name; named after their id column (`seller_name` ↔ `seller_id`). */
-const isSellerName = (column: string) => /(^|_)seller_name$/.test(column) || column === 'manager_name';
-const idColumnOf = (nameColumn: string) => nameColumn.replace(/name$/, 'id');
+export const isSellerName = (column: string) => /(^|_)seller_name$/.test(column) || column === 'manager_name';
+export const idColumnOf = (nameColumn: string) => nameColumn.replace(/name$/, 'id');
 
 export class PseudonymisationError extends Error {
   override name = 'PseudonymisationError';

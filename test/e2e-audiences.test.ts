@@ -1,0 +1,221 @@
+/**
+ * One site per audience, on the sample company: one build (the full site, then seven audiences
+ * prerendered from its compiled app) and every file of every audience's site searched for what
+ * that audience must not see — the ids and names of the sellers outside it, in file names, in
+ * every file's bytes (the .br and .gz twins decompressed), and in every cell of the data files
+ * (Parquet read back by DuckDB, Arrow by apache-arrow). Who is outside is worked out here from the
+ * published database's raw sellers, not from the filter's code.
+ *
+ * One site build serves every check (a few minutes: run under flock /work/wt/site.lock).
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { tableFromIPC } from 'apache-arrow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../pipelines/config.js';
+import { literal, openDatabase } from '../pipelines/db/duckdb.js';
+import { matchesGlob } from '../pipelines/publish/audiences-config.js';
+import { siteWorkDir } from '../pipelines/site/build-site.js';
+import { tempDir } from './helpers/load.js';
+import { chartsDrawn, evidenceErrors, launchBrowser, openOffline, sitePages } from './helpers/site-browser.js';
+import { serveStatic } from './helpers/static-server.js';
+
+const run = promisify(execFile);
+
+/** The shipped example's direction, finance and managers, and two seller packs (an account executive, a manager). */
+const AUDIENCES: { name: string; pages: string[]; team?: string; seller?: string }[] = [
+  { name: 'direction', pages: ['/', '/revenue', '/forecast', '/alerts', '/segments', '/segments/*'] },
+  { name: 'finance', pages: ['/revenue', '/customers', '/acquisition', '/data-quality', '/glossary'] },
+  ...[['ile-de-france', 'Île-de-France'], ['nord-est', 'Nord & Est'], ['sud-ouest', 'Sud & Ouest']].map(([slug, team]) => ({
+    name: `managers-${slug}`, pages: ['/', '/team', '/funnel', '/activity', '/alerts', '/sellers', '/sellers/*'], team,
+  })),
+  { name: 'seller-s005', pages: ['/sellers/S005', '/team'], seller: 'S005' },
+  { name: 'seller-s003', pages: ['/sellers/S003', '/team'], seller: 'S003' },
+];
+
+const CONFIG = `audiences:
+${AUDIENCES.filter((a) => !a.team).map((a) => `  - name: ${a.name}\n    pages: ${JSON.stringify(a.pages)}${a.seller ? `\n    filter: { seller: ${a.seller} }` : ''}`).join('\n')}
+  - name: managers-{team}
+    each: team
+    pages: ${JSON.stringify(AUDIENCES[2]!.pages)}
+`;
+
+let dataDir: string;
+let siteDir: string;
+let output: string;
+let sellers: { seller_id: string; seller_name: string; team: string }[];
+
+beforeAll(async () => {
+  dataDir = tempDir('bi-e2e-audiences-');
+  siteDir = path.join(dataDir, 'site');
+  const config = path.join(dataDir, 'publish.yaml');
+  fs.writeFileSync(config, CONFIG);
+  const result = await run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'pipelines/cli.ts'), 'build', '--publish-config', config, '--as-of', '2026-11-22'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, BI_DATA_DIR: dataDir, BI_SITE_DIR: siteDir },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  output = result.stdout;
+  // Timings for BENCHMARKS.md (the site step, then each audience).
+  console.log(output.split('\n').filter((l) => /build site|audience|Published/.test(l)).join('\n'));
+  const db = await openDatabase(path.join(dataDir, 'warehouse.duckdb'), { readOnly: true });
+  try {
+    sellers = await db.query('SELECT seller_id, seller_name, team FROM raw.sellers ORDER BY seller_id');
+  } finally {
+    db.close();
+  }
+}, 1_500_000);
+
+afterAll(() => {
+  if (dataDir) {
+    fs.rmSync(siteWorkDir(dataDir), { recursive: true, force: true });
+    fs.rmSync(`${siteWorkDir(dataDir)}-audiences`, { recursive: true, force: true });
+  }
+});
+
+const filesOf = (dir: string) =>
+  fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+
+/** Every text cell of an Arrow IPC file. */
+const arrowStrings = (bytes: Buffer): string[] => {
+  const table = tableFromIPC(bytes);
+  const out: string[] = [];
+  for (const field of table.schema.fields) {
+    const column = table.getChild(field.name);
+    if (column) for (const v of column) if (typeof v === 'string') out.push(v);
+  }
+  return out;
+};
+
+/** What a file holds, as text a search can read: bytes (decompressed twins), plus data cells. */
+const readable = async (file: string, db: Awaited<ReturnType<typeof openDatabase>>): Promise<string> => {
+  let bytes = fs.readFileSync(file);
+  let name = file;
+  if (name.endsWith('.br')) [bytes, name] = [zlib.brotliDecompressSync(bytes), name.slice(0, -3)];
+  else if (name.endsWith('.gz')) [bytes, name] = [zlib.gunzipSync(bytes), name.slice(0, -3)];
+  const texts = [bytes.toString('utf8')];
+  if (name.endsWith('.arrow')) texts.push(...arrowStrings(bytes));
+  if (file.endsWith('.parquet')) {
+    const [row] = await db.query<{ v: string | null }>(`SELECT string_agg(CAST(t AS VARCHAR), '\n') AS v FROM read_parquet(${literal(file)}) t`);
+    texts.push(row?.v ?? '');
+  }
+  return texts.join('\n');
+};
+
+/** The sellers an audience must not see: for a team, the other teams'; for a seller, everyone else. */
+const hiddenFrom = (a: (typeof AUDIENCES)[number]) =>
+  a.seller ? sellers.filter((s) => s.seller_id !== a.seller) : a.team ? sellers.filter((s) => s.team !== a.team) : [];
+
+/** The report sources the repository's pages matching the globs name (`warehouse.<source>`). */
+const sourcesOfPages = (globs: string[]) => {
+  const sources = new Set<string>();
+  for (const file of filesOf(path.join(PROJECT_ROOT, 'reports')).filter((f) => f.endsWith('.md'))) {
+    const route = `/${path.relative(path.join(PROJECT_ROOT, 'reports'), file).slice(0, -3).replace(/(^|\/)index$/, '')}`.replace(/\[seller\]/, 'S005').replace(/\[segment\]/, 'Or');
+    if (globs.some((g) => matchesGlob(g, route) || matchesGlob(g.replace(/S0\d\d/, 'S005'), route))) {
+      for (const m of fs.readFileSync(file, 'utf8').matchAll(/\bwarehouse\.(\w+)/gi)) sources.add(m[1]!.toLowerCase());
+    }
+  }
+  return sources;
+};
+
+describe('one site per audience (publish.yaml)', () => {
+  it('builds each audience from the compiled app, and the full site as before', () => {
+    expect(sellers.length).toBe(20);
+    expect(output).toMatch(/Published .* and the site/);
+    for (const a of AUDIENCES) expect(output).toContain(`audience ${a.name}:`);
+    expect(fs.existsSync(path.join(siteDir, 'sellers', 'S005.html')) || fs.existsSync(path.join(siteDir, 'sellers', 'S005', 'index.html'))).toBe(true);
+  });
+
+  for (const audience of AUDIENCES) {
+    it(`${audience.name}: only its pages, only the data files of their sources`, () => {
+      const dir = path.join(siteDir, 'audiences', audience.name);
+      const files = filesOf(dir);
+      const pages = files.filter((f) => f.endsWith('.html')).map((f) => `/${path.relative(dir, f).replace(/(^|\/)index\.html$/, '').replace(/\.html$/, '')}`);
+      expect(pages.length).toBeGreaterThan(0);
+      for (const page of pages) expect(audience.pages.some((g) => matchesGlob(g, page)), `${audience.name} holds ${page}`).toBe(true);
+      // Data files: one folder per report source under data/warehouse/, only of the sources its pages name.
+      const sources = new Set(fs.readdirSync(path.join(dir, 'data', 'warehouse')));
+      const allowed = sourcesOfPages(audience.pages);
+      expect([...sources].filter((s) => !allowed.has(s))).toEqual([]);
+      expect(files.some((f) => f.includes(`${path.sep}prerendered_queries${path.sep}`))).toBe(true);
+      // The sidebar (Evidence's pages manifest) names only the audience's pages.
+      const hrefs: string[] = [];
+      const walk = (node: { href?: string; children: Record<string, never> }) => {
+        if (node.href) hrefs.push(node.href);
+        for (const child of Object.values(node.children)) walk(child);
+      };
+      walk(JSON.parse(fs.readFileSync(path.join(dir, 'api', 'pagesManifest.json'), 'utf8')));
+      expect(hrefs.filter((h) => !audience.pages.some((g) => matchesGlob(g, h)))).toEqual([]);
+      if (audience.name === 'direction') expect(pages.filter((p) => p.startsWith('/sellers'))).toEqual([]);
+      if (audience.seller) expect(pages.sort()).toEqual([`/sellers/${audience.seller}`, '/team']);
+      if (audience.team) {
+        const own = sellers.filter((s) => s.team === audience.team).map((s) => `/sellers/${s.seller_id}`).sort();
+        expect(pages.filter((p) => /^\/sellers\/./.test(p)).sort()).toEqual(own);
+      }
+    });
+
+    it(`${audience.name}: no file holds the id or name of a seller outside it`, async () => {
+      const dir = path.join(siteDir, 'audiences', audience.name);
+      const hidden = hiddenFrom(audience);
+      const visible = sellers.filter((s) => !hidden.includes(s));
+      const ids = new RegExp(`\\b(${sellers.map((s) => s.seller_id).join('|')})\\b`, 'g');
+      const leaks: string[] = [];
+      const seen = new Set<string>();
+      const db = await openDatabase(':memory:');
+      try {
+        for (const file of filesOf(dir)) {
+          const where = path.relative(dir, file);
+          const text = `${where}\n${await readable(file, db)}`;
+          for (const m of text.matchAll(ids)) {
+            if (hidden.some((s) => s.seller_id === m[0])) leaks.push(`${where}: seller id ${m[0]}`);
+            else seen.add(m[0]);
+          }
+          for (const s of sellers) {
+            if (!text.includes(s.seller_name)) continue;
+            if (hidden.includes(s)) leaks.push(`${where}: seller name ${s.seller_name}`);
+            else seen.add(s.seller_name);
+          }
+        }
+      } finally {
+        db.close();
+      }
+      expect([...new Set(leaks)].slice(0, 20)).toEqual([]);
+      // The search read real content: a filtered site shows its own sellers, by id and name.
+      if (audience.seller || audience.team) for (const s of visible) expect(seen.has(s.seller_id) && seen.has(s.seller_name), `${s.seller_id} in ${audience.name}`).toBe(true);
+    });
+  }
+
+  it('a seller pack and a manager site, each served as its own root, show their pages in a browser with no error', async () => {
+    const browser = await launchBrowser();
+    const report: Record<string, string[]> = {};
+    let visited = 0;
+    try {
+      for (const name of ['seller-s005', 'managers-nord-est']) {
+        const dir = path.join(siteDir, 'audiences', name);
+        const server = await serveStatic(dir);
+        try {
+          for (const url of sitePages(dir)) {
+            const { page, problems, blocked } = await openOffline(browser, server.url, url);
+            await page.waitForSelector('[_echarts_instance_]', { timeout: 10_000 }).catch(() => {});
+            const markers = await evidenceErrors(page);
+            const empty = (await chartsDrawn(page)).filter((c) => c.drawn < 5 && !c.canvas);
+            const issues = [...problems, ...markers.map((m) => `shows "${m}"`), ...(empty.length ? [`${empty.length} empty chart(s)`] : []), ...blocked.map((u) => `requested ${u}`)];
+            if (issues.length) report[`${name}${url}`] = issues;
+            visited++;
+            await page.close();
+          }
+        } finally {
+          await server.close();
+        }
+      }
+    } finally {
+      await browser.close();
+    }
+    expect(report).toEqual({});
+    // The seller's two pages, and the manager's front, team, seller list and six sellers' pages…
+    expect(visited).toBeGreaterThanOrEqual(2 + 9);
+  }, 300_000);
+});
