@@ -16,7 +16,7 @@ import { openDatabase } from '../db/duckdb.js';
 import { tablesRead } from '../models/discover.js';
 import { endOrphansIn, spawnInGroup } from '../process/children.js';
 import { compiledAppKey, describePhases, finishLikeEvidence, forgetCompiledApp, hasCompiledApp, prerenderedFrom, recordCompiledApp, setPrerenderedFrom, TEMPLATE } from './compiled-app.js';
-import { changedSources, pageRoutes, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests, type PartialPlan } from './partial-prerender.js';
+import { changedKeys, changedSources, keepSourceData, pageRoutes, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests, type PartialPlan } from './partial-prerender.js';
 import { lightenSite } from './lighten.js';
 import { pseudonymNumberSql, writePseudonymisedMarts } from './pseudonymise.js';
 
@@ -46,6 +46,8 @@ export class SiteError extends Error {
 }
 
 const SOURCE = 'warehouse';
+/** Where the work folder keeps the source data its pages were prerendered from. */
+const KEPT_DATA = 'prerendered-data';
 
 /** Report sources may read marts only: the site ships their results to every visitor. */
 export const checkSourcesReadMartsOnly = async (sourcesDir: string) => {
@@ -137,8 +139,12 @@ const refreshFromCompiledApp = async (workDir: string, log: (line: string) => vo
   const previous = prerenderedFrom(workDir);
   // Until this refresh succeeds, the prerendered pages are of no known data.
   setPrerenderedFrom(workDir, undefined);
-  const changed = previous ? changedSources(previous, sourceDigests(path.join(template, 'static', 'data'))) : undefined;
-  let plan = changed ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed) : undefined;
+  const staticData = path.join(template, 'static', 'data');
+  const changed = previous ? changedSources(previous, sourceDigests(staticData)) : undefined;
+  // Rows compared only against the very data the pages were made from (the kept copy, checked by its digests).
+  const kept = path.join(workDir, KEPT_DATA);
+  const keys = changed && changedSources(previous!, sourceDigests(kept)).length === 0 ? await changedKeys(routes, changed, kept, staticData) : undefined;
+  let plan = changed ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed, keys) : undefined;
   const env = { ...evidenceEnv(), EVIDENCE_DATA_URL_PREFIX: 'static/data', EVIDENCE_DATA_DIR: './static/data', EVIDENCE_IS_BUILDING: 'true' };
   const userConfig = path.join(workDir, 'svelte.config.js');
   const onlyFile = path.join(workDir, 'refresh-only.json');
@@ -293,6 +299,7 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   placeBrowserTwins(path.join(buildDir, 'data'));
   // The pages now in the work folder were made from this data: the next refresh starts from them.
   setPrerenderedFrom(options.workDir, sourceDigests(path.join(options.workDir, TEMPLATE, 'static', 'data')));
+  keepSourceData(path.join(options.workDir, TEMPLATE, 'static', 'data'), path.join(options.workDir, KEPT_DATA));
   const light = await lightenSite(buildDir, path.join(options.workDir, 'precompressed'));
   if (!light.removed.length) log('  note: no duckdb-mvp wasm found in the site (Evidence may have changed how it ships DuckDB-WASM)');
   log(`  ${light.removed.length} file(s) of DuckDB-WASM's MVP variant removed; ${light.compressed} file(s) precompressed (.br, .gz; ${light.fresh} new), ` +
