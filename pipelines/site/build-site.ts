@@ -145,6 +145,8 @@ const refreshFromCompiledApp = async (workDir: string, log: (line: string) => vo
   const kept = path.join(workDir, KEPT_DATA);
   const keys = changed && changedSources(previous!, sourceDigests(kept)).length === 0 ? await changedKeys(routes, changed, kept, staticData) : undefined;
   let plan = changed ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed, keys) : undefined;
+  // Pages of routes reading a changed source that are kept because their own rows did not change.
+  const keptByRows = changed && keys ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed).paths.length - plan!.paths.length : 0;
   const env = { ...evidenceEnv(), EVIDENCE_DATA_URL_PREFIX: 'static/data', EVIDENCE_DATA_DIR: './static/data', EVIDENCE_IS_BUILDING: 'true' };
   const userConfig = path.join(workDir, 'svelte.config.js');
   const onlyFile = path.join(workDir, 'refresh-only.json');
@@ -176,7 +178,8 @@ const refreshFromCompiledApp = async (workDir: string, log: (line: string) => vo
       pruneReplacedResults(path.join(prerendered, 'dependencies', 'api'), resultsBefore);
       pruneReplacedResults(path.join(template, 'build', 'api'), resultsBefore);
       log(`  ${plan.paths.length} page(s) of ${plan.routes.length} route(s) read the ${changed!.length} changed source(s) and were prerendered again` +
-        `${changed!.length ? ` (${changed!.slice(0, 8).join(', ')}${changed!.length > 8 ? ', …' : ''})` : ''}; the others are kept`);
+        `${changed!.length ? ` (${changed!.slice(0, 8).join(', ')}${changed!.length > 8 ? ', …' : ''})` : ''}; the others are kept` +
+        `, among them ${keptByRows} parameter page(s) reading a changed source only through their own rows, none of which changed`);
     }
   }
   if (!plan) log('  every page prerendered again');
