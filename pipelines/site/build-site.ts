@@ -141,9 +141,11 @@ const refreshFromCompiledApp = async (workDir: string, log: (line: string) => vo
   setPrerenderedFrom(workDir, undefined);
   const staticData = path.join(template, 'static', 'data');
   const changed = previous ? changedSources(previous, sourceDigests(staticData)) : undefined;
-  // Rows compared only against the very data the pages were made from (the kept copy, checked by its digests).
+  // Rows compared only against the very data the pages were made from: a source's kept copy is
+  // used only if its digest is the one the pages were made from (others count as changed everywhere).
   const kept = path.join(workDir, KEPT_DATA);
-  const keys = changed && changedSources(previous!, sourceDigests(kept)).length === 0 ? await changedKeys(routes, changed, kept, staticData) : undefined;
+  const keptDigests = sourceDigests(kept);
+  const keys = changed ? await changedKeys(routes, changed.filter((s) => keptDigests[s] !== undefined && keptDigests[s] === previous![s]), kept, staticData) : undefined;
   let plan = changed ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed, keys) : undefined;
   // Pages of routes reading a changed source that are kept because their own rows did not change.
   const keptByRows = changed && keys ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed).paths.length - plan!.paths.length : 0;

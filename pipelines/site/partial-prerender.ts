@@ -24,7 +24,7 @@ const SOURCE = 'warehouse';
 export const keepSourceData = (staticDataDir: string, keepDir: string) => {
   fs.rmSync(keepDir, { recursive: true, force: true });
   const root = path.join(staticDataDir, SOURCE);
-  if (fs.existsSync(root)) fs.cpSync(root, path.join(keepDir, SOURCE), { recursive: true, filter: (f) => !f.endsWith('.arrow') });
+  if (fs.existsSync(root)) fs.cpSync(root, path.join(keepDir, SOURCE), { recursive: true });
 };
 
 /** Digest of every report source's data file (`<source>.<query>` → MD5) in Evidence's static data folder. */
@@ -154,7 +154,7 @@ export const planPartialPrerender = (routes: PageRoute[], previousPaths: string[
 };
 
 /**
- * For each changed source some route reads only by its parameter's rows, the values of that column
+ * For each of `changed` (sources whose kept copy is the data the pages were made from) some route reads only by its parameter's rows, the values of that column
  * whose rows differ between the data the pages were made from (`beforeDir`) and the new data
  * (`afterDir`), both Evidence static data folders; compared in DuckDB, row for row (EXCEPT ALL both ways).
  * A source whose file is missing on either side (no rows: Arrow twin only) is left out: changed everywhere.
