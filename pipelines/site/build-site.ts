@@ -145,6 +145,7 @@ const refreshFromCompiledApp = async (workDir: string, log: (line: string) => vo
   // used only if its digest is the one the pages were made from (others count as changed everywhere).
   const kept = path.join(workDir, KEPT_DATA);
   const keptDigests = sourceDigests(kept);
+  const compared = Date.now();
   const keys = changed ? await changedKeys(routes, changed.filter((s) => keptDigests[s] !== undefined && keptDigests[s] === previous![s]), kept, staticData) : undefined;
   let plan = changed ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed, keys) : undefined;
   // Pages of routes reading a changed source that are kept because their own rows did not change.
@@ -168,8 +169,11 @@ const refreshFromCompiledApp = async (workDir: string, log: (line: string) => vo
       fs.rmSync(onlyFile, { force: true });
     }
   };
+  const comparedIn = Date.now() - compared;
   const resultsBefore = referencedResults(path.join(prerendered, 'dependencies', 'api'));
+  const prerenderStarted = Date.now();
   let output = await run(plan);
+  const prerenderIn = Date.now() - prerenderStarted;
   if (plan) {
     const mismatch = paramPagesMatchLinks(routes, path.join(template, 'build'), path.join(prerendered, 'pages'));
     if (mismatch) {
@@ -181,7 +185,8 @@ const refreshFromCompiledApp = async (workDir: string, log: (line: string) => vo
       pruneReplacedResults(path.join(template, 'build', 'api'), resultsBefore);
       log(`  ${plan.paths.length} page(s) of ${plan.routes.length} route(s) read the ${changed!.length} changed source(s) and were prerendered again` +
         `${changed!.length ? ` (${changed!.slice(0, 8).join(', ')}${changed!.length > 8 ? ', …' : ''})` : ''}; the others are kept` +
-        `, among them ${keptByRows} parameter page(s) reading a changed source only through their own rows, none of which changed`);
+        `, among them ${keptByRows} parameter page(s) reading a changed source only through their own rows, none of which changed` +
+        ` (rows compared in ${(comparedIn / 1000).toFixed(1)} s; prerender and adapter ${(prerenderIn / 1000).toFixed(1)} s)`);
     }
   }
   if (!plan) log('  every page prerendered again');
