@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  changedSources, pageRoutes, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests,
+  changedKeys, changedSources, keepSourceData, pageRoutes, paramScopedSources, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests,
 } from '../pipelines/site/partial-prerender.js';
+import { openDatabase } from '../pipelines/db/duckdb.js';
 import { tempDir } from './helpers/load.js';
 
 const write = (file: string, text: string) => {
@@ -87,5 +88,61 @@ describe('partial prerender plan', () => {
     write(path.join(api, 'prerendered_queries', 'new.arrow'), 'new');
     expect(pruneReplacedResults(api, before)).toBe(1);
     expect(fs.readdirSync(path.join(api, 'prerendered_queries')).sort()).toEqual(['firstpass.arrow', 'new.arrow', 'same.arrow']);
+  });
+
+  it('tells the sources a parameter page reads only through its own rows', () => {
+    const page = (...queries: string[]) => queries.map((q, i) => `\`\`\`sql q${i}\n${q}\n\`\`\`\n`).join('');
+    const own = "select * from warehouse.cac_by_seller\nwhere seller_id = '${params.seller}'\norder by year";
+    expect([...paramScopedSources(page(own), 'seller')]).toEqual([['warehouse.cac_by_seller', 'seller_id']]);
+    // An alias, and further conditions joined by `and`, keep it scoped.
+    expect([...paramScopedSources(page("select * from warehouse.rev r where r.seller_id = '${params.seller}' and r.year > 2020"), 'seller')]).toEqual([['warehouse.rev', 'seller_id']]);
+    // Each of these may read other sellers' rows: not scoped.
+    for (const q of [
+      'select max(year) from warehouse.cac_by_seller', // no filter
+      "select * from warehouse.cac_by_seller where seller_id = '${params.seller}' or year = 2024", // `or`
+      "select * from warehouse.cac_by_seller r left join warehouse.x l on l.seller_id = r.seller_id where r.seller_id = '${params.seller}'", // join before the where
+      "select * from warehouse.cac_by_seller r where l.seller_id = '${params.seller}'", // another table's column
+      "select * from warehouse.cac_by_seller where team_id = '${params.team}'", // another parameter
+    ]) expect(paramScopedSources(page(q), 'seller').has('warehouse.cac_by_seller'), q).toBe(false);
+    // Scoped in one query but not in another of the same page: not scoped.
+    expect(paramScopedSources(page(own, 'select count(*) from warehouse.cac_by_seller'), 'seller').size).toBe(0);
+    // Named outside a SQL block too: not scoped.
+    expect(paramScopedSources(`${page(own)}\nwarehouse.cac_by_seller\n`, 'seller').size).toBe(0);
+  });
+
+  it('prerenders again only the parameter pages whose own rows changed', () => {
+    const { pages, out } = project();
+    const routes = pageRoutes(pages);
+    const paths = prerenderedPaths(out);
+    const keys = (...sellers: string[]) => new Map([['warehouse.seller_revenue', new Map([['seller_id', new Set(sellers)]])]]);
+    expect(planPartialPrerender(routes, paths, ['warehouse.seller_revenue'], keys('S2'))).toEqual({ routes: ['/sellers/[seller]'], paths: ['/sellers/S2/'] });
+    // No seller's rows changed (say a row of a seller with no page): the route is left alone.
+    expect(planPartialPrerender(routes, paths, ['warehouse.seller_revenue', 'warehouse.kpis'], keys('S9'))).toEqual({ routes: ['/'], paths: ['/'] });
+    // Rows unknown for a changed source: every page of the route.
+    expect(planPartialPrerender(routes, paths, ['warehouse.seller_revenue'], new Map()).paths).toEqual(['/sellers/S1/', '/sellers/S2/']);
+  });
+
+  it('finds the sellers whose rows of a source changed, comparing the kept data with the new', async () => {
+    const { dir, pages } = project();
+    const routes = pageRoutes(pages);
+    const data = path.join(dir, 'static-data');
+    const kept = path.join(dir, 'kept');
+    fs.mkdirSync(path.join(data, 'warehouse/seller_revenue'), { recursive: true });
+    const file = path.join(data, 'warehouse/seller_revenue/seller_revenue.parquet');
+    const db = await openDatabase(':memory:');
+    try {
+      const write = (rows: string) => db.exec(`COPY (FROM (VALUES ${rows}) t(seller_id, year, revenue)) TO '${file}' (FORMAT parquet)`);
+      await write("('S1', 2024, 10.5), ('S2', 2024, 20.0), ('S3', 2024, 7.0), ('S3', 2024, 7.0)");
+      keepSourceData(data, kept);
+      expect(fs.existsSync(path.join(kept, 'warehouse/seller_revenue/seller_revenue.parquet'))).toBe(true);
+      // S2's revenue changes by one unit; one of S3's two identical rows goes; S4 appears; S1 is unchanged.
+      await write("('S1', 2024, 10.5), ('S2', 2024, 21.0), ('S3', 2024, 7.0), ('S4', 2025, 1.0)");
+    } finally {
+      db.close();
+    }
+    const keys = await changedKeys(routes, ['warehouse.seller_revenue'], kept, data);
+    expect([...keys.get('warehouse.seller_revenue')!.get('seller_id')!].sort()).toEqual(['S2', 'S3', 'S4']);
+    // A source no route reads by its parameter is not compared.
+    expect((await changedKeys(routes, ['warehouse.kpis'], kept, data)).size).toBe(0);
   });
 });

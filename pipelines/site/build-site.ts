@@ -16,7 +16,7 @@ import { openDatabase } from '../db/duckdb.js';
 import { tablesRead } from '../models/discover.js';
 import { endOrphansIn, spawnInGroup } from '../process/children.js';
 import { compiledAppKey, describePhases, finishLikeEvidence, forgetCompiledApp, hasCompiledApp, prerenderedFrom, recordCompiledApp, setPrerenderedFrom, TEMPLATE } from './compiled-app.js';
-import { changedSources, pageRoutes, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests, type PartialPlan } from './partial-prerender.js';
+import { changedKeys, changedSources, keepSourceData, pageRoutes, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests, type PartialPlan } from './partial-prerender.js';
 import { lightenSite } from './lighten.js';
 import { pseudonymNumberSql, writePseudonymisedMarts } from './pseudonymise.js';
 
@@ -46,6 +46,8 @@ export class SiteError extends Error {
 }
 
 const SOURCE = 'warehouse';
+/** Where the work folder keeps the source data its pages were prerendered from. */
+const KEPT_DATA = 'prerendered-data';
 
 /** Report sources may read marts only: the site ships their results to every visitor. */
 export const checkSourcesReadMartsOnly = async (sourcesDir: string) => {
@@ -137,8 +139,17 @@ const refreshFromCompiledApp = async (workDir: string, log: (line: string) => vo
   const previous = prerenderedFrom(workDir);
   // Until this refresh succeeds, the prerendered pages are of no known data.
   setPrerenderedFrom(workDir, undefined);
-  const changed = previous ? changedSources(previous, sourceDigests(path.join(template, 'static', 'data'))) : undefined;
-  let plan = changed ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed) : undefined;
+  const staticData = path.join(template, 'static', 'data');
+  const changed = previous ? changedSources(previous, sourceDigests(staticData)) : undefined;
+  // Rows compared only against the very data the pages were made from: a source's kept copy is
+  // used only if its digest is the one the pages were made from (others count as changed everywhere).
+  const kept = path.join(workDir, KEPT_DATA);
+  const keptDigests = sourceDigests(kept);
+  const compared = Date.now();
+  const keys = changed ? await changedKeys(routes, changed.filter((s) => keptDigests[s] !== undefined && keptDigests[s] === previous![s]), kept, staticData) : undefined;
+  let plan = changed ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed, keys) : undefined;
+  // Pages of routes reading a changed source that are kept because their own rows did not change.
+  const keptByRows = changed && keys ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed).paths.length - plan!.paths.length : 0;
   const env = { ...evidenceEnv(), EVIDENCE_DATA_URL_PREFIX: 'static/data', EVIDENCE_DATA_DIR: './static/data', EVIDENCE_IS_BUILDING: 'true' };
   const userConfig = path.join(workDir, 'svelte.config.js');
   const onlyFile = path.join(workDir, 'refresh-only.json');
@@ -158,8 +169,11 @@ const refreshFromCompiledApp = async (workDir: string, log: (line: string) => vo
       fs.rmSync(onlyFile, { force: true });
     }
   };
+  const comparedIn = Date.now() - compared;
   const resultsBefore = referencedResults(path.join(prerendered, 'dependencies', 'api'));
+  const prerenderStarted = Date.now();
   let output = await run(plan);
+  const prerenderIn = Date.now() - prerenderStarted;
   if (plan) {
     const mismatch = paramPagesMatchLinks(routes, path.join(template, 'build'), path.join(prerendered, 'pages'));
     if (mismatch) {
@@ -170,7 +184,9 @@ const refreshFromCompiledApp = async (workDir: string, log: (line: string) => vo
       pruneReplacedResults(path.join(prerendered, 'dependencies', 'api'), resultsBefore);
       pruneReplacedResults(path.join(template, 'build', 'api'), resultsBefore);
       log(`  ${plan.paths.length} page(s) of ${plan.routes.length} route(s) read the ${changed!.length} changed source(s) and were prerendered again` +
-        `${changed!.length ? ` (${changed!.slice(0, 8).join(', ')}${changed!.length > 8 ? ', …' : ''})` : ''}; the others are kept`);
+        `${changed!.length ? ` (${changed!.slice(0, 8).join(', ')}${changed!.length > 8 ? ', …' : ''})` : ''}; the others are kept` +
+        `, among them ${keptByRows} parameter page(s) reading a changed source only through their own rows, none of which changed` +
+        ` (rows compared in ${(comparedIn / 1000).toFixed(1)} s; prerender and adapter ${(prerenderIn / 1000).toFixed(1)} s)`);
     }
   }
   if (!plan) log('  every page prerendered again');
@@ -293,6 +309,7 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   placeBrowserTwins(path.join(buildDir, 'data'));
   // The pages now in the work folder were made from this data: the next refresh starts from them.
   setPrerenderedFrom(options.workDir, sourceDigests(path.join(options.workDir, TEMPLATE, 'static', 'data')));
+  keepSourceData(path.join(options.workDir, TEMPLATE, 'static', 'data'), path.join(options.workDir, KEPT_DATA));
   const light = await lightenSite(buildDir, path.join(options.workDir, 'precompressed'));
   if (!light.removed.length) log('  note: no duckdb-mvp wasm found in the site (Evidence may have changed how it ships DuckDB-WASM)');
   log(`  ${light.removed.length} file(s) of DuckDB-WASM's MVP variant removed; ${light.compressed} file(s) precompressed (.br, .gz; ${light.fresh} new), ` +

@@ -13,8 +13,19 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ident, literal, openDatabase } from '../db/duckdb.js';
 
 const SOURCE = 'warehouse';
+
+/**
+ * Keeps the report sources' Parquet files the pages were just prerendered from (`keepDir`), for the
+ * next refresh to tell which rows changed (`changedKeys`).
+ */
+export const keepSourceData = (staticDataDir: string, keepDir: string) => {
+  fs.rmSync(keepDir, { recursive: true, force: true });
+  const root = path.join(staticDataDir, SOURCE);
+  if (fs.existsSync(root)) fs.cpSync(root, path.join(keepDir, SOURCE), { recursive: true });
+};
 
 /** Digest of every report source's data file (`<source>.<query>` → MD5) in Evidence's static data folder. */
 export const sourceDigests = (staticDataDir: string): Record<string, string> => {
@@ -39,7 +50,43 @@ interface PageRoute {
   pattern: RegExp;
   hasParams: boolean;
   sources: Set<string>;
+  /**
+   * For a route with one parameter: the sources every query of the page reads only through
+   * `from warehouse.<source> [alias] where [alias.]<column> = '${params.<param>}'` (no `or` in that
+   * where clause), with that column. A page of such a route reads only the source's rows of its own
+   * parameter value, so a change of other rows leaves it as it was.
+   */
+  scoped: Map<string, string>;
+  /** The route's parameter and its place among the path's segments. */
+  param?: { name: string; index: number };
 }
+
+const SQL_BLOCK = /```sql[^\n]*\n([\s\S]*?)```/g;
+
+/** The sources of a page every mention of which is filtered on the route's parameter (see PageRoute.scoped). */
+export const paramScopedSources = (text: string, param: string): Map<string, string> => {
+  const column = new Map<string, string | null>();
+  const mentions = (t: string) => [...t.matchAll(/\bwarehouse\.(\w+)/gi)].map((m) => `${SOURCE}.${m[1]!.toLowerCase()}`);
+  const inBlocks: string[] = [];
+  for (const [, sql] of text.matchAll(SQL_BLOCK)) {
+    inBlocks.push(...mentions(sql!));
+    for (const m of sql!.matchAll(/\bwarehouse\.(\w+)/gi)) {
+      const source = `${SOURCE}.${m[1]!.toLowerCase()}`;
+      const rest = sql!.slice(m.index);
+      const filter = new RegExp(`^warehouse\\.\\w+(?:\\s+(?:as\\s+)?(?!where\\b)(\\w+))?\\s+where\\s+(?:(\\w+)\\.)?(\\w+)\\s*=\\s*'\\$\\{params\\.${param}\\}'`, 'i').exec(rest);
+      // The where clause runs to the next clause or the end of the query: an `or` there could let other rows in.
+      const clause = filter ? rest.slice(filter[0].length).split(/\b(?:order\s+by|group\s+by|limit|union|\))/i)[0]! : '';
+      const alias = filter?.[1]?.toLowerCase();
+      const ok = filter && (filter[2] === undefined || filter[2].toLowerCase() === alias) && !/\bor\b/i.test(clause);
+      const col = ok ? filter[3]!.toLowerCase() : null;
+      column.set(source, column.has(source) && column.get(source) !== col ? null : col);
+    }
+  }
+  // A mention outside the SQL blocks is one this reading did not check.
+  const all = mentions(text);
+  const count = (list: string[], source: string) => list.filter((s) => s === source).length;
+  return new Map([...column].filter((e): e is [string, string] => e[1] !== null && count(all, e[0]) === count(inBlocks, e[0])));
+};
 
 /** The report pages of the assembled project (`<workDir>/pages`) as routes, with the sources each names. */
 export const pageRoutes = (pagesDir: string): PageRoute[] =>
@@ -52,7 +99,10 @@ export const pageRoutes = (pagesDir: string): PageRoute[] =>
       const pattern = new RegExp(`^/${segments.map((s) => (/^\[.+\]$/.test(s) ? '[^/]+' : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}${segments.length ? '/' : ''}$`);
       const text = fs.readFileSync(file, 'utf8');
       const sources = new Set([...text.matchAll(/\bwarehouse\.(\w+)/gi)].map((m) => `${SOURCE}.${m[1]!.toLowerCase()}`));
-      return { id, pattern, hasParams: segments.some((s) => s.startsWith('[')), sources };
+      const params = segments.flatMap((s, index) => (/^\[\w+\]$/.test(s) ? [{ name: s.slice(1, -1), index }] : []));
+      const param = segments.filter((s) => s.startsWith('[')).length === 1 ? params[0] : undefined;
+      const scoped = param ? paramScopedSources(text, param.name) : new Map<string, string>();
+      return { id, pattern, hasParams: segments.some((s) => s.startsWith('[')), sources, scoped, ...(param ? { param } : {}) };
     });
 
 /** The pages a build prerendered, as URL paths with a trailing slash (`/`, `/sellers/S013/`). */
@@ -71,15 +121,67 @@ export interface PartialPlan {
   paths: string[];
 }
 
-/** The routes reading a changed source, and their pages prerendered last time. */
-export const planPartialPrerender = (routes: PageRoute[], previousPaths: string[], changed: string[]): PartialPlan => {
+/**
+ * Per changed source and column, the values of that column whose rows changed (`source` →
+ * `column` → values); a source missing here counts as changed everywhere.
+ */
+export type ChangedKeys = Map<string, Map<string, Set<string>>>;
+
+/**
+ * The routes reading a changed source, and their pages prerendered last time. With `keys`, a page
+ * of a parameterised route reading a changed source only through its own parameter's rows
+ * (PageRoute.scoped) is prerendered again only if rows of its parameter value changed.
+ */
+export const planPartialPrerender = (routes: PageRoute[], previousPaths: string[], changed: string[], keys: ChangedKeys = new Map()): PartialPlan => {
   const affected = routes.filter((r) => [...r.sources].some((s) => changed.includes(s)));
   const ids = new Set(affected.map((r) => r.id));
+  const pathAffected = (route: PageRoute, urlPath: string) => {
+    if (!route.param) return true;
+    const value = decodeURIComponent(urlPath.split('/').filter(Boolean)[route.param.index] ?? '');
+    return [...route.sources].filter((s) => changed.includes(s)).some((s) => {
+      const column = route.scoped.get(s);
+      const values = column === undefined ? undefined : keys.get(s)?.get(column);
+      return values === undefined || values.has(value);
+    });
+  };
   const paths = previousPaths.filter((p) => {
     const route = routeOf(routes, p);
-    return route !== undefined && ids.has(route.id);
+    return route !== undefined && ids.has(route.id) && pathAffected(route, p);
   });
+  // A parameterised route none of whose pages changed is left alone (kit fails on a prerenderable route it did not visit).
+  for (const route of affected) if (route.param && previousPaths.some((p) => routeOf(routes, p) === route) && !paths.some((p) => routeOf(routes, p) === route)) ids.delete(route.id);
   return { routes: [...ids].sort(), paths };
+};
+
+/**
+ * For each of `changed` (sources whose kept copy is the data the pages were made from) some route reads only by its parameter's rows, the values of that column
+ * whose rows differ between the data the pages were made from (`beforeDir`) and the new data
+ * (`afterDir`), both Evidence static data folders; compared in DuckDB, row for row (EXCEPT ALL both ways).
+ * A source whose file is missing on either side (no rows: Arrow twin only) is left out: changed everywhere.
+ */
+export const changedKeys = async (routes: PageRoute[], changed: string[], beforeDir: string, afterDir: string): Promise<ChangedKeys> => {
+  const wanted = new Map<string, Set<string>>();
+  for (const route of routes) for (const [source, column] of route.scoped) if (changed.includes(source)) wanted.set(source, (wanted.get(source) ?? new Set()).add(column));
+  const keys: ChangedKeys = new Map();
+  if (!wanted.size) return keys;
+  const db = await openDatabase(':memory:');
+  try {
+    for (const [source, columns] of wanted) {
+      const query = source.slice(SOURCE.length + 1);
+      const file = (dir: string) => path.join(dir, SOURCE, query, `${query}.parquet`);
+      if (!fs.existsSync(file(beforeDir)) || !fs.existsSync(file(afterDir))) continue;
+      const [before, after] = [file(beforeDir), file(afterDir)].map((f) => `read_parquet(${literal(f)})`);
+      const byColumn = new Map<string, Set<string>>();
+      for (const column of columns) {
+        const rows = await db.query(`SELECT DISTINCT CAST(${ident(column)} AS VARCHAR) AS v FROM ((FROM ${before} EXCEPT ALL FROM ${after}) UNION ALL (FROM ${after} EXCEPT ALL FROM ${before}))`);
+        byColumn.set(column, new Set(rows.map((r) => String(r.v))));
+      }
+      keys.set(source, byColumn);
+    }
+  } finally {
+    db.close();
+  }
+  return keys;
 };
 
 /** The links of every page of a built site, as URL paths with a trailing slash. */
