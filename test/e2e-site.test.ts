@@ -260,3 +260,58 @@ describe('the weight of the front page (issue 14: light pages)', () => {
     expect(light.figures).toBeLessThanOrEqual(3 * MiB);
   }, 300_000);
 });
+
+describe('page defects (issue 13): nothing wider than its column, no raw markdown, whole deal counts, sparklines', () => {
+  it('at 1440 and 390 px, no table or chart reaches past the main column, no alert shows markdown, no count of deals has decimals', async () => {
+    const { overflowing, markdownInAlerts, fractionalDealCounts } = await import('./helpers/page-layout.js');
+    const wide: Record<string, string[]> = {};
+    const markdown: Record<string, string[]> = {};
+    const fractions: Record<string, string[]> = {};
+    for (const width of [1440, 390]) {
+      for (const url of sitePages()) {
+        const page = await browser.newPage({ viewport: { width, height: 900 } });
+        await page.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+        await page.goto(server.url + url, { waitUntil: 'networkidle' });
+        // Charts size themselves once mounted: measure after they are drawn.
+        await page.waitForSelector('[_echarts_instance_]', { timeout: 5_000 }).catch(() => {});
+        await page.waitForTimeout(500);
+        const over = await overflowing(page);
+        if (over.length) wide[`${width} ${url}`] = over;
+        if (width === 1440) {
+          const md = await markdownInAlerts(page);
+          if (md.length) markdown[url] = md;
+          const frac = await fractionalDealCounts(page);
+          if (frac.length) fractions[url] = frac;
+        }
+        await page.close();
+      }
+    }
+    expect(wide).toEqual({});
+    expect(markdown).toEqual({});
+    expect(fractions).toEqual({});
+  }, 900_000);
+
+  it('the front page draws a sparkline of the last months beside its headline figures, from the flash figures', async () => {
+    const db = await warehouse();
+    let months: number;
+    try {
+      months = (await db.query<{ n: number }>(`SELECT least(count(*), 12) AS n FROM marts.flash_figures
+        WHERE period_type = 'month' AND team = 'Toutes les équipes' AND is_complete_period`))[0]!.n;
+    } finally {
+      db.close();
+    }
+    expect(months).toBeGreaterThan(1);
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+    await page.goto(server.url + '/', { waitUntil: 'networkidle' });
+    await page.waitForTimeout(1000);
+    const bars = await page.evaluate((titles) => titles.map((t) => {
+      const label = [...document.querySelectorAll('p')].find((p) => p.textContent?.trim() === t);
+      const card = label?.parentElement;
+      // A bar sparkline: one bar per month, drawn by ECharts in SVG.
+      return card?.querySelector('[_echarts_instance_] svg') ? card.querySelectorAll('[_echarts_instance_] svg path').length : -1;
+    }), ['CA du dernier mois complet', 'Marge brute du dernier mois complet', 'Taux de gain du dernier mois complet']);
+    for (const n of bars) expect(n).toBeGreaterThanOrEqual(months);
+    await page.close();
+  }, 120_000);
+});

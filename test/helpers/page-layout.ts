@@ -32,7 +32,7 @@ export const overflowing = (page: Page) =>
         found.push(`table "${head}" ${Math.round(r.width)}px ends at ${Math.round(r.right)} > column ${Math.round(right)}, not in a scroll box within the column`);
         continue;
       }
-      const first = table.querySelector('tbody tr > :first-child') ?? table.querySelector('tr > :first-child');
+      const first = [...table.querySelectorAll('tr')].find((tr) => !tr.closest('thead'))?.firstElementChild ?? table.querySelector('tr > :first-child');
       if (first && getComputedStyle(first).position !== 'sticky') found.push(`table "${head}" scrolls sideways without keeping its first column in view`);
     }
     return found;
@@ -57,10 +57,13 @@ export const fractionalDealCounts = (page: Page) =>
     const counts = /affaires|gagnées|perdues|propositions/i;
     const notCounts = /€|%|taux|moyen|pondér|part|\bCA\b|valeur|montant|jour|durée|délai|cycle|marge|coût|par |\//i;
     for (const table of document.querySelectorAll('table')) {
-      const headers = [...table.querySelectorAll('thead th')].map((th) => (th as HTMLElement).innerText.trim());
+      // The titles are on the header's last row (Evidence puts an empty row above them).
+      const rows = table.querySelectorAll('thead tr');
+      const headers = rows.length ? [...rows[rows.length - 1]!.children].map((th) => (th as HTMLElement).innerText.trim()) : [];
       headers.forEach((title, i) => {
         if (!counts.test(title) || notCounts.test(title)) return;
-        for (const row of table.querySelectorAll('tbody tr')) {
+        // Body rows (Evidence writes them straight into the table, with no tbody).
+        for (const row of [...table.querySelectorAll('tr')].filter((tr) => !tr.closest('thead'))) {
           const cell = row.children[i] as HTMLElement | undefined;
           const text = cell?.innerText.trim() ?? '';
           if (/\d[,.]\d/.test(text)) { found.push(`"${title}": ${text}`); break; }
