@@ -141,12 +141,15 @@ describe('the published site in a browser with no internet', () => {
       }
       const markers = await evidenceErrors(page);
       const charts = await chartsDrawn(page);
+      // A seller with no activity in the year (a manager who does not sell) is not rated: their page's
+      // only chart, the percentiles in their role, has nothing to draw, and the page says so.
+      const unrated = /^\/sellers\//.test(url) && (await page.evaluate(() => document.body.innerText)).includes('Score composite : non calculé');
       const empty = charts.filter((c) => c.drawn < 5 && !c.canvas);
       const issues = [
         ...problems,
         ...markers.map((m) => `shows "${m}"`),
         ...(empty.length ? [`${empty.length} empty chart(s)`] : []),
-        ...(charts.length === 0 && !chartless.test(url) ? ['no chart'] : []),
+        ...(charts.length === 0 && !chartless.test(url) && !unrated ? ['no chart'] : []),
         ...blocked.map((u) => `requested ${u}`),
       ];
       if (issues.length) report[url] = issues;
@@ -305,5 +308,60 @@ describe('the French Excel download (issue 13, item 2)', () => {
     // No decimal point, no float noise (at most the two decimals a page shows), dates JJ/MM/AAAA.
     expect(cells.filter((c) => /\d\.\d|,\d{3,}$/.test(c))).toEqual([]);
     expect(cells.filter((c) => /^\d{4}-\d\d-\d\d/.test(c))).toEqual([]);
+  }, 120_000);
+});
+
+describe('page defects (issue 13): nothing wider than its column, no raw markdown, whole deal counts, sparklines', () => {
+  it('at 1440 and 390 px, no table or chart reaches past the main column, no alert shows markdown, no count of deals has decimals', async () => {
+    const { overflowing, markdownInAlerts, fractionalDealCounts } = await import('./helpers/page-layout.js');
+    const wide: Record<string, string[]> = {};
+    const markdown: Record<string, string[]> = {};
+    const fractions: Record<string, string[]> = {};
+    for (const width of [1440, 390]) {
+      for (const url of sitePages()) {
+        const page = await browser.newPage({ viewport: { width, height: 900 } });
+        await page.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+        await page.goto(server.url + url, { waitUntil: 'networkidle' });
+        // Charts size themselves once mounted: measure after they are drawn.
+        await page.waitForSelector('[_echarts_instance_]', { timeout: 5_000 }).catch(() => {});
+        await page.waitForTimeout(500);
+        const over = await overflowing(page);
+        if (over.length) wide[`${width} ${url}`] = over;
+        if (width === 1440) {
+          const md = await markdownInAlerts(page);
+          if (md.length) markdown[url] = md;
+          const frac = await fractionalDealCounts(page);
+          if (frac.length) fractions[url] = frac;
+        }
+        await page.close();
+      }
+    }
+    expect(wide).toEqual({});
+    expect(markdown).toEqual({});
+    expect(fractions).toEqual({});
+  }, 900_000);
+
+  it('the front page draws a sparkline of the last months beside its headline figures, from the flash figures', async () => {
+    const db = await warehouse();
+    let months: number;
+    try {
+      months = (await db.query<{ n: number }>(`SELECT least(count(*), 12) AS n FROM marts.flash_figures
+        WHERE period_type = 'month' AND team = 'Toutes les équipes' AND is_complete_period`))[0]!.n;
+    } finally {
+      db.close();
+    }
+    expect(months).toBeGreaterThan(1);
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+    await page.goto(server.url + '/', { waitUntil: 'networkidle' });
+    await page.waitForTimeout(1000);
+    const bars = await page.evaluate((titles) => titles.map((t) => {
+      const label = [...document.querySelectorAll('p')].find((p) => p.textContent?.trim() === t);
+      const card = label?.parentElement;
+      // A bar sparkline: one bar per month, drawn by ECharts in SVG.
+      return card?.querySelector('[_echarts_instance_] svg') ? card.querySelectorAll('[_echarts_instance_] svg path').length : -1;
+    }), ['CA du dernier mois complet', 'Marge brute du dernier mois complet', 'Taux de gain du dernier mois complet']);
+    for (const n of bars) expect(n).toBeGreaterThanOrEqual(months);
+    await page.close();
   }, 120_000);
 });

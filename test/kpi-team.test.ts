@@ -251,13 +251,15 @@ describe('team KPIs on the team company', () => {
     //   S6    4 000   1 (1) 1            1          1        .1  .3  .75   .2  .4   1.75/5 = .35
     // (qualification: 4 sellers with leads; S3 and S6 tie at 1 → (2 + 1)/4 = .75; proposals S5, S6
     // tie → (0 + 1)/5 = .2; wins: four tie at 1 → 2/5 = .4.) Composite ranks S5 < S6 < S4 < S3 < S2 →
-    // .1 .3 .5 .7 .9: S2 over-performing (≥ .9), S5 under-performing (≤ .1). S1, the only manager: .5, average.
+    // .1 .3 .5 .7 .9: S2 over-performing (≥ .9), S5 under-performing (≤ .1). S1, the only manager, has
+    // no revenue, lead, proposal nor win: not rated (every percentile NULL, no class), not the .5 a
+    // distribution of one zero would give; the account executives' ranks above are over the 5 of them.
     const rows = await q(built, `SELECT seller_id, role, revenue, leads_generated, leads_qualified, qualification_rate, proposals, won_deals,
         revenue_percentile, leads_percentile, qualification_percentile, proposals_percentile, won_deals_percentile, composite_percentile, performance_class
       FROM marts.performance_distribution WHERE year = '2024-01-01' ORDER BY seller_id`);
     expect(rows).toEqual([
       { seller_id: 'S1', role: 'manager', revenue: 0, leads_generated: 0, leads_qualified: 0, qualification_rate: null, proposals: 0, won_deals: 0,
-        revenue_percentile: 0.5, leads_percentile: 0.5, qualification_percentile: null, proposals_percentile: 0.5, won_deals_percentile: 0.5, composite_percentile: 0.5, performance_class: 'average' },
+        revenue_percentile: null, leads_percentile: null, qualification_percentile: null, proposals_percentile: null, won_deals_percentile: null, composite_percentile: null, performance_class: null },
       { seller_id: 'S2', role: 'account_executive', revenue: 40000, leads_generated: 4, leads_qualified: 2, qualification_rate: 0.5, proposals: 3, won_deals: 2,
         revenue_percentile: 0.9, leads_percentile: 0.9, qualification_percentile: 0.375, proposals_percentile: 0.7, won_deals_percentile: 0.9, composite_percentile: 0.9, performance_class: 'over_performing' },
       { seller_id: 'S3', role: 'account_executive', revenue: 30000, leads_generated: 2, leads_qualified: 2, qualification_rate: 1, proposals: 2, won_deals: 1,
@@ -282,6 +284,16 @@ describe('team KPIs on the team company', () => {
       { performance_class: 'average', sellers: 3, sellers_in_role: 5, seller_share: 0.6, revenue: 54000, role_revenue: 100000, revenue_share: 0.54 },
       { performance_class: 'under_performing', sellers: 1, sellers_in_role: 5, seller_share: 0.2, revenue: 6000, role_revenue: 100000, revenue_share: 0.06 },
     ]);
+    // The manager S1 has no activity: not rated, so the manager role has no one in any class (no
+    // share to compute) rather than one seller "in the average".
+    expect(await q(built, `SELECT performance_class, sellers, sellers_in_role, seller_share FROM marts.performance_classes
+      WHERE year = '2024-01-01' AND role = 'manager' ORDER BY class_order`)).toEqual([
+      { performance_class: 'over_performing', sellers: 0, sellers_in_role: 0, seller_share: null },
+      { performance_class: 'average', sellers: 0, sellers_in_role: 0, seller_share: null },
+      { performance_class: 'under_performing', sellers: 0, sellers_in_role: 0, seller_share: null },
+    ]);
+    expect(await q(built, `SELECT seller_id, is_rated, sellers_in_role FROM marts.performance_distribution WHERE year = '2024-01-01' AND seller_id IN ('S1', 'S2') ORDER BY seller_id`))
+      .toEqual([{ seller_id: 'S1', is_rated: false, sellers_in_role: 0 }, { seller_id: 'S2', is_rated: true, sellers_in_role: 5 }]);
   });
 
   it('quota attainment per seller: objectives spread by days, revenue against them', async () => {

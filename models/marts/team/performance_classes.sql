@@ -42,7 +42,8 @@ kpis:
     needs: [invoices, invoice_lines]
 */
 WITH roles AS (
-  SELECT year, role, any_value(is_complete_year) AS is_complete_year, count(*) AS sellers_in_role, sum(revenue) AS role_revenue
+  -- The role's rated sellers (a seller with no activity in the year has no class).
+  SELECT year, role, any_value(is_complete_year) AS is_complete_year, count(*) FILTER (WHERE is_rated) AS sellers_in_role, sum(revenue) AS role_revenue
   FROM marts.performance_distribution
   GROUP BY year, role
 ),
@@ -64,7 +65,7 @@ SELECT
   c.is_complete_year,
   coalesce(n.sellers, 0) AS sellers,
   c.sellers_in_role,
-  coalesce(n.sellers, 0) / c.sellers_in_role AS seller_share,
+  safe_divide(coalesce(n.sellers, 0), c.sellers_in_role) AS seller_share,
   CASE WHEN c.role_revenue IS NOT NULL THEN coalesce(n.revenue, 0) END AS revenue,
   c.role_revenue,
   safe_divide(CASE WHEN c.role_revenue IS NOT NULL THEN coalesce(n.revenue, 0) END, c.role_revenue) AS revenue_share

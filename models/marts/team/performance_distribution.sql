@@ -16,9 +16,13 @@ description: >
   at or below `concentration.underPercentile` (0.1), average between. The 5–10 % / 80–90 % / 5–10 %
   split of [004] is, by construction, what the percentile thresholds give; what the mart adds is who
   is in each class and on which metrics (counts and revenue per class in marts.performance_classes).
+  A seller with no activity in the year (no revenue, no lead, no proposal, no win — a manager who
+  does not sell, say) is not rated (`is_rated` false): every percentile, the score and the class are
+  NULL, and the distribution is taken over the rated sellers only — otherwise a role of sellers with
+  nothing would all tie at 0 and read 50 %.
 grain: année × commercial
 unique: [year, seller_id]
-not_null: [seller_name, team, role, proposals, won_deals, proposals_percentile, won_deals_percentile, composite_score, composite_percentile, performance_class, is_complete_year]
+not_null: [seller_name, team, role, proposals, won_deals, is_rated, sellers_in_role, is_complete_year]
 accepted_values: { performance_class: [over_performing, average, under_performing] }
 relationships: { seller_id: staging.stg_sellers.seller_id }
 kpis:
@@ -139,7 +143,8 @@ rated AS (
          revenue / (employed_days / observed_days) AS revenue_per_year,
          leads_generated / (employed_days / observed_days) AS leads_per_year,
          proposals / (employed_days / observed_days) AS proposals_per_year,
-         won_deals / (employed_days / observed_days) AS won_deals_per_year
+         won_deals / (employed_days / observed_days) AS won_deals_per_year,
+         coalesce(revenue, 0) <> 0 OR coalesce(leads_generated, 0) > 0 OR proposals > 0 OR won_deals > 0 AS is_rated
   FROM metrics
 ),
 percentiles AS (
@@ -156,6 +161,7 @@ percentiles AS (
     (rank() OVER (PARTITION BY year, role ORDER BY won_deals_per_year) - 1
       + 0.5 * count(*) OVER (PARTITION BY year, role, won_deals_per_year)) / count(*) OVER (PARTITION BY year, role) AS won_deals_percentile
   FROM rated
+  WHERE is_rated
 ),
 scored AS (
   SELECT *, list_avg([revenue_percentile, leads_percentile, qualification_percentile, proposals_percentile, won_deals_percentile]) AS composite_score
@@ -167,6 +173,11 @@ classed AS (
       + 0.5 * count(*) OVER (PARTITION BY year, role, composite_score)) / count(*) OVER (PARTITION BY year, role) AS composite_percentile,
     count(*) OVER (PARTITION BY year, role) AS sellers_in_role
   FROM scored
+  -- The sellers not rated keep their row, with no percentile, score nor class.
+  UNION ALL BY NAME
+  SELECT u.*, (SELECT count(*) FROM rated r WHERE r.is_rated AND r.year = u.year AND r.role = u.role) AS sellers_in_role
+  FROM rated u
+  WHERE NOT u.is_rated
 )
 SELECT
   c.year,
@@ -177,6 +188,7 @@ SELECT
   c.is_complete AS is_complete_year,
   c.employed_days,
   c.employed_share,
+  c.is_rated,
   c.sellers_in_role,
   c.revenue,
   c.leads_generated,
@@ -192,6 +204,7 @@ SELECT
   c.composite_score,
   c.composite_percentile,
   CASE
+    WHEN c.composite_percentile IS NULL THEN NULL
     WHEN c.composite_percentile >= k.over_percentile THEN 'over_performing'
     WHEN c.composite_percentile <= k.under_percentile THEN 'under_performing'
     ELSE 'average'
