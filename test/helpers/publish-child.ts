@@ -24,7 +24,9 @@ await build({
     const site = stubSite(process.env.PUBLISH_CHILD_LABEL ?? 'child');
     if (hang) {
       fs.writeFileSync(hang, String(process.pid));
-      await new Promise(() => {});
+      // A timer keeps the process alive: a bare pending promise would let Node exit (code 13) as
+      // soon as nothing else holds its event loop, and the test would kill a process already gone.
+      await new Promise(() => setInterval(() => {}, 60_000));
     }
     return site;
   },
