@@ -21,7 +21,7 @@ import { openDatabase } from '../db/duckdb.js';
 import { tablesRead } from '../models/discover.js';
 import { expandAudiences, matchesGlob, readPublishConfig, type Audience } from '../publish/audiences-config.js';
 import { writeAudienceMarts, visibleSellers } from './audience-data.js';
-import { evidence, evidenceEnv, findQueryErrors, placeBrowserTwins, QUERY_ERROR, runNode, SiteError, writeSourceTwins } from './build-site.js';
+import { evidence, findQueryErrors, placeBrowserTwins, prerenderWithCompiledApp, QUERY_ERROR, SiteError, writeSourceTwins } from './build-site.js';
 import { finishLikeEvidence, TEMPLATE } from './compiled-app.js';
 import { lightenSite } from './lighten.js';
 import { pageRoutes, prerenderedPaths } from './partial-prerender.js';
@@ -135,17 +135,6 @@ const assembleAudience = (workDir: string, dir: string, sources: string[], datab
   if (fs.existsSync(customization)) fs.cpSync(customization, path.join(dir, '.evidence', 'customization'), { recursive: true });
 };
 
-/** Prerenders only `paths` (of `routes`) with the compiled app, as the data-only refresh does. */
-const prerenderOnly = async (dir: string, routes: string[], paths: string[], log: (line: string) => void) => {
-  const template = path.join(dir, TEMPLATE);
-  // Evidence's template merges a svelte.config.js found beside its .evidence folder.
-  fs.writeFileSync(path.join(dir, 'svelte.config.js'), `export default ${JSON.stringify({ kit: { prerender: { entries: paths, crawl: false } } })};\n`);
-  const onlyFile = path.join(dir, 'refresh-only.json');
-  fs.writeFileSync(onlyFile, JSON.stringify({ routes, paths }));
-  const env = { ...evidenceEnv(), EVIDENCE_DATA_URL_PREFIX: 'static/data', EVIDENCE_DATA_DIR: './static/data', EVIDENCE_IS_BUILDING: 'true' };
-  return runNode(template, [path.join(PROJECT_ROOT, 'pipelines/site/refresh.mjs'), path.join(PROJECT_ROOT, 'node_modules/@sveltejs/kit'), onlyFile], env, log);
-};
-
 /** Builds every audience's site into `<siteDir>/audiences/<name>/`; throws SiteError on any problem. */
 export const buildAudienceSites = async (options: AudiencesOptions): Promise<AudienceSite[]> => {
   const log = options.log ?? (() => {});
@@ -224,7 +213,7 @@ const buildOne = async (audience: Audience, options: AudiencesOptions & { log: (
   const sourcesOutput = await evidence(dir, ['sources', '--strict'], () => {});
   if (QUERY_ERROR.test(sourcesOutput)) throw new SiteError(`${where}: a report source query failed:\n${sourcesOutput.slice(-4000)}`);
   writeSourceTwins(path.join(dir, TEMPLATE, 'static', 'data'));
-  const output = paths.length ? await prerenderOnly(dir, usedRoutes, paths, () => {}) : '';
+  const output = paths.length ? await prerenderWithCompiledApp(dir, { routes: usedRoutes, paths }, () => {}) : '';
   finishLikeEvidence(dir);
   const buildDir = path.join(dir, 'build');
   const errors = findQueryErrors(output, buildDir);

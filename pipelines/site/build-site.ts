@@ -128,6 +128,32 @@ export const runNode = (cwd: string, args: string[], env: NodeJS.ProcessEnv, log
   });
 
 /**
+ * SvelteKit's prerender run again with the compiled app of `workDir` (`refresh.mjs`), on every
+ * page or only on `only`'s paths (of its routes), in the environment Evidence gives `vite build`.
+ * The data-only refresh and the audiences' sites both prerender this way.
+ */
+export const prerenderWithCompiledApp = async (workDir: string, only: PartialPlan | undefined, log: (line: string) => void) => {
+  const template = path.join(workDir, TEMPLATE);
+  const env = { ...evidenceEnv(), EVIDENCE_DATA_URL_PREFIX: 'static/data', EVIDENCE_DATA_DIR: './static/data', EVIDENCE_IS_BUILDING: 'true' };
+  const userConfig = path.join(workDir, 'svelte.config.js');
+  const onlyFile = path.join(workDir, 'refresh-only.json');
+  fs.rmSync(path.join(template, 'build'), { recursive: true, force: true });
+  const args = [path.join(PROJECT_ROOT, 'pipelines/site/refresh.mjs'), path.join(PROJECT_ROOT, 'node_modules/@sveltejs/kit')];
+  if (only) {
+    // Evidence's template merges a svelte.config.js found beside its .evidence folder.
+    fs.writeFileSync(userConfig, `export default ${JSON.stringify({ kit: { prerender: { entries: only.paths, crawl: false } } })};\n`);
+    fs.writeFileSync(onlyFile, JSON.stringify(only));
+    args.push(onlyFile);
+  }
+  try {
+    return await runNode(template, args, env, log);
+  } finally {
+    fs.rmSync(userConfig, { force: true });
+    fs.rmSync(onlyFile, { force: true });
+  }
+};
+
+/**
  * The site prerendered again from new data with the app the last full build compiled
  * (`refresh.mjs`), then finished as Evidence's CLI finishes a build. The environment is the one
  * Evidence gives `vite build`.
@@ -150,25 +176,7 @@ const refreshFromCompiledApp = async (workDir: string, log: (line: string) => vo
   let plan = changed ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed, keys) : undefined;
   // Pages of routes reading a changed source that are kept because their own rows did not change.
   const keptByRows = changed && keys ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed).paths.length - plan!.paths.length : 0;
-  const env = { ...evidenceEnv(), EVIDENCE_DATA_URL_PREFIX: 'static/data', EVIDENCE_DATA_DIR: './static/data', EVIDENCE_IS_BUILDING: 'true' };
-  const userConfig = path.join(workDir, 'svelte.config.js');
-  const onlyFile = path.join(workDir, 'refresh-only.json');
-  const run = async (only: PartialPlan | undefined) => {
-    fs.rmSync(path.join(template, 'build'), { recursive: true, force: true });
-    const args = [path.join(PROJECT_ROOT, 'pipelines/site/refresh.mjs'), path.join(PROJECT_ROOT, 'node_modules/@sveltejs/kit')];
-    if (only) {
-      // Evidence's template merges a svelte.config.js found beside its .evidence folder.
-      fs.writeFileSync(userConfig, `export default ${JSON.stringify({ kit: { prerender: { entries: only.paths, crawl: false } } })};\n`);
-      fs.writeFileSync(onlyFile, JSON.stringify(only));
-      args.push(onlyFile);
-    }
-    try {
-      return await runNode(template, args, env, log);
-    } finally {
-      fs.rmSync(userConfig, { force: true });
-      fs.rmSync(onlyFile, { force: true });
-    }
-  };
+  const run = (only: PartialPlan | undefined) => prerenderWithCompiledApp(workDir, only, log);
   const comparedIn = Date.now() - compared;
   const resultsBefore = referencedResults(path.join(prerendered, 'dependencies', 'api'));
   const prerenderStarted = Date.now();
