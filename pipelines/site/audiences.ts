@@ -18,13 +18,13 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { PROJECT_ROOT } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
-import { tablesRead } from '../models/discover.js';
 import { expandAudiences, matchesGlob, readPublishConfig, type Audience } from '../publish/audiences-config.js';
 import { writeAudienceMarts, visibleSellers } from './audience-data.js';
 import { evidence, findQueryErrors, placeBrowserTwins, prerenderWithCompiledApp, QUERY_ERROR, SiteError, writeSourceTwins } from './build-site.js';
 import { finishLikeEvidence, TEMPLATE } from './compiled-app.js';
 import { lightenSite } from './lighten.js';
 import { pageRoutes, prerenderedPaths } from './partial-prerender.js';
+import { tablesReadBySources } from './source-runs.js';
 import { writePseudonymisedMarts } from './pseudonymise.js';
 
 /** Folder of the audiences' sites inside the built site (and so inside the release). */
@@ -141,12 +141,10 @@ export const buildAudienceSites = async (options: AudiencesOptions): Promise<Aud
   const config = readPublishConfig(options.configFile);
   const meta = await openDatabase(options.databasePath, { readOnly: true });
   let sellers: { seller_id: string; team: string }[];
-  const marts = new Map<string, string[]>();
+  let marts: Map<string, string[]>;
   try {
     sellers = await meta.query<{ seller_id: string; team: string }>('SELECT seller_id, team FROM staging.stg_sellers ORDER BY seller_id');
-    for (const file of fs.readdirSync(path.join(options.workDir, 'sources', SOURCE)).filter((f) => f.endsWith('.sql'))) {
-      marts.set(`${SOURCE}.${file.slice(0, -4)}`, await tablesRead(meta, fs.readFileSync(path.join(options.workDir, 'sources', SOURCE, file), 'utf8'), file));
-    }
+    marts = await tablesReadBySources(meta, path.join(options.workDir, 'sources', SOURCE), SOURCE);
   } finally {
     meta.close();
   }

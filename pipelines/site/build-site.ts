@@ -13,11 +13,11 @@ import { Bool, type DataType, Field, Float64, Schema, Table, TimestampMillisecon
 import { readParquet } from 'parquet-wasm/node/arrow1.js';
 import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
-import { tablesRead } from '../models/discover.js';
 import { endOrphansIn, spawnInGroup } from '../process/children.js';
 import { compiledAppKey, describePhases, finishLikeEvidence, forgetCompiledApp, hasCompiledApp, prerenderedFrom, recordCompiledApp, setPrerenderedFrom, TEMPLATE } from './compiled-app.js';
 import { changedKeys, changedSources, keepSourceData, pageRoutes, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests, type PartialPlan } from './partial-prerender.js';
 import { lightenSite } from './lighten.js';
+import { recordedSourceInputs, recordSourceInputs, sourceInputDigests, sourcesToRun, tablesReadBySources } from './source-runs.js';
 import { pseudonymNumberSql, writePseudonymisedMarts } from './pseudonymise.js';
 
 export interface SiteOptions {
@@ -53,10 +53,9 @@ const KEPT_DATA = 'prerendered-data';
 export const checkSourcesReadMartsOnly = async (sourcesDir: string) => {
   const db = await openDatabase(':memory:');
   try {
-    for (const file of fs.readdirSync(sourcesDir).filter((f) => f.endsWith('.sql'))) {
-      const sql = fs.readFileSync(path.join(sourcesDir, file), 'utf8');
-      const outside = (await tablesRead(db, sql, file)).filter((t) => !t.startsWith('marts.'));
-      if (outside.length) throw new SiteError(`sources/${SOURCE}/${file} reads ${outside.join(', ')}: report sources may read marts only.`);
+    for (const [name, tables] of await tablesReadBySources(db, sourcesDir, SOURCE)) {
+      const outside = tables.filter((t) => !t.startsWith('marts.'));
+      if (outside.length) throw new SiteError(`sources/${SOURCE}/${name.slice(SOURCE.length + 1)}.sql reads ${outside.join(', ')}: report sources may read marts only.`);
     }
   } finally {
     db.close();
@@ -275,6 +274,26 @@ export const placeBrowserTwins = (buildDataDir: string) => {
   }
 };
 
+/**
+ * Evidence's `sources` step: every report source, or (`onlyChanged`) only those whose SQL or marts
+ * changed since their data files were written (`source-runs.ts`); the others keep their files.
+ */
+const runReportSources = async (workDir: string, databasePath: string, onlyChanged: boolean, log: (line: string) => void) => {
+  const current = await sourceInputDigests(databasePath, path.join(workDir, 'sources', SOURCE), SOURCE);
+  const toRun = onlyChanged ? sourcesToRun(recordedSourceInputs(workDir), current, path.join(workDir, TEMPLATE, 'static', 'data')) : Object.keys(current);
+  // Until Evidence has written them, the data files are of no known inputs.
+  recordSourceInputs(workDir, undefined);
+  if (!toRun.length) {
+    log('  no report source reads a mart that changed: their data files are kept');
+  } else {
+    const all = toRun.length === Object.keys(current).length;
+    if (!all) log(`  ${toRun.length} of ${Object.keys(current).length} report source(s) read a mart that changed and are run again (${toRun.slice(0, 8).join(', ')}${toRun.length > 8 ? ', …' : ''})`);
+    const output = await evidence(workDir, ['sources', '--strict', ...(all ? [] : ['--queries', toRun.join(',')])], log);
+    if (QUERY_ERROR.test(output)) throw new SiteError(`A report source query failed:\n${output.slice(-4000)}`);
+  }
+  recordSourceInputs(workDir, current);
+};
+
 /** Builds the site into `<workDir>/build` and returns that folder; throws SiteError on any problem. */
 export const buildSite = async (options: SiteOptions): Promise<string> => {
   const log = options.log ?? (() => {});
@@ -295,8 +314,7 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   }
   fs.rmSync(path.join(options.workDir, 'svelte.config.js'), { force: true });
   assemble(options.workDir, siteDatabase);
-  const sourcesOutput = await evidence(options.workDir, ['sources', '--strict'], log);
-  if (QUERY_ERROR.test(sourcesOutput)) throw new SiteError(`A report source query failed:\n${sourcesOutput.slice(-4000)}`);
+  await runReportSources(options.workDir, siteDatabase, options.reuseCompiledApp !== false, log);
   const twins = writeSourceTwins(path.join(options.workDir, '.evidence', 'template', 'static', 'data'));
   log(`  ${twins.sources} report source(s), ${twins.empty.length} with no rows for this data${twins.empty.length ? ` (${twins.empty.join(', ')})` : ''}`);
   const key = compiledAppKey();
