@@ -72,7 +72,11 @@ export const runDataTests = async (db: Database, tests: DataTest[]): Promise<Dat
     const failures = count?.n ?? 0;
     const sample = failures > 0 ? await db.query(`SELECT * FROM (${test.sql}) LIMIT 5`) : [];
     results.push({ ...test, failures, sample });
-    await db.exec(`INSERT INTO audit.data_tests (test, model, failures, sample) VALUES (${literal(test.name)}, ${literal(test.model)}, ${failures}, ${literal(JSON.stringify(sample))})`);
+  }
+  // One insert for all: an insert per test was most of the step's time (a commit each).
+  if (results.length) {
+    await db.exec(`INSERT INTO audit.data_tests (test, model, failures, sample) VALUES ${results
+      .map((r) => `(${literal(r.name)}, ${literal(r.model)}, ${r.failures}, ${literal(JSON.stringify(r.sample))})`).join(',\n')}`);
   }
   return results;
 };
