@@ -7,9 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  changedKeys, changedSources, keepSourceData, pageRoutes, paramScopedSources, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests,
+  changedKeys, changedSources, keepSourceData, pageRoutes, paramScopedSources, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests, splitPlan,
 } from '../pipelines/site/partial-prerender.js';
 import { openDatabase } from '../pipelines/db/duckdb.js';
+import { prerenderWorkers } from '../pipelines/site/build-site.js';
 import { tempDir } from './helpers/load.js';
 
 const write = (file: string, text: string) => {
@@ -144,5 +145,28 @@ describe('partial prerender plan', () => {
     expect([...keys.get('warehouse.seller_revenue')!.get('seller_id')!].sort()).toEqual(['S2', 'S3', 'S4']);
     // A source no route reads by its parameter is not compared.
     expect((await changedKeys(routes, ['warehouse.kpis'], kept, data)).size).toBe(0);
+  });
+});
+
+describe('prerender shares', () => {
+  it('deals the pages in turn over the shares, each with the routes of its pages', () => {
+    const { pages } = project();
+    const routes = pageRoutes(pages);
+    const plan = { routes: ['/', '/sellers', '/sellers/[seller]'], paths: ['/sellers/S1/', '/', '/sellers/', '/sellers/S2/', '/sellers/S3'] };
+    // Ordered by route then path: /, /sellers/, /sellers/S1/, /sellers/S2/, /sellers/S3 (no slash: a plan may omit it).
+    expect(splitPlan(plan, routes, 2)).toEqual([
+      { routes: ['/', '/sellers/[seller]'], paths: ['/', '/sellers/S1/', '/sellers/S3'] },
+      { routes: ['/sellers', '/sellers/[seller]'], paths: ['/sellers/', '/sellers/S2/'] },
+    ]);
+    // Never more shares than pages; a route of the plan with no page stays with the first share.
+    expect(splitPlan({ routes: ['/', '/glossary'], paths: ['/'] }, routes, 4)).toEqual([{ routes: ['/', '/glossary'], paths: ['/'] }]);
+  });
+
+  it('runs one worker per 4 pages at most, and no more than the idle cores', () => {
+    expect(prerenderWorkers(13, 2, 0.1)).toBe(2);
+    expect(prerenderWorkers(7, 2, 0.1)).toBe(1);
+    expect(prerenderWorkers(40, 8, 1)).toBe(7);
+    expect(prerenderWorkers(13, 2, 1.6)).toBe(1);
+    expect(prerenderWorkers(13, 2, 6)).toBe(1);
   });
 });

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Bool, type DataType, Field, Float64, Schema, Table, TimestampMillisecond, Utf8, tableToIPC } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm/node/arrow1.js';
@@ -15,7 +16,7 @@ import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
 import { endOrphansIn, spawnInGroup } from '../process/children.js';
 import { compiledAppKey, describePhases, finishLikeEvidence, forgetCompiledApp, hasCompiledApp, prerenderedFrom, recordCompiledApp, setPrerenderedFrom, TEMPLATE } from './compiled-app.js';
-import { changedKeys, changedSources, keepSourceData, pageRoutes, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests, type PartialPlan } from './partial-prerender.js';
+import { changedKeys, changedSources, keepSourceData, pageRoutes, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests, splitPlan, type PartialPlan } from './partial-prerender.js';
 import { lightenSite } from './lighten.js';
 import { recordedSourceInputs, recordSourceInputs, sourceInputDigests, sourcesToRun, tablesReadBySources } from './source-runs.js';
 import { pseudonymNumberSql, writePseudonymisedMarts } from './pseudonymise.js';
@@ -127,27 +128,33 @@ export const runNode = (cwd: string, args: string[], env: NodeJS.ProcessEnv, log
   });
 
 /**
+ * How many prerender workers to run side by side for `pages` pages: each worker starts its own
+ * DuckDB-WASM and loads every report source (about 5 s of CPU), so one per 4 pages at most, and no
+ * more than the machine has cores left idle (on a busy machine a second worker only adds its start).
+ */
+export const prerenderWorkers = (pages: number, cores = os.availableParallelism(), load = os.loadavg()[0]!) =>
+  Math.max(1, Math.min(Math.round(cores - load), Math.floor(pages / 4)));
+
+/**
  * SvelteKit's prerender run again with the compiled app of `workDir` (`refresh.mjs`), on every
  * page or only on `only`'s paths (of its routes), in the environment Evidence gives `vite build`.
+ * Only's paths are shared among prerender workers running side by side (`prerenderWorkers`).
  * The data-only refresh and the audiences' sites both prerender this way.
  */
 export const prerenderWithCompiledApp = async (workDir: string, only: PartialPlan | undefined, log: (line: string) => void) => {
   const template = path.join(workDir, TEMPLATE);
   const env = { ...evidenceEnv(), EVIDENCE_DATA_URL_PREFIX: 'static/data', EVIDENCE_DATA_DIR: './static/data', EVIDENCE_IS_BUILDING: 'true' };
-  const userConfig = path.join(workDir, 'svelte.config.js');
   const onlyFile = path.join(workDir, 'refresh-only.json');
   fs.rmSync(path.join(template, 'build'), { recursive: true, force: true });
   const args = [path.join(PROJECT_ROOT, 'pipelines/site/refresh.mjs'), path.join(PROJECT_ROOT, 'node_modules/@sveltejs/kit')];
   if (only) {
-    // Evidence's template merges a svelte.config.js found beside its .evidence folder.
-    fs.writeFileSync(userConfig, `export default ${JSON.stringify({ kit: { prerender: { entries: only.paths, crawl: false } } })};\n`);
-    fs.writeFileSync(onlyFile, JSON.stringify(only));
+    const shares = splitPlan(only, pageRoutes(path.join(workDir, 'pages')), prerenderWorkers(only.paths.length));
+    fs.writeFileSync(onlyFile, JSON.stringify({ shares }));
     args.push(onlyFile);
   }
   try {
     return await runNode(template, args, env, log);
   } finally {
-    fs.rmSync(userConfig, { force: true });
     fs.rmSync(onlyFile, { force: true });
   }
 };

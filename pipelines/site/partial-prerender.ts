@@ -122,6 +122,27 @@ export interface PartialPlan {
 }
 
 /**
+ * A plan split into `shares` plans of about as many pages each, for prerender workers running side
+ * by side: pages are dealt in turn (a route's pages spread over the shares), each share holding the
+ * routes of its pages; a route of the plan with no page to visit stays with the first share.
+ */
+export const splitPlan = (plan: PartialPlan, routes: PageRoute[], shares: number): PartialPlan[] => {
+  const n = Math.max(1, Math.min(shares, plan.paths.length));
+  const split = Array.from({ length: n }, () => ({ routes: new Set<string>(), paths: [] as string[] }));
+  // Paths as SvelteKit writes them end with a slash; a plan may give them without.
+  const idOf = (p: string) => routeOf(routes, p.endsWith('/') ? p : `${p}/`)?.id;
+  const ordered = [...plan.paths].sort((a, b) => (idOf(a) ?? '').localeCompare(idOf(b) ?? '') || a.localeCompare(b));
+  ordered.forEach((p, i) => {
+    const share = split[i % n]!;
+    share.paths.push(p);
+    const id = idOf(p);
+    if (id !== undefined && plan.routes.includes(id)) share.routes.add(id);
+  });
+  for (const id of plan.routes) if (!split.some((s) => s.routes.has(id))) split[0]!.routes.add(id);
+  return split.map((s) => ({ routes: [...s.routes].sort(), paths: s.paths }));
+};
+
+/**
  * Per changed source and column, the values of that column whose rows changed (`source` →
  * `column` → values); a source missing here counts as changed everywhere.
  */

@@ -16,16 +16,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 
 const kitDir = process.argv[2];
 if (!kitDir) throw new Error('usage: refresh.mjs <path of @sveltejs/kit> [<only.json>]');
 /**
- * With `only.json` ({ routes: route ids }), only the pages of those routes are prerendered again
- * (the pages reading data that changed, `partial-prerender.ts`): the others keep what the last
- * build prerendered from the same data. The paths to visit come in the project's svelte.config.js
- * (prerender.entries, no crawling), which Evidence's template merges into its own.
+ * With `only.json` ({ shares: [{ routes, paths }] }), only the pages of those routes are prerendered
+ * again (the pages reading data that changed, `partial-prerender.ts`): the others keep what the
+ * last build prerendered from the same data. Each share is prerendered by its own kit worker, side
+ * by side, visiting its paths only (no crawling).
  */
 const only = process.argv[3] ? JSON.parse(fs.readFileSync(process.argv[3], 'utf8')) : undefined;
 const kit = (file) => import(pathToFileURL(path.join(kitDir, 'src', file)).href);
@@ -35,6 +35,28 @@ const { get_env } = await kit('exports/vite/utils.js');
 const { mkdirp } = await kit('utils/filesystem.js');
 const { default: prerender } = await kit('core/postbuild/prerender.js');
 
+// The configuration as plain values, kept beside the compiled app it belongs to (kit empties its
+// output folder when it compiles again) and for this folder only (the audiences' sites link the
+// compiled app into folders of their own): Evidence's svelte.config.js is loaded only to write it.
+const plainConfig = path.resolve('.svelte-kit', 'output', 'refresh-config.json');
+const readPlain = () => {
+  try {
+    const plain = JSON.parse(fs.readFileSync(plainConfig, 'utf8'));
+    return plain.cwd === process.cwd() ? plain : undefined;
+  } catch {
+    return undefined;
+  }
+};
+if (!readPlain()) {
+  const { extensions, kit: { adapter, version, ...kit } } = await load_config();
+  // JSON keeps no functions: kit's validation gives back its defaults (Evidence sets none of them).
+  // Written aside and renamed: an audience's copy is a hard link to the full site's file.
+  fs.writeFileSync(`${plainConfig}.tmp`, JSON.stringify({ cwd: process.cwd(), extensions, kit }));
+  fs.renameSync(`${plainConfig}.tmp`, plainConfig);
+}
+process.env.BI_REFRESH_CONFIG = plainConfig;
+process.env.BI_SVELTE_CONFIG = fileURLToPath(new URL('./refresh-config.mjs', import.meta.url));
+if (only) process.env.BI_PRERENDER_ONLY = path.resolve(process.argv[3]);
 const config = await load_config();
 const out = `${config.kit.outDir}/output`;
 const metadataFile = `${out}/server/metadata.v8`;
@@ -49,17 +71,25 @@ fs.rmSync(`${out}/client/data`, { recursive: true, force: true });
 if (fs.existsSync(dataDir)) fs.cpSync(dataDir, `${out}/client/data`, { recursive: true });
 
 // 2. Prerender again, with no query results cached by the last build (Evidence's CLI clears them too).
-fs.rmSync('.evidence-queries/cache', { recursive: true, force: true });
-if (!only) {
-  fs.rmSync(`${out}/prerendered`, { recursive: true, force: true });
-} else {
+const cacheRoot = '.evidence-queries';
+if (fs.existsSync(cacheRoot)) for (const name of fs.readdirSync(cacheRoot)) if (/^cache(-\d+)?$/.test(name)) fs.rmSync(path.join(cacheRoot, name), { recursive: true, force: true });
+if (!only) fs.rmSync(`${out}/prerendered`, { recursive: true, force: true });
+const shares = only ? only.shares : [undefined];
+await Promise.all(shares.map((share, i) => {
+  if (share && !share.routes.length) return undefined;
+  const routes = v8.deserialize(v8.serialize(metadata.routes));
   // kit fails when a prerenderable route was not visited: the routes left alone are not prerendered now.
-  const affected = new Set(only.routes);
-  for (const [id, route] of metadata.routes) if (!affected.has(id) && route.prerender === true) route.prerender = false;
-}
-if (!only || only.routes.length) {
-  await prerender({ out, manifest_path: `${out}/server/manifest-full.js`, metadata, verbose: false, env: { ...env.private, ...env.public } });
-}
+  if (share) for (const [id, route] of routes) if (!share.routes.includes(id) && route.prerender === true) route.prerender = false;
+  // kit's worker takes a copy of this process's environment when it starts (synchronously, below):
+  // its share, and a query cache of its own (universal-sql patch) so that it reads back only the
+  // result files it wrote itself.
+  if (share) process.env.BI_PRERENDER_SHARE = String(i);
+  if (shares.length > 1) process.env.EVIDENCE_QUERY_CACHE_DIR = `./${cacheRoot}/cache-${i}`;
+  const run = prerender({ out, manifest_path: `${out}/server/manifest-full.js`, metadata: { ...metadata, routes }, verbose: false, env: { ...env.private, ...env.public } });
+  delete process.env.BI_PRERENDER_SHARE;
+  delete process.env.EVIDENCE_QUERY_CACHE_DIR;
+  return run;
+}));
 
 /** Mirrors a folder with hard links (copies where the file system refuses them). */
 function linkTree(from, to, keep) {
