@@ -16,8 +16,9 @@
  *   --allow-outside-paths read extracts that extracts.yaml or a symlink places outside the extracts folder
  *   --pseudonym-min-group K with pseudonyms, the fewest sellers a team × role shown may hold (default 3)
  *   --publish-config FILE one site per audience (default: publish.yaml in the extracts folder, if any)
+ *   --prerender-workers N pages a data-only refresh prerenders side by side (default: one per 4 pages, up to the idle cores)
  *
- * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF, BI_LOCK_WAIT, BI_PSEUDONYM_MIN_GROUP, BI_PUBLISH_CONFIG (flags win).
+ * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF, BI_LOCK_WAIT, BI_PSEUDONYM_MIN_GROUP, BI_PUBLISH_CONFIG, BI_PRERENDER_WORKERS (flags win).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -69,6 +70,7 @@ const parseCommandLine = (argv: string[]) => {
       'lock-wait': { type: 'string' },
       'pseudonym-min-group': { type: 'string' },
       'publish-config': { type: 'string' },
+      'prerender-workers': { type: 'string' },
     },
   });
   const args = argsSchema.parse({
@@ -93,6 +95,7 @@ const parseCommandLine = (argv: string[]) => {
     ...(values['lock-wait'] ? { lockWait: values['lock-wait'] } : {}),
     ...(values['pseudonym-min-group'] ? { pseudonymMinGroup: values['pseudonym-min-group'] } : {}),
     ...(values['publish-config'] ? { publishConfig: values['publish-config'] } : {}),
+    ...(values['prerender-workers'] ? { prerenderWorkers: values['prerender-workers'] } : {}),
   });
   return { args, settings };
 };

@@ -24,13 +24,15 @@ export const settingsSchema = z.object({
   asOf: isoDate.optional(),
   /** Seconds a build waits for another build of the same data folder to finish (default 600). */
   lockWait: z.coerce.number().min(0).optional(),
+  /** Publish configuration (audiences, publish.yaml); default: publish.yaml in the extracts folder, if any. */
+  publishConfig: z.string().min(1).optional(),
   /**
    * Pseudonymised sites: the fewest sellers a team × role label may hold (smaller groups are
    * merged); PSEUDONYM_MIN_GROUP when unset. Optional so that settings built in code need not say.
    */
-  /** Publish configuration (audiences, publish.yaml); default: publish.yaml in the extracts folder, if any. */
-  publishConfig: z.string().min(1).optional(),
   pseudonymMinGroup: z.coerce.number({ error: MIN_GROUP_HINT }).int(MIN_GROUP_HINT).min(2, `${MIN_GROUP_HINT}: a group of one names its seller`).optional(),
+  /** Prerender workers a data-only refresh runs side by side; default: one per 4 pages, no more than the idle cores. */
+  prerenderWorkers: z.coerce.number({ error: 'BI_PRERENDER_WORKERS (--prerender-workers) is a whole number, 1 or more' }).int().positive().optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -49,6 +51,7 @@ export const settingsFromEnv = (env: NodeJS.ProcessEnv = process.env): Settings 
     lockWait: env.BI_LOCK_WAIT || undefined,
     pseudonymMinGroup: env.BI_PSEUDONYM_MIN_GROUP || undefined,
     publishConfig: env.BI_PUBLISH_CONFIG || undefined,
+    prerenderWorkers: env.BI_PRERENDER_WORKERS || undefined,
   });
   if (!parsed.success) throw new Error(`Invalid BI_* environment settings:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;

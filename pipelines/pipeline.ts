@@ -121,6 +121,7 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
           pseudonymMinGroup: settings.pseudonymMinGroup ?? PSEUDONYM_MIN_GROUP,
           // --full rebuilds everything, the compiled app included.
           reuseCompiledApp: !options.full,
+          ...(settings.prerenderWorkers ? { prerenderWorkers: settings.prerenderWorkers } : {}),
           log: reporter.detail,
         }));
         if (publishConfig) {

@@ -2,8 +2,9 @@
  * Fast to refresh, end to end on the sample company (`npm run build` twice, then a full Evidence
  * build of the refreshed database):
  *
- * full build → one value of marketing_spend changed → rebuild: the site step re-renders the
- *    pages from the new data with the app the first build compiled (no Vite), and gives the same
+ * full build → one value of marketing_spend changed → rebuild: the report sources reading a mart
+ *    the change reached run again, and the site step re-renders the pages from the new data with the
+ *    app the first build compiled (no Vite; two prerender workers), and gives the same
  *    site as a full Evidence build of the same database, page for page and data file for data file
  *    (the same database: a second database build may differ in the last bits of DOUBLE sums, which
  *    DuckDB adds in parallel — the incremental database is checked by test/incremental.test.ts).
@@ -32,10 +33,10 @@ let refreshed: string; // the data-only refresh (new data)
 let full: string; // a full build of the new data
 let refreshOutput: string;
 
-const build = async (...args: string[]) =>
-  (await run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'pipelines/cli.ts'), 'build', '--as-of', '2026-11-22', ...args], {
+const build = async (env: NodeJS.ProcessEnv = {}) =>
+  (await run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'pipelines/cli.ts'), 'build', '--as-of', '2026-11-22'], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, BI_DATA_DIR: dataDir, BI_SITE_DIR: siteDir },
+    env: { ...process.env, BI_DATA_DIR: dataDir, BI_SITE_DIR: siteDir, ...env },
     maxBuffer: 64 * 1024 * 1024,
   })).stdout;
 
@@ -52,7 +53,8 @@ beforeAll(async () => {
   await build();
   before = keep('site-before');
   await changeOneValue(path.join(dataDir, 'sample', 'scale-1-seed-42'), 'marketing_spend');
-  refreshOutput = await build();
+  // Two prerender workers whatever the machine's load: their pages, shared, must be a full build's.
+  refreshOutput = await build({ BI_PRERENDER_WORKERS: '2' });
   refreshed = keep('site-refreshed');
   // A full Evidence build (Vite compile, prerender) of a copy of the database the refresh published.
   const database = path.join(dataDir, 'same-data.duckdb');
@@ -116,6 +118,12 @@ describe('a data-only refresh', () => {
     // One campaign's spend reaches the CAC of the sellers its leads went to, not all of them: the
     // other sellers' pages are kept (their equality with a full build is checked below).
     expect(Number(/among them (\d+) parameter page\(s\) reading a changed source only through their own rows/.exec(refreshOutput)?.[1])).toBeGreaterThan(0);
+    expect(refreshOutput).toMatch(/page\(s\) prerendered by 2 workers side by side/);
+    // Only the report sources reading a mart the change reached were run again (the others' files
+    // are kept: their equality with a full build's is checked below).
+    const sources = /(\d+) of (\d+) report source\(s\) read a mart that changed/.exec(refreshOutput);
+    expect(Number(sources?.[1])).toBeGreaterThan(0);
+    expect(Number(sources?.[1])).toBeLessThan(Number(sources?.[2]));
     // The value changed a data file: the refresh did publish new data.
     expect(fs.readFileSync(path.join(refreshed, 'data/manifest.json'), 'utf8')).not.toBe(fs.readFileSync(path.join(before, 'data/manifest.json'), 'utf8'));
   });

@@ -32,6 +32,8 @@ export interface SiteOptions {
   pseudonymMinGroup?: number;
   /** Reuse the app compiled by the last full build when only the data changed (default true). */
   reuseCompiledApp?: boolean;
+  /** Prerender workers side by side in a data-only refresh (default `prerenderWorkers(pages)`). */
+  prerenderWorkers?: number;
   log?: (line: string) => void;
 }
 
@@ -141,14 +143,15 @@ export const prerenderWorkers = (pages: number, cores = os.availableParallelism(
  * Only's paths are shared among prerender workers running side by side (`prerenderWorkers`).
  * The data-only refresh and the audiences' sites both prerender this way.
  */
-export const prerenderWithCompiledApp = async (workDir: string, only: PartialPlan | undefined, log: (line: string) => void) => {
+export const prerenderWithCompiledApp = async (workDir: string, only: PartialPlan | undefined, log: (line: string) => void, workers?: number) => {
   const template = path.join(workDir, TEMPLATE);
   const env = { ...evidenceEnv(), EVIDENCE_DATA_URL_PREFIX: 'static/data', EVIDENCE_DATA_DIR: './static/data', EVIDENCE_IS_BUILDING: 'true' };
   const onlyFile = path.join(workDir, 'refresh-only.json');
   fs.rmSync(path.join(template, 'build'), { recursive: true, force: true });
   const args = [path.join(PROJECT_ROOT, 'pipelines/site/refresh.mjs'), path.join(PROJECT_ROOT, 'node_modules/@sveltejs/kit')];
   if (only) {
-    const shares = splitPlan(only, pageRoutes(path.join(workDir, 'pages')), prerenderWorkers(only.paths.length));
+    const shares = splitPlan(only, pageRoutes(path.join(workDir, 'pages')), workers ?? prerenderWorkers(only.paths.length));
+    if (shares.length > 1) log(`  ${only.paths.length} page(s) prerendered by ${shares.length} workers side by side`);
     fs.writeFileSync(onlyFile, JSON.stringify({ shares }));
     args.push(onlyFile);
   }
@@ -164,7 +167,7 @@ export const prerenderWithCompiledApp = async (workDir: string, only: PartialPla
  * (`refresh.mjs`), then finished as Evidence's CLI finishes a build. The environment is the one
  * Evidence gives `vite build`.
  */
-const refreshFromCompiledApp = async (workDir: string, log: (line: string) => void) => {
+const refreshFromCompiledApp = async (workDir: string, log: (line: string) => void, workers?: number) => {
   const template = path.join(workDir, TEMPLATE);
   const prerendered = path.join(template, '.svelte-kit', 'output', 'prerendered');
   const routes = pageRoutes(path.join(workDir, 'pages'));
@@ -182,7 +185,7 @@ const refreshFromCompiledApp = async (workDir: string, log: (line: string) => vo
   let plan = changed ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed, keys) : undefined;
   // Pages of routes reading a changed source that are kept because their own rows did not change.
   const keptByRows = changed && keys ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed).paths.length - plan!.paths.length : 0;
-  const run = (only: PartialPlan | undefined) => prerenderWithCompiledApp(workDir, only, log);
+  const run = (only: PartialPlan | undefined) => prerenderWithCompiledApp(workDir, only, log, workers);
   const comparedIn = Date.now() - compared;
   const resultsBefore = referencedResults(path.join(prerendered, 'dependencies', 'api'));
   const prerenderStarted = Date.now();
@@ -328,7 +331,7 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   let buildOutput: string;
   if (options.reuseCompiledApp !== false && hasCompiledApp(options.workDir, key)) {
     log('  data-only refresh: pages prerendered again with the app compiled by the previous full build');
-    buildOutput = await refreshFromCompiledApp(options.workDir, log);
+    buildOutput = await refreshFromCompiledApp(options.workDir, log, options.prerenderWorkers);
   } else {
     forgetCompiledApp(options.workDir);
     const started = Date.now();
