@@ -89,12 +89,12 @@ const writeGlossary = async (db: Database, models: Model[]) => {
     available BOOLEAN, unavailable_reason VARCHAR, revenue_basis VARCHAR, basis_note VARCHAR,
     numerator_label VARCHAR, denominator_label VARCHAR, source_labels VARCHAR[])`);
   const list = (xs: readonly string[]) => `[${xs.map(literal).join(', ')}]::VARCHAR[]`;
+  const rows: string[] = [];
   for (const model of models) {
     const sources = [...sourceExtracts(model, byName)].sort();
     for (const kpi of model.metadata.kpis) {
       const needs = (kpi.needs ?? sources.filter((s) => !CORE.has(s))).filter((n) => !(kpi.on_bookings && BILLING.has(n)));
-      await db.exec(`INSERT INTO marts.kpi_glossary
-        SELECT ${literal(kpi.name)}, ${literal(kpi.label ?? kpi.name)}, ${literal(kpi.formula)}, ${literal(model.metadata.grain)}, ${literal(model.name)},
+      rows.push(`SELECT ${rows.length} AS glossary_order, ${literal(kpi.name)}, ${literal(kpi.label ?? kpi.name)}, ${literal(kpi.formula)}, ${literal(model.metadata.grain)}, ${literal(model.name)},
           ${list(kpi.columns)}, ${literal(kpi.unit)}, ${kpi.numerator ? literal(kpi.numerator) : 'NULL'}, ${kpi.denominator ? literal(kpi.denominator) : 'NULL'},
           ${list(sources)}, ${list(needs)}, ${list(kpi.seeds)}, ${list(kpi.audiences)},
           missing IS NULL AND lacking IS NULL,
@@ -108,6 +108,9 @@ const writeGlossary = async (db: Database, models: Model[]) => {
           (SELECT ${lackingSql(kpi.requires)} AS lacking)`);
     }
   }
+  // One statement for all KPIs (an insert and a commit per KPI was most of an incremental model
+  // step), the rows kept in the models' order.
+  if (rows.length) await db.exec(`INSERT INTO marts.kpi_glossary SELECT * EXCLUDE (glossary_order) FROM (\n${rows.join('\nUNION ALL\n')}) ORDER BY glossary_order`);
 };
 
 /** The models an incremental run must rebuild, in build order: those reading what was reloaded. */
