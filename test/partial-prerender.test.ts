@@ -153,11 +153,14 @@ describe('prerender shares', () => {
     const { pages } = project();
     const routes = pageRoutes(pages);
     const plan = { routes: ['/', '/sellers', '/sellers/[seller]'], paths: ['/sellers/S1/', '/', '/sellers/', '/sellers/S2/', '/sellers/S3'] };
-    // Ordered by route then path: /, /sellers/, /sellers/S1/, /sellers/S2/, /sellers/S3 (no slash: a plan may omit it).
+    // Ordered by route then path: /, /sellers/, /sellers/S1/, /sellers/S2/, /sellers/S3 (no slash: a plan may omit it);
+    // every share starts with the front page, as a full build's prerender does.
     expect(splitPlan(plan, routes, 2)).toEqual([
       { routes: ['/', '/sellers/[seller]'], paths: ['/', '/sellers/S1/', '/sellers/S3'] },
-      { routes: ['/sellers', '/sellers/[seller]'], paths: ['/sellers/', '/sellers/S2/'] },
+      { routes: ['/', '/sellers', '/sellers/[seller]'], paths: ['/', '/sellers/', '/sellers/S2/'] },
     ]);
+    // Even when the front page's data did not change (the page is the same, rendered first).
+    expect(splitPlan({ routes: ['/sellers/[seller]'], paths: ['/sellers/S2/'] }, routes, 1)).toEqual([{ routes: ['/', '/sellers/[seller]'], paths: ['/', '/sellers/S2/'] }]);
     // Never more shares than pages; a route of the plan with no page stays with the first share.
     expect(splitPlan({ routes: ['/', '/glossary'], paths: ['/'] }, routes, 4)).toEqual([{ routes: ['/', '/glossary'], paths: ['/'] }]);
   });

@@ -125,6 +125,12 @@ export interface PartialPlan {
  * A plan split into `shares` plans of about as many pages each, for prerender workers running side
  * by side: pages are dealt in turn (a route's pages spread over the shares), each share holding the
  * routes of its pages; a route of the plan with no page to visit stays with the first share.
+ *
+ * Every share starts with the front page, as a full build does: the first page a prerender renders
+ * lists the responses it fetched in another order (the pages manifest's endpoint is loaded on the
+ * first call, so the page's own endpoint answers first). A share that started with another page
+ * would give that page's bytes, not a full build's; the front page, rendered first by every share,
+ * is the same in all of them and the same as a full build's (written by each, identical).
  */
 export const splitPlan = (plan: PartialPlan, routes: PageRoute[], shares: number): PartialPlan[] => {
   const n = Math.max(1, Math.min(shares, plan.paths.length));
@@ -139,6 +145,13 @@ export const splitPlan = (plan: PartialPlan, routes: PageRoute[], shares: number
     if (id !== undefined && plan.routes.includes(id)) share.routes.add(id);
   });
   for (const id of plan.routes) if (!split.some((s) => s.routes.has(id))) split[0]!.routes.add(id);
+  const front = routes.find((r) => r.id === '/');
+  if (front) {
+    for (const share of split) {
+      share.paths = ['/', ...share.paths.filter((p) => p !== '/')];
+      share.routes.add('/');
+    }
+  }
   return split.map((s) => ({ routes: [...s.routes].sort(), paths: s.paths }));
 };
 
