@@ -8,7 +8,8 @@
  *                                                per-model seconds runModels returns
  *   run N data tests                           → tests
  *   build site (Evidence, offline)             → report sources up to the site step's
- *                                                "N report source(s)" line, site after it
+ *                                                "N report source(s), K with no rows" line (written
+ *                                                once Evidence's sources step ended), site after it
  */
 import { createReporter, type Reporter } from '../progress.js';
 import type { ModelResult } from '../models/run-models.js';
@@ -72,7 +73,7 @@ export const createStageRecorder = (sampler: RssSampler, write: (line: string) =
     if (tests) stages.tests = measure(tests.from, tests.to);
     const site = find(/^build site/);
     if (site) {
-      const split = details.find((d) => d.at >= site.from && d.at <= site.to && /report source\(s\)/.test(d.message))?.at;
+      const split = details.find((d) => d.at >= site.from && d.at <= site.to && /\d+ report source\(s\), \d+ with no rows/.test(d.message))?.at;
       if (split) {
         stages.sources = measure(site.from, split);
         stages.site = measure(split, site.to);
