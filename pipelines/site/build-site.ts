@@ -132,10 +132,24 @@ export const runNode = (cwd: string, args: string[], env: NodeJS.ProcessEnv, log
 /**
  * How many prerender workers to run side by side for `pages` pages: each worker starts its own
  * DuckDB-WASM and loads every report source (about 5 s of CPU), so one per 4 pages at most, and no
- * more than the machine has cores left idle (on a busy machine a second worker only adds its start).
+ * more than the cores idle now (on a busy machine a second worker only adds its start).
  */
-export const prerenderWorkers = (pages: number, cores = os.availableParallelism(), load = os.loadavg()[0]!) =>
-  Math.max(1, Math.min(Math.round(cores - load), Math.floor(pages / 4)));
+export const prerenderWorkers = (pages: number, idle: number) => Math.max(1, Math.min(Math.round(idle), Math.floor(pages / 4)));
+
+/**
+ * Cores idle right now, from the CPU time the machine left idle over a short sample (the load
+ * average lags a minute behind: after a full build's Vite compile it counts that build's own work).
+ */
+export const idleCores = async (sampleMs = 300) => {
+  const times = () => os.cpus().reduce((sum, cpu) => {
+    const t = cpu.times;
+    return { idle: sum.idle + t.idle, all: sum.all + t.user + t.nice + t.sys + t.idle + t.irq };
+  }, { idle: 0, all: 0 });
+  const before = times();
+  await new Promise((resolve) => setTimeout(resolve, sampleMs));
+  const after = times();
+  return (os.cpus().length * (after.idle - before.idle)) / Math.max(1, after.all - before.all);
+};
 
 /**
  * SvelteKit's prerender run again with the compiled app of `workDir` (`refresh.mjs`), on every
@@ -150,7 +164,7 @@ export const prerenderWithCompiledApp = async (workDir: string, only: PartialPla
   fs.rmSync(path.join(template, 'build'), { recursive: true, force: true });
   const args = [path.join(PROJECT_ROOT, 'pipelines/site/refresh.mjs'), path.join(PROJECT_ROOT, 'node_modules/@sveltejs/kit')];
   if (only) {
-    const shares = splitPlan(only, pageRoutes(path.join(workDir, 'pages')), workers ?? prerenderWorkers(only.paths.length));
+    const shares = splitPlan(only, pageRoutes(path.join(workDir, 'pages')), workers ?? prerenderWorkers(only.paths.length, await idleCores()));
     if (shares.length > 1) log(`  ${only.paths.length} page(s) prerendered by ${shares.length} workers side by side`);
     fs.writeFileSync(onlyFile, JSON.stringify({ shares }));
     args.push(onlyFile);
