@@ -22,14 +22,13 @@ import { tablesRead } from '../models/discover.js';
 import { expandAudiences, matchesGlob, readPublishConfig, type Audience } from '../publish/audiences-config.js';
 import { writeAudienceMarts, visibleSellers } from './audience-data.js';
 import { evidence, findQueryErrors, placeBrowserTwins, prerenderWithCompiledApp, QUERY_ERROR, SiteError, writeSourceTwins } from './build-site.js';
-import { finishLikeEvidence, TEMPLATE } from './compiled-app.js';
+import { finishLikeEvidence, SOURCE, TEMPLATE } from './compiled-app.js';
 import { lightenSite } from './lighten.js';
 import { pageRoutes, prerenderedPaths } from './partial-prerender.js';
 import { writePseudonymisedMarts } from './pseudonymise.js';
 
 /** Folder of the audiences' sites inside the built site (and so inside the release). */
 export const AUDIENCES_FOLDER = 'audiences';
-const SOURCE = 'warehouse';
 
 export interface AudiencesOptions {
   /** The candidate database (closed), holding staging.stg_sellers and the marts. */

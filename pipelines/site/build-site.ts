@@ -15,7 +15,7 @@ import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
 import { tablesRead } from '../models/discover.js';
 import { endOrphansIn, spawnInGroup } from '../process/children.js';
-import { compiledAppKey, describePhases, finishLikeEvidence, forgetCompiledApp, hasCompiledApp, prerenderedFrom, recordCompiledApp, setPrerenderedFrom, TEMPLATE } from './compiled-app.js';
+import { compiledAppKey, describePhases, finishLikeEvidence, forgetCompiledApp, hasCompiledApp, prerenderedFrom, recordCompiledApp, setPrerenderedFrom, SOURCE, TEMPLATE } from './compiled-app.js';
 import { changedKeys, changedSources, keepSourceData, pageRoutes, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests, type PartialPlan } from './partial-prerender.js';
 import { lightenSite } from './lighten.js';
 import { pseudonymNumberSql, writePseudonymisedMarts } from './pseudonymise.js';
@@ -45,7 +45,6 @@ export class SiteError extends Error {
   override name = 'SiteError';
 }
 
-const SOURCE = 'warehouse';
 /** Where the work folder keeps the source data its pages were prerendered from. */
 const KEPT_DATA = 'prerendered-data';
 
