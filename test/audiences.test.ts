@@ -20,7 +20,7 @@ const configFile = (text: string) => {
 describe('publish configuration', () => {
   it('reads the shipped example for the sample company', () => {
     const config = readPublishConfig(path.resolve('pipelines/publish/publish.sample.yaml'));
-    expect(config.entries.map((e) => e.name)).toEqual(['direction', 'finance', 'managers-{team}', 'seller-{seller}']);
+    expect(config.entries.map((e) => e.name)).toEqual(['direction', 'finance', 'managers-{team}', 'seller-{seller}', 'direction-pseudo']);
   });
 
   it('names the file and the line of each mistake, and what to write', () => {
