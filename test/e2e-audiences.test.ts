@@ -133,6 +133,9 @@ describe('one site per audience (publish.yaml)', () => {
     expect(sellers.length).toBe(20);
     expect(output).toMatch(/Published .* and the site/);
     for (const a of AUDIENCES) expect(output).toContain(`audience ${a.name}:`);
+    // The pseudonymised copy, made once, says how far the labels were pooled: the smallest groups
+    // are the three managers, and the three SDRs, each pooled across the three teams.
+    expect(output).toContain(`pseudonymised audiences: 20 seller(s) pseudonymised; team × role labels hold at least ${PSEUDONYM_MIN_GROUP} sellers (team and role where possible, smallest 3)`);
     expect(fs.existsSync(path.join(siteDir, 'sellers', 'S005.html')) || fs.existsSync(path.join(siteDir, 'sellers', 'S005', 'index.html'))).toBe(true);
   });
 

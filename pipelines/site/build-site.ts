@@ -18,7 +18,7 @@ import { endOrphansIn, spawnInGroup } from '../process/children.js';
 import { compiledAppKey, describePhases, finishLikeEvidence, forgetCompiledApp, hasCompiledApp, prerenderedFrom, recordCompiledApp, setPrerenderedFrom, SOURCE, TEMPLATE } from './compiled-app.js';
 import { changedKeys, changedSources, keepSourceData, pageRoutes, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests, type PartialPlan } from './partial-prerender.js';
 import { lightenSite } from './lighten.js';
-import { pseudonymNumberSql, writePseudonymisedMarts } from './pseudonymise.js';
+import { describePseudonymised, pseudonymNumberSql, writePseudonymisedMarts } from './pseudonymise.js';
 
 export interface SiteOptions {
   /** Database the report sources read (closed: Evidence opens it read-only). */
@@ -290,7 +290,7 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
     const pseudonymised = await writePseudonymisedMarts(options.databasePath, siteDatabase, k).catch((error: Error) => {
       throw new SiteError(error.message);
     });
-    log(`  ${pseudonymised.sellers} seller(s) pseudonymised; team × role labels hold at least ${k} sellers (${pseudonymised.level}, smallest ${pseudonymised.groups[0]?.sellers ?? 0})`);
+    log(`  ${describePseudonymised(pseudonymised, k)}`);
   }
   fs.rmSync(path.join(options.workDir, 'svelte.config.js'), { force: true });
   assemble(options.workDir, siteDatabase);

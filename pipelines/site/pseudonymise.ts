@@ -51,6 +51,10 @@ export interface PseudonymiseResult {
   level: 'team and role where possible' | 'small groups pooled' | 'no team or role';
 }
 
+/** For the build's log: how many sellers, and how far their labels were generalised. */
+export const describePseudonymised = (result: PseudonymiseResult, k: number) =>
+  `${result.sellers} seller(s) pseudonymised; team × role labels hold at least ${k} sellers (${result.level}, smallest ${result.groups[0]?.sellers ?? 0})`;
+
 /**
  * Seller → (pseudonymous key, pseudonym, team label, role label) in temp table `seller_map`, with
  * the labels generalised only as far as needed for every label to hold at least k sellers.
