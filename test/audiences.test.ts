@@ -20,7 +20,7 @@ const configFile = (text: string) => {
 describe('publish configuration', () => {
   it('reads the shipped example for the sample company', () => {
     const config = readPublishConfig(path.resolve('pipelines/publish/publish.sample.yaml'));
-    expect(config.entries.map((e) => e.name)).toEqual(['direction', 'finance', 'managers-{team}', 'seller-{seller}']);
+    expect(config.entries.map((e) => e.name)).toEqual(['direction', 'finance', 'managers-{team}', 'seller-{seller}', 'direction-pseudo']);
   });
 
   it('names the file and the line of each mistake, and what to write', () => {
@@ -81,6 +81,11 @@ describe('publish configuration', () => {
     const unknown = readPublishConfig(configFile('audiences:\n  - { name: lyon, filter: { team: Lyon }, pages: ["/"] }\n'));
     expect(() => expandAudiences(unknown, sellers)).toThrow(/filter team "Lyon" is not a team of the data \(teams: Île-de-France, Nord & Est\)/);
     const twice = readPublishConfig(configFile('audiences:\n  - { name: a, pages: ["/"] }\n  - { name: a, pages: ["/team"] }\n'));
+    // A pseudonymised site's seller pages are named by pseudonym: a page naming a seller id is refused, a glob taking them all is not.
+    const named = readPublishConfig(configFile('audiences:\n  - { name: board, pages: ["/team", "/sellers/S2"], pseudonymise: true }\n'));
+    expect(() => expandAudiences(named, sellers)).toThrow(/audiences\[0\] \(board\): pages \/sellers\/S2 name\(s\) a seller by id, but a pseudonymised site shows no seller id.*e\.g\. "\/sellers\/\*"/);
+    const all = readPublishConfig(configFile('audiences:\n  - { name: board, pages: ["/team", "/sellers/*", "/sellers"], pseudonymise: true }\n'));
+    expect(expandAudiences(all, sellers)).toEqual([{ name: 'board', pages: ['/team', '/sellers/*', '/sellers'], pseudonymise: true }]);
     expect(() => expandAudiences(twice, sellers)).toThrow(/two audiences are named "a"/);
     expect(slug('Nord & Est')).toBe('nord-est');
   });

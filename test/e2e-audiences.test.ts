@@ -15,18 +15,24 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../pipelines/config.js';
+import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP } from '../pipelines/config.js';
 import { literal, openDatabase } from '../pipelines/db/duckdb.js';
 import { matchesGlob } from '../pipelines/publish/audiences-config.js';
 import { siteWorkDir } from '../pipelines/site/build-site.js';
+import { OTHER_TEAMS } from '../pipelines/site/pseudonymise.js';
 import { tempDir } from './helpers/load.js';
+import { checkPseudonymLabels } from './helpers/pseudonym-labels.js';
 import { chartsDrawn, evidenceErrors, launchBrowser, openOffline, sitePages } from './helpers/site-browser.js';
 import { serveStatic } from './helpers/static-server.js';
 
 const run = promisify(execFile);
 
-/** The shipped example's direction, finance and managers, and two seller packs (an account executive, a manager). */
-const AUDIENCES: { name: string; pages: string[]; team?: string; seller?: string }[] = [
+/**
+ * The shipped example's direction, finance and managers, two seller packs (an account executive, a
+ * manager), and a pseudonymised audience over the pages that name sellers (their list and pages,
+ * the team page, the alerts): no seller's id or name in it, only pseudonyms.
+ */
+const AUDIENCES: { name: string; pages: string[]; team?: string; seller?: string; pseudonymise?: boolean }[] = [
   { name: 'direction', pages: ['/', '/revenue', '/forecast', '/alerts', '/segments', '/segments/*'] },
   { name: 'finance', pages: ['/revenue', '/customers', '/acquisition', '/data-quality', '/glossary'] },
   ...[['ile-de-france', 'Île-de-France'], ['nord-est', 'Nord & Est'], ['sud-ouest', 'Sud & Ouest']].map(([slug, team]) => ({
@@ -34,10 +40,11 @@ const AUDIENCES: { name: string; pages: string[]; team?: string; seller?: string
   })),
   { name: 'seller-s005', pages: ['/sellers/S005', '/team'], seller: 'S005' },
   { name: 'seller-s003', pages: ['/sellers/S003', '/team'], seller: 'S003' },
+  { name: 'direction-pseudo', pages: ['/sellers', '/sellers/*', '/team', '/alerts'], pseudonymise: true },
 ];
 
 const CONFIG = `audiences:
-${AUDIENCES.filter((a) => !a.team).map((a) => `  - name: ${a.name}\n    pages: ${JSON.stringify(a.pages)}${a.seller ? `\n    filter: { seller: ${a.seller} }` : ''}`).join('\n')}
+${AUDIENCES.filter((a) => !a.team).map((a) => `  - name: ${a.name}\n    pages: ${JSON.stringify(a.pages)}${a.seller ? `\n    filter: { seller: ${a.seller} }` : ''}${a.pseudonymise ? '\n    pseudonymise: true' : ''}`).join('\n')}
   - name: managers-{team}
     each: team
     pages: ${JSON.stringify(AUDIENCES[2]!.pages)}
@@ -46,7 +53,7 @@ ${AUDIENCES.filter((a) => !a.team).map((a) => `  - name: ${a.name}\n    pages: $
 let dataDir: string;
 let siteDir: string;
 let output: string;
-let sellers: { seller_id: string; seller_name: string; team: string }[];
+let sellers: { seller_id: string; seller_name: string; team: string; role: string }[];
 
 beforeAll(async () => {
   dataDir = tempDir('bi-e2e-audiences-');
@@ -63,7 +70,7 @@ beforeAll(async () => {
   console.log(output.split('\n').filter((l) => /build site|audience|Published/.test(l)).join('\n'));
   const db = await openDatabase(path.join(dataDir, 'warehouse.duckdb'), { readOnly: true });
   try {
-    sellers = await db.query('SELECT seller_id, seller_name, team FROM raw.sellers ORDER BY seller_id');
+    sellers = await db.query('SELECT seller_id, seller_name, team, role FROM raw.sellers ORDER BY seller_id');
   } finally {
     db.close();
   }
@@ -105,9 +112,9 @@ const readable = async (file: string, db: Awaited<ReturnType<typeof openDatabase
   return texts.join('\n');
 };
 
-/** The sellers an audience must not see: for a team, the other teams'; for a seller, everyone else. */
+/** The sellers an audience must not see: for a team, the other teams'; for a seller, everyone else; pseudonymised, all. */
 const hiddenFrom = (a: (typeof AUDIENCES)[number]) =>
-  a.seller ? sellers.filter((s) => s.seller_id !== a.seller) : a.team ? sellers.filter((s) => s.team !== a.team) : [];
+  a.pseudonymise ? sellers : a.seller ? sellers.filter((s) => s.seller_id !== a.seller) : a.team ? sellers.filter((s) => s.team !== a.team) : [];
 
 /** The report sources the repository's pages matching the globs name (`warehouse.<source>`). */
 const sourcesOfPages = (globs: string[]) => {
@@ -126,6 +133,9 @@ describe('one site per audience (publish.yaml)', () => {
     expect(sellers.length).toBe(20);
     expect(output).toMatch(/Published .* and the site/);
     for (const a of AUDIENCES) expect(output).toContain(`audience ${a.name}:`);
+    // The pseudonymised copy, made once, says how far the labels were pooled: the smallest groups
+    // are the three managers, and the three SDRs, each pooled across the three teams.
+    expect(output).toContain(`pseudonymised audiences: 20 seller(s) pseudonymised; team × role labels hold at least ${PSEUDONYM_MIN_GROUP} sellers (team and role where possible, smallest 3)`);
     expect(fs.existsSync(path.join(siteDir, 'sellers', 'S005.html')) || fs.existsSync(path.join(siteDir, 'sellers', 'S005', 'index.html'))).toBe(true);
   });
 
@@ -154,6 +164,12 @@ describe('one site per audience (publish.yaml)', () => {
       if (audience.team) {
         const own = sellers.filter((s) => s.team === audience.team).map((s) => `/sellers/${s.seller_id}`).sort();
         expect(pages.filter((p) => /^\/sellers\/./.test(p)).sort()).toEqual(own);
+      }
+      // Pseudonymised: every seller's page, each named by its pseudonymous key, none by a seller id.
+      if (audience.pseudonymise) {
+        const sellerPages = pages.filter((p) => /^\/sellers\/./.test(p));
+        expect(sellerPages).toHaveLength(sellers.length);
+        for (const page of sellerPages) expect(page).toMatch(/^\/sellers\/vendeur-\d{2}$/);
       }
     });
 
@@ -188,22 +204,49 @@ describe('one site per audience (publish.yaml)', () => {
     });
   }
 
-  it('a seller pack and a manager site, each served as its own root, show their pages in a browser with no error', async () => {
+  it('direction-pseudo: its pages show pseudonyms, and every team × role beside a seller is held by enough sellers', async () => {
+    const dir = path.join(siteDir, 'audiences', 'direction-pseudo');
+    const html = (route: string) => fs.readFileSync(fs.existsSync(path.join(dir, `${route}.html`)) ? path.join(dir, `${route}.html`) : path.join(dir, route, 'index.html'), 'utf8');
+    const pseudonyms = (text: string) => new Set(text.match(/Vendeur \d{2}/g) ?? []);
+    // The list's prerendered page names every seller by pseudonym; each seller's page its own (the
+    // team and alerts pages fill their tables in the browser: see the browser test below).
+    expect(pseudonyms(html('/sellers')).size).toBe(sellers.length);
+    const sellerPages = sitePages(dir).filter((p) => p.startsWith('/sellers/'));
+    expect(sellerPages).toHaveLength(sellers.length);
+    for (const page of sellerPages) expect(html(page), page).toContain(`Vendeur ${page.slice(-2)}`);
+    // The sample has sellers alone in their team and role (each team's manager and SDR), whom a
+    // pseudonym beside their team and role would name: their labels are pooled.
+    const raw = new Map<string, number>();
+    for (const s of sellers) raw.set(`${s.team} × ${s.role}`, (raw.get(`${s.team} × ${s.role}`) ?? 0) + 1);
+    expect([...raw.values()].filter((n) => n < PSEUDONYM_MIN_GROUP).length).toBeGreaterThan(0);
+    const { groups, problems, checked } = await checkPseudonymLabels(dir, filesOf(dir), PSEUDONYM_MIN_GROUP);
+    expect(groups.reduce((n, g) => n + g.n, 0)).toBe(sellers.length);
+    expect(problems).toEqual([]);
+    expect(groups.some((g) => g.team === OTHER_TEAMS)).toBe(true);
+    // Seller-level data files of its pages (revenue, quotas, performance, pay…) were compared.
+    expect(checked).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a seller pack, a manager site and the pseudonymised site, each served as its own root, show their pages in a browser with no error', async () => {
     const browser = await launchBrowser();
     const report: Record<string, string[]> = {};
+    const shown: Record<string, number> = {};
     let visited = 0;
     try {
-      for (const name of ['seller-s005', 'managers-nord-est']) {
+      for (const name of ['seller-s005', 'managers-nord-est', 'direction-pseudo']) {
         const dir = path.join(siteDir, 'audiences', name);
         const server = await serveStatic(dir);
+        // The pseudonymised site: its pages but one seller's (20 alike).
+        const urls = sitePages(dir).filter((u, i, all) => name !== 'direction-pseudo' || !u.startsWith('/sellers/') || u === all.find((v) => v.startsWith('/sellers/')));
         try {
-          for (const url of sitePages(dir)) {
+          for (const url of urls) {
             const { page, problems, blocked } = await openOffline(browser, server.url, url);
             await page.waitForSelector('[_echarts_instance_]', { timeout: 10_000 }).catch(() => {});
             const markers = await evidenceErrors(page);
             const empty = (await chartsDrawn(page)).filter((c) => c.drawn < 5 && !c.canvas);
             const issues = [...problems, ...markers.map((m) => `shows "${m}"`), ...(empty.length ? [`${empty.length} empty chart(s)`] : []), ...blocked.map((u) => `requested ${u}`)];
             if (issues.length) report[`${name}${url}`] = issues;
+            if (name === 'direction-pseudo') shown[url] = new Set((await page.locator('article').innerText()).match(/Vendeur \d{2}/g) ?? []).size;
             visited++;
             await page.close();
           }
@@ -215,7 +258,13 @@ describe('one site per audience (publish.yaml)', () => {
       await browser.close();
     }
     expect(report).toEqual({});
-    // The seller's two pages, and the manager's front, team, seller list and six sellers' pages…
-    expect(visited).toBeGreaterThanOrEqual(2 + 9);
+    // The seller's two pages, the manager's front, team, seller list and six sellers' pages…, and
+    // the pseudonymised list, one seller's page, team and alerts pages…
+    expect(visited).toBeGreaterThanOrEqual(2 + 9 + 4);
+    // … each showing pseudonyms once drawn: the list all of them, the team page its rankings' and
+    // tables', the alerts page the sellers a seller-level alert is about.
+    expect(Object.keys(shown).sort()).toEqual(['/alerts', '/sellers', expect.stringMatching(/^\/sellers\/vendeur-\d{2}$/), '/team']);
+    expect(shown['/sellers']).toBe(20);
+    for (const [url, n] of Object.entries(shown)) expect(n, url).toBeGreaterThan(0);
   }, 300_000);
 });

@@ -18,6 +18,7 @@ import { PROJECT_ROOT } from '../pipelines/config.js';
 import { literal, openDatabase } from '../pipelines/db/duckdb.js';
 import { siteWorkDir } from '../pipelines/site/build-site.js';
 import { tempDir } from './helpers/load.js';
+import { checkPseudonymLabels } from './helpers/pseudonym-labels.js';
 import { sitePages } from './helpers/site-browser.js';
 
 const run = promisify(execFile);
@@ -113,31 +114,8 @@ describe('npm run build -- --pseudonymise-sellers', () => {
   });
 
   it(`every team × role shown beside a seller is shared by at least ${K} sellers, and is that seller's in every data file`, async () => {
-    const db = await openDatabase(':memory:');
-    const problems: string[] = [];
-    let checked = 0;
-    try {
-      const list = files.find((f) => path.basename(f) === 'sellers.parquet')!;
-      expect(list).toBeDefined();
-      await db.exec(`CREATE TABLE labels AS SELECT seller_id, team, role FROM read_parquet(${literal(list)})`);
-      const groups = await db.query<{ team: string; role: string; n: number }>('SELECT team, role, CAST(count(*) AS INTEGER) AS n FROM labels GROUP BY ALL ORDER BY n');
-      expect(groups.reduce((n, g) => n + g.n, 0)).toBe(20);
-      for (const g of groups) if (g.n < K) problems.push(`sellers: ${g.team} × ${g.role} has ${g.n} seller(s)`);
-      // Every other seller row carries its seller's label, never a finer team or role.
-      for (const file of files.filter((f) => f.endsWith('.parquet') && f !== list)) {
-        const columns = (await db.query<{ column_name: string }>(`SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet(${literal(file)}))`)).map((c) => c.column_name);
-        const shown = ['team', 'role'].filter((c) => columns.includes(c));
-        if (!columns.includes('seller_id') || shown.length === 0) continue;
-        checked++;
-        const rows = await db.query<{ seller_id: string; shown: string; label: string }>(
-          `SELECT DISTINCT d.seller_id, concat_ws(' × ', ${shown.map((c) => `d.${c}`).join(', ')}) AS shown, concat_ws(' × ', ${shown.map((c) => `l.${c}`).join(', ')}) AS label
-           FROM read_parquet(${literal(file)}) d JOIN labels l USING (seller_id)
-           WHERE ${shown.map((c) => `d.${c} IS DISTINCT FROM l.${c}`).join(' OR ')}`);
-        for (const r of rows) problems.push(`${path.relative(siteDir, file)}: ${r.seller_id} shown as ${r.shown}, label ${r.label}`);
-      }
-    } finally {
-      db.close();
-    }
+    const { groups, problems, checked } = await checkPseudonymLabels(siteDir, files, K);
+    expect(groups.reduce((n, g) => n + g.n, 0)).toBe(20);
     expect(problems).toEqual([]);
     // Seller-level data files (revenue, quotas, pipeline, performance, pay…) were among those checked.
     expect(checked).toBeGreaterThanOrEqual(8);

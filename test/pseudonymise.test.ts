@@ -86,6 +86,44 @@ describe('writePseudonymisedMarts', () => {
     for (const needle of ['M1', 'AN0', 'AS2', 'AO1', 'Marie Nord', 'Alain Sud 1', 'Mia Ouest']) expect(everything[0]!.v).not.toMatch(new RegExp(`\\b${needle}\\b`));
   });
 
+  it('replaces the own seller in a seller row\'s text, and blanks any text naming another seller, in any table', async () => {
+    const from = await warehouse(twoTeams(4, 3));
+    // Alerts as marts.alerts writes them (subject: the seller's id, or the team; message naming
+    // them), one of them also naming the seller's manager, and a team-level table with no seller
+    // column whose comment names a team's best seller.
+    const db = await openDatabase(from);
+    await db.exec(`CREATE TABLE marts.alerts AS SELECT * FROM (VALUES
+        ('AN0', 'Nord & Est', 'AN0', 'Anne Nord 0 : 43,3 % de ses heures en tâches administratives.'),
+        ('AS1', 'Sud', 'AS1', 'Alain Sud 1 : sous l''équipe sur la gamme Or (à voir avec Marc Sud).'),
+        (NULL, 'Nord & Est', 'Nord & Est', 'Les 2 meilleurs commerciaux portent 36,5 % du CA.'),
+        (NULL, 'Sud', 'Sud', 'Le meilleur commercial (AS0) porte 41 % du CA.')
+      ) v(seller_id, team, subject, message);
+      CREATE TABLE marts.team_notes AS SELECT * FROM (VALUES
+        ('Nord & Est', 'Dépend de Anne Nord 2.'), ('Sud', 'Aucune dépendance.')) v(team, note);`);
+    db.close();
+    const to = path.join(path.dirname(from), 'site.duckdb');
+    await writePseudonymisedMarts(from, to, 3);
+    const alerts = await read<{ seller_id: string | null; subject: string; message: string | null }>(to, 'SELECT seller_id, subject, message FROM marts.alerts ORDER BY subject');
+    // By hand: the Nord account executive's own alert keeps its text with the pseudonym and key in
+    // place of name and id; the Sud one names its manager too, so its message is blanked (its
+    // subject, naming only its own seller, is kept as the key); the team alert naming no seller is
+    // kept; the one naming AS0 (a seller, not the row's) is blanked.
+    const own = alerts.find((a) => a.seller_id !== null && a.message !== null)!;
+    expect(own.subject).toBe(own.seller_id);
+    expect(own.message).toBe(`Vendeur ${own.seller_id!.slice(-2)} : 43,3 % de ses heures en tâches administratives.`);
+    const withManager = alerts.find((a) => a.seller_id !== null && a !== own)!;
+    expect(withManager.subject).toBe(withManager.seller_id);
+    expect(withManager.message).toBeNull();
+    expect(alerts.filter((a) => a.seller_id === null)).toEqual([
+      { seller_id: null, subject: 'Nord & Est', message: 'Les 2 meilleurs commerciaux portent 36,5 % du CA.' },
+      { seller_id: null, subject: 'Sud', message: null },
+    ]);
+    expect(await read(to, 'SELECT team, note FROM marts.team_notes ORDER BY team')).toEqual([
+      { team: 'Nord & Est', note: null },
+      { team: 'Sud', note: 'Aucune dépendance.' },
+    ]);
+  });
+
   it('generalises further when the first grouping leaves a group under k, and refuses fewer sellers than k', async () => {
     // One manager + one SDR + 3 AEs in one team: the manager and SDR pool to 2 < 3 under any
     // label but the team's; the only safe labelling is no team or role, or the pooled residue.

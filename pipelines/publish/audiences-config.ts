@@ -132,6 +132,12 @@ export const expandAudiences = (config: PublishConfig, sellers: { seller_id: str
     if (entry.filter?.seller !== undefined && !ids.has(entry.filter.seller)) {
       throw new AudienceConfigError(`${where}: filter seller "${entry.filter.seller}" is not a seller id of the data (e.g. ${[...ids].slice(0, 3).join(', ')}).`);
     }
+    // Its seller pages are named by pseudonym (/sellers/vendeur-07): a page naming a seller id would
+    // take none of them, and the audience would silently go without.
+    const naming = entry.pseudonymise ? entry.pages.filter((g) => g.split('/').some((s) => s !== '' && !matchesGlob(`/${s}`, '/x') && [...ids].some((id) => matchesGlob(`/${s}`, `/${id}`)))) : [];
+    if (naming.length) {
+      throw new AudienceConfigError(`${where}: pages ${naming.join(', ')} name(s) a seller by id, but a pseudonymised site shows no seller id: its seller pages are named by pseudonym (/sellers/vendeur-07). Take them all with a glob, e.g. "${naming[0]!.replace(/[^/]*$/, '*')}".`);
+    }
     const team = entry.filter?.team;
     const seller = entry.filter?.seller;
     const filter = team !== undefined ? { team } : seller !== undefined ? { seller } : undefined;

@@ -21,15 +21,14 @@ import { openDatabase } from '../db/duckdb.js';
 import { expandAudiences, matchesGlob, readPublishConfig, type Audience } from '../publish/audiences-config.js';
 import { writeAudienceMarts, visibleSellers } from './audience-data.js';
 import { evidence, findQueryErrors, placeBrowserTwins, prerenderWithCompiledApp, QUERY_ERROR, SiteError, writeSourceTwins } from './build-site.js';
-import { finishLikeEvidence, TEMPLATE } from './compiled-app.js';
+import { finishLikeEvidence, SOURCE, TEMPLATE } from './compiled-app.js';
 import { lightenSite } from './lighten.js';
 import { pageRoutes, prerenderedPaths } from './partial-prerender.js';
 import { tablesReadBySources } from './source-runs.js';
-import { writePseudonymisedMarts } from './pseudonymise.js';
+import { describePseudonymised, writePseudonymisedMarts } from './pseudonymise.js';
 
 /** Folder of the audiences' sites inside the built site (and so inside the release). */
 export const AUDIENCES_FOLDER = 'audiences';
-const SOURCE = 'warehouse';
 
 export interface AudiencesOptions {
   /** The candidate database (closed), holding staging.stg_sellers and the marts. */
@@ -163,9 +162,10 @@ export const buildAudienceSites = async (options: AudiencesOptions): Promise<Aud
     const started = performance.now();
     if (audience.pseudonymise && !pseudonymised) {
       pseudonymised = path.join(root, 'pseudonymised.duckdb');
-      await writePseudonymisedMarts(options.databasePath, pseudonymised, options.pseudonymMinGroup).catch((e: Error) => {
+      const result = await writePseudonymisedMarts(options.databasePath, pseudonymised, options.pseudonymMinGroup).catch((e: Error) => {
         throw new SiteError(e.message);
       });
+      log(`  pseudonymised audiences: ${describePseudonymised(result, options.pseudonymMinGroup)}`);
     }
     built.push(await buildOne(audience, { ...options, log }, { root, target, routes, fullPaths, sellerIds: sellers.map((x) => x.seller_id), marts, from: audience.pseudonymise ? pseudonymised! : options.databasePath, started }));
   }

@@ -15,11 +15,11 @@ import { readParquet } from 'parquet-wasm/node/arrow1.js';
 import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
 import { endOrphansIn, spawnInGroup } from '../process/children.js';
-import { compiledAppKey, describePhases, finishLikeEvidence, forgetCompiledApp, hasCompiledApp, prerenderedFrom, recordCompiledApp, setPrerenderedFrom, TEMPLATE } from './compiled-app.js';
+import { compiledAppKey, describePhases, finishLikeEvidence, forgetCompiledApp, hasCompiledApp, prerenderedFrom, recordCompiledApp, setPrerenderedFrom, SOURCE, TEMPLATE } from './compiled-app.js';
 import { changedKeys, changedSources, keepSourceData, pageRoutes, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests, splitPlan, type PartialPlan } from './partial-prerender.js';
 import { lightenSite } from './lighten.js';
 import { recordedSourceInputs, recordSourceInputs, sourceInputDigests, sourcesToRun, tablesReadBySources } from './source-runs.js';
-import { pseudonymNumberSql, writePseudonymisedMarts } from './pseudonymise.js';
+import { describePseudonymised, pseudonymNumberSql, writePseudonymisedMarts } from './pseudonymise.js';
 
 export interface SiteOptions {
   /** Database the report sources read (closed: Evidence opens it read-only). */
@@ -48,7 +48,6 @@ export class SiteError extends Error {
   override name = 'SiteError';
 }
 
-const SOURCE = 'warehouse';
 /** Where the work folder keeps the source data its pages were prerendered from. */
 const KEPT_DATA = 'prerendered-data';
 
@@ -334,7 +333,7 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
     const pseudonymised = await writePseudonymisedMarts(options.databasePath, siteDatabase, k).catch((error: Error) => {
       throw new SiteError(error.message);
     });
-    log(`  ${pseudonymised.sellers} seller(s) pseudonymised; team × role labels hold at least ${k} sellers (${pseudonymised.level}, smallest ${pseudonymised.groups[0]?.sellers ?? 0})`);
+    log(`  ${describePseudonymised(pseudonymised, k)}`);
   }
   fs.rmSync(path.join(options.workDir, 'svelte.config.js'), { force: true });
   assemble(options.workDir, siteDatabase);

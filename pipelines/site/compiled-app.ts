@@ -11,6 +11,8 @@ import { contentHash } from '../incremental/fingerprints.js';
 
 const MARKER = 'compiled-app.json';
 export const TEMPLATE = path.join('.evidence', 'template');
+/** The Evidence source the report pages read (`sources/warehouse/`): it names their data folders and queries (`warehouse.sellers`). */
+export const SOURCE = 'warehouse';
 
 /** What the compiled app depends on, as one fingerprint. */
 export const compiledAppKey = () =>

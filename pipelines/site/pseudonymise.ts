@@ -13,7 +13,9 @@
  * - in the other rows, a team with fewer sellers than that becomes "Autres équipes" and a role
  *   "Autres rôles"; a seller named next to a team (a team's manager, its top seller) is named only
  *   when that is the team of the seller's own label, otherwise left blank, so the pairing cannot
- *   undo the grouping.
+ *   undo the grouping;
+ * - in text (an alert's subject and message), the row's own seller is replaced like the columns;
+ *   a text naming any other seller, by id or name, is left blank.
  *
  * The copy is made table by table from the column names, so a new mart is covered without edits
  * here. The published database keeps the real data: only the site reads the copy.
@@ -48,6 +50,10 @@ export interface PseudonymiseResult {
   /** How far the labels had to be generalised to reach the minimum group size. */
   level: 'team and role where possible' | 'small groups pooled' | 'no team or role';
 }
+
+/** For the build's log: how many sellers, and how far their labels were generalised. */
+export const describePseudonymised = (result: PseudonymiseResult, k: number) =>
+  `${result.sellers} seller(s) pseudonymised; team × role labels hold at least ${k} sellers (${result.level}, smallest ${result.groups[0]?.sellers ?? 0})`;
 
 /**
  * Seller → (pseudonymous key, pseudonym, team label, role label) in temp table `seller_map`, with
@@ -133,13 +139,17 @@ const pseudonymisedSelect = (table: string, columns: string[], textColumns: Set<
     const nameColumn = columns.find((c) => isSellerName(c) && idColumnOf(c) === column);
     if (nameColumn) replace.push(`CASE WHEN ${named} THEN ${m}.pseudo_label ELSE NULL END AS ${ident(nameColumn)}`);
   });
-  // Text written from a seller-level row (an alert's subject and message) may name its seller: the
-  // name and id are replaced by the pseudonym and its key, like the columns holding them.
-  if (sellerLevel) {
-    const handled = new Set([...keys, 'team', 'role', ...columns.filter(isSellerName)]);
-    for (const column of columns.filter((c) => textColumns.has(c) && !handled.has(c))) {
-      replace.push(`CASE WHEN own.seller_id IS NOT NULL THEN replace(replace(t.${ident(column)}, own.seller_name, own.pseudo_label), own.seller_id, own.pseudo_key) ELSE t.${ident(column)} END AS ${ident(column)}`);
-    }
+  // Text (an alert's subject and message) may name sellers. The row's own seller, on a seller-level
+  // row: name and id replaced by the pseudonym and its key, like the columns holding them. Any
+  // other seller (a team's best seller in a team's alert, a manager in a seller's): the text is
+  // blanked, whatever the table — a seller named in free text beside a team or another seller
+  // cannot be checked against their label, so, as for the id columns above, they are not named.
+  const handled = new Set([...keys, 'team', 'role', ...columns.filter(isSellerName)]);
+  for (const column of columns.filter((c) => textColumns.has(c) && !handled.has(c))) {
+    const text = `t.${ident(column)}`;
+    const other = `EXISTS (SELECT 1 FROM seller_map m WHERE ${sellerLevel ? 'm.seller_id IS DISTINCT FROM own.seller_id AND ' : ''}(contains(${text}, m.seller_id) OR contains(${text}, m.seller_name)))`;
+    const own = sellerLevel ? `WHEN own.seller_id IS NOT NULL THEN replace(replace(${text}, own.seller_name, own.pseudo_label), own.seller_id, own.pseudo_key) ` : '';
+    replace.push(`CASE WHEN ${other} THEN NULL ${own}ELSE ${text} END AS ${ident(column)}`);
   }
   // A name column with no id column beside it cannot be mapped: dropped to NULL.
   for (const column of columns.filter((c) => isSellerName(c) && !keys.includes(idColumnOf(c)))) replace.push(`NULL AS ${ident(column)}`);
