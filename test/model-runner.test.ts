@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../pipelines/db/duckdb.js';
 import { buildOrder, discoverModels } from '../pipelines/models/discover.js';
-import { genericTests, runDataTests } from '../pipelines/models/data-tests.js';
+import { genericTests, runDataTests, testsToRun } from '../pipelines/models/data-tests.js';
 import { runModels } from '../pipelines/models/run-models.js';
 import { silentReporter } from '../pipelines/progress.js';
 import { tempDir } from './helpers/load.js';
@@ -116,5 +116,47 @@ describe('data tests', () => {
     await expect(runModels(db!, { modelsDir: dir, reporter: silentReporter() })).rejects.toThrow(
       '1 data test(s) failed:\n  ✗ marts.answer: unique(kind) — 1 row(s), e.g.\n      {"kind":"b","copies":2}',
     );
+  });
+});
+
+describe('data tests of an incremental run', () => {
+  const setUp = async () => {
+    db = await openDatabase(':memory:');
+    await db.exec(`CREATE SCHEMA marts; CREATE SCHEMA audit;
+      CREATE TABLE marts.a AS SELECT * FROM (VALUES (1), (2)) t(id);
+      CREATE TABLE marts.b AS SELECT * FROM (VALUES (1), (2)) t(id);`);
+    const unique = (model: string) => ({ name: 'unique(id)', model, sql: `SELECT id FROM ${model} GROUP BY id HAVING count(*) > 1` });
+    const all = [unique('marts.a'), unique('marts.b'), { name: 'b within a', model: 'marts.b', sql: 'SELECT id FROM marts.b ANTI JOIN marts.a USING (id)' }];
+    await runDataTests(db, all);
+    return { db, all, unique };
+  };
+
+  it('runs again the tests reading a table the run wrote, keeps the others passing results', async () => {
+    const { db: open, all } = await setUp();
+    await open.exec('INSERT INTO marts.a VALUES (2)');
+    const toRun = await testsToRun(open, all, new Set(['marts.a']));
+    // The test of marts.a and the one of marts.b that reads marts.a; not marts.b's own unique test.
+    expect(toRun.map((t) => `${t.model} ${t.name}`)).toEqual(['marts.a unique(id)', 'marts.b b within a']);
+    const results = await runDataTests(open, toRun, all);
+    expect(results.map((r) => [r.model, r.name, r.failures, r.reused ?? false])).toEqual([
+      ['marts.b', 'unique(id)', 0, true],
+      ['marts.a', 'unique(id)', 1, false],
+      ['marts.b', 'b within a', 0, false],
+    ]);
+    // Every test keeps one row in the audit table: the kept one's from the last run.
+    expect(await open.query('SELECT model, test, failures FROM audit.data_tests ORDER BY model, test')).toEqual([
+      { model: 'marts.a', test: 'unique(id)', failures: 1 },
+      { model: 'marts.b', test: 'b within a', failures: 0 },
+      { model: 'marts.b', test: 'unique(id)', failures: 0 },
+    ]);
+  });
+
+  it('runs a test with no passing result from the last run, and any test of the load audit', async () => {
+    const { db: open, all, unique } = await setUp();
+    const added = unique('marts.c');
+    const audit = { name: 'audit read', model: 'marts.b', sql: 'SELECT * FROM audit.data_tests WHERE false' };
+    await open.exec("UPDATE audit.data_tests SET failures = 2 WHERE model = 'marts.b' AND test = 'unique(id)'");
+    const toRun = await testsToRun(open, [...all, added, audit], new Set());
+    expect(toRun.map((t) => `${t.model} ${t.name}`)).toEqual(['marts.b unique(id)', 'marts.c unique(id)', 'marts.b audit read']);
   });
 });

@@ -19,6 +19,8 @@ export interface DataTest {
 export interface DataTestResult extends DataTest {
   failures: number;
   sample: Record<string, unknown>[];
+  /** Not run again (incremental rebuild): it reads no table the run wrote, and passed last time. */
+  reused?: boolean;
 }
 
 export const genericTests = (model: Model): DataTest[] => {
@@ -64,9 +66,34 @@ export const singularTests = (testsDir: string): DataTest[] => {
   });
 };
 
-export const runDataTests = async (db: Database, tests: DataTest[]): Promise<DataTestResult[]> => {
-  await db.exec(`CREATE OR REPLACE TABLE audit.data_tests (test VARCHAR, model VARCHAR, failures BIGINT, sample VARCHAR, ran_at TIMESTAMP DEFAULT current_timestamp)`);
-  const results: DataTestResult[] = [];
+const testKey = (t: { model: string; name: string }) => `${t.model}\t${t.name}`;
+
+/**
+ * The tests an incremental run must run again: those whose SQL names a table the run wrote
+ * (`written`: models rebuilt, extracts reloaded) or an audit table of the load, and those that did
+ * not pass in the run the database was copied from (a new test, say). The others read only rows
+ * this run left as they were: their passing result stands.
+ */
+export const testsToRun = async (db: Database, tests: DataTest[], written: ReadonlySet<string>): Promise<DataTest[]> => {
+  const [table] = await db.query<{ n: number }>("SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = 'audit' AND table_name = 'data_tests'");
+  const passed = new Set(table?.n ? (await db.query<{ model: string; test: string }>('SELECT model, test FROM audit.data_tests WHERE failures = 0'))
+    .map((r) => testKey({ model: r.model, name: r.test })) : []);
+  const names = [...written];
+  return tests.filter((t) => !passed.has(testKey(t)) || /\baudit\./i.test(t.sql) || names.some((n) => t.sql.toLowerCase().includes(n.toLowerCase())));
+};
+
+/**
+ * Runs `tests` and records their results in audit.data_tests; with `all` (an incremental run),
+ * the results of the other tests of `all` are kept from the last run and returned as reused.
+ */
+export const runDataTests = async (db: Database, tests: DataTest[], all: DataTest[] = tests): Promise<DataTestResult[]> => {
+  const kept = all.filter((t) => !tests.includes(t));
+  if (!kept.length) {
+    await db.exec(`CREATE OR REPLACE TABLE audit.data_tests (test VARCHAR, model VARCHAR, failures BIGINT, sample VARCHAR, ran_at TIMESTAMP DEFAULT current_timestamp)`);
+  } else {
+    await db.exec(`DELETE FROM audit.data_tests WHERE NOT list_contains([${kept.map((t) => literal(testKey(t))).join(', ')}], model || chr(9) || test)`);
+  }
+  const results: DataTestResult[] = kept.map((t) => ({ ...t, failures: 0, sample: [], reused: true }));
   for (const test of tests) {
     const [count] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM (${test.sql})`);
     const failures = count?.n ?? 0;
@@ -74,8 +101,9 @@ export const runDataTests = async (db: Database, tests: DataTest[]): Promise<Dat
     results.push({ ...test, failures, sample });
   }
   // One insert for all: an insert per test was most of the step's time (a commit each).
-  if (results.length) {
-    await db.exec(`INSERT INTO audit.data_tests (test, model, failures, sample) VALUES ${results
+  const ran = results.filter((r) => !r.reused);
+  if (ran.length) {
+    await db.exec(`INSERT INTO audit.data_tests (test, model, failures, sample) VALUES ${ran
       .map((r) => `(${literal(r.name)}, ${literal(r.model)}, ${r.failures}, ${literal(JSON.stringify(r.sample))})`).join(',\n')}`);
   }
   return results;

@@ -9,7 +9,7 @@ import { literal, type Database } from '../db/duckdb.js';
 import { CORE_EXTRACTS, EXTRACTS } from '../contract/index.js';
 import type { Reporter } from '../progress.js';
 import { buildOrder, discoverModels, LAYERS, type Model } from './discover.js';
-import { DataTestFailure, genericTests, runDataTests, singularTests, type DataTestResult } from './data-tests.js';
+import { DataTestFailure, genericTests, runDataTests, singularTests, testsToRun, type DataTestResult } from './data-tests.js';
 import { DATA_CONDITIONS } from './data-conditions.js';
 import { readKpiSettings, writeKpiSettings } from './kpi-settings.js';
 
@@ -153,9 +153,13 @@ export const runModels = async (db: Database, options: ModelRunOptions) => {
   });
 
   const tests = [...models.flatMap(genericTests), ...singularTests(path.join(options.modelsDir, 'tests'))];
+  // An incremental run tests again what reads a table it wrote (its glossary included).
+  const toRun = options.reloadedExtracts
+    ? await testsToRun(db, tests, new Set([...rebuild, 'marts.kpi_glossary', ...[...options.reloadedExtracts].map((e) => `raw.${e}`)]))
+    : tests;
   let testResults: DataTestResult[] = [];
-  await reporter.step(`run ${tests.length} data tests`, async () => {
-    testResults = await runDataTests(db, tests);
+  await reporter.step(toRun.length === tests.length ? `run ${tests.length} data tests` : `run ${toRun.length} of ${tests.length} data tests`, async () => {
+    testResults = await runDataTests(db, toRun, tests);
     const failed = testResults.filter((t) => t.failures > 0);
     if (failed.length) throw new DataTestFailure(failed);
   });
