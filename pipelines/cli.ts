@@ -16,7 +16,7 @@
  *   --allow-outside-paths read extracts that extracts.yaml or a symlink places outside the extracts folder
  *   --pseudonym-min-group K with pseudonyms, the fewest sellers a team × role shown may hold (default 3)
  *   --publish-config FILE one site per audience (default: publish.yaml in the extracts folder, if any)
- *   --prerender-workers N pages a data-only refresh prerenders side by side (default: one per 4 pages, up to the idle cores)
+ *   --prerender-workers N prerender workers of a data-only refresh (default 1)
  *
  * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF, BI_LOCK_WAIT, BI_PSEUDONYM_MIN_GROUP, BI_PUBLISH_CONFIG, BI_PRERENDER_WORKERS (flags win).
  */

@@ -31,7 +31,7 @@ export const settingsSchema = z.object({
    * merged); PSEUDONYM_MIN_GROUP when unset. Optional so that settings built in code need not say.
    */
   pseudonymMinGroup: z.coerce.number({ error: MIN_GROUP_HINT }).int(MIN_GROUP_HINT).min(2, `${MIN_GROUP_HINT}: a group of one names its seller`).optional(),
-  /** Prerender workers a data-only refresh runs side by side; default: one per 4 pages, no more than the idle cores. */
+  /** Prerender workers a data-only refresh runs side by side (default 1: see BENCHMARKS.md). */
   prerenderWorkers: z.coerce.number({ error: 'BI_PRERENDER_WORKERS (--prerender-workers) is a whole number, 1 or more' }).int().positive().optional(),
 });
 

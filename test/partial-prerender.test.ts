@@ -4,14 +4,12 @@
  * previously prerendered paths from a folder of index.html files, as SvelteKit lays them out.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   changedKeys, changedSources, keepSourceData, pageRoutes, paramScopedSources, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests, splitPlan,
 } from '../pipelines/site/partial-prerender.js';
 import { openDatabase } from '../pipelines/db/duckdb.js';
-import { idleCores, prerenderWorkers } from '../pipelines/site/build-site.js';
 import { tempDir } from './helpers/load.js';
 
 const write = (file: string, text: string) => {
@@ -164,16 +162,5 @@ describe('prerender shares', () => {
     expect(splitPlan({ routes: ['/sellers/[seller]'], paths: ['/sellers/S2/'] }, routes, 1)).toEqual([{ routes: ['/', '/sellers/[seller]'], paths: ['/', '/sellers/S2/'] }]);
     // Never more shares than pages; a route of the plan with no page stays with the first share.
     expect(splitPlan({ routes: ['/', '/glossary'], paths: ['/'] }, routes, 4)).toEqual([{ routes: ['/', '/glossary'], paths: ['/'] }]);
-  });
-
-  it('runs one worker per 4 pages at most, and no more than the idle cores', async () => {
-    expect(prerenderWorkers(13, 1.9)).toBe(2);
-    expect(prerenderWorkers(7, 1.9)).toBe(1);
-    expect(prerenderWorkers(40, 7.2)).toBe(7);
-    expect(prerenderWorkers(13, 0.4)).toBe(1);
-    expect(prerenderWorkers(13, 0)).toBe(1);
-    const idle = await idleCores(100);
-    expect(idle).toBeGreaterThanOrEqual(0);
-    expect(idle).toBeLessThanOrEqual(os.cpus().length + 0.01);
   });
 });

@@ -8,7 +8,6 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Bool, type DataType, Field, Float64, Schema, Table, TimestampMillisecond, Utf8, tableToIPC } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm/node/arrow1.js';
@@ -32,7 +31,7 @@ export interface SiteOptions {
   pseudonymMinGroup?: number;
   /** Reuse the app compiled by the last full build when only the data changed (default true). */
   reuseCompiledApp?: boolean;
-  /** Prerender workers side by side in a data-only refresh (default `prerenderWorkers(pages)`). */
+  /** Prerender workers side by side in a data-only refresh (default 1). */
   prerenderWorkers?: number;
   log?: (line: string) => void;
 }
@@ -129,31 +128,11 @@ export const runNode = (cwd: string, args: string[], env: NodeJS.ProcessEnv, log
   });
 
 /**
- * How many prerender workers to run side by side for `pages` pages: each worker starts its own
- * DuckDB-WASM and loads every report source (about 5 s of CPU), so one per 4 pages at most, and no
- * more than the cores idle now (on a busy machine a second worker only adds its start).
- */
-export const prerenderWorkers = (pages: number, idle: number) => Math.max(1, Math.min(Math.round(idle), Math.floor(pages / 4)));
-
-/**
- * Cores idle right now, from the CPU time the machine left idle over a short sample (the load
- * average lags a minute behind: after a full build's Vite compile it counts that build's own work).
- */
-export const idleCores = async (sampleMs = 300) => {
-  const times = () => os.cpus().reduce((sum, cpu) => {
-    const t = cpu.times;
-    return { idle: sum.idle + t.idle, all: sum.all + t.user + t.nice + t.sys + t.idle + t.irq };
-  }, { idle: 0, all: 0 });
-  const before = times();
-  await new Promise((resolve) => setTimeout(resolve, sampleMs));
-  const after = times();
-  return (os.cpus().length * (after.idle - before.idle)) / Math.max(1, after.all - before.all);
-};
-
-/**
  * SvelteKit's prerender run again with the compiled app of `workDir` (`refresh.mjs`), on every
  * page or only on `only`'s paths (of its routes), in the environment Evidence gives `vite build`.
- * Only's paths are shared among prerender workers running side by side (`prerenderWorkers`).
+ * Only's paths may be shared among `workers` prerender workers running side by side (default one:
+ * on the 2-vCPU machine of BENCHMARKS.md two workers took the same 9.1 s for 13 pages, with 35 %
+ * more CPU, each starting its own DuckDB-WASM and data).
  * The data-only refresh and the audiences' sites both prerender this way.
  */
 export const prerenderWithCompiledApp = async (workDir: string, only: PartialPlan | undefined, log: (line: string) => void, workers?: number) => {
@@ -163,7 +142,7 @@ export const prerenderWithCompiledApp = async (workDir: string, only: PartialPla
   fs.rmSync(path.join(template, 'build'), { recursive: true, force: true });
   const args = [path.join(PROJECT_ROOT, 'pipelines/site/refresh.mjs'), path.join(PROJECT_ROOT, 'node_modules/@sveltejs/kit')];
   if (only) {
-    const shares = splitPlan(only, pageRoutes(path.join(workDir, 'pages')), workers ?? prerenderWorkers(only.paths.length, await idleCores()));
+    const shares = splitPlan(only, pageRoutes(path.join(workDir, 'pages')), workers ?? 1);
     if (shares.length > 1) log(`  ${only.paths.length} page(s) prerendered by ${shares.length} workers side by side`);
     fs.writeFileSync(onlyFile, JSON.stringify({ shares }));
     args.push(onlyFile);
