@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../pipelines/db/duckdb.js';
-import { recordedSourceInputs, recordSourceInputs, sourceInputDigests, sourcesToRun } from '../pipelines/site/source-runs.js';
+import { recordedSourceInputs, recordSourceInputs, sourceInputDigests, sourcesToRun, tablesReadBySources } from '../pipelines/site/source-runs.js';
 import { tempDir } from './helpers/load.js';
 
 const project = async () => {
@@ -34,7 +34,14 @@ const project = async () => {
     await w.exec(sql);
     w.close();
   };
-  const digests = () => sourceInputDigests(database, sources, 'warehouse');
+  const digests = async () => {
+    const read = await openDatabase(database, { readOnly: true });
+    try {
+      return await sourceInputDigests(read, sources, 'warehouse', await tablesReadBySources(read, sources, 'warehouse'));
+    } finally {
+      read.close();
+    }
+  };
   return { dir, database, sources, data, change, digests };
 };
 

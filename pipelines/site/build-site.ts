@@ -50,16 +50,11 @@ export class SiteError extends Error {
 /** Where the work folder keeps the source data its pages were prerendered from. */
 const KEPT_DATA = 'prerendered-data';
 
-/** Report sources may read marts only: the site ships their results to every visitor. */
-export const checkSourcesReadMartsOnly = async (sourcesDir: string) => {
-  const db = await openDatabase(':memory:');
-  try {
-    for (const [name, tables] of await tablesReadBySources(db, sourcesDir, SOURCE)) {
-      const outside = tables.filter((t) => !t.startsWith('marts.'));
-      if (outside.length) throw new SiteError(`sources/${SOURCE}/${name.slice(SOURCE.length + 1)}.sql reads ${outside.join(', ')}: report sources may read marts only.`);
-    }
-  } finally {
-    db.close();
+/** Report sources may read marts only (`read`: the tables each reads): the site ships their results to every visitor. */
+const checkSourcesReadMartsOnly = (read: Map<string, string[]>) => {
+  for (const [name, tables] of read) {
+    const outside = tables.filter((t) => !t.startsWith('marts.'));
+    if (outside.length) throw new SiteError(`sources/${SOURCE}/${name.slice(SOURCE.length + 1)}.sql reads ${outside.join(', ')}: report sources may read marts only.`);
   }
 };
 
@@ -281,7 +276,18 @@ export const placeBrowserTwins = (buildDataDir: string) => {
  * changed since their data files were written (`source-runs.ts`); the others keep their files.
  */
 const runReportSources = async (workDir: string, databasePath: string, onlyChanged: boolean, log: (line: string) => void) => {
-  const current = await sourceInputDigests(databasePath, path.join(workDir, 'sources', SOURCE), SOURCE);
+  const sourcesDir = path.join(workDir, 'sources', SOURCE);
+  // One parse of the sources' SQL: the marts-only check first (before a fingerprint reads a table
+  // that may not exist), then the digests.
+  const db = await openDatabase(databasePath, { readOnly: true });
+  let current: Record<string, string>;
+  try {
+    const read = await tablesReadBySources(db, sourcesDir, SOURCE);
+    checkSourcesReadMartsOnly(read);
+    current = await sourceInputDigests(db, sourcesDir, SOURCE, read);
+  } finally {
+    db.close();
+  }
   const toRun = onlyChanged ? sourcesToRun(recordedSourceInputs(workDir), current, path.join(workDir, TEMPLATE, 'static', 'data')) : Object.keys(current);
   // Until Evidence has written them, the data files are of no known inputs.
   recordSourceInputs(workDir, undefined);
@@ -299,7 +305,6 @@ const runReportSources = async (workDir: string, databasePath: string, onlyChang
 /** Builds the site into `<workDir>/build` and returns that folder; throws SiteError on any problem. */
 export const buildSite = async (options: SiteOptions): Promise<string> => {
   const log = options.log ?? (() => {});
-  await checkSourcesReadMartsOnly(path.join(PROJECT_ROOT, 'sources', SOURCE));
   await writeSellerLabels(options.databasePath, options.pseudonymiseSellers ?? false);
   const orphans = endOrphansIn(options.workDir);
   if (orphans.length) log(`  ended ${orphans.length} Evidence process(es) left running by a killed run (pid ${orphans.join(', ')})`);

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Database, ident, literal, openDatabase } from '../db/duckdb.js';
+import { type Database, ident, literal } from '../db/duckdb.js';
 import { tablesRead } from '../models/discover.js';
 
 /** The tables each report source reads (`warehouse.<query>` → `schema.table`s), from DuckDB's parse of its SQL. */
@@ -40,21 +40,18 @@ const tableFingerprints = async (db: Database, tables: string[]) => {
   return new Map(rows.map((r) => [r.t, `${r.columns}|${r.n}|${r.h}`]));
 };
 
-/** Digest of each report source's inputs: its SQL and the fingerprints of the tables it reads. */
-export const sourceInputDigests = async (databasePath: string, sourcesDir: string, source: string): Promise<Record<string, string>> => {
-  const db = await openDatabase(databasePath, { readOnly: true });
-  try {
-    const read = await tablesReadBySources(db, sourcesDir, source);
-    const fingerprints = await tableFingerprints(db, [...new Set([...read.values()].flat())].sort());
-    const digests: Record<string, string> = {};
-    for (const [name, tables] of read) {
-      const sql = fs.readFileSync(path.join(sourcesDir, `${name.slice(source.length + 1)}.sql`), 'utf8');
-      digests[name] = createHash('sha1').update(sql).update(tables.map((t) => `\n${t}=${fingerprints.get(t)}`).join('')).digest('hex');
-    }
-    return digests;
-  } finally {
-    db.close();
+/**
+ * Digest of each report source's inputs, in the database the sources read: its SQL and the
+ * fingerprints of the tables it reads (`read`, from `tablesReadBySources`).
+ */
+export const sourceInputDigests = async (db: Database, sourcesDir: string, source: string, read: Map<string, string[]>): Promise<Record<string, string>> => {
+  const fingerprints = await tableFingerprints(db, [...new Set([...read.values()].flat())].sort());
+  const digests: Record<string, string> = {};
+  for (const [name, tables] of read) {
+    const sql = fs.readFileSync(path.join(sourcesDir, `${name.slice(source.length + 1)}.sql`), 'utf8');
+    digests[name] = createHash('sha1').update(sql).update(tables.map((t) => `\n${t}=${fingerprints.get(t)}`).join('')).digest('hex');
   }
+  return digests;
 };
 
 /**
