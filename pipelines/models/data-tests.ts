@@ -78,8 +78,11 @@ export const testsToRun = async (db: Database, tests: DataTest[], written: Reado
   const [table] = await db.query<{ n: number }>("SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = 'audit' AND table_name = 'data_tests'");
   const passed = new Set(table?.n ? (await db.query<{ model: string; test: string }>('SELECT model, test FROM audit.data_tests WHERE failures = 0'))
     .map((r) => testKey({ model: r.model, name: r.test })) : []);
-  const names = [...written];
-  return tests.filter((t) => !passed.has(testKey(t)) || /\baudit\./i.test(t.sql) || names.some((n) => t.sql.toLowerCase().includes(n.toLowerCase())));
+  const names = [...written].map((n) => n.toLowerCase());
+  return tests.filter((t) => {
+    const sql = t.sql.toLowerCase();
+    return !passed.has(testKey(t)) || /\baudit\./.test(sql) || names.some((n) => sql.includes(n));
+  });
 };
 
 /**

@@ -144,8 +144,7 @@ export const splitPlan = (plan: PartialPlan, routes: PageRoute[], shares: number
     if (id !== undefined && plan.routes.includes(id)) share.routes.add(id);
   });
   for (const id of plan.routes) if (!split.some((s) => s.routes.has(id))) split[0]!.routes.add(id);
-  const front = routes.find((r) => r.id === '/');
-  if (front) {
+  if (routes.some((r) => r.id === '/')) {
     for (const share of split) {
       share.paths = ['/', ...share.paths.filter((p) => p !== '/')];
       share.routes.add('/');
