@@ -5,18 +5,20 @@ description: >
   campaign the CRM credits on the lead (staging.stg_leads.campaign_id, weight 1). Each credited lead
   carries its account's segment, else the segment the campaign targets (`segment`, NULL when
   neither is known), and the seller it was assigned to: the base of campaign ROI and of the spend
-  shared out by segment and by seller in the acquisition cost marts.
+  shared out by segment and by seller in the acquisition cost marts. Weights are exact decimals
+  (12 places): their sums do not depend on the order DuckDB's threads add them in, so the shares
+  and the spend shared by them come out the same, to the last digit, on every run.
 grain: campaign × lead
 unique: [campaign_id, lead_id]
 not_null: [weight, attribution_source]
 accepted_values: { attribution_source: [campaign_leads, lead_campaign], segment: [Or, Argent, Bronze, (non renseigné)] }
 */
 WITH attribution AS (
-  SELECT campaign_id, lead_id, attribution_weight AS weight, 'campaign_leads' AS attribution_source
+  SELECT campaign_id, lead_id, CAST(attribution_weight AS DECIMAL(18, 12)) AS weight, 'campaign_leads' AS attribution_source
   FROM staging.stg_campaign_leads
   WHERE extract_available('campaign_leads')
   UNION ALL
-  SELECT campaign_id, lead_id, 1.0, 'lead_campaign'
+  SELECT campaign_id, lead_id, CAST(1 AS DECIMAL(18, 12)), 'lead_campaign'
   FROM staging.stg_leads
   WHERE campaign_id IS NOT NULL AND NOT extract_available('campaign_leads')
 )

@@ -142,7 +142,8 @@ spend_by_segment AS (
   WHERE u.method = 'new_customers'
 ),
 spend_totals AS (
-  SELECT period_type, period_start, segment, sum(tagged) AS tagged_spend, sum(allocated) AS allocated_spend
+  -- Shares in exact decimals before the sum (a sum of doubles depends on the threads' order).
+  SELECT period_type, period_start, segment, sum(tagged) AS tagged_spend, sum(CAST(allocated AS DECIMAL(38, 12))) AS allocated_spend
   FROM spend_by_segment
   GROUP BY ALL
 ),

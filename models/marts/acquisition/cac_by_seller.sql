@@ -55,7 +55,10 @@ seller_weight AS (
   GROUP BY ALL
 ),
 lead_spend AS (
-  SELECT s.year, w.seller_id, sum(s.amount * w.weight / c.total_weight) AS lead_spend
+  -- Each campaign's share in exact decimals before the sum: a sum of doubles depends on the order
+  -- DuckDB's threads add them in, and a figure that moves in its last digit from run to run makes
+  -- every seller's page look changed to the next refresh.
+  SELECT s.year, w.seller_id, sum(CAST(s.amount * w.weight / c.total_weight AS DECIMAL(38, 12))) AS lead_spend
   FROM campaign_spend s
   JOIN campaign_weight c ON c.campaign_id = s.campaign_id
   JOIN seller_weight w ON w.campaign_id = s.campaign_id
