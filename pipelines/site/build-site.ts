@@ -104,12 +104,13 @@ export const evidenceEnv = () => {
 export const evidence = (workDir: string, args: string[], log: (line: string) => void) =>
   runNode(workDir, [path.join(PROJECT_ROOT, 'node_modules/@evidence-dev/evidence/cli.js'), ...args], evidenceEnv(), log);
 
-export const runNode = (cwd: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void) =>
+export const runNode = (cwd: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void, signal?: AbortSignal) =>
   new Promise<string>((resolve, reject) => {
     const child = spawnInGroup(process.execPath, args, {
       cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(signal ? { signal } : {}),
     });
     let output = '';
     const collect = (chunk: Buffer) => {
@@ -122,39 +123,62 @@ export const runNode = (cwd: string, args: string[], env: NodeJS.ProcessEnv, log
     child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new SiteError(`${args.map((a) => path.basename(a)).join(' ')} exited with ${code}:\n${output.slice(-4000)}`))));
   });
 
+/** A prerender with the compiled app of a work folder, started before it is told which pages. */
+export interface StartedPrerender {
+  /** Gives it the pages (every page without `only`); resolves with its output once the site is written. */
+  run(only: PartialPlan | undefined): Promise<string>;
+  /** Ends it unused (the data it waited for will not come). */
+  abandon(): void;
+}
+
 /**
- * SvelteKit's prerender run again with the compiled app of `workDir` (`refresh.mjs`), on every
- * page or only on `only`'s paths (of its routes), in the environment Evidence gives `vite build`.
- * Only's paths may be shared among `workers` prerender workers running side by side (default one:
- * on the 2-vCPU machine of BENCHMARKS.md two workers took the same 9.1 s for 13 pages, with 35 %
- * more CPU, each starting its own DuckDB-WASM and data).
+ * SvelteKit's prerender run again with the compiled app of `workDir` (`refresh.mjs`), in the
+ * environment Evidence gives `vite build`, started now: its workers load the app and start
+ * DuckDB-WASM while the caller writes the data, then wait for `run` (`prerender-hook.mjs`). Every
+ * page, or only `only`'s paths (of its routes), shared among `workers` prerender workers running
+ * side by side (default one: on the 2-vCPU machine of BENCHMARKS.md two workers took the same 9.1 s
+ * for 13 pages, with 35 % more CPU, each starting its own DuckDB-WASM and data).
  * The data-only refresh and the audiences' sites both prerender this way.
  */
-export const prerenderWithCompiledApp = async (workDir: string, only: PartialPlan | undefined, log: (line: string) => void, workers?: number) => {
+export const startPrerender = (workDir: string, log: (line: string) => void, workers = 1): StartedPrerender => {
   const template = path.join(workDir, TEMPLATE);
   const env = { ...evidenceEnv(), EVIDENCE_DATA_URL_PREFIX: 'static/data', EVIDENCE_DATA_DIR: './static/data', EVIDENCE_IS_BUILDING: 'true' };
-  const onlyFile = path.join(workDir, 'refresh-only.json');
+  const planFile = path.join(workDir, 'prerender-plan.json');
+  fs.rmSync(planFile, { force: true });
   fs.rmSync(path.join(template, 'build'), { recursive: true, force: true });
-  const args = [path.join(PROJECT_ROOT, 'pipelines/site/refresh.mjs'), path.join(PROJECT_ROOT, 'node_modules/@sveltejs/kit')];
-  if (only) {
-    const shares = splitPlan(only, pageRoutes(path.join(workDir, 'pages')), workers ?? 1);
-    if (shares.length > 1) log(`  ${only.paths.length} page(s) prerendered by ${shares.length} workers side by side`);
-    fs.writeFileSync(onlyFile, JSON.stringify({ shares }));
-    args.push(onlyFile);
-  }
-  try {
-    return await runNode(template, args, env, log);
-  } finally {
-    fs.rmSync(onlyFile, { force: true });
-  }
+  const stop = new AbortController();
+  const args = [path.join(PROJECT_ROOT, 'pipelines/site/refresh.mjs'), path.join(PROJECT_ROOT, 'node_modules/@sveltejs/kit'), planFile, String(workers)];
+  const output = runNode(template, args, env, log, stop.signal);
+  // Seen by `run`; an abandoned prerender's end is of no interest.
+  output.catch(() => {});
+  return {
+    run: async (only) => {
+      if (!only) fs.rmSync(path.join(template, '.svelte-kit', 'output', 'prerendered'), { recursive: true, force: true });
+      const shares = only ? splitPlan(only, pageRoutes(path.join(workDir, 'pages')), workers) : undefined;
+      if (shares && shares.length > 1) log(`  ${only!.paths.length} page(s) prerendered by ${shares.length} workers side by side`);
+      // Whole or not at all: the workers read it as soon as it exists.
+      fs.writeFileSync(`${planFile}.tmp`, JSON.stringify(shares ? { shares } : { all: true }));
+      fs.renameSync(`${planFile}.tmp`, planFile);
+      try {
+        return await output;
+      } finally {
+        fs.rmSync(planFile, { force: true });
+      }
+    },
+    abandon: () => stop.abort(),
+  };
 };
+
+/** Every page, or only `only`'s paths, prerendered again with the compiled app of `workDir` (`startPrerender`). */
+export const prerenderWithCompiledApp = (workDir: string, only: PartialPlan | undefined, log: (line: string) => void, workers?: number) =>
+  startPrerender(workDir, log, workers).run(only);
 
 /**
  * The site prerendered again from new data with the app the last full build compiled
  * (`refresh.mjs`), then finished as Evidence's CLI finishes a build. The environment is the one
  * Evidence gives `vite build`.
  */
-const refreshFromCompiledApp = async (workDir: string, log: (line: string) => void, workers?: number) => {
+const refreshFromCompiledApp = async (workDir: string, started: StartedPrerender, log: (line: string) => void, workers?: number) => {
   const template = path.join(workDir, TEMPLATE);
   const prerendered = path.join(template, '.svelte-kit', 'output', 'prerendered');
   const routes = pageRoutes(path.join(workDir, 'pages'));
@@ -172,18 +196,17 @@ const refreshFromCompiledApp = async (workDir: string, log: (line: string) => vo
   let plan = changed ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed, keys) : undefined;
   // Pages of routes reading a changed source that are kept because their own rows did not change.
   const keptByRows = changed && keys ? planPartialPrerender(routes, prerenderedPaths(path.join(prerendered, 'pages')), changed).paths.length - plan!.paths.length : 0;
-  const run = (only: PartialPlan | undefined) => prerenderWithCompiledApp(workDir, only, log, workers);
   const comparedIn = Date.now() - compared;
   const resultsBefore = referencedResults(path.join(prerendered, 'dependencies', 'api'));
   const prerenderStarted = Date.now();
-  let output = await run(plan);
+  let output = await started.run(plan);
   const prerenderIn = Date.now() - prerenderStarted;
   if (plan) {
     const mismatch = paramPagesMatchLinks(routes, path.join(template, 'build'), path.join(prerendered, 'pages'));
     if (mismatch) {
       log(`  the links lead to other pages than last time (${mismatch}): every page prerendered again`);
       plan = undefined;
-      output = await run(undefined);
+      output = await prerenderWithCompiledApp(workDir, undefined, log, workers);
     } else {
       pruneReplacedResults(path.join(prerendered, 'dependencies', 'api'), resultsBefore);
       pruneReplacedResults(path.join(template, 'build', 'api'), resultsBefore);
@@ -321,20 +344,27 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   }
   fs.rmSync(path.join(options.workDir, 'svelte.config.js'), { force: true });
   assemble(options.workDir, siteDatabase);
-  await runReportSources(options.workDir, siteDatabase, options.reuseCompiledApp !== false, log);
-  const twins = writeSourceTwins(path.join(options.workDir, '.evidence', 'template', 'static', 'data'));
-  log(`  ${twins.sources} report source(s), ${twins.empty.length} with no rows for this data${twins.empty.length ? ` (${twins.empty.join(', ')})` : ''}`);
   const key = compiledAppKey();
+  // A data-only refresh's prerender starts now: it loads the app while the report sources run.
+  const refresh = options.reuseCompiledApp !== false && hasCompiledApp(options.workDir, key) ? startPrerender(options.workDir, log, options.prerenderWorkers) : undefined;
   let buildOutput: string;
-  if (options.reuseCompiledApp !== false && hasCompiledApp(options.workDir, key)) {
-    log('  data-only refresh: pages prerendered again with the app compiled by the previous full build');
-    buildOutput = await refreshFromCompiledApp(options.workDir, log, options.prerenderWorkers);
-  } else {
-    forgetCompiledApp(options.workDir);
-    const started = Date.now();
-    buildOutput = await evidence(options.workDir, ['build'], log);
-    recordCompiledApp(options.workDir, key);
-    log(`  ${describePhases(options.workDir, started)}`);
+  try {
+    await runReportSources(options.workDir, siteDatabase, options.reuseCompiledApp !== false, log);
+    const twins = writeSourceTwins(path.join(options.workDir, '.evidence', 'template', 'static', 'data'));
+    log(`  ${twins.sources} report source(s), ${twins.empty.length} with no rows for this data${twins.empty.length ? ` (${twins.empty.join(', ')})` : ''}`);
+    if (refresh) {
+      log('  data-only refresh: pages prerendered again with the app compiled by the previous full build');
+      buildOutput = await refreshFromCompiledApp(options.workDir, refresh, log, options.prerenderWorkers);
+    } else {
+      forgetCompiledApp(options.workDir);
+      const started = Date.now();
+      buildOutput = await evidence(options.workDir, ['build'], log);
+      recordCompiledApp(options.workDir, key);
+      log(`  ${describePhases(options.workDir, started)}`);
+    }
+  } catch (error) {
+    refresh?.abandon();
+    throw error;
   }
   const buildDir = path.join(options.workDir, 'build');
   const errors = findQueryErrors(buildOutput, buildDir);

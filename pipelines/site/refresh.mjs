@@ -2,32 +2,34 @@
  * Data-only refresh of an Evidence site: prerenders the pages again from new source data with the
  * app compiled by the previous full build, instead of compiling it again with Vite.
  *
- * Run by `refresh-site.ts` with the Evidence template folder as working directory and the path of
- * @sveltejs/kit as argument. It repeats what `vite build` does after compiling (SvelteKit 2.8's
- * `writeBundle` hook and adapter-static's `adapt`), in the same order and with the same kit code:
- *   1. the compiled client holds the `static/` folder as it was when compiled: its `data/` is
- *      replaced by the new one (Vite copies `static/` into the client output at compile time);
- *   2. kit's own `prerender()` runs on the compiled server with the routes' metadata the full build
+ * Run by `build-site.ts` with the Evidence template folder as working directory, the path of
+ * @sveltejs/kit, the path of the plan and the number of prerender workers as arguments. It repeats
+ * what `vite build` does after compiling (SvelteKit 2.8's `writeBundle` hook and adapter-static's
+ * `adapt`), in the same order and with the same kit code:
+ *   1. kit's own `prerender()` runs on the compiled server with the routes' metadata the full build
  *      saved (patches/@sveltejs+kit: `output/server/metadata.v8`); pages read the data at prerender
  *      time, from `static/data/manifest.json`, as in a full build;
+ *   2. the compiled client holds the `static/` folder as it was when compiled: its `data/` is
+ *      replaced by the new one (Vite copies `static/` into the client output at compile time);
  *   3. adapter-static's steps: env module, client (hard-linked), then prerendered pages into `build/`.
  * What the app's code does not read (queries, page sources) cannot differ from a full build; what
  * it does is prerendered exactly as a full build would.
+ *
+ * The plan may be written after this starts (`prerender-hook.mjs`): each worker loads the app and
+ * starts DuckDB-WASM, then waits for it. It is `{ all: true }` (every page, crawled from the front
+ * page as a full build does) or `{ shares: [{ routes, paths }] }`: only the pages of those paths
+ * (the pages reading data that changed, `partial-prerender.ts`), each share by its own kit worker,
+ * side by side, visiting its paths only (no crawling); the other pages keep what the last build
+ * prerendered from the same data.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 
-const kitDir = process.argv[2];
-if (!kitDir) throw new Error('usage: refresh.mjs <path of @sveltejs/kit> [<only.json>]');
-/**
- * With `only.json` ({ shares: [{ routes, paths }] }), only the pages of those routes are prerendered
- * again (the pages reading data that changed, `partial-prerender.ts`): the others keep what the
- * last build prerendered from the same data. Each share is prerendered by its own kit worker, side
- * by side, visiting its paths only (no crawling).
- */
-const only = process.argv[3] ? JSON.parse(fs.readFileSync(process.argv[3], 'utf8')) : undefined;
+const [kitDir, planFile, workerArg] = process.argv.slice(2);
+if (!kitDir || !planFile) throw new Error('usage: refresh.mjs <path of @sveltejs/kit> <plan.json> [<workers>]');
+const workers = Number(workerArg ?? 1);
 const kit = (file) => import(pathToFileURL(path.join(kitDir, 'src', file)).href);
 
 const { load_config } = await kit('core/config/index.js');
@@ -56,8 +58,10 @@ if (!readPlain()) {
 }
 process.env.BI_REFRESH_CONFIG = plainConfig;
 process.env.BI_SVELTE_CONFIG = fileURLToPath(new URL('./refresh-config.mjs', import.meta.url));
-if (only) process.env.BI_PRERENDER_ONLY = path.resolve(process.argv[3]);
 const config = await load_config();
+// For the workers only (read by their hook and configuration once the plan is written).
+process.env.BI_PRERENDER_PLAN = path.resolve(planFile);
+process.env.BI_PRERENDER_HOOK = fileURLToPath(new URL('./prerender-hook.mjs', import.meta.url));
 const out = `${config.kit.outDir}/output`;
 const metadataFile = `${out}/server/metadata.v8`;
 if (!fs.existsSync(metadataFile)) throw new Error(`${metadataFile} is missing: the compiled app cannot be reused (full build needed)`);
@@ -65,31 +69,25 @@ const metadata = v8.deserialize(fs.readFileSync(metadataFile));
 // Vite's `build` mode; the same public and private split as the full build.
 const env = get_env(config.kit.env, 'production');
 
-// 1. New data in the compiled client (the assets folder is copied whole by Vite at compile time).
-const dataDir = path.join(config.kit.files.assets, 'data');
-fs.rmSync(`${out}/client/data`, { recursive: true, force: true });
-if (fs.existsSync(dataDir)) fs.cpSync(dataDir, `${out}/client/data`, { recursive: true });
-
-// 2. Prerender again, with no query results cached by the last build (Evidence's CLI clears them too).
+// 1. Prerender again, with no query results cached by the last build (Evidence's CLI clears them too).
 const cacheRoot = '.evidence-queries';
 if (fs.existsSync(cacheRoot)) for (const name of fs.readdirSync(cacheRoot)) if (/^cache(-\d+)?$/.test(name)) fs.rmSync(path.join(cacheRoot, name), { recursive: true, force: true });
-if (!only) fs.rmSync(`${out}/prerendered`, { recursive: true, force: true });
-const shares = only ? only.shares : [undefined];
-await Promise.all(shares.map((share, i) => {
-  if (share && !share.routes.length) return undefined;
-  const routes = v8.deserialize(v8.serialize(metadata.routes));
-  // kit fails when a prerenderable route was not visited: the routes left alone are not prerendered now.
-  if (share) for (const [id, route] of routes) if (!share.routes.includes(id) && route.prerender === true) route.prerender = false;
+await Promise.all(Array.from({ length: workers }, (_, i) => {
   // kit's worker takes a copy of this process's environment when it starts (synchronously, below):
   // its share, and a query cache of its own (universal-sql patch) so that it reads back only the
   // result files it wrote itself.
-  if (share) process.env.BI_PRERENDER_SHARE = String(i);
-  if (shares.length > 1) process.env.EVIDENCE_QUERY_CACHE_DIR = `./${cacheRoot}/cache-${i}`;
-  const run = prerender({ out, manifest_path: `${out}/server/manifest-full.js`, metadata: { ...metadata, routes }, verbose: false, env: { ...env.private, ...env.public } });
+  process.env.BI_PRERENDER_SHARE = String(i);
+  if (workers > 1) process.env.EVIDENCE_QUERY_CACHE_DIR = `./${cacheRoot}/cache-${i}`;
+  const run = prerender({ out, manifest_path: `${out}/server/manifest-full.js`, metadata, verbose: false, env: { ...env.private, ...env.public } });
   delete process.env.BI_PRERENDER_SHARE;
   delete process.env.EVIDENCE_QUERY_CACHE_DIR;
   return run;
 }));
+
+// 2. New data in the compiled client (the assets folder is copied whole by Vite at compile time).
+const dataDir = path.join(config.kit.files.assets, 'data');
+fs.rmSync(`${out}/client/data`, { recursive: true, force: true });
+if (fs.existsSync(dataDir)) fs.cpSync(dataDir, `${out}/client/data`, { recursive: true });
 
 /** Mirrors a folder with hard links (copies where the file system refuses them). */
 function linkTree(from, to, keep) {
