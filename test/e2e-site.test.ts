@@ -359,6 +359,40 @@ describe('the weight of the front page (issue 14: light pages)', () => {
   });
 });
 
+describe('figures in the prerendered pages, before any script runs (issue 14: light pages)', () => {
+  /** The text of an HTML fragment, as a reader without scripts sees it. */
+  const text = (html: string) =>
+    html.replace(/<[^>]+>/g, ' ').replace(/&nbsp;|&#160;/g, ' ').replace(/&amp;/g, '&').replace(/&#39;|&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/\s+/g, ' ').trim();
+  const tables = (html: string) => [...html.matchAll(/data-testid="DataTable-([^"]+)"[\s\S]*?<\/table>/g)].map((m) => ({ id: m[1]!, html: m[0] }));
+
+  it('every table with rows has its cells in the HTML, and the alerts table shows every alert of the marts', async () => {
+    const pages = fs.readdirSync(siteDir, { recursive: true }).map(String).filter((f) => f.endsWith('index.html'));
+    const empty: string[] = [];
+    let withCells = 0;
+    for (const file of pages) {
+      for (const table of tables(fs.readFileSync(path.join(siteDir, file), 'utf8'))) {
+        const rows = (table.html.match(/<tr/g) ?? []).length;
+        const cells = (table.html.match(/<td/g) ?? []).length;
+        if (rows > 1 && cells === 0) empty.push(`${file}: ${table.id}`);
+        if (cells > 0) withCells++;
+      }
+    }
+    expect(empty).toEqual([]);
+    expect(withCells).toBeGreaterThan(10);
+
+    const alertsTable = tables(fs.readFileSync(path.join(siteDir, 'alerts', 'index.html'), 'utf8')).find((t) => t.id === 'alerts');
+    const db = await warehouse();
+    try {
+      const messages = (await db.query<{ message: string }>('select message from marts.alerts')).map((r) => text(r.message));
+      expect(messages.length).toBeGreaterThan(0);
+      const shown = text(alertsTable!.html);
+      expect(messages.filter((m) => !shown.includes(m))).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('the French Excel download (issue 13, item 2)', () => {
   it("a table's download is a CSV for a French Excel: BOM, ';', decimal commas, the titles shown, values as shown", async () => {
     const { page, problems } = await openOffline(browser, server.url, '/revenue');
