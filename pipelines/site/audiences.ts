@@ -20,7 +20,7 @@ import { PROJECT_ROOT } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
 import { expandAudiences, matchesGlob, readPublishConfig, type Audience } from '../publish/audiences-config.js';
 import { writeAudienceMarts, visibleSellers } from './audience-data.js';
-import { evidence, findQueryErrors, placeBrowserTwins, prerenderWithCompiledApp, QUERY_ERROR, SiteError, writeSourceTwins } from './build-site.js';
+import { evidence, findQueryErrors, placeBrowserTwins, QUERY_ERROR, SiteError, startPrerender, writeSourceTwins } from './build-site.js';
 import { finishLikeEvidence, SOURCE, TEMPLATE } from './compiled-app.js';
 import { lightenSite } from './lighten.js';
 import { pageRoutes, prerenderedPaths } from './partial-prerender.js';
@@ -208,10 +208,18 @@ const buildOne = async (audience: Audience, options: AudiencesOptions & { log: (
   const paths = [...candidates, ...sellerPaths].sort();
   const usedRoutes = [...new Set(paths.map((p) => routeOf(p)!.id))].sort();
   assembleAudience(options.workDir, dir, sources.map((s) => s.slice(SOURCE.length + 1)), database, usedRoutes);
-  const sourcesOutput = await evidence(dir, ['sources', '--strict'], () => {});
-  if (QUERY_ERROR.test(sourcesOutput)) throw new SiteError(`${where}: a report source query failed:\n${sourcesOutput.slice(-4000)}`);
-  writeSourceTwins(path.join(dir, TEMPLATE, 'static', 'data'));
-  const output = paths.length ? await prerenderWithCompiledApp(dir, { routes: usedRoutes, paths }, () => {}) : '';
+  // Its prerender loads the compiled app while its report sources run.
+  const prerender = paths.length ? startPrerender(dir, () => {}) : undefined;
+  let output = '';
+  try {
+    const sourcesOutput = await evidence(dir, ['sources', '--strict'], () => {});
+    if (QUERY_ERROR.test(sourcesOutput)) throw new SiteError(`${where}: a report source query failed:\n${sourcesOutput.slice(-4000)}`);
+    writeSourceTwins(path.join(dir, TEMPLATE, 'static', 'data'));
+    if (prerender) output = await prerender.run({ routes: usedRoutes, paths });
+  } catch (error) {
+    prerender?.abandon();
+    throw error;
+  }
   finishLikeEvidence(dir);
   const buildDir = path.join(dir, 'build');
   const errors = findQueryErrors(output, buildDir);

@@ -169,10 +169,6 @@ export const startPrerender = (workDir: string, log: (line: string) => void, wor
   };
 };
 
-/** Every page, or only `only`'s paths, prerendered again with the compiled app of `workDir` (`startPrerender`). */
-export const prerenderWithCompiledApp = (workDir: string, only: PartialPlan | undefined, log: (line: string) => void, workers?: number) =>
-  startPrerender(workDir, log, workers).run(only);
-
 /**
  * The site prerendered again from new data with the app the last full build compiled
  * (`refresh.mjs`), then finished as Evidence's CLI finishes a build. The environment is the one
@@ -206,7 +202,7 @@ const refreshFromCompiledApp = async (workDir: string, started: StartedPrerender
     if (mismatch) {
       log(`  the links lead to other pages than last time (${mismatch}): every page prerendered again`);
       plan = undefined;
-      output = await prerenderWithCompiledApp(workDir, undefined, log, workers);
+      output = await startPrerender(workDir, log, workers).run(undefined);
     } else {
       pruneReplacedResults(path.join(prerendered, 'dependencies', 'api'), resultsBefore);
       pruneReplacedResults(path.join(template, 'build', 'api'), resultsBefore);
