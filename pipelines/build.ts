@@ -21,6 +21,7 @@ import { onInterrupt } from './process/interrupt.js';
 import type { Reporter } from './progress.js';
 import { acquireLock, isAlive, type BuildLock } from './publish/lock.js';
 import { readPublishedState } from './publish/published-state.js';
+import { closePrinter, launchPrinter, type Printer } from './digest/digest.js';
 import { digestRelease } from './digest/release-digest.js';
 import { currentRelease, layoutFor, prepareLayout, pruneReleases, stageRelease, switchCurrent } from './publish/release.js';
 
@@ -96,6 +97,7 @@ export const build = async (options: BuildOptions): Promise<BuildResult> => {
   };
   const forgetCleanUp = onInterrupt(cleanUp);
   let db: Database | undefined;
+  let printer: Promise<Printer> | undefined;
   try {
     prepareLayout(layout, reporter.detail);
     removeStaleCandidates(layout.dataDir);
@@ -138,16 +140,19 @@ export const build = async (options: BuildOptions): Promise<BuildResult> => {
     await open.exec('CHECKPOINT');
     open.close();
     db = undefined;
+    // The digest's Chromium starts now, beside the site step: it is ready when the release is.
+    printer = launchPrinter();
     const builtSite = options.beforePublish ? await options.beforePublish(paths.candidate) : undefined;
     staged = stageRelease(layout, { candidate: paths.candidate, builtSite, fingerprints: withSite ? fingerprints : { ...fingerprints, site: '' } });
     // The one step that publishes: readers see the old release or the new one, never a mix.
     switchCurrent(layout, staged);
     // The digest of what moved since the release replaced (issue 15); a failure costs the digest, not the publish.
-    await digestRelease(staged, layout.releasesDir).catch((e: Error) => console.warn(`digest not written: ${e.message}`));
+    await digestRelease(staged, layout.releasesDir, await printer).catch((e: Error) => console.warn(`digest not written: ${e.message}`));
     pruneReleases(layout);
     return { databasePath: layout.database, loads, upToDate: false, plan };
   } finally {
     db?.close();
+    if (printer) await closePrinter(await printer);
     endChildren();
     forgetCleanUp();
     cleanUp();

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from '../db/duckdb.js';
+import type { Browser } from 'playwright-core';
 
 export type Alert = { key: string; rule_label: string; severity: string; message: string };
 export interface Snapshot {
@@ -80,26 +81,52 @@ export const renderDigest = (current: Snapshot, previous: Snapshot | undefined, 
 `;
 };
 
+/** A Chromium to print the digest with, or why there is none. */
+export type Printer = { browser: Browser } | { missing: string };
+
 /**
- * Writes digest.html into `outDir`, and digest.pdf when playwright-core finds a Chromium
- * (CHROMIUM_PATH, else /usr/bin/chromium as the site tests use, else its own install); returns what it wrote and why a PDF is missing.
+ * Starts the Chromium that prints the digest (CHROMIUM_PATH, else /usr/bin/chromium as the site
+ * tests use, else playwright-core's own install). It takes about a second: a build starts it
+ * beside its site step, and closes it (`closePrinter`).
  */
-export const writeDigest = async (html: string, outDir: string): Promise<{ html: string; pdf?: string; noPdf?: string }> => {
-  fs.mkdirSync(outDir, { recursive: true });
-  const htmlFile = path.join(outDir, 'digest.html');
-  fs.writeFileSync(htmlFile, html);
+export const launchPrinter = async (): Promise<Printer> => {
   try {
     const { chromium } = await import('playwright-core');
     const executablePath = process.env.CHROMIUM_PATH ?? (fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
-    const browser = await chromium.launch(executablePath ? { executablePath } : {});
+    return { browser: await chromium.launch(executablePath ? { executablePath } : {}) };
+  } catch (e) {
+    return { missing: `pas de PDF : Chromium introuvable (${(e as Error).message.split('\n')[0]})` };
+  }
+};
+
+/** Closes the printer's Chromium; never throws (a run ending on an error keeps that error). */
+export const closePrinter = async (printer: Printer) => {
+  if ('browser' in printer) await printer.browser.close().catch(() => {});
+};
+
+/**
+ * Writes digest.html into `outDir`, and digest.pdf when there is a Chromium (`printer`, else one
+ * started for it); returns what it wrote and why a PDF is missing.
+ */
+export const writeDigest = async (html: string, outDir: string, printer?: Printer): Promise<{ html: string; pdf?: string; noPdf?: string }> => {
+  fs.mkdirSync(outDir, { recursive: true });
+  const htmlFile = path.join(outDir, 'digest.html');
+  fs.writeFileSync(htmlFile, html);
+  const used = printer ?? (await launchPrinter());
+  try {
+    if ('missing' in used) return { html: htmlFile, noPdf: used.missing };
+    const page = await used.browser.newPage();
     try {
-      const page = await browser.newPage();
       await page.setContent(html);
       const pdf = path.join(outDir, 'digest.pdf');
       await page.pdf({ path: pdf, format: 'A4' });
       return { html: htmlFile, pdf };
-    } finally { await browser.close(); }
+    } finally {
+      await page.close();
+    }
   } catch (e) {
-    return { html: htmlFile, noPdf: `pas de PDF : Chromium introuvable (${(e as Error).message.split('\n')[0]})` };
+    return { html: htmlFile, noPdf: `pas de PDF : ${(e as Error).message.split('\n')[0]}` };
+  } finally {
+    if (!printer) await closePrinter(used);
   }
 };
