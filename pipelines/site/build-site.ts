@@ -276,17 +276,20 @@ export const writeSourceTwins = (dataDir: string) => {
 
 /**
  * After the build, the twins the browser loads: Evidence moves each Parquet file into a folder
- * named after its content hash, and the pages ask for the twin there. Empty sources keep the twin
- * written before the build (their manifest entry has no hash); the others' pre-build twins are
- * dropped so the site ships each table once.
+ * named after its content hash, and the pages ask for the twin there. The twin written before the
+ * build (`writeSourceTwins`, from that same file) is moved beside it, so the site ships each table
+ * once; one missing is made again from the Parquet file. Empty sources keep the twin written before
+ * the build (their manifest entry has no hash).
  */
 export const placeBrowserTwins = (buildDataDir: string) => {
   if (!fs.existsSync(buildDataDir)) return;
   const parquets = fs.readdirSync(buildDataDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.parquet'));
   for (const entry of parquets) {
     const file = path.join(entry.parentPath, entry.name);
-    fs.writeFileSync(file.replace(/\.parquet$/, '.arrow'), readParquet(fs.readFileSync(file)).intoIPCStream());
-    fs.rmSync(path.join(path.dirname(entry.parentPath), entry.name.replace(/\.parquet$/, '.arrow')), { force: true });
+    const twin = file.replace(/\.parquet$/, '.arrow');
+    const before = path.join(path.dirname(entry.parentPath), path.basename(twin));
+    if (fs.existsSync(before)) fs.renameSync(before, twin);
+    else fs.writeFileSync(twin, readParquet(fs.readFileSync(file)).intoIPCStream());
   }
 };
 
