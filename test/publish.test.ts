@@ -208,6 +208,22 @@ describe('one build at a time per data folder', () => {
     expect(ran.stdout).toMatch(new RegExp(`taking over the build lock of pid ${dead.pid}.*no longer runs`));
     expect(fs.existsSync(path.join(dirs.dataDir, 'build.lock'))).toBe(false);
   }, 300_000);
+
+  it('a lock file read between its creation and its write is read again: the waiting run names its holder', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'build.lock');
+    // The holder has created its lock file and not written its name yet; it does 30 ms later.
+    fs.writeFileSync(file, '');
+    const writing = setTimeout(() => fs.writeFileSync(file, JSON.stringify({ pid: process.pid, host: os.hostname(), since: '2026-01-01T00:00:00.000Z' })), 30);
+    const told: string[] = [];
+    try {
+      await expect(acquireLock(dir, { waitSeconds: 0.3, onWait: (m) => told.push(m) })).rejects.toThrow(new RegExp(`pid ${process.pid} on ${os.hostname()}`));
+      expect(told).toHaveLength(1);
+      expect(told[0]).toMatch(new RegExp(`another build holds the lock of .* \\(pid ${process.pid} on ${os.hostname()}, since 2026-01-01T00:00:00.000Z\\): waiting up to 0.3 s`));
+    } finally {
+      clearTimeout(writing);
+    }
+  });
 });
 
 describe('an incremental run verifies the published database', () => {

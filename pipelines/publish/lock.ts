@@ -60,6 +60,18 @@ const readHolder = (file: string): { holder?: LockHolder; raw: string } | undefi
   }
 };
 
+/**
+ * The holder as its lock file names it. The file is created, then written: one caught in between
+ * is read again a moment later (up to 100 ms), so that a waiting run can say who holds the lock.
+ */
+const readHolderWritten = async (file: string) => {
+  for (let attempt = 0; ; attempt++) {
+    const seen = readHolder(file);
+    if (!seen || seen.raw !== '' || attempt === 5) return seen;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
 /** A holder that is gone: its process died on this host, or its lock file was never written out. */
 const isStale = (file: string, seen: { holder?: LockHolder; raw: string }) => {
   if (!seen.holder) {
@@ -121,7 +133,7 @@ export const acquireLock = async (dataDir: string, options: LockOptions): Promis
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const seen = readHolder(file);
+    const seen = await readHolderWritten(file);
     if (!seen) continue;
     if (isStale(file, seen)) {
       options.onWait?.(`taking over the build lock of ${describeHolder(seen.holder)}: that process no longer runs`);
