@@ -149,7 +149,7 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
           `${options.acceptHeldOut ? ' (accepted with --accept-held-out)' : ''}: the pages show it beside the figures.`);
       }
       const modelsDir = path.join(PROJECT_ROOT, 'models');
-      ({ models } = await runModels(db, { modelsDir, reporter, reloadedExtracts, settingsFile: settingsFileFor(extractsDir!, modelsDir) }));
+      ({ models } = await runModels(db, { modelsDir, reporter, reloadedExtracts, settingsFile: settingsFileFor(extractsDir!) }));
     },
   });
   return { ...result, extractsDir, models, money };

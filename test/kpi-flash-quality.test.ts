@@ -3,10 +3,11 @@
  * counts and freshness per extract, rejects by reason without the values, reconciliation of the
  * figures to billing, and the reconciliation data tests, shown to fail when they should.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDataTests, singularTests } from '../pipelines/models/data-tests.js';
-import { buildModelsOn, company, MODELS_DIR, type Built, type Company } from './helpers/models.js';
+import { buildModelsOn, calendarYearSettings, company, MODELS_DIR, type Built, type Company } from './helpers/models.js';
 
 const ALL_TEAMS = 'Toutes les équipes';
 
@@ -259,6 +260,10 @@ describe('data quality', () => {
       // With billing, revenue is invoiced: the bookings check does not apply.
       { check_name: 'revenue_vs_bookings', model_figure: null, billing_figure: null, difference: null, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'not_applicable', detail: null },
       ...MONEY_CHECKS,
+      // O1 was signed on 15/11 and invoiced on 20/11: the company's history says 5 days; nothing is
+      // left to invoice.
+      { check_name: 'won_deals_to_invoice', model_figure: 0, billing_figure: null, difference: null, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'pass',
+        detail: '0 affaire(s) gagnée(s), 0,00 EUR signés pas encore facturés ; délai de facturation : 5 jours (historique de l\'entreprise : 95e centile des jours entre la signature et la dernière facture de ses affaires gagnées)' },
     ]);
   });
 
@@ -317,16 +322,23 @@ describe('reconciliation data tests', () => {
   });
 
   it('won_deals_match_invoices fails when billing is more than 2 % away from the won amounts', async () => {
-    // O1 signed 12000: invoiced 11800 is 1.7 % short (within the tolerance), 11700 is 2.5 % short.
+    // O1 signed 12000 on 15/11, 20 days before the data's last day (05/12): past the company's
+    // 5-day invoicing delay, so a gap is not timing. Invoiced 11800 is 1.7 % short (within the
+    // tolerance), 11700 is 2.5 % short. The test reads intermediate.int_won_deal_invoicing: it is
+    // rebuilt from the changed lines.
+    const rebuild = () => built.db.exec(`CREATE OR REPLACE TABLE intermediate.int_won_deal_invoicing AS\n${fs.readFileSync(path.join(MODELS_DIR, 'intermediate', 'int_won_deal_invoicing.sql'), 'utf8')}`);
     await built.db.exec(`UPDATE staging.stg_invoice_lines SET revenue = 11800 WHERE invoice_id = 'F1'`);
+    await rebuild();
     expect((await runDataTests(built.db, test('won_deals_match_invoices')))[0]!.failures).toBe(0);
     await built.db.exec(`UPDATE staging.stg_invoice_lines SET revenue = 11700 WHERE invoice_id = 'F1'`);
+    await rebuild();
     const [result] = await runDataTests(built.db, test('won_deals_match_invoices'));
     expect(result!.failures).toBe(1);
     expect(result!.sample).toEqual([
-      { won_deals_invoiced: 1, won_amount: 12000, invoiced_amount: 11700, difference: -300, relative_difference: 0.025, tolerance: 0.02 },
+      { won_deals_invoiced: 1, won_amount: 12000, invoiced_amount: 11700, to_invoice: 0, unexplained_difference: -300, relative_difference: 0.025, tolerance: 0.02 },
     ]);
     await built.db.exec(`UPDATE staging.stg_invoice_lines SET revenue = 12000 WHERE invoice_id = 'F1'`);
+    await rebuild();
   });
 
   it('stop the build when the extracts diverge', async () => {
@@ -335,4 +347,65 @@ describe('reconciliation data tests', () => {
     Object.assign(diverging.invoice_lines!.find((l) => l.invoice_id === 'F1')!, { unit_price: 1100, net_amount: 11000 });
     await expect(buildModelsOn(diverging)).rejects.toThrow(/marts\.reconciliation: won_deals_match_invoices: [\s\S]* 1 row\(s\)/);
   });
+});
+
+/**
+ * Signed, to be invoiced: a won deal signed within the company's invoicing delay and not yet fully
+ * invoiced is timing, not a discrepancy. Hand-worked on the fixture (data's last day 05/12/2023, the
+ * credit note AV1):
+ *   O1 signed 15/11, invoiced 20/11 12 000 (5 days);
+ *   O8 signed 01/08 for 8 000, invoiced 5 000 on 01/08 and 3 000 on 10/09 (40 days to its last invoice);
+ *   O9 signed 25/11 for 10 000, invoiced 4 000 on 26/11 (1 day so far): 6 000 left to invoice;
+ *   O10 signed 01/12 for 2 000, no invoice yet.
+ * History of days to the last invoice: {1, 5, 40}; its 95th percentile (nearest rank: the 3rd of 3)
+ * is 40 days. O9 and O10 were signed less than 40 days before 05/12 (after 26/10): 6 000 + 2 000 =
+ * 8 000 signed, to be invoiced, on 2 deals, one without any invoice. Invoiced deals O1, O8, O9:
+ * signed 30 000, invoiced 24 000, + 6 000 to invoice = 30 000: no gap.
+ */
+const timingCompany = (): Company => {
+  const c = company();
+  const won = (id: string, created: string, closed: string, amount: number) => {
+    c.opportunities!.push({ opportunity_id: id, account_id: 'A1', lead_id: null, owner_seller_id: 'S2', product_line: 'Logiciel', amount, origin: 'sales', created_at: created, closed_at: closed, stage: 'won', loss_reason: null });
+    c.opportunity_stage_history!.push({ opportunity_id: id, stage: 'qualified', changed_at: `${created} 09:00:00` }, { opportunity_id: id, stage: 'won', changed_at: `${closed} 17:00:00` });
+  };
+  const invoice = (id: string, opportunity: string, day: string, amount: number) => {
+    c.invoices!.push({ invoice_id: id, account_id: 'A1', opportunity_id: opportunity, invoice_date: day, document_type: 'invoice', currency: 'EUR' });
+    c.invoice_lines!.push({ invoice_id: id, line_number: 1, product_line: 'Logiciel', product_code: 'LOG-PRO', quantity: 1, unit_price: amount, discount_rate: 0, net_amount: amount, unit_cost: 0 });
+  };
+  won('O8', '2023-07-03', '2023-08-01', 8000);
+  invoice('F8A', 'O8', '2023-08-01', 5000);
+  invoice('F8B', 'O8', '2023-09-10', 3000);
+  won('O9', '2023-10-02', '2023-11-25', 10000);
+  invoice('F9', 'O9', '2023-11-26', 4000);
+  won('O10', '2023-10-02', '2023-12-01', 2000);
+  return c;
+};
+
+describe('signed, to be invoiced', () => {
+  it('counts what recently won deals have not been invoiced yet as timing, not a gap, from the company\'s own invoicing delay', async () => {
+    const b = await buildModelsOn(timingCompany());
+    try {
+      expect(b.run.tests.filter((t) => t.failures > 0)).toEqual([]);
+      expect(await b.db.query('SELECT opportunity_id, is_within_delay, to_invoice, invoicing_delay_days, delay_source FROM intermediate.int_won_deal_invoicing ORDER BY opportunity_id')).toEqual([
+        { opportunity_id: 'O1', is_within_delay: true, to_invoice: 0, invoicing_delay_days: 40, delay_source: 'history' },
+        { opportunity_id: 'O10', is_within_delay: true, to_invoice: 2000, invoicing_delay_days: 40, delay_source: 'history' },
+        { opportunity_id: 'O8', is_within_delay: false, to_invoice: 0, invoicing_delay_days: 40, delay_source: 'history' },
+        { opportunity_id: 'O9', is_within_delay: true, to_invoice: 6000, invoicing_delay_days: 40, delay_source: 'history' },
+      ]);
+      expect(await b.db.query(`SELECT check_name, model_figure, billing_figure, difference, status, detail FROM marts.reconciliation
+        WHERE check_name IN ('won_deals_vs_invoices', 'won_deals_to_invoice') ORDER BY check_order`)).toEqual([
+        { check_name: 'won_deals_vs_invoices', model_figure: 30000, billing_figure: 24000, difference: -6000, status: 'pass',
+          detail: '3 affaire(s) gagnée(s) facturée(s), dont 0 à plus de 2 % d\'écart ; signé, à facturer sur ces affaires : 6000,00 EUR (signées depuis moins de 40 jours) ; 0 affaire(s) gagnée(s) non facturée(s) (laissées de côté) ; avoirs sur les affaires gagnées facturées : -1200,00 EUR' },
+        { check_name: 'won_deals_to_invoice', model_figure: 8000, billing_figure: null, difference: null, status: 'timing',
+          detail: '2 affaire(s) gagnée(s), 8000,00 EUR signés pas encore facturés (dont 1 sans aucune facture encore) ; délai de facturation : 40 jours (historique de l\'entreprise : 95e centile des jours entre la signature et la dernière facture de ses affaires gagnées)' },
+      ]);
+    } finally {
+      b.db.close();
+    }
+  }, 60_000);
+
+  it('still fails the build on a real gap: with a 5-day delay set, O9\'s 6 000 not invoiced 10 days after signature is 20 % of what was signed', async () => {
+    await expect(buildModelsOn(timingCompany(), { settingsFile: calendarYearSettings('reconciliation:\n  invoicingDelayDays: 5\n') }))
+      .rejects.toThrow(/won_deals_match_invoices/);
+  }, 60_000);
 });

@@ -16,7 +16,7 @@ import { AUDIT_DDL } from '../load/load-extracts.js';
 import { ident, literal, openDatabase, type Database } from '../db/duckdb.js';
 import { genericTests, singularTests } from '../models/data-tests.js';
 import { buildOrder, discoverModels, LAYERS } from '../models/discover.js';
-import { readKpiSettings, writeKpiSettings } from '../models/kpi-settings.js';
+import { readSettingsInUse, settingsFileFor, writeKpiSettings } from '../models/kpi-settings.js';
 import { readMacros } from '../models/run-models.js';
 import { RssSampler } from './memory.js';
 import type { BaselineJob, BaselineResult, StageMeasure } from './types.js';
@@ -95,7 +95,8 @@ export const runBaseline = async (job: BaselineJob): Promise<BaselineResult> => 
 
     // Set-up the models need (not timed: our runner does the same before its timed step).
     const modelsDir = path.join(PROJECT_ROOT, 'models');
-    await writeKpiSettings(open, readKpiSettings(path.join(modelsDir, 'kpi-settings.yaml')));
+    const inUse = readSettingsInUse(settingsFileFor(job.extractsDir));
+    await writeKpiSettings(open, inUse.settings, inUse);
     await open.exec(readMacros(modelsDir) + LAYERS.map((l) => `CREATE SCHEMA IF NOT EXISTS ${l};`).join('\n'));
     const models = buildOrder(await discoverModels(open, modelsDir));
 

@@ -76,7 +76,7 @@ export const computeFingerprints = (options: FingerprintOptions): Fingerprints =
   return {
     extracts,
     // The models' result also depends on the company's own settings beside its extracts, if any.
-    models: sha1([contentHash('models', 'pipelines/models'), fs.readFileSync(settingsFileFor(options.extractsDir, path.join(PROJECT_ROOT, 'models')), 'utf8')]),
+    models: sha1([contentHash('models', 'pipelines/models'), ((file) => (file ? fs.readFileSync(file, 'utf8') : null))(settingsFileFor(options.extractsDir))]),
     site: sha1([contentHash('reports', 'sources', 'evidence.config.yaml', 'patches', 'pipelines/site'), options.siteOptions ?? {}]),
   };
 };

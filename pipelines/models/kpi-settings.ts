@@ -85,6 +85,8 @@ export const kpiSettingsSchema = z.strictObject({
   reconciliation: z.strictObject({
     wonDealsTolerance: share.default(0.02)
       .describe('Largest gap allowed between the amounts of won deals and what was invoiced for them (share of the signed amount, overall); beyond it the build fails'),
+    invoicingDelayDays: z.number().int().nonnegative().optional()
+      .describe('Days after signature within which a won deal not yet (fully) invoiced is "signed, to be invoiced": timing, not a discrepancy. Left out: the company\'s own history (95th percentile of the days from signature to the last invoice of its won deals)'),
   }).prefault({}),
   forecast: z.strictObject({
     historyMonths: z.number().int().positive().default(24)
@@ -118,28 +120,55 @@ export const kpiSettingsSchema = z.strictObject({
     belowTeamFdr: z.number().gt(0).lt(1).default(0.05)
       .describe('A seller is far below the team on a product line when the one-sided test of their win rate stays significant at this false discovery rate (Benjamini–Hochberg over every seller × product line compared that year; at least funnel.outlierMinDecided decided proposals)'),
   }).prefault({}),
-  coveragePlan: z.partialRecord(segment, z.partialRecord(activityType, z.number().nonnegative())).default({
-    Or: { call: 8, meeting: 3 },
-    Argent: { call: 4, meeting: 1 },
-    Bronze: { call: 2 },
-  }).describe('Planned touches per account per year, by segment and activity type'),
-  segmentMixTarget: z.partialRecord(segment, share).default({ Or: 0.35, Argent: 0.4, Bronze: 0.25 })
-    .describe('Strategic target share of revenue per segment'),
+  coveragePlan: z.partialRecord(segment, z.partialRecord(activityType, z.number().nonnegative())).default({})
+    .describe('Planned touches per account per year, by segment and activity type (e.g. Or: { call: 8, meeting: 3 }); none by default: coverage against plan is shown only once the company sets its plan'),
+  segmentMixTarget: z.partialRecord(segment, share).default({})
+    .describe('Strategic target share of revenue per segment (e.g. Or: 0.35); none by default: the mix is shown without a target'),
 });
 
 export type KpiSettings = z.infer<typeof kpiSettingsSchema>;
 
-export const readKpiSettings = (file: string): KpiSettings => {
-  const raw = fs.existsSync(file) ? YAML.parse(fs.readFileSync(file, 'utf8')) ?? {} : {};
+/**
+ * Where a build's settings come from: the company's own file beside its extracts, or — when it has
+ * none — the neutral defaults of the schema (calendar year, no plan or target that only fits one
+ * company). Never another company's file: the bundled sample carries its own beside its extracts.
+ */
+export interface SettingsInUse {
+  settings: KpiSettings;
+  source: 'company' | 'defaults';
+  /** The file read (company source only). */
+  file?: string;
+  /** The keys the file sets, dotted (`calendar.fiscalYearFirstMonth`, `coveragePlan`): the others are defaults. */
+  explicitKeys: string[];
+}
+
+const dottedKeys = (value: unknown, prefix = '', depth = 0): string[] =>
+  value && typeof value === 'object' && !Array.isArray(value) && depth < 2
+    ? Object.entries(value).flatMap(([k, v]) => {
+      const key = prefix ? `${prefix}.${k}` : k;
+      // Records keyed by data values (segments) are one setting, not one per segment.
+      return v && typeof v === 'object' && !Array.isArray(v) && !['coveragePlan', 'segmentMixTarget'].includes(key) ? dottedKeys(v, key, depth + 1) : [key];
+    })
+    : [];
+
+export const readSettingsInUse = (file?: string): SettingsInUse => {
+  if (!file || !fs.existsSync(file)) return { settings: kpiSettingsSchema.parse({}), source: 'defaults', explicitKeys: [] };
+  const raw = YAML.parse(fs.readFileSync(file, 'utf8')) ?? {};
   const parsed = kpiSettingsSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`${file} is invalid:\n${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+  return { settings: parsed.data, source: 'company', file, explicitKeys: dottedKeys(raw) };
 };
+
+/** The settings of `file`, or the neutral defaults when there is none. */
+export const readKpiSettings = (file?: string): KpiSettings => readSettingsInUse(file).settings;
 
 const list = (values: readonly string[]) => `[${values.map(literal).join(', ')}]::VARCHAR[]`;
 
-/** Writes the settings as tables in the `settings` schema, where models read them. */
-export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
+/**
+ * Writes the settings as tables in the `settings` schema, where models read them, with where they
+ * came from (`settings.origin`: the pages say which convention they follow).
+ */
+export const writeKpiSettings = async (db: Database, s: KpiSettings, origin: Pick<SettingsInUse, 'source' | 'file' | 'explicitKeys'> = { source: 'defaults', explicitKeys: [] }) => {
   const scalars: Record<string, string> = {
     fiscal_year_first_month: String(s.calendar.fiscalYearFirstMonth),
     cac_unallocated_spend: literal(s.cac.unallocatedSpend),
@@ -173,6 +202,7 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
     variable_pay_cap: String(s.variablePay.cap),
     variable_pay_threshold: String(s.variablePay.threshold),
     won_deals_tolerance: String(s.reconciliation.wonDealsTolerance),
+    invoicing_delay_days: s.reconciliation.invoicingDelayDays === undefined ? 'CAST(NULL AS INTEGER)' : String(s.reconciliation.invoicingDelayDays),
     forecast_history_months: String(s.forecast.historyMonths),
     forecast_min_decided: String(s.forecast.minDecided),
     forecast_run_rate_months: String(s.forecast.runRateMonths),
@@ -202,6 +232,8 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
     CREATE OR REPLACE TABLE settings.coverage_plan (segment VARCHAR, activity_type VARCHAR, touches_per_year DOUBLE);
     CREATE OR REPLACE TABLE settings.segment_mix_target (segment VARCHAR, target_share DOUBLE);
     CREATE OR REPLACE TABLE settings.variable_pay_criteria (metric VARCHAR, weight DOUBLE, target DOUBLE);
+    CREATE OR REPLACE TABLE settings.origin AS SELECT ${literal(origin.source)} AS source,
+      ${origin.file ? literal(path.basename(origin.file)) : 'CAST(NULL AS VARCHAR)'} AS file_name, ${list(origin.explicitKeys)} AS explicit_keys;
   `);
   const coverage = Object.entries(s.coveragePlan).flatMap(([seg, plan]) =>
     Object.entries(plan ?? {}).map(([type, n]) => [literal(seg), literal(type), String(n)]));
@@ -214,41 +246,39 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings) => {
 type JsonNode = { description?: string; properties?: Record<string, JsonNode>; enum?: unknown[] };
 
 /**
- * A company's own settings, beside its extracts: when the extracts folder holds this file, it is
- * read instead of models/kpi-settings.yaml (keys left out take their defaults), so a company's
- * fiscal year or thresholds travel with its data rather than with the repository.
+ * A company's own settings, beside its extracts: when the extracts folder holds this file it is
+ * read (keys left out take their defaults), so a company's fiscal year or thresholds travel with
+ * its data rather than with the repository. Without it, the neutral defaults apply, and the run
+ * and the pages say so.
  */
 export const COMPANY_SETTINGS_FILE = 'kpi-settings.yaml';
 
-/** The settings file a build over `extractsDir` reads: the company's own, else the shipped one. */
-export const settingsFileFor = (extractsDir: string, modelsDir: string) => {
+/** The settings file a build over `extractsDir` reads, if the company wrote one. */
+export const settingsFileFor = (extractsDir: string): string | undefined => {
   const own = path.join(extractsDir, COMPANY_SETTINGS_FILE);
-  return fs.existsSync(own) ? own : path.join(modelsDir, COMPANY_SETTINGS_FILE);
+  return fs.existsSync(own) ? own : undefined;
 };
 
-/**
- * What the shipped file sets away from the defaults: the sample company's fiscal year runs from
- * October to September (README); a company without the key gets calendar years.
- */
-export const SHIPPED = { calendar: { fiscalYearFirstMonth: 10 } } as const;
+/** The neutral defaults, rendered for reference (never read by a build: they are the schema's). */
+export const DEFAULTS_FILE = path.join(import.meta.dirname, '..', '..', 'models', 'kpi-settings.defaults.yaml');
 
 /**
- * The settings file as shipped: every option at its default (but SHIPPED), each with its description and
- * accepted values as a comment beside it (rendered from the schema: `npm run settings:docs`).
+ * A settings file: every option at the value `values` gives it (the defaults for the others), each
+ * with its description and accepted values as a comment beside it (rendered from the schema:
+ * `npm run settings:docs` writes the defaults' file and the sample company's).
  */
-export const renderKpiSettingsFile = (): string => {
+export const renderKpiSettingsFile = (values: Record<string, unknown> = {}, header: string[] = DEFAULTS_HEADER): string => {
   const json = z.toJSONSchema(kpiSettingsSchema, { io: 'input', unrepresentable: 'any' }) as JsonNode;
-  const defaults = kpiSettingsSchema.parse(SHIPPED) as Record<string, unknown>;
-  const lines = [
-    '# KPI settings: the choices the KPI catalogue leaves open. Every key is optional; remove a key to',
-    '# get its default. Validated by pipelines/models/kpi-settings.ts (rendered by `npm run settings:docs`).',
-  ];
+  const defaults = kpiSettingsSchema.parse(values) as Record<string, unknown>;
+  const lines = [...header];
   const render = (node: JsonNode, values: Record<string, unknown>, indent: string) => {
     for (const [key, child] of Object.entries(node.properties ?? {})) {
       const accepted = child.enum ? ` (one of: ${child.enum.join(', ')})` : '';
       if (child.description) lines.push(`${indent}# ${child.description}${accepted}`);
       const value = values[key];
-      if (child.properties && value && typeof value === 'object' && !Array.isArray(value)) {
+      if (value === undefined) {
+        lines.push(`${indent}# ${key}:   (left out: see above)`);
+      } else if (child.properties && value && typeof value === 'object' && !Array.isArray(value)) {
         lines.push(`${indent}${key}:`);
         render(child, value as Record<string, unknown>, `${indent}  `);
       } else {
@@ -264,8 +294,17 @@ export const renderKpiSettingsFile = (): string => {
   return `${lines.join('\n')}\n`;
 };
 
+const DEFAULTS_HEADER = [
+  '# KPI settings: the NEUTRAL DEFAULTS, for reference. A build never reads this file: it reads the',
+  '# company\'s own kpi-settings.yaml beside its extracts, every key optional, keys left out taking the',
+  '# values below (calendar year, no coverage plan, no segment mix target). `npm run init -- --extracts DIR`',
+  '# drafts a company\'s file from its data. Validated by pipelines/models/kpi-settings.ts (`npm run settings:docs`).',
+];
+
 if (process.argv[1] === import.meta.filename) {
-  const file = new URL('../../models/kpi-settings.yaml', import.meta.url);
-  fs.writeFileSync(file, renderKpiSettingsFile());
-  console.log(`wrote ${file.pathname}`);
+  fs.writeFileSync(DEFAULTS_FILE, renderKpiSettingsFile());
+  console.log(`wrote ${DEFAULTS_FILE}`);
+  const { SAMPLE_KPI_SETTINGS, SAMPLE_SETTINGS_FILE, SAMPLE_SETTINGS_HEADER } = await import('../sample/settings.js');
+  fs.writeFileSync(SAMPLE_SETTINGS_FILE, renderKpiSettingsFile(SAMPLE_KPI_SETTINGS, SAMPLE_SETTINGS_HEADER));
+  console.log(`wrote ${SAMPLE_SETTINGS_FILE}`);
 }

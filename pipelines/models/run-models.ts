@@ -11,12 +11,12 @@ import type { Reporter } from '../progress.js';
 import { buildOrder, discoverModels, LAYERS, type Model } from './discover.js';
 import { DataTestFailure, genericTests, runDataTests, singularTests, testsToRun, type DataTestResult } from './data-tests.js';
 import { DATA_CONDITIONS } from './data-conditions.js';
-import { readKpiSettings, writeKpiSettings } from './kpi-settings.js';
+import { readSettingsInUse, writeKpiSettings } from './kpi-settings.js';
 
 export interface ModelRunOptions {
   modelsDir: string;
   reporter: Reporter;
-  /** Default `<modelsDir>/kpi-settings.yaml`. */
+  /** The company's kpi-settings.yaml; none: the neutral defaults (said on the pages). */
   settingsFile?: string;
   /**
    * Incremental rebuilds: the extracts reloaded by this run. Only the models reading them
@@ -126,8 +126,8 @@ const modelsToRebuild = (models: Model[], reloaded: ReadonlySet<string>): Set<st
 
 export const runModels = async (db: Database, options: ModelRunOptions) => {
   const { reporter } = options;
-  const settings = readKpiSettings(options.settingsFile ?? path.join(options.modelsDir, 'kpi-settings.yaml'));
-  await writeKpiSettings(db, settings);
+  const inUse = readSettingsInUse(options.settingsFile);
+  await writeKpiSettings(db, inUse.settings, inUse);
   await db.exec(readMacros(options.modelsDir) + LAYERS.map((l) => `CREATE SCHEMA IF NOT EXISTS ${l};`).join('\n'));
 
   const models = buildOrder(await discoverModels(db, options.modelsDir));
@@ -163,5 +163,5 @@ export const runModels = async (db: Database, options: ModelRunOptions) => {
     const failed = testResults.filter((t) => t.failures > 0);
     if (failed.length) throw new DataTestFailure(failed);
   });
-  return { models: results, tests: testResults };
+  return { models: results, tests: testResults, settings: inUse };
 };

@@ -79,12 +79,13 @@
  *     without a deal goes to the owner at the invoice date (pattern 1, objectives of pattern 11).
  * 13. Personal data. Contacts carry French names, e-mails ending in `@example.fr` and `+33 …` phones.
  */
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { EXTRACTS, type ExtractName } from '../contract/index.js';
 import { columnsOf } from '../contract/derive.js';
 import * as R from './reference.js';
+import { SAMPLE_SETTINGS_FILE } from './settings.js';
 
 /**
  * The extracts and columns the sample company writes: it sells in EUR only, so it has no exchange
@@ -1369,6 +1370,8 @@ export async function generateSample(opts: SampleOptions): Promise<Record<string
   const log = opts.log ?? (() => {});
   const z = sizesFor(scale);
   await mkdir(opts.outDir, { recursive: true });
+  // The sample company's own settings travel with its extracts, as a real company's do.
+  await copyFile(SAMPLE_SETTINGS_FILE, path.join(opts.outDir, 'kpi-settings.yaml'));
 
   const config: Record<string, string> = {};
   if (opts.threads) config.threads = String(opts.threads);

@@ -19,13 +19,17 @@ export interface Built extends Loaded {
 }
 
 /**
- * The fixture companies' hand-worked figures are by calendar year: their settings are the defaults
- * (fiscal year = calendar year), not the shipped file, which holds the sample company's October
- * fiscal year. A test giving its own settings file says its fiscal year itself.
+ * The fixture companies' hand-worked figures are by calendar year (the neutral default) and plan
+ * their coverage and segment mix as the catalogue's examples do (the defaults have no plan: a test
+ * of coverage or mix says which plan it measures against). A test giving its own settings file
+ * says everything itself.
  */
+export const FIXTURE_PLAN = 'coveragePlan:\n  Or: { call: 8, meeting: 3 }\n  Argent: { call: 4, meeting: 1 }\n  Bronze: { call: 2 }\n' +
+  'segmentMixTarget: { Or: 0.35, Argent: 0.4, Bronze: 0.25 }\n';
+
 export const calendarYearSettings = (extra = ''): string => {
   const file = path.join(tempDir('bi-settings-'), 'kpi-settings.yaml');
-  fs.writeFileSync(file, `calendar:\n  fiscalYearFirstMonth: 1\n${extra}`);
+  fs.writeFileSync(file, `calendar:\n  fiscalYearFirstMonth: 1\n${FIXTURE_PLAN}${extra}`);
   return file;
 };
 

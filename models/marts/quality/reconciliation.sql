@@ -12,16 +12,20 @@ description: >
   deals that were invoiced (raw.opportunities, stage won, with at least one invoice carrying their
   opportunity_id) against the amount of those invoices (credit notes excluded: goodwill credits
   after the sale are not a billing gap; they are counted in the detail), within a tolerance
-  of 2 % overall. Without billing, revenue is booked from the won deals and must equal their amount
+  of 2 % overall, once what remains to invoice on deals signed within the invoicing delay is counted
+  as timing (intermediate.int_won_deal_invoicing). That timing has its own check,
+  won_deals_to_invoice ("signé, à facturer", status timing): the amount and deals signed and not
+  yet invoiced — never a fail. Without billing, revenue is booked from the won deals and must equal their amount
   (revenue_vs_bookings). status: pass, held_out (the figures miss exactly the money held out at
-  load, listed on the data-quality page), fail, or not_applicable (the billing checks without
+  load, listed on the data-quality page), timing (signed, to be invoiced: the won_deals_to_invoice
+  check), fail, or not_applicable (the billing checks without
   billing, the bookings check with it, a money check for an extract not provided). The data
   tests revenue_reconciles_to_billing and won_deals_match_invoices stop the build on a fail; the
   second reads its tolerance from this mart.
 grain: contrôle
 unique: [check_name]
 not_null: [check_label, description, tolerance, tolerance_unit, status]
-accepted_values: { status: [pass, held_out, fail, not_applicable], tolerance_unit: [EUR, share] }
+accepted_values: { status: [pass, held_out, timing, fail, not_applicable], tolerance_unit: [EUR, share] }
 kpis:
   - name: Revenue reconciliation
     label: Rapprochement du CA avec la facturation
@@ -109,17 +113,7 @@ monthly_summary AS (
   FROM monthly
 ),
 won_invoiced AS (
-  SELECT
-    o.opportunity_id,
-    o.amount,
-    coalesce(sum(l.revenue) FILTER (WHERE i.document_type = 'invoice'), 0) AS invoiced,
-    coalesce(sum(l.revenue) FILTER (WHERE i.document_type = 'credit_note'), 0) AS credited,
-    count(DISTINCT i.invoice_id) FILTER (WHERE i.document_type = 'invoice' AND l.invoice_id IS NOT NULL) AS invoices
-  FROM staging.stg_opportunities o
-  LEFT JOIN staging.stg_invoices i ON i.opportunity_id = o.opportunity_id
-  LEFT JOIN staging.stg_invoice_lines l ON l.invoice_id = i.invoice_id
-  WHERE o.is_won
-  GROUP BY ALL
+  SELECT * FROM intermediate.int_won_deal_invoicing
 ),
 -- Without billing, revenue is the won deals (bookings): it must equal them, to the cent.
 bookings_total AS (
@@ -131,8 +125,15 @@ won_summary AS (
     coalesce(sum(w.amount) FILTER (WHERE w.invoices > 0), 0) AS won_amount,
     coalesce(sum(w.invoiced) FILTER (WHERE w.invoices > 0), 0) AS invoiced,
     coalesce(sum(w.credited) FILTER (WHERE w.invoices > 0), 0) AS credited,
-    count(*) FILTER (WHERE w.invoices > 0 AND abs(w.invoiced - w.amount) > t.tolerance * w.amount) AS deals_outside,
-    count(*) FILTER (WHERE w.invoices = 0) AS won_not_invoiced,
+    -- What is signed and not yet invoiced on deals signed within the invoicing delay: timing.
+    coalesce(sum(w.to_invoice) FILTER (WHERE w.invoices > 0), 0) AS to_invoice_on_invoiced,
+    count(*) FILTER (WHERE w.invoices > 0 AND abs(w.invoiced + w.to_invoice - w.amount) > t.tolerance * w.amount) AS deals_outside,
+    count(*) FILTER (WHERE w.invoices = 0 AND NOT w.is_within_delay) AS won_not_invoiced,
+    count(*) FILTER (WHERE w.to_invoice > 0) AS deals_to_invoice,
+    count(*) FILTER (WHERE w.to_invoice > 0 AND w.invoices = 0) AS deals_to_invoice_uninvoiced,
+    coalesce(sum(w.to_invoice), 0) AS to_invoice,
+    any_value(w.invoicing_delay_days) AS delay_days,
+    any_value(w.delay_source) AS delay_source,
     -- From the settings, not the deals: a company with no won deal still gets a described check.
     (SELECT tolerance FROM won_tolerance) AS tolerance
   FROM won_tolerance t
@@ -198,11 +199,13 @@ checks AS (
   UNION ALL
   SELECT
     5, 'won_deals_vs_invoices',
-    'Montant signé des affaires gagnées qui ont été facturées (CRM) comparé au montant des factures qui les portent, avoirs exclus (facturation) : à moins de '
+    'Montant signé des affaires gagnées qui ont été facturées (CRM) comparé au montant des factures qui les portent, avoirs exclus (facturation), plus ce qui reste à facturer des affaires signées dans le délai de facturation (décalage de calendrier, pas un écart) : à moins de '
       || fr_pct_g(tolerance) || ' % au total.',
     CAST(won_amount AS DOUBLE), CAST(invoiced AS DOUBLE), CAST(invoiced - won_amount AS DOUBLE), tolerance, 'share',
-    CASE WHEN abs(invoiced - won_amount) <= tolerance * won_amount THEN 'pass' ELSE 'fail' END,
-    deals || ' affaire(s) gagnée(s) facturée(s), dont ' || deals_outside || ' à plus de ' || fr_pct_g(tolerance) || ' % d''écart ; ' || won_not_invoiced
+    CASE WHEN abs(invoiced + to_invoice_on_invoiced - won_amount) <= tolerance * won_amount THEN 'pass' ELSE 'fail' END,
+    deals || ' affaire(s) gagnée(s) facturée(s), dont ' || deals_outside || ' à plus de ' || fr_pct_g(tolerance) || ' % d''écart'
+      || CASE WHEN to_invoice_on_invoiced > 0 THEN ' ; signé, à facturer sur ces affaires : ' || fr_dec2(to_invoice_on_invoiced) || ' EUR (signées depuis moins de ' || delay_days || ' jours)' ELSE '' END
+      || ' ; ' || won_not_invoiced
       || ' affaire(s) gagnée(s) non facturée(s) (laissées de côté) ; avoirs sur les affaires gagnées facturées : ' || fr_dec2(credited) || ' EUR',
     a.has_billing
   FROM won_summary, available a
@@ -216,6 +219,20 @@ checks AS (
       || fr_dec2(mc.held_out) || ' en devise de restitution : voir les enregistrements écartés (page Qualité des données)' ELSE '' END,
     NOT a.has_billing
   FROM mart_total m, bookings_total b, available a, (SELECT * FROM money_checks WHERE extract = 'opportunities') mc
+  UNION ALL
+  SELECT
+    11, 'won_deals_to_invoice',
+    'Signé, à facturer : les affaires gagnées signées depuis moins que le délai de facturation de l''entreprise et pas encore (entièrement) facturées. C''est un décalage de calendrier, pas un écart : ce montant sera facturé après la date des données.',
+    CAST(to_invoice AS DOUBLE), NULL, NULL, 0.005, 'EUR',
+    CASE WHEN to_invoice > 0 THEN 'timing' ELSE 'pass' END,
+    deals_to_invoice || ' affaire(s) gagnée(s), ' || fr_dec2(to_invoice) || ' EUR signés pas encore facturés'
+      || CASE WHEN deals_to_invoice_uninvoiced > 0 THEN ' (dont ' || deals_to_invoice_uninvoiced || ' sans aucune facture encore)' ELSE '' END
+      || ' ; délai de facturation : ' || coalesce(delay_days, 0) || ' jours'
+      || CASE delay_source WHEN 'setting' THEN ' (réglage de l''entreprise)'
+           WHEN 'history' THEN ' (historique de l''entreprise : 95e centile des jours entre la signature et la dernière facture de ses affaires gagnées)'
+           ELSE ' (aucune affaire gagnée facturée : pas d''historique)' END,
+    a.has_billing
+  FROM won_summary, available a
   UNION ALL
   SELECT
     check_order, 'money_' || extract,
@@ -237,6 +254,7 @@ SELECT
     WHEN 'cost_total' THEN 'Coût des ventes total / facturation'
     WHEN 'margin_total' THEN 'Marge brute totale / facturation'
     WHEN 'won_deals_vs_invoices' THEN 'Affaires gagnées / factures'
+    WHEN 'won_deals_to_invoice' THEN 'Signé, à facturer'
     WHEN 'revenue_vs_bookings' THEN 'Chiffre d''affaires / prises de commande'
     ELSE 'Montants lus = chargés + écartés : ' || extract_label(substr(c.check_name, 7))
   END AS check_label,

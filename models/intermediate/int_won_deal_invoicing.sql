@@ -1,0 +1,77 @@
+/*
+description: >
+  Each won deal beside what billing holds for it, and whether what is missing is timing. A deal is
+  invoiced over time (a first invoice at signature, a second one after delivery…): a deal signed
+  last week and not yet fully invoiced is "signé, à facturer", not a billing gap. The invoicing delay
+  is reconciliation.invoicingDelayDays in kpi-settings.yaml or, left out, the company's own history:
+  the 95th percentile of the days from signature to the last invoice of its won deals (those signed
+  at least 180 days before the data's last day when there are 30 or more, whose invoicing is over;
+  else all of them). A won deal signed less than that many days before the data's last day
+  (`is_within_delay`) has `to_invoice` = what is signed and not yet invoiced (never below 0:
+  invoicing more than was signed cannot be timing); older deals have none, and their gap, if any, is
+  a discrepancy (marts.reconciliation). Amounts in the reporting currency; invoices only (credit
+  notes apart, in `credited`).
+grain: won opportunity
+unique: [opportunity_id]
+not_null: [amount, invoiced, credited, invoices, is_within_delay, to_invoice, invoicing_delay_days, delay_source]
+accepted_values: { delay_source: [setting, history, none] }
+*/
+WITH data_end AS (
+  SELECT any_value(data_end) AS data_end FROM intermediate.int_calendar
+),
+deals AS (
+  SELECT
+    o.opportunity_id,
+    o.owner_seller_id,
+    o.closed_at,
+    o.amount,
+    coalesce(sum(l.revenue) FILTER (WHERE i.document_type = 'invoice'), 0) AS invoiced,
+    coalesce(sum(l.revenue) FILTER (WHERE i.document_type = 'credit_note'), 0) AS credited,
+    count(DISTINCT i.invoice_id) FILTER (WHERE i.document_type = 'invoice' AND l.invoice_id IS NOT NULL) AS invoices,
+    max(i.invoice_date) FILTER (WHERE i.document_type = 'invoice' AND l.invoice_id IS NOT NULL) AS last_invoice_date
+  FROM staging.stg_opportunities o
+  LEFT JOIN staging.stg_invoices i ON i.opportunity_id = o.opportunity_id
+  LEFT JOIN staging.stg_invoice_lines l ON l.invoice_id = i.invoice_id
+  WHERE o.is_won
+  GROUP BY ALL
+),
+-- The company's history of days from signature to the last invoice; deals whose invoicing is over
+-- (signed long enough ago) when there are enough of them, so that the delay is not cut short by
+-- deals still being invoiced.
+history AS (
+  SELECT greatest(0, datediff('day', d.closed_at, d.last_invoice_date)) AS days,
+    d.closed_at <= e.data_end - INTERVAL 180 DAY AS is_settled
+  FROM deals d CROSS JOIN data_end e
+  WHERE d.invoices > 0
+),
+delay AS (
+  SELECT
+    CASE
+      WHEN (SELECT invoicing_delay_days FROM settings.kpi) IS NOT NULL THEN (SELECT invoicing_delay_days FROM settings.kpi)
+      WHEN count(*) FILTER (WHERE is_settled) >= 30 THEN quantile_disc(days, 0.95) FILTER (WHERE is_settled)
+      ELSE quantile_disc(days, 0.95)
+    END AS invoicing_delay_days,
+    CASE
+      WHEN (SELECT invoicing_delay_days FROM settings.kpi) IS NOT NULL THEN 'setting'
+      WHEN count(*) > 0 THEN 'history'
+      ELSE 'none'
+    END AS delay_source
+  FROM history
+)
+SELECT
+  d.opportunity_id,
+  d.owner_seller_id,
+  d.closed_at,
+  d.amount,
+  d.invoiced,
+  d.credited,
+  d.invoices,
+  d.last_invoice_date,
+  coalesce(d.closed_at > e.data_end - to_days(CAST(coalesce(y.invoicing_delay_days, 0) AS INTEGER)), false) AS is_within_delay,
+  CASE WHEN d.closed_at > e.data_end - to_days(CAST(coalesce(y.invoicing_delay_days, 0) AS INTEGER))
+    THEN greatest(d.amount - d.invoiced, 0) ELSE 0 END AS to_invoice,
+  CAST(coalesce(y.invoicing_delay_days, 0) AS INTEGER) AS invoicing_delay_days,
+  y.delay_source
+FROM deals d
+CROSS JOIN data_end e
+CROSS JOIN delay y
