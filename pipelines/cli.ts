@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { settingsFromEnv, settingsSchema, type Settings } from './config.js';
 import { ExtractError } from './load/read.js';
+import { readExtractsConfig } from './load/extracts-config.js';
 import { HeldOutError } from './load/held-out.js';
 import { DataTestFailure } from './models/data-tests.js';
 import { ModelError } from './models/run-models.js';
@@ -100,6 +101,9 @@ const parseCommandLine = (argv: string[]) => {
   return { args, settings };
 };
 
+/** The reporting currency extracts.yaml sets (EUR when it says nothing). */
+const readReportingCurrency = (extractsDir: string) => readExtractsConfig(extractsDir).currency.reporting;
+
 /** Kept for the error handler: where to log, and which folders a system error concerns. */
 let runSettings: Settings | undefined;
 
@@ -159,12 +163,25 @@ const main = async () => {
       'in other currencies': m.foreign.join(', '),
     }))));
   }
+  if (result.toInvoice) {
+    const t = result.toInvoice;
+    console.log(`\nSigned, to be invoiced (signé, à facturer — timing, not a gap): ${t.deals.toLocaleString('en')} won deal(s), ${t.amount.toFixed(2)} ` +
+      `not yet invoiced, signed within the invoicing delay of ${t.delayDays} days (${t.delaySource === 'setting' ? 'reconciliation.invoicingDelayDays' : "the company's own history"}).`);
+  }
   console.log('\nModels');
   console.log(formatTable(models.map((m) => ({ model: m.model, rows: m.rows, seconds: Number(m.seconds.toFixed(2)), built: m.reused ? 'kept' : 'rebuilt' }))));
   console.log('\nTime per step');
   console.log(formatTable(reporter.timings.map((t) => ({ step: t.step, seconds: Number(t.seconds.toFixed(2)) }))));
   const site = args.site ? ` and the site ${path.relative(process.cwd(), path.resolve(settings.siteDir))}/` : ' (no site: --no-site)';
   console.log(`\nPublished ${path.relative(process.cwd(), result.databasePath)}${site} in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+  if (result.kpiSettings.source === 'defaults') {
+    const dir = args.extracts ?? result.extractsDir;
+    console.log(`\nThese figures follow the default settings (réglages par défaut): no kpi-settings.yaml in ${dir}. The ones that matter most:\n` +
+      '  - fiscal year: calendar.fiscalYearFirstMonth (now 1: January → December)\n' +
+      `  - reporting currency: currency.reporting in extracts.yaml (now ${readReportingCurrency(result.extractsDir)})\n` +
+      `  - acquisition cost: cac.unallocatedSpend (now ${result.kpiSettings.settings.cac.unallocatedSpend}) and cac.sellerCostMultiplier (now ${result.kpiSettings.settings.cac.sellerCostMultiplier})\n` +
+      `Write them in ${path.join(dir, 'kpi-settings.yaml')}: \`npm run init -- --extracts ${dir}\` drafts it from your files.`);
+  }
 };
 
 main().catch((error: unknown) => {

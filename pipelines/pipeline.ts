@@ -13,9 +13,10 @@ import { readExtractsConfig } from './load/extracts-config.js';
 import { checkHeldOut, moneyAccounts, type MoneyAccount } from './load/held-out.js';
 import { recordMappingAudit } from './mapping/report.js';
 import { mapExports } from './mapping/run.js';
-import { settingsFileFor } from './models/kpi-settings.js';
+import { COMPANY_SETTINGS_FILE, readSettingsInUse, settingsFileFor, type SettingsInUse } from './models/kpi-settings.js';
 import { runModels, type ModelResult } from './models/run-models.js';
 import type { Reporter } from './progress.js';
+import type { Database } from './db/duckdb.js';
 import type { BuildLock } from './publish/lock.js';
 import { buildSite, siteWorkDir } from './site/build-site.js';
 import { findPublishConfig, readPublishConfig } from './publish/audiences-config.js';
@@ -47,10 +48,36 @@ export interface PipelineOptions {
 
 export interface PipelineResult extends BuildResult {
   extractsDir: string;
+  /** The KPI settings the models used: the company's file beside its extracts, or the neutral defaults. */
+  kpiSettings: SettingsInUse;
+  /** Won deals signed within the invoicing delay and not yet fully invoiced: timing, not a gap. */
+  toInvoice?: ToInvoice;
   models: ModelResult[];
   /** Money read from the files per extract: loaded, flagged, held out (empty when nothing was rebuilt). */
   money: MoneyAccount[];
 }
+
+export type ToInvoice = { deals: number; amount: number; delayDays: number; delaySource: string };
+
+/** What remains to invoice on recently won deals (intermediate.int_won_deal_invoicing), for the run's money table. */
+const readToInvoice = async (db: Database): Promise<ToInvoice | undefined> => {
+  const [row] = await db.query<ToInvoice>(`SELECT count(*) FILTER (WHERE to_invoice > 0) AS deals, coalesce(sum(to_invoice), 0)::DOUBLE AS amount,
+    any_value(invoicing_delay_days) AS "delayDays", any_value(delay_source) AS "delaySource" FROM intermediate.int_won_deal_invoicing`);
+  return row && row.deals > 0 ? row : undefined;
+};
+
+/**
+ * Says which settings a run uses, before any work: a company without a settings file beside its
+ * extracts gets the neutral defaults, said aloud with the fiscal year they mean.
+ */
+const announceSettings = (inUse: SettingsInUse, userDir: string | undefined, reporter: Reporter) => {
+  if (inUse.source === 'company') {
+    reporter.detail(`KPI settings: ${inUse.file} (fiscal year from month ${inUse.settings.calendar.fiscalYearFirstMonth})`);
+    return;
+  }
+  reporter.warn(`réglages par défaut — no ${COMPANY_SETTINGS_FILE} beside the extracts${userDir ? ` in ${userDir}` : ''}: ` +
+    'fiscal year = calendar year (January → December), no coverage plan, no segment mix target; the pages say so.');
+};
 
 /** The folder of the sample company for a scale and seed, generated on first use. */
 export const ensureSample = async (settings: Settings, reporter: Reporter, scale = 1, seed = 42): Promise<string> => {
@@ -96,8 +123,12 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
   if (!extractsDir) extractsDir = await ensureSample(settings, reporter, options.scale, options.seed);
   else if (!fs.existsSync(extractsDir)) throw new ExtractError(`Extracts folder ${extractsDir} does not exist.`);
 
+  // Checked and said before any work: a mistake in the settings should not cost a load.
+  const kpiSettings = readSettingsInUse(settingsFileFor(extractsDir));
+  announceSettings(kpiSettings, options.extracts ? path.resolve(options.extracts) : undefined, reporter);
   let models: ModelResult[] = [];
   let money: MoneyAccount[] = [];
+  let toInvoice: ToInvoice | undefined;
   const result = await build({
     settings,
     extractsDir,
@@ -149,8 +180,9 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
           `${options.acceptHeldOut ? ' (accepted with --accept-held-out)' : ''}: the pages show it beside the figures.`);
       }
       const modelsDir = path.join(PROJECT_ROOT, 'models');
-      ({ models } = await runModels(db, { modelsDir, reporter, reloadedExtracts, settingsFile: settingsFileFor(extractsDir!) }));
+      ({ models } = await runModels(db, { modelsDir, reporter, reloadedExtracts, settingsFile: kpiSettings.file }));
+      toInvoice = await readToInvoice(db);
     },
   });
-  return { ...result, extractsDir, models, money };
+  return { ...result, extractsDir, models, money, kpiSettings, toInvoice };
 };

@@ -59,6 +59,11 @@ const open = (url: string) => openOffline(browser, server.url, url);
 describe('npm run build -- --extracts maven-crm --mapping maven-crm', () => {
   it('builds the site from the three extracts the CRM gives, the others declared not provided', async () => {
     expect(buildOutput).toMatch(/Published .*warehouse\.duckdb and the site/);
+    // Dropped in with no settings file: the neutral defaults, said on the run with the fiscal year
+    // they mean, and the settings that matter most named with the file to write.
+    expect(buildOutput).toMatch(/These figures follow the default settings \(réglages par défaut\): no kpi-settings\.yaml/);
+    expect(buildOutput).toContain('fiscal year: calendar.fiscalYearFirstMonth (now 1: January → December)');
+    expect(buildOutput).toContain('npm run init -- --extracts');
     const db = await warehouse();
     try {
       const loads = await db.query<{ extract: string; status: string; rows_rejected: number }>(
@@ -69,6 +74,10 @@ describe('npm run build -- --extracts maven-crm --mapping maven-crm', () => {
         { extract: 'sellers', status: 'loaded', rows_rejected: 0 },
       ]);
       expect(await db.query('SELECT test FROM audit.data_tests WHERE failures > 0')).toEqual([]);
+      // Calendar years: the sample's 31/12/2017 is in FY2017 (its fourth quarter), not "T1 FY2018".
+      expect(await db.query(`SELECT label FROM marts.calendar WHERE period_type IN ('quarter', 'year') AND DATE '2017-12-31' BETWEEN period_start AND period_end ORDER BY period_type`))
+        .toEqual([{ label: 'T4 FY2017' }, { label: 'FY2017' }]);
+      expect(await db.query(`SELECT DISTINCT source FROM marts.settings_in_use`)).toEqual([{ source: 'defaults' }]);
     } finally {
       db.close();
     }
@@ -124,6 +133,12 @@ describe('the maven site in a browser with no internet', () => {
     const { page } = await open('/activity');
     expect(await page.getByText('indicateur indisponible').count()).toBeGreaterThan(3);
     await page.close();
+
+    // The pages say which convention they follow: default settings, calendar year.
+    const { page: front } = await open('/');
+    await expect.poll(() => front.getByText('Réglages par défaut').count()).toBeGreaterThan(0);
+    expect(await front.getByText('année civile', { exact: false }).count()).toBeGreaterThan(0);
+    await front.close();
   }, 900_000);
 
   it('shows the booked revenue, says it is booked, and shows no margin rather than a zero', async () => {
