@@ -43,6 +43,27 @@ describe('model runner', () => {
     expect(await db!.query('SELECT kind, n FROM marts.answer ORDER BY kind')).toEqual([{ kind: 'a', n: 1 }, { kind: 'b', n: 2 }]);
   });
 
+  it('drops the table of a model renamed since the last build: an incremental run holds the tables a full run does', async () => {
+    const dir = await project({
+      'staging/stg_things.sql': `${header()}SELECT id, kind FROM raw.things`,
+      'marts/answer.sql': `${header('unique: [kind]\n')}SELECT kind, count(*) AS n FROM staging.stg_things GROUP BY kind`,
+    });
+    await runModels(db!, { modelsDir: dir, reporter: silentReporter() });
+    fs.renameSync(path.join(dir, 'marts/answer.sql'), path.join(dir, 'marts/answer_by_kind.sql'));
+    const lines: string[] = [];
+    // Incremental: nothing reloaded; the new model is built, the old one's table must go.
+    await runModels(db!, { modelsDir: dir, reporter: { ...silentReporter(), detail: (l: string) => lines.push(l) }, reloadedExtracts: new Set() });
+    const incremental = await db!.query(`SELECT schema_name || '.' || table_name AS t FROM duckdb_tables() WHERE schema_name IN ('staging', 'intermediate', 'marts') ORDER BY 1`);
+    expect(lines).toContain('dropped marts.answer: no model defines them any more');
+    const incrementalRows = await db!.query('SELECT * FROM marts.answer_by_kind ORDER BY ALL');
+    db!.close();
+    await project({});
+    await runModels(db!, { modelsDir: dir, reporter: silentReporter() });
+    expect(incremental).toEqual(await db!.query(`SELECT schema_name || '.' || table_name AS t FROM duckdb_tables() WHERE schema_name IN ('staging', 'intermediate', 'marts') ORDER BY 1`));
+    expect(incremental).toEqual([{ t: 'marts.answer_by_kind' }, { t: 'marts.kpi_glossary' }, { t: 'staging.stg_things' }]);
+    expect(incrementalRows).toEqual(await db!.query('SELECT * FROM marts.answer_by_kind ORDER BY ALL'));
+  });
+
   it('stops on a broken model, naming it and giving DuckDB\'s message', async () => {
     const dir = await project({
       'staging/stg_things.sql': `${header()}SELECT id, kind, no_such_column FROM raw.things`,

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { literal, type Database } from '../db/duckdb.js';
+import { ident, literal, type Database } from '../db/duckdb.js';
 import { CORE_EXTRACTS, EXTRACTS } from '../contract/index.js';
 import type { Reporter } from '../progress.js';
 import { buildOrder, discoverModels, LAYERS, type Model } from './discover.js';
@@ -113,11 +113,27 @@ const writeGlossary = async (db: Database, models: Model[]) => {
   if (rows.length) await db.exec(`INSERT INTO marts.kpi_glossary SELECT * EXCLUDE (glossary_order) FROM (\n${rows.join('\nUNION ALL\n')}) ORDER BY glossary_order`);
 };
 
+/**
+ * Tables of the model layers that no model defines any more (a model renamed or removed since the
+ * database was built): dropped, so that an incremental build holds exactly the tables a full build
+ * does and no page or reader keeps reading a stale mart. The glossary is written by the runner.
+ */
+const dropStaleModels = async (db: Database, models: Model[], reporter: Reporter): Promise<Set<string>> => {
+  const known = new Set([...models.map((m) => m.name), 'marts.kpi_glossary']);
+  const tables = await db.query<{ schema: string; name: string }>(`SELECT schema_name AS schema, table_name AS name FROM duckdb_tables()
+    WHERE database_name = current_database() AND schema_name IN (${LAYERS.map(literal).join(', ')}) ORDER BY ALL`);
+  const stale = tables.filter((t) => !known.has(`${t.schema}.${t.name}`));
+  for (const t of stale) await db.exec(`DROP TABLE ${ident(t.schema)}.${ident(t.name)}`);
+  if (stale.length) reporter.detail(`dropped ${stale.map((t) => `${t.schema}.${t.name}`).join(', ')}: no model defines them any more`);
+  return new Set(tables.map((t) => `${t.schema}.${t.name}`).filter((t) => known.has(t)));
+};
+
 /** The models an incremental run must rebuild, in build order: those reading what was reloaded. */
-const modelsToRebuild = (models: Model[], reloaded: ReadonlySet<string>): Set<string> => {
+const modelsToRebuild = (models: Model[], reloaded: ReadonlySet<string>, existing: ReadonlySet<string>): Set<string> => {
   const rebuild = new Set<string>();
   for (const model of models) {
-    const stale = model.reads.some((read) =>
+    // A model new since the last build has no table to keep.
+    const stale = !existing.has(model.name) || model.reads.some((read) =>
       rebuild.has(read) || read.startsWith('audit.') || (read.startsWith('raw.') && reloaded.has(read.slice(4))));
     if (stale) rebuild.add(model.name);
   }
@@ -131,7 +147,8 @@ export const runModels = async (db: Database, options: ModelRunOptions) => {
   await db.exec(readMacros(options.modelsDir) + LAYERS.map((l) => `CREATE SCHEMA IF NOT EXISTS ${l};`).join('\n'));
 
   const models = buildOrder(await discoverModels(db, options.modelsDir));
-  const rebuild = options.reloadedExtracts ? modelsToRebuild(models, options.reloadedExtracts) : new Set(models.map((m) => m.name));
+  const existing = await dropStaleModels(db, models, reporter);
+  const rebuild = options.reloadedExtracts ? modelsToRebuild(models, options.reloadedExtracts, existing) : new Set(models.map((m) => m.name));
   const results: ModelResult[] = [];
   await reporter.step(rebuild.size === models.length ? `build ${models.length} models` : `rebuild ${rebuild.size} of ${models.length} models`, async () => {
     for (const model of models) {
