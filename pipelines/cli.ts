@@ -24,6 +24,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { settingsFromEnv, settingsSchema, type Settings } from './config.js';
+import { ConfigError } from './config-files.js';
 import { ExtractError } from './load/read.js';
 import { readExtractsConfig } from './load/extracts-config.js';
 import { HeldOutError } from './load/held-out.js';
@@ -191,10 +192,15 @@ main().catch((error: unknown) => {
     // One line a person can act on; the whole error (stack, DuckDB's hint) goes to the log.
     const log = system ? writeErrorLog(settings.dataDir, error) : undefined;
     console.error(`\n✗ ${system ? system.message : (error as Error).message}${log ? ` (full error: ${log})` : ''}`);
-  } else if (error instanceof ExtractError || error instanceof HeldOutError || error instanceof ModelError || error instanceof SiteError || error instanceof DataTestFailure || error instanceof z.ZodError) {
-    console.error(`\n✗ ${error instanceof z.ZodError ? z.prettifyError(error) : error.message}`);
+  } else if (error instanceof ExtractError || error instanceof HeldOutError || error instanceof ModelError || error instanceof SiteError || error instanceof DataTestFailure || error instanceof ConfigError) {
+    console.error(`\n✗ ${error.message}`);
+  } else if (error instanceof z.ZodError) {
+    // The command line's own flags and BI_* variables.
+    console.error(`\n✗ Invalid option: ${z.prettifyError(error)}`);
   } else {
-    console.error('\n✗ Build failed:', error);
+    // Not a mistake the user can act on from the message alone: one line here, the trace in the log.
+    const log = writeErrorLog(settings.dataDir, error);
+    console.error(`\n✗ Build failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}${log ? ` (full error: ${log})` : ''}`);
   }
   console.error('The previously published database and site were left untouched.');
   process.exit(1);

@@ -19,7 +19,7 @@ import type { Reporter } from './progress.js';
 import type { Database } from './db/duckdb.js';
 import type { BuildLock } from './publish/lock.js';
 import { buildSite, siteWorkDir } from './site/build-site.js';
-import { findPublishConfig, readPublishConfig } from './publish/audiences-config.js';
+import { expandAudiences, findPublishConfig, readPublishConfig } from './publish/audiences-config.js';
 import { buildAudienceSites } from './site/audiences.js';
 
 export interface PipelineOptions {
@@ -111,21 +111,28 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRes
 
 const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<PipelineResult> => {
   const { settings, reporter } = options;
-  let extractsDir = options.extracts ? path.resolve(options.extracts) : undefined;
+  const userDir = options.extracts ? path.resolve(options.extracts) : undefined;
+  if (userDir && !fs.existsSync(userDir)) throw new ExtractError(`Extracts folder ${userDir} does not exist.`);
+  // Every configuration file the user wrote is checked before any work (a mistake in one should not
+  // cost a mapping or a load): extracts.yaml, kpi-settings.yaml and the publish configuration.
+  if (userDir) {
+    readExtractsConfig(userDir, options.extractsConfig);
+    readSettingsInUse(settingsFileFor(userDir));
+  }
+  // Audiences: the publish configuration given, or publish.yaml in the user's extracts folder.
+  const publishConfig = findPublishConfig(settings.publishConfig, userDir);
+  if (publishConfig) readPublishConfig(publishConfig);
+  let extractsDir = userDir;
   const mapped = options.mapping
     ? await mapExports({ mapping: options.mapping, inputDir: extractsDir, settings, reporter, write: options.write, allowOutsidePaths: options.allowOutsidePaths })
     : undefined;
   if (mapped) extractsDir = mapped.outDir;
-  // Audiences: the publish configuration given, or publish.yaml in the user's extracts folder.
-  const publishConfig = findPublishConfig(settings.publishConfig, options.extracts ? path.resolve(options.extracts) : undefined);
-  // Checked before any work: a mistake in it should not cost a build.
-  if (publishConfig) readPublishConfig(publishConfig);
   if (!extractsDir) extractsDir = await ensureSample(settings, reporter, options.scale, options.seed);
-  else if (!fs.existsSync(extractsDir)) throw new ExtractError(`Extracts folder ${extractsDir} does not exist.`);
 
-  // Checked and said before any work: a mistake in the settings should not cost a load.
+  // The settings the models use (the company's, carried through a mapping, or the neutral
+  // defaults), said before the load.
   const kpiSettings = readSettingsInUse(settingsFileFor(extractsDir));
-  announceSettings(kpiSettings, options.extracts ? path.resolve(options.extracts) : undefined, reporter);
+  announceSettings(kpiSettings, userDir, reporter);
   let models: ModelResult[] = [];
   let money: MoneyAccount[] = [];
   let toInvoice: ToInvoice | undefined;
@@ -182,6 +189,9 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
       const modelsDir = path.join(PROJECT_ROOT, 'models');
       ({ models } = await runModels(db, { modelsDir, reporter, reloadedExtracts, settingsFile: kpiSettings.file }));
       toInvoice = await readToInvoice(db);
+      // The audiences' names and filters for this data's teams and sellers, checked before the
+      // site is built rather than after it (two teams whose names slug alike, a filter naming no team).
+      if (publishConfig) expandAudiences(readPublishConfig(publishConfig), await db.query<{ seller_id: string; team: string }>('SELECT seller_id, team FROM staging.stg_sellers'));
     },
   });
   return { ...result, extractsDir, models, money, kpiSettings, toInvoice };

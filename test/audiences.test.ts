@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../pipelines/db/duckdb.js';
-import { AudienceConfigError, expandAudiences, findPublishConfig, matchesGlob, readPublishConfig, slug } from '../pipelines/publish/audiences-config.js';
+import { AudienceConfigError, distinctSlugs, expandAudiences, findPublishConfig, matchesGlob, readPublishConfig, slug } from '../pipelines/publish/audiences-config.js';
 import { writeAudienceMarts } from '../pipelines/site/audience-data.js';
 import { tempDir } from './helpers/load.js';
 
@@ -88,6 +88,26 @@ describe('publish configuration', () => {
     expect(expandAudiences(all, sellers)).toEqual([{ name: 'board', pages: ['/team', '/sellers/*', '/sellers'], pseudonymise: true }]);
     expect(() => expandAudiences(twice, sellers)).toThrow(/two audiences are named "a"/);
     expect(slug('Nord & Est')).toBe('nord-est');
+  });
+
+  it('names audiences from any script: transliterated where it can, a short hash otherwise, never twice the same', () => {
+    expect(slug('Provence-Alpes-Côte d\'Azur')).toBe('provence-alpes-cote-d-azur');
+    expect(slug('Œuvre Straße Łódź')).toBe('oeuvre-strasse-lodz');
+    // No Latin letter left: a stable hash of the name, distinct for 東京 and 大阪 (sha1, 6 hex digits).
+    expect(slug('東京')).toMatch(/^h-[0-9a-f]{6}$/);
+    expect(slug('東京')).toBe(slug('東京'));
+    expect(slug('東京')).not.toBe(slug('大阪'));
+    // Two names sharing a slug each get their own hash: collisions are impossible.
+    const slugs = distinctSlugs(['Nord & Est', 'Nord-Est', 'Sud']);
+    expect(slugs.get('Sud')).toBe('sud');
+    expect(slugs.get('Nord & Est')).toMatch(/^nord-est-[0-9a-f]{6}$/);
+    expect(slugs.get('Nord-Est')).toMatch(/^nord-est-[0-9a-f]{6}$/);
+    expect(slugs.get('Nord & Est')).not.toBe(slugs.get('Nord-Est'));
+    // Teams with no Latin letters get a site each (they were both "managers-").
+    const config = readPublishConfig(configFile('audiences:\n  - { name: "managers-{team}", each: team, pages: ["/team"] }\n'));
+    const names = expandAudiences(config, [{ seller_id: 'S1', team: '東京' }, { seller_id: 'S2', team: '大阪' }]).map((a) => a.name);
+    expect([...names].sort()).toEqual([`managers-${slug('大阪')}`, `managers-${slug('東京')}`].sort());
+    expect(new Set(names).size).toBe(2);
   });
 
   it('matches page globs segment by segment', () => {

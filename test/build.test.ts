@@ -106,3 +106,41 @@ describe('publishing the database', () => {
     expect(fs.existsSync(candidate)).toBe(false);
   });
 });
+
+describe('configuration mistakes', () => {
+  /** Runs the CLI on the fixture company with `files` written beside its extracts. */
+  const cliWith = async (files: Record<string, string>) => {
+    const dataDir = tempDir('bi-data-');
+    const extracts = fixtureFolder();
+    for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(extracts, name), text);
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'pipelines/cli.ts'), 'build', '--extracts', extracts, '--as-of', AS_OF, '--no-site'], {
+      env: { ...process.env, BI_DATA_DIR: dataDir, BI_SITE_DIR: path.join(dataDir, 'site') },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    return { code, out, extracts, dataDir };
+  };
+
+  it('are checked before any work and told in one line each — file, line, key — with no stack trace', async () => {
+    const settings = await cliWith({ 'kpi-settings.yaml': 'calendar:\n  fiscalYearFirstMonth: 13\n' });
+    expect(settings.code).toBe(1);
+    expect(settings.out).toContain(`KPI settings ${path.join(settings.extracts, 'kpi-settings.yaml')} is invalid:\n  ${path.join(settings.extracts, 'kpi-settings.yaml')}:2: calendar.fiscalYearFirstMonth: `);
+    // Nothing was loaded, no trace printed, nothing published.
+    expect(settings.out).not.toContain('load extracts');
+    expect(settings.out).not.toMatch(/\n\s+at .*\.(ts|js):\d+/);
+    expect(fs.existsSync(path.join(settings.dataDir, 'warehouse.duckdb'))).toBe(false);
+
+    const publish = await cliWith({ 'publish.yaml': 'audiences:\n  - name: Direction Générale\n    pages: ["/"]\n' });
+    expect(publish.code).toBe(1);
+    expect(publish.out).toContain(`${path.join(publish.extracts, 'publish.yaml')}:2: audiences.0.name: lower-case letters`);
+    expect(publish.out).not.toContain('load extracts');
+    expect(publish.out).not.toMatch(/\n\s+at .*\.(ts|js):\d+/);
+
+    const extractsYaml = await cliWith({ 'extracts.yaml': 'csv:\n  dateFormats: ["%d.%m.%Q"]\n' });
+    expect(extractsYaml.code).toBe(1);
+    expect(extractsYaml.out).toContain(`${path.join(extractsYaml.extracts, 'extracts.yaml')}:2: csv.dateFormats.0: "%d.%m.%Q" is not a date format`);
+    expect(extractsYaml.out).not.toContain('load extracts');
+  }, 120_000);
+});

@@ -253,7 +253,19 @@ describe('what stops the run', () => {
     fs.writeFileSync(path.join(dir, 'extracts.yaml'), 'csv:\n  delimiter: "#"\nnotProvided: [payments]\n');
     const error = await loadFolder(dir).catch((e: Error) => e);
     expect(String(error)).toContain(`${path.join(dir, 'extracts.yaml')} is invalid`);
-    expect(String(error)).toContain('csv.delimiter');
-    expect(String(error)).toContain('notProvided[0]');
+    // One line per problem: the file, the line, the key.
+    expect(String(error)).toContain(`${path.join(dir, 'extracts.yaml')}:2: csv.delimiter: `);
+    expect(String(error)).toContain(`${path.join(dir, 'extracts.yaml')}:3: notProvided.0: `);
+  });
+
+  it('a bad date format in extracts.yaml is named as such, in its file, before any data is read', async () => {
+    const dir = tempDir();
+    writeCompany(dir, fixtureCompany() as unknown as Record<string, Record<string, unknown>[]>);
+    const fs = await import('node:fs');
+    fs.writeFileSync(path.join(dir, 'extracts.yaml'), 'files:\n  opportunities:\n    dateFormats: ["%d/%m/%Q"]\n    timestampFormats: ["%H:%M"]\n');
+    const error = String(await loadFolder(dir).catch((e: Error) => e));
+    expect(error).toContain(`${path.join(dir, 'extracts.yaml')}:3: files.opportunities.dateFormats.0: "%d/%m/%Q" is not a date format: % must be followed by a strptime specifier`);
+    expect(error).toContain(`${path.join(dir, 'extracts.yaml')}:4: files.opportunities.timestampFormats.0: "%H:%M" is not a timestamp format: it needs a day (%d), a month (%m) and a year (%Y)`);
+    expect(error).not.toMatch(/delimiter, quoting and encoding/);
   });
 });

@@ -5,11 +5,25 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { z } from 'zod';
 import { EXTRACTS } from '../contract/index.js';
+import { ConfigError, parseYamlFile, problemAt, validateYaml } from '../config-files.js';
 
 const extractNames = EXTRACTS.map((e) => e.name) as [string, ...string[]];
+
+/**
+ * A strptime format DuckDB can use: every `%` followed by one of its specifiers, and a day, a month
+ * and a year (a bad format would otherwise be blamed on the data file).
+ */
+const STRPTIME_SPECIFIERS = /%(-?[dmHIMSjy]|[aAwbBYpfgnzZUWcxX%])/g;
+const formatString = (kind: 'date' | 'timestamp') => z.string().superRefine((format, ctx) => {
+  const rest = format.replace(STRPTIME_SPECIFIERS, '');
+  if (rest.includes('%')) {
+    ctx.addIssue({ code: 'custom', message: `"${format}" is not a ${kind} format: % must be followed by a strptime specifier (%d day, %m month, %Y year, %H:%M:%S time…), e.g. "${kind === 'date' ? '%d/%m/%Y' : '%d/%m/%Y %H:%M'}"` });
+  } else if (!/%-?d|%j/.test(format) || !/%-?m|%[bB]|%j/.test(format) || !/%[Yy]/.test(format)) {
+    ctx.addIssue({ code: 'custom', message: `"${format}" is not a ${kind} format: it needs a day (%d), a month (%m) and a year (%Y), e.g. "${kind === 'date' ? '%d/%m/%Y' : '%d/%m/%Y %H:%M'}"` });
+  }
+});
 
 export const csvDialectSchema = z.object({
   delimiter: z.enum(['auto', ',', ';', '\t', '|']).default('auto')
@@ -18,9 +32,9 @@ export const csvDialectSchema = z.object({
     .describe('Decimal mark of numbers; auto picks "," when numeric columns use it'),
   encoding: z.enum(['auto', 'utf-8', 'windows-1252', 'utf-16']).default('auto')
     .describe('Text encoding; auto decides per file: UTF-16 with a BOM, else UTF-8 unless invalid bytes outnumber UTF-8 characters, else Windows-1252'),
-  dateFormats: z.array(z.string()).default(['%d/%m/%Y'])
+  dateFormats: z.array(formatString('date')).default(['%d/%m/%Y'])
     .describe('strptime formats tried after ISO 8601 (YYYY-MM-DD) for dates'),
-  timestampFormats: z.array(z.string()).default(['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y'])
+  timestampFormats: z.array(formatString('timestamp')).default(['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y'])
     .describe('strptime formats tried after ISO 8601 for timestamps'),
 });
 
@@ -70,17 +84,11 @@ export const CONFIG_FILE = 'extracts.yaml';
 export const readExtractsConfig = (dir: string, explicitFile?: string): ExtractsConfig => {
   const file = explicitFile ?? path.join(dir, CONFIG_FILE);
   if (!fs.existsSync(file)) {
-    if (explicitFile) throw new Error(`Extracts config ${file} does not exist.`);
+    if (explicitFile) throw new ConfigError(`Extracts configuration ${file} does not exist: give the path of an extracts.yaml, or leave --extracts-config out.`);
     return { ...extractsConfigSchema.parse({}), explicitDateFormats: new Set() };
   }
-  let raw: unknown;
-  try {
-    raw = YAML.parse(fs.readFileSync(file, 'utf8')) ?? {};
-  } catch (error) {
-    throw new Error(`${file} is not valid YAML: ${(error as Error).message}`);
-  }
-  const parsed = extractsConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${file} is invalid:\n${z.prettifyError(parsed.error)}`);
+  const yaml = parseYamlFile(file, 'Extracts configuration');
+  const { data, raw } = validateYaml(yaml, extractsConfigSchema, 'Extracts configuration');
   // Which extracts read dates in an order the user chose: an ambiguous date column stops the run
   // only where the order was left to the defaults.
   const written = raw as { csv?: Record<string, unknown>; files?: Record<string, Record<string, unknown>> };
@@ -88,12 +96,14 @@ export const readExtractsConfig = (dir: string, explicitFile?: string): Extracts
   const explicitDateFormats = chosen(written.csv)
     ? 'all' as const
     : new Set(Object.entries(written.files ?? {}).filter(([, entry]) => chosen(entry)).map(([name]) => name));
-  for (const [extract, columns] of Object.entries(parsed.data.reject)) {
+  for (const [extract, columns] of Object.entries(data.reject)) {
     const definition = EXTRACTS.find((e) => e.name === extract)!;
     const unknown = columns!.filter((c) => !(c in definition.schema.shape));
-    if (unknown.length) throw new Error(`${file} is invalid: reject.${extract} names ${unknown.map((c) => `"${c}"`).join(', ')}, not columns of ${extract}.`);
+    if (unknown.length) {
+      throw new ConfigError(`Extracts configuration ${file} is invalid:\n  ${problemAt(yaml, ['reject', extract], `names ${unknown.map((c) => `"${c}"`).join(', ')}, not columns of ${extract} (its columns: ${Object.keys(definition.schema.shape).join(', ')})`)}`);
+    }
   }
-  return { ...parsed.data, explicitDateFormats };
+  return { ...data, explicitDateFormats };
 };
 
 /** The dialect for one extract: folder defaults overridden by the extract's own entry. */

@@ -9,6 +9,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { ACTIVITY_OUTCOMES, ACTIVITY_TYPES, SEGMENTS } from '../contract/index.js';
 import { literal, type Database } from '../db/duckdb.js';
+import { parseYamlFile, validateYaml } from '../config-files.js';
 
 const share = z.number().min(0).max(1);
 const segment = z.enum(SEGMENTS);
@@ -153,10 +154,8 @@ const dottedKeys = (value: unknown, prefix = '', depth = 0): string[] =>
 
 export const readSettingsInUse = (file?: string): SettingsInUse => {
   if (!file || !fs.existsSync(file)) return { settings: kpiSettingsSchema.parse({}), source: 'defaults', explicitKeys: [] };
-  const raw = YAML.parse(fs.readFileSync(file, 'utf8')) ?? {};
-  const parsed = kpiSettingsSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${file} is invalid:\n${z.prettifyError(parsed.error)}`);
-  return { settings: parsed.data, source: 'company', file, explicitKeys: dottedKeys(raw) };
+  const { data, raw } = validateYaml(parseYamlFile(file, 'KPI settings'), kpiSettingsSchema, 'KPI settings');
+  return { settings: data, source: 'company', file, explicitKeys: dottedKeys(raw) };
 };
 
 /** The settings of `file`, or the neutral defaults when there is none. */

@@ -18,14 +18,15 @@
  *
  * Errors name the file, the line and what to write instead (`AudienceConfigError`).
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML, { LineCounter } from 'yaml';
 import { z } from 'zod';
+import { ConfigError, parseYamlFile, validateYaml } from '../config-files.js';
 
 export const PUBLISH_FILE = 'publish.yaml';
 
-export class AudienceConfigError extends Error {
+export class AudienceConfigError extends ConfigError {
   override name = 'AudienceConfigError';
 }
 
@@ -74,34 +75,44 @@ export interface PublishConfig {
   entries: AudienceEntry[];
 }
 
-/** `Île-de-France` → `ile-de-france`, `Nord & Est` → `nord-est`: a folder name a URL keeps as it is. */
-export const slug = (value: string) =>
-  value.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+/** Letters that Unicode decomposition does not reduce to Latin letters plus accents. */
+const LATIN_LETTERS: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
 
-/** The line of the YAML node a zod issue's path points at (or of its nearest parent that exists). */
-const lineOf = (doc: YAML.Document, counter: LineCounter, issuePath: PropertyKey[]) => {
-  for (let n = issuePath.length; n >= 0; n--) {
-    const node = doc.getIn(issuePath.slice(0, n) as (string | number)[], true) as { range?: [number, number, number] } | undefined;
-    if (node?.range) return counter.linePos(node.range[0]).line;
-  }
-  return 1;
+/**
+ * `Île-de-France` → `ile-de-france`, `Nord & Est` → `nord-est`: a folder name a URL keeps as it is.
+ * Latin letters are transliterated; a value with none left (`東京`, `大阪`, an emoji) gets a short
+ * stable hash of the value instead (`h-5f2b9c`), so that no two such names share an empty slug.
+ */
+export const slug = (value: string) => {
+  const latin = value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .replace(/[œæßøłđðþı]/g, (c) => LATIN_LETTERS[c] ?? c)
+    .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return latin || `h-${shortHash(value)}`;
+};
+
+const shortHash = (value: string) => createHash('sha1').update(value).digest('hex').slice(0, 6);
+
+/**
+ * Slugs for a set of values that never collide: a slug two values share (`Nord & Est`, `Nord-Est`)
+ * gets each value's short hash appended. Stable for a value as long as no other value shares it.
+ */
+export const distinctSlugs = (values: readonly string[]): Map<string, string> => {
+  const byBase = new Map<string, string[]>();
+  for (const v of new Set(values)) byBase.set(slug(v), [...(byBase.get(slug(v)) ?? []), v]);
+  const out = new Map<string, string>();
+  for (const [base, group] of byBase) for (const v of group) out.set(v, group.length > 1 ? `${base}-${shortHash(v)}` : base);
+  return out;
 };
 
 /** Reads and validates a publish configuration; throws AudienceConfigError naming file and line. */
 export const readPublishConfig = (file: string): PublishConfig => {
   if (!fs.existsSync(file)) throw new AudienceConfigError(`Publish configuration ${file} does not exist.`);
-  const counter = new LineCounter();
-  const doc = YAML.parseDocument(fs.readFileSync(file, 'utf8'), { lineCounter: counter });
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
-    throw new AudienceConfigError(`${file}:${e.linePos?.[0].line ?? 1}: not valid YAML: ${e.message.split('\n')[0]}`);
+  try {
+    const { data } = validateYaml(parseYamlFile(file, 'Publish configuration'), publishConfigSchema, 'Publish configuration');
+    return { file, entries: data.audiences };
+  } catch (error) {
+    throw error instanceof ConfigError && !(error instanceof AudienceConfigError) ? new AudienceConfigError(error.message) : error;
   }
-  const parsed = publishConfigSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${file}:${lineOf(doc, counter, i.path)}: ${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`);
-    throw new AudienceConfigError(`Publish configuration ${file} is invalid:\n${lines.join('\n')}`);
-  }
-  return { file, entries: parsed.data.audiences };
 };
 
 /**
@@ -123,6 +134,8 @@ export const findPublishConfig = (explicit: string | undefined, extractsDir: str
 export const expandAudiences = (config: PublishConfig, sellers: { seller_id: string; team: string }[]): Audience[] => {
   const teams = [...new Set(sellers.map((s) => s.team))].sort((a, b) => a.localeCompare(b, 'fr'));
   const ids = new Set(sellers.map((s) => s.seller_id));
+  const teamSlugs = distinctSlugs(teams);
+  const sellerSlugs = distinctSlugs([...ids]);
   const audiences: Audience[] = [];
   config.entries.forEach((entry, i) => {
     const where = `${config.file}: audiences[${i}] (${entry.name})`;
@@ -142,10 +155,10 @@ export const expandAudiences = (config: PublishConfig, sellers: { seller_id: str
     const seller = entry.filter?.seller;
     const filter = team !== undefined ? { team } : seller !== undefined ? { seller } : undefined;
     if (entry.each === 'team') {
-      for (const team of teams) audiences.push({ name: entry.name.replaceAll('{team}', slug(team)), pages: entry.pages, filter: { team }, pseudonymise: false });
+      for (const team of teams) audiences.push({ name: entry.name.replaceAll('{team}', teamSlugs.get(team)!), pages: entry.pages, filter: { team }, pseudonymise: false });
     } else if (entry.each === 'seller') {
       for (const id of [...ids].sort()) {
-        audiences.push({ name: entry.name.replaceAll('{seller}', slug(id)), pages: entry.pages.map((p) => p.replaceAll('{seller}', id)), filter: { seller: id }, pseudonymise: false });
+        audiences.push({ name: entry.name.replaceAll('{seller}', sellerSlugs.get(id)!), pages: entry.pages.map((p) => p.replaceAll('{seller}', id)), filter: { seller: id }, pseudonymise: false });
       }
     } else {
       audiences.push({ name: entry.name, pages: entry.pages.map((p) => (seller !== undefined ? p.replaceAll('{seller}', seller) : p)), ...(filter ? { filter } : {}), pseudonymise: entry.pseudonymise });
