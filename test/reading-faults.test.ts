@@ -271,6 +271,26 @@ describe('what stops the run, leaving the published database as it was', () => {
     expect(sha(published)).not.toBe(before);
   });
 
+  it('two files for one extract stop the run naming both, unless extracts.yaml says which', async () => {
+    const dataDir = tempDir('bi-data-');
+    const dir = folderWith(companyWith(2));
+    const published = (await runBuild(dataDir, dir)).databasePath;
+    const before = sha(published);
+    // A Parquet twin of opportunities.csv, with one deal less: either could be read silently.
+    const db = await openDatabase(':memory:');
+    const csv = path.join(dir, 'opportunities.csv');
+    const parquet = path.join(dir, 'opportunities.parquet');
+    await db.exec(`COPY (SELECT * FROM read_csv('${csv}', all_varchar = true) LIMIT 1) TO '${parquet}' (FORMAT parquet)`);
+    db.close();
+    await expect(runBuild(dataDir, dir)).rejects.toThrow(
+      `Extract "opportunities" has 2 candidate files in ${dir}: opportunities.csv and opportunities.parquet. Remove the ones that are not this extract, or say which to read in ${path.join(dir, 'extracts.yaml')}:\n  files:\n    opportunities: { path: opportunities.parquet }`);
+    expect(sha(published)).toBe(before);
+    // Named in extracts.yaml: that one is read.
+    fs.writeFileSync(path.join(dir, 'extracts.yaml'), 'files:\n  opportunities: { path: opportunities.csv }\n');
+    const l = await load(dir);
+    expect(await l.db.query('SELECT count(*) AS n FROM raw.opportunities')).toEqual([{ n: companyWith(2).opportunities!.length }]);
+  });
+
   it('"1.234" loads as 1234 when the file says decimal: ","', async () => {
     const dir = folderWith(companyWith(2));
     const lines = path.join(dir, 'invoice_lines.csv');

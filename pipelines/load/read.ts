@@ -62,6 +62,14 @@ export const locateExtract = (
 ): LocatedExtract | undefined => {
   const configured = config.files[extract.name as keyof ExtractsConfig['files']]?.path;
   const candidates = configured ? [configured] : [`${extract.name}.csv`, `${extract.name}.csv.gz`, `${extract.name}.parquet`, extract.name];
+  // Two files for one extract (a CSV and its Parquet twin, a file and a folder): reading one and
+  // ignoring the other silently would publish whichever comes first. extracts.yaml says which.
+  const present = configured ? [] : candidates.filter((c) => fs.existsSync(path.resolve(dir, c)));
+  if (present.length > 1) {
+    throw new ExtractError(`Extract "${extract.name}" has ${present.length} candidate files in ${dir}: ${present.join(' and ')}. ` +
+      `Remove the ones that are not this extract, or say which to read in ${path.join(dir, 'extracts.yaml')}:\n` +
+      `  files:\n    ${extract.name}: { path: ${present[present.length - 1]} }`);
+  }
   for (const candidate of candidates) {
     const full = path.resolve(dir, candidate);
     if (!fs.existsSync(full)) continue;
