@@ -38,7 +38,9 @@ const report = (f: Findings, extractsArg: string, write: (line: string) => void)
   if (f.unrecognised.length) {
     write('Files not recognised:');
     for (const u of f.unrecognised) {
-      write(`  ${u.file}: ${u.closest ? `closest to ${u.closest.mapping} (sources.${u.closest.source}, which needs the column(s) ${u.closest.lacks.map((c) => `"${c}"`).join(', ')} it lacks)` : 'close to no built-in mapping'}`);
+      write(`  ${u.file}: ${u.closest
+        ? `closest: ${u.closest.mapping}, ${u.closest.source} (it holds ${u.closest.holds} of the columns needed; lacks ${u.closest.lacks.map((c) => `"${c}"`).join(', ')})`
+        : 'holds none of the columns a built-in mapping or the source contract needs'}`);
     }
     write(`  To read them, draft a mapping: npm run mapping:init -- --extracts ${quoteArg(extractsArg)}`);
   }
@@ -83,9 +85,12 @@ export const runInit = async (options: InitOptions): Promise<InitResult> => {
     write('\nQuestions the data cannot answer (nothing was written for them):');
     for (const q of findings.questions) write(`  - ${q}`);
   }
-  write('\nThe settings file marks the choices the data cannot make with "TO DECIDE": read them, then build:');
-  const mapping = findings.layout === 'vendor' ? ` --mapping ${findings.mappings.join(',')}` : '';
+  const mapping = findings.layout === 'vendor' ? ` --mapping ${findings.mappings.join(',')}` : findings.layout === 'none' ? ' --mapping YOUR_MAPPING.yaml' : '';
   const buildCommand = `npm run build -- --extracts ${quoteArg(options.extracts)}${mapping}`;
+  if (findings.layout === 'none') {
+    write('\nNo file is read yet: draft a mapping for these exports, review it, then build with it:');
+    write(`  npm run mapping:init -- --extracts ${quoteArg(options.extracts)} --out YOUR_MAPPING.yaml`);
+  } else write('\nThe settings file marks the choices the data cannot make with "TO DECIDE": read them, then build:');
   write(`  ${buildCommand}`);
   return { findings, written, buildCommand };
 };

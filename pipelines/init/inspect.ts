@@ -11,10 +11,11 @@ import type { DateOrder } from '../load/date-order.js';
 import { orderOfFormats } from '../load/date-order.js';
 import { readExtractsConfig, type ExtractsConfig } from '../load/extracts-config.js';
 import { locateExtract, withCsvFallback, type LocatedExtract } from '../load/read.js';
-import { EXTRACTS } from '../contract/index.js';
+import { EXTRACTS, extractByName } from '../contract/index.js';
+import { columnsOf } from '../contract/derive.js';
 import { applyMapping } from '../mapping/apply.js';
 import { loadMappings, type LoadedMapping } from '../mapping/load-mapping.js';
-import { readOverrides } from '../mapping/overrides.js';
+import { applyOverrides, overridesSchema, readOverrides } from '../mapping/overrides.js';
 import { readSources } from '../mapping/sources.js';
 import { readContractFacts, type ExtractFacts } from './contract-facts.js';
 import { evidenceOf, isDateColumn, profileDates, rangeOf, verdictOf, type ColumnDates } from './date-profile.js';
@@ -98,6 +99,9 @@ const addCurrencies = (findings: Findings, facts: ExtractFacts[]) => {
 const decideCurrency = (findings: Findings, fxCurrencies: string[], answerLine: (code: string) => string) => {
   const stated = [...new Set(findings.currencies.flatMap((c) => (c.currency ? [c.currency] : [])))];
   const unstated = findings.currencies.some((c) => c.currency === null);
+  // Rows without a currency are in the reporting currency: one currency in all is no question.
+  const effective = new Set([...stated, ...(unstated ? [findings.reporting] : [])]);
+  if (stated.length > 0 && effective.size === 1 && stated[0] === findings.reporting) return;
   if (stated.length === 0) {
     findings.notes.push(findings.currencies.length
       ? `No currency is stated in the money columns: every amount is read in the reporting currency, ${findings.reporting}. If the amounts are in another currency, write ${answerLine('XXX')}.`
@@ -132,7 +136,8 @@ const inspectContract = async (db: Database, findings: Findings, dir: string, co
             `the build will stop. If the data is right, write in extracts.yaml: files: { ${f.extract}: { ${yamlFormats(proven.order)} } }`);
         } else {
           findings.extractsYaml.push({ path: ['files', f.extract], value: FORMATS[proven.order],
-            because: `${where}: slash dates proven ${ORDER_WORDS[proven.order]} (${withSlash.map((c) => `${c.column}: ${evidenceOf(c)}`).join('; ')}); the defaults read ${loaderOrder ?? 'none'}` });
+            because: `${where}: slash dates proven ${ORDER_WORDS[proven.order]}: ${proofOf(withSlash.map((profile) => ({ where, profile })), proven.order)}; ` +
+              `the defaults read ${loaderOrder ? ORDER_WORDS[loaderOrder] : 'ISO dates only'}` });
         }
       }
     } else if (proven.kind === 'contradictory') {
@@ -147,7 +152,9 @@ const inspectContract = async (db: Database, findings: Findings, dir: string, co
     for (const c of f.dates.filter((d) => d.nonEmpty > 0)) {
       const order = c.slash > 0 ? readAs : undefined;
       findings.dates.push({ where, column: c.column, profile: c, verdict: verdictWords(c), readAs: order });
-      widen(findings, `${f.extract}.${c.column}`, rangeOf(c, order));
+      // The data's first and last days are those of its events (dates the contract says cannot be
+      // in the future), not of period ends or planned dates.
+      if (columnsOf(extractByName(f.extract)!).find((x) => x.name === c.column)?.notInFuture) widen(findings, `${f.extract}.${c.column}`, rangeOf(c, order));
     }
   }
   addCurrencies(findings, facts);
@@ -166,6 +173,17 @@ const inspectContract = async (db: Database, findings: Findings, dir: string, co
 /** The fiscal year from an extract's rows, read through its own relation. */
 const fiscalYearOf = (db: Database, objectives: ExtractFacts, order: DateOrder | undefined) =>
   withCsvFallback((parallel) => fiscalYearFromObjectives(db, objectives.relation(parallel), order));
+
+/** The values that prove `order` over some columns, with an example, and how many say otherwise. */
+const proofOf = (columns: { where: string; profile: ColumnDates }[], order: DateOrder) => {
+  const own = order === 'day/month' ? 'dayFirstOnly' : 'monthFirstOnly';
+  const other = order === 'day/month' ? 'monthFirstOnly' : 'dayFirstOnly';
+  const example = columns.find((c) => c.profile[own] > 0);
+  const n = columns.reduce((t, c) => t + c.profile[own], 0);
+  const against = columns.reduce((t, c) => t + c.profile[other], 0);
+  const shown = example ? ` (e.g. "${example.profile[order === 'day/month' ? 'dayFirstExample' : 'monthFirstExample']}" in ${example.where}, ${example.profile.column})` : '';
+  return `${n} value(s) only ${ORDER_WORDS[order]} reads${shown}, ${against} only the other order reads`;
+};
 
 /** Every format a mapping reads dates with: its slash order, if any. */
 const mappingOrder = (mapping: LoadedMapping): DateOrder | undefined => {
@@ -203,31 +221,40 @@ const inspectVendor = async (
     allColumns.push(...columns.map((c) => c.profile));
   }
   await db.exec(`SET search_path = 'main'`);
-  // One overrides file for the folder: the order the data proves across every export.
-  const proven = provenOrder(allColumns.filter((c) => c.slash > 0));
+  // One overrides file for the folder: the order the data proves across every export. A column
+  // holding values of both orders is a question of its own; it does not hide what the others prove.
+  const withSlash = perMapping.flatMap((p) => p.columns.filter((c) => c.profile.slash > 0));
+  const mixed = withSlash.filter((c) => verdictOf(c.profile).kind === 'contradictory');
+  const proven = provenOrder(withSlash.filter((c) => !mixed.includes(c)).map((c) => c.profile));
   const inForce = (m: LoadedMapping) => {
     const own = mappingOrder(m);
     if (!own || !overrides?.dateOrder) return own;
     return overrides.dateOrder === 'dmy' ? 'day/month' : 'month/day';
   };
   const slashMappings = perMapping.filter((p) => p.columns.some((c) => c.profile.slash > 0));
-  const evidence = slashMappings.flatMap((p) => p.columns.filter((c) => c.profile.slash > 0).map((c) => `${c.where}, ${c.profile.column}: ${evidenceOf(c.profile)}`));
+  for (const c of mixed) {
+    findings.questions.push(`${c.where}, ${c.profile.column} holds dates of both orders (${evidenceOf(c.profile)}): ` +
+      `${proven.kind === 'proven' ? `the ${c.profile[proven.order === 'day/month' ? 'monthFirstOnly' : 'dayFirstOnly']} value(s) that read only ${ORDER_WORDS[proven.order === 'day/month' ? 'month/day' : 'day/month']} are not dates of this export's order: correct them in the export` : 'correct the export so that one order is used'}.`);
+  }
   if (proven.kind === 'proven') {
     const needs = slashMappings.filter((p) => inForce(p.mapping) && inForce(p.mapping) !== proven.order);
     const unread = slashMappings.filter((p) => !mappingOrder(p.mapping));
     const value = proven.order === 'day/month' ? 'dmy' : 'mdy';
+    const because = proofOf(withSlash.filter((c) => !mixed.includes(c)), proven.order);
     if (needs.length && overrides?.dateOrder) {
-      findings.questions.push(`mapping-overrides.yaml says dateOrder: ${overrides.dateOrder}, but the data proves ${ORDER_WORDS[proven.order]} dates (${evidence.join('; ')}). If the data is right, write dateOrder: ${value}.`);
+      findings.questions.push(`mapping-overrides.yaml says dateOrder: ${overrides.dateOrder}, but the data proves ${ORDER_WORDS[proven.order]} dates (${because}). If the data is right, write dateOrder: ${value}.`);
     } else if (needs.length) {
       findings.overrides.push({ path: ['dateOrder'], value,
-        because: `slash dates proven ${ORDER_WORDS[proven.order]} (${evidence.join('; ')}); ${needs.map((p) => p.mapping.name).join(', ')} read${needs.length === 1 ? 's' : ''} ${ORDER_WORDS[mappingOrder(needs[0]!.mapping)!]} by default` });
+        because: `slash dates proven ${ORDER_WORDS[proven.order]}: ${because}; ${needs.map((p) => p.mapping.name).join(', ')} read${needs.length === 1 ? 's' : ''} ${ORDER_WORDS[mappingOrder(needs[0]!.mapping)!]} by default` });
     }
     if (unread.length) findings.notes.push(`${unread.map((p) => p.mapping.name).join(', ')} read${unread.length === 1 ? 's' : ''} ISO dates only: its slash dates are not read as dates (see pipelines/mapping/README.md, format:).`);
   } else if (proven.kind === 'contradictory') {
-    findings.questions.push(`The exports' slash dates contradict each other (${evidence.join('; ')}): some can only be day-first, others only month-first. Re-export them in one order, then run init again.`);
+    findings.questions.push(`The exports' slash dates contradict each other: ${proofOf(withSlash, 'day/month')}, but ${proofOf(withSlash, 'month/day')}. ` +
+      'Re-export them in one order, then run init again.');
   } else if (proven.kind === 'ambiguous') {
     const defaults = slashMappings.map((p) => `${p.mapping.name} reads ${inForce(p.mapping) ? ORDER_WORDS[inForce(p.mapping)!] : 'ISO dates only'}`);
-    findings.questions.push(`Every slash date of the exports reads both ways (${evidence.join('; ')}), so the data cannot tell day-first from month-first (${defaults.join(', ')}). ` +
+    findings.questions.push(`Every slash date of the exports reads both ways (${withSlash.map((c) => `${c.where}, ${c.profile.column}: ${c.profile.both}`).join('; ')}), ` +
+      `so the data cannot tell day-first from month-first (${defaults.join(', ')}). ` +
       'Say which in mapping-overrides.yaml: dateOrder: dmy (day-first, e.g. a French export) or dateOrder: mdy (month-first, e.g. a US export).');
   }
   const readAs = proven.kind === 'proven' ? proven.order : undefined;
@@ -240,7 +267,9 @@ const inspectVendor = async (
   }
   // Currencies and objectives as the mapping reads them: its contract-shaped output, read by the loader's readers.
   const outDir = path.join(scratch, 'mapped');
-  const names = mappings.map((m) => m.mapping.file);
+  // The order just proven is used to read them (the overrides file is written after this look).
+  const decided = findings.overrides.find((o) => o.path[0] === 'dateOrder')?.value as 'dmy' | 'mdy' | undefined;
+  const names = mappings.map((m) => (decided ? applyOverrides(m.mapping, overridesSchema.parse({ dateOrder: decided })) : m.mapping));
   try {
     await applyMapping({ inputDir: dir, mapping: names, outDir, scratchDir: path.join(scratch, 'mapping-scratch') });
   } catch (error) {

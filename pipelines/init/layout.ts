@@ -21,7 +21,7 @@ import { fileFormatOf } from '../text/encoding.js';
 export interface Unrecognised {
   file: string;
   /** The built-in mapping source whose required headers the file comes closest to holding. */
-  closest?: { mapping: string; source: string; lacks: string[] };
+  closest?: { mapping: string; source: string; lacks: string[]; holds: string };
 }
 
 export type Layout =
@@ -79,18 +79,30 @@ const recognise = async (mapping: LoadedMapping, dir: string, headers: ReturnTyp
   return files;
 };
 
-/** The built-in source whose required headers a file comes closest to holding (half of them at least). */
+/**
+ * What a file comes closest to: the built-in mapping source whose required headers it holds the
+ * largest share of, or the contract extract whose columns it holds the largest share of.
+ */
 const closestSource = (mappings: LoadedMapping[], columns: string[]): Unrecognised['closest'] => {
-  let best: (Unrecognised['closest'] & { share: number }) | undefined;
+  let best: (NonNullable<Unrecognised['closest']> & { held: number; share: number }) | undefined;
+  // Most columns held first (a file holding 7 of an extract's columns is closer to it than to a
+  // source needing 2 of 3), then the larger share.
+  const consider = (candidate: Omit<NonNullable<Unrecognised['closest']>, 'holds'>, wanted: number) => {
+    const held = wanted - candidate.lacks.length;
+    const share = held / wanted;
+    if (held > 0 && (!best || held > best.held || (held === best.held && share > best.share))) best = { ...candidate, holds: `${held} of ${wanted}`, held, share };
+  };
   for (const mapping of mappings) {
     for (const [name, source] of Object.entries(mapping.spec.sources)) {
-      if (!source.requires?.length) continue;
-      const lacks = missingRequired(source, columns);
-      const share = 1 - lacks.length / source.requires.length;
-      if (share >= 0.5 && (!best || share > best.share)) best = { mapping: mapping.name, source: name, lacks, share };
+      if (source.requires?.length) consider({ mapping: mapping.name, source: `sources.${name}`, lacks: missingRequired(source, columns) }, source.requires.length);
     }
   }
-  return best && { mapping: best.mapping, source: best.source, lacks: best.lacks };
+  const have = new Set(columns.map((c) => c.trim().toLowerCase()));
+  for (const extract of EXTRACTS) {
+    const wanted = columnsOf(extract).filter((c) => !c.mayBeAbsent).map((c) => c.name);
+    consider({ mapping: 'the source contract', source: `extract ${extract.name}`, lacks: wanted.filter((w) => !have.has(w)) }, wanted.length);
+  }
+  return best && { mapping: best.mapping, source: best.source, lacks: best.lacks, holds: best.holds };
 };
 
 const isFxRates = (rel: string) => /^fx_rates\./i.test(path.basename(rel));
