@@ -11,7 +11,7 @@ import type { DateOrder } from '../load/date-order.js';
 import { orderOfFormats } from '../load/date-order.js';
 import { readExtractsConfig, type ExtractsConfig } from '../load/extracts-config.js';
 import { locateExtract, withCsvFallback, type LocatedExtract } from '../load/read.js';
-import { EXTRACTS, extractByName } from '../contract/index.js';
+import { CORE_EXTRACTS, EXTRACTS, extractByName } from '../contract/index.js';
 import { columnsOf } from '../contract/derive.js';
 import { applyMapping } from '../mapping/apply.js';
 import { loadMappings, type LoadedMapping } from '../mapping/load-mapping.js';
@@ -157,6 +157,8 @@ const inspectContract = async (db: Database, findings: Findings, dir: string, co
       if (columnsOf(extractByName(f.extract)!).find((x) => x.name === c.column)?.notInFuture) widen(findings, `${f.extract}.${c.column}`, rangeOf(c, order));
     }
   }
+  const absentCore = CORE_EXTRACTS.filter((c) => !facts.some((f) => f.extract === c));
+  if (absentCore.length) findings.notes.push(`The core extract(s) ${absentCore.join(', ')} are not in the folder: every company needs them, and the build will stop without them.`);
   addCurrencies(findings, facts);
   const fx = facts.find((f) => f.extract === 'fx_rates');
   const fxCurrencies = fx ? (await fx.query<{ c: string }>((rel) => `SELECT DISTINCT upper(trim(CAST(currency AS VARCHAR))) AS c FROM ${rel}`)).map((r) => r.c) : [];
