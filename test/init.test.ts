@@ -185,6 +185,33 @@ describe('slash dates', () => {
   }, 60_000);
 });
 
+describe('currencies', () => {
+  const spend = (rows: string[]) => {
+    const dir = tempDir('bi-init-currency-');
+    fs.writeFileSync(path.join(dir, 'marketing_spend.csv'), ['spend_date,campaign_id,segment,amount,currency', ...rows].join('\n'));
+    return dir;
+  };
+
+  it('asks for the reporting currency when the money is in several, and writes none', async () => {
+    const dir = spend(['2024-01-10,C1,Or,100,EUR', '2024-01-11,C1,Or,200,USD', '2024-01-12,C1,,300,USD']);
+    const run = await init(dir);
+    expect(run.output).toMatch(/  USD: 2 row\(s\) \(marketing_spend\)\n  EUR: 1 row\(s\) \(marketing_spend\)/);
+    expect(run.findings.questions).toEqual([expect.stringMatching(/^Reporting currency: the money columns state USD \(2 row\(s\)\), EUR \(1 row\(s\)\);.*give rates for USD/)]);
+    expect(fs.existsSync(path.join(dir, 'extracts.yaml'))).toBe(false);
+    const { text, parsed } = settingsOf(dir);
+    expect(parsed.success).toBe(true);
+    expect(text).toMatch(/# TO DECIDE: the reporting currency\. The money columns state USD, EUR/);
+  }, 60_000);
+
+  it('writes the one currency every amount states when no rate says otherwise', async () => {
+    const dir = spend(['2024-01-10,C1,Or,100,USD', '2024-01-11,C1,Or,200,usd']);
+    const run = await init(dir);
+    expect(run.findings.provenCurrency).toBe('USD');
+    expect(readExtractsConfig(dir).currency.reporting).toBe('USD');
+    expect(settingsOf(dir).text).toMatch(/# Reporting currency: USD \(every amount states it; written in extracts\.yaml\)/);
+  }, 60_000);
+});
+
 describe('an existing kpi-settings.yaml', () => {
   it('is kept without --force, replaced with --force and a .bak', async () => {
     const dir = tempDir('bi-init-existing-');

@@ -108,11 +108,14 @@ const decideCurrency = (findings: Findings, fxCurrencies: string[], answerLine: 
       : `No money column with a currency in the data: amounts are read in the reporting currency, ${findings.reporting}.`);
     return;
   }
-  if (stated.length === 1 && !unstated) {
-    if (stated[0] !== findings.reporting) findings.provenCurrency = stated[0];
+  // One stated currency, not the one in force, and no rate for it: the company's currency is that
+  // one (read as the other, every amount would be held out for want of a rate). With rates, the
+  // company may well report in another: a question.
+  if (stated.length === 1 && !unstated && !fxCurrencies.includes(stated[0]!)) {
+    findings.provenCurrency = stated[0];
     return;
   }
-  const counts = stated.map((s) => `${s} (${findings.currencies.filter((c) => c.currency === s).reduce((n, c) => n + c.rows, 0)} rows)`);
+  const counts = stated.map((s) => `${s} (${findings.currencies.filter((c) => c.currency === s).reduce((n, c) => n + c.rows, 0)} row(s))`);
   const missing = stated.filter((s) => s !== findings.reporting && !fxCurrencies.includes(s));
   findings.questions.push(`Reporting currency: the money columns state ${counts.join(', ')}${unstated ? ', and rows without a currency (read in the reporting currency)' : ''}; ` +
     `figures are shown in ${findings.reporting} (${findings.reporting === 'EUR' ? 'the default' : 'as configured'}). Choose the company's currency with ${answerLine('XXX')}` +
@@ -162,7 +165,7 @@ const inspectContract = async (db: Database, findings: Findings, dir: string, co
   addCurrencies(findings, facts);
   const fx = facts.find((f) => f.extract === 'fx_rates');
   const fxCurrencies = fx ? (await fx.query<{ c: string }>((rel) => `SELECT DISTINCT upper(trim(CAST(currency AS VARCHAR))) AS c FROM ${rel}`)).map((r) => r.c) : [];
-  decideCurrency(findings, fxCurrencies, (code) => `currency: { reporting: ${code} } in extracts.yaml`);
+  decideCurrency(findings, [...fxCurrencies, ...Object.keys(config.currency.rates)], (code) => `currency: { reporting: ${code} } in extracts.yaml`);
   if (findings.provenCurrency) {
     findings.extractsYaml.push({ path: ['currency', 'reporting'], value: findings.provenCurrency,
       because: `every amount of the money columns states ${findings.provenCurrency}; with ${findings.reporting} as reporting currency they would all need rates` });
@@ -283,7 +286,9 @@ const inspectVendor = async (
   const located = EXTRACTS.map((e) => locateExtract(outDir, e, config)).filter((l): l is LocatedExtract => l !== undefined);
   const facts = await readContractFacts(db, located, config, path.join(scratch, 'mapped-read'));
   addCurrencies(findings, facts);
-  decideCurrency(findings, facts.some((f) => f.extract === 'fx_rates') ? ['(fx_rates)'] : [], (code) => `currency: ${code} in mapping-overrides.yaml`);
+  const fx = facts.find((f) => f.extract === 'fx_rates');
+  const fxCurrencies = fx ? (await fx.query<{ c: string }>((rel) => `SELECT DISTINCT upper(trim(CAST(currency AS VARCHAR))) AS c FROM ${rel}`)).map((r) => r.c) : [];
+  decideCurrency(findings, [...fxCurrencies, ...Object.keys(config.currency.rates)], (code) => `currency: ${code} in mapping-overrides.yaml`);
   if (findings.provenCurrency) {
     findings.overrides.push({ path: ['currency'], value: findings.provenCurrency,
       because: `every amount the mapping reads states ${findings.provenCurrency}; with ${findings.reporting} as reporting currency they would all need rates` });
