@@ -285,6 +285,16 @@ const inspectVendor = async (
   const config = readExtractsConfig(outDir);
   const located = EXTRACTS.map((e) => locateExtract(outDir, e, config)).filter((l): l is LocatedExtract => l !== undefined);
   const facts = await readContractFacts(db, located, config, path.join(scratch, 'mapped-read'));
+  // The data's first and last days as the mapping reads them: its events (the contract's dates
+  // that cannot be in the future), not a billing period's end or a planned date of the exports.
+  const events = { ...findings, first: undefined, last: undefined } as Findings;
+  for (const f of facts) {
+    for (const c of f.dates.filter((d) => columnsOf(extractByName(f.extract)!).find((x) => x.name === d.column)?.notInFuture)) {
+      widen(events, `${f.extract}.${c.column}, as ${mappings.map((m) => m.mapping.name).join(', ')} read${mappings.length === 1 ? 's' : ''} it`, rangeOf(c, undefined));
+    }
+  }
+  if (events.first) findings.first = events.first;
+  if (events.last) findings.last = events.last;
   addCurrencies(findings, facts);
   const fx = facts.find((f) => f.extract === 'fx_rates');
   const fxCurrencies = fx ? (await fx.query<{ c: string }>((rel) => `SELECT DISTINCT upper(trim(CAST(currency AS VARCHAR))) AS c FROM ${rel}`)).map((r) => r.c) : [];
