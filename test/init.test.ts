@@ -185,6 +185,59 @@ describe('slash dates', () => {
   }, 60_000);
 });
 
+describe('the fiscal year from objectives', () => {
+  const iso = (y: number, m: number, d = 1) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  const lastDay = (y: number, m: number) => iso(y, m, new Date(Date.UTC(y, m, 0)).getUTCDate());
+  /** Periods of `months` months from January 2023, each seller's revenue target given by `target`. */
+  const objectives = (months: number, count: number, target: (seller: number, start: Date) => number) => {
+    const dir = tempDir('bi-init-objectives-');
+    const rows = ['seller_id,period_start,period_end,revenue_target,new_customers_target,meetings_target'];
+    for (const seller of [1, 2, 3]) {
+      for (let i = 0; i < count; i++) {
+        const start = new Date(Date.UTC(2023, i * months, 1));
+        const end = new Date(Date.UTC(2023, (i + 1) * months, 0));
+        rows.push(`S${seller},${iso(start.getUTCFullYear(), start.getUTCMonth() + 1)},${lastDay(end.getUTCFullYear(), end.getUTCMonth() + 1)},${target(seller, start)},2,8`);
+      }
+    }
+    fs.writeFileSync(path.join(dir, 'objectives.csv'), rows.join('\n'));
+    return dir;
+  };
+
+  it('reads a fiscal year from objectives set per year', async () => {
+    // Yearly periods, from April: Apr 2023–Mar 2024 and Apr 2024–Mar 2025 for three sellers (6 starting in April).
+    const dir = tempDir('bi-init-yearly-');
+    fs.writeFileSync(path.join(dir, 'objectives.csv'), ['seller_id,period_start,period_end,revenue_target,new_customers_target,meetings_target',
+      ...[1, 2, 3].flatMap((s) => [`S${s},2023-04-01,2024-03-31,100000,,`, `S${s},2024-04-01,2025-03-31,120000,,`])].join('\n'));
+    const run = await init(dir);
+    expect(run.findings.fiscalYear).toEqual({ month: 4, strength: 'strong', because: '6 of 6 yearly objectives start in April' });
+    expect(settingsOf(dir).parsed.data!.calendar.fiscalYearFirstMonth).toBe(4);
+  }, 60_000);
+
+  it('proposes a month to check when most, not all, target changes fall in it', async () => {
+    // 24 monthly periods from January 2023; targets change in April (2023 and 2024: 3 sellers x 2 = 6 changes),
+    // and seller 1 changes once more in July 2023: 6 of 7 changes in April.
+    const dir = objectives(1, 24, (seller, start) => {
+      const fy = start.getUTCMonth() >= 3 ? start.getUTCFullYear() : start.getUTCFullYear() - 1;
+      return 1000 * fy + seller + (seller === 1 && start >= new Date(Date.UTC(2023, 6, 1)) && fy === 2023 ? 500 : 0);
+    });
+    const run = await init(dir);
+    expect(run.findings.fiscalYear).toMatchObject({ month: 4, strength: 'moderate' });
+    expect(run.findings.fiscalYear.because).toMatch(/change from one period to the next 6 time\(s\) in April \(3 seller\(s\), of 6 successive periods starting that month\) and 1 time\(s\) in other months \(of 63 successive periods\)/);
+    expect(settingsOf(dir).text).toMatch(/# From the data, to check: the fiscal year likely starts in April \(moderate evidence/);
+  }, 60_000);
+
+  it('assumes the calendar year, to decide, when targets change every quarter', async () => {
+    // 8 quarters from January 2023, a new target each quarter: changes spread over four months.
+    const dir = objectives(3, 8, (seller, start) => 1000 * start.getUTCMonth() + start.getUTCFullYear() + seller);
+    const run = await init(dir);
+    expect(run.findings.fiscalYear.month).toBeUndefined();
+    expect(run.findings.fiscalYear.strength).toBe('weak');
+    const { text, parsed } = settingsOf(dir);
+    expect(parsed.data!.calendar.fiscalYearFirstMonth).toBe(1);
+    expect(text).toMatch(/# TO DECIDE: weak evidence only: calendar year assumed \(quarterly objectives/);
+  }, 60_000);
+});
+
 describe('currencies', () => {
   const spend = (rows: string[]) => {
     const dir = tempDir('bi-init-currency-');
