@@ -78,6 +78,20 @@ describe('the bundled sample company', () => {
     expect(parsed.data!.cac.sellerCostMultiplier).toBe(1);
     expect(text.match(/# TO DECIDE:/g)).toHaveLength(4);
     expect(run.buildCommand).toBe(`npm run build -- --extracts ${dir}`);
+  });
+
+  it('counts the marketing spend no segment carries, for the CAC choice', async () => {
+    const db = await openDatabase(':memory:');
+    try {
+      const [spend] = await db.query<{ rows: number; unsegmented: number }>(`SELECT count(*) AS rows, count(*) FILTER (WHERE segment IS NULL) AS unsegmented
+        FROM read_csv(${literal(path.join(dir, 'marketing_spend.csv'))}, all_varchar = true)`);
+      expect(spend!.unsegmented).toBeGreaterThan(0);
+      expect(run.findings.spend).toEqual(spend);
+      // Comments are wrapped: read them as one text.
+      expect(settingsOf(dir).text.replace(/\n\s*# /g, ' ')).toContain(`In this data, ${spend!.unsegmented} of ${spend!.rows} spend rows carry no segment.`);
+    } finally {
+      db.close();
+    }
     expect(run.output).toContain(run.buildCommand);
   });
 });

@@ -53,6 +53,8 @@ export interface Findings {
   overrides: { path: (string | number)[]; value: unknown; because: string }[];
   /** Reporting currency proven by the data (one stated currency, not the one in force). */
   provenCurrency?: string;
+  /** Marketing spend rows, and those no segment carries (what cac.unallocatedSpend shares out). */
+  spend?: { rows: number; unsegmented: number };
   /** What the data cannot answer: each with the lines that would answer it. */
   questions: string[];
   notes: string[];
@@ -89,6 +91,14 @@ const provenOrder = (columns: ColumnDates[]): { kind: 'proven'; order: DateOrder
 const widen = (findings: Findings, where: string, range: { first: string | null; last: string | null }) => {
   if (range.first && (!findings.first || range.first < findings.first.date)) findings.first = { date: range.first, where };
   if (range.last && (!findings.last || range.last > findings.last.date)) findings.last = { date: range.last, where };
+};
+
+const countSpend = async (findings: Findings, facts: ExtractFacts[]) => {
+  const spend = facts.find((f) => f.extract === 'marketing_spend');
+  if (!spend) return;
+  const [row] = await spend.query<{ rows: number; unsegmented: number }>((rel) =>
+    `SELECT count(*) AS rows, count(*) FILTER (WHERE nullif(trim(CAST(segment AS VARCHAR)), '') IS NULL) AS unsegmented FROM ${rel}`);
+  if (row) findings.spend = { rows: row.rows, unsegmented: row.unsegmented };
 };
 
 const addCurrencies = (findings: Findings, facts: ExtractFacts[]) => {
@@ -163,6 +173,7 @@ const inspectContract = async (db: Database, findings: Findings, dir: string, co
   const absentCore = CORE_EXTRACTS.filter((c) => !facts.some((f) => f.extract === c));
   if (absentCore.length) findings.notes.push(`The core extract(s) ${absentCore.join(', ')} are not in the folder: every company needs them, and the build will stop without them.`);
   addCurrencies(findings, facts);
+  await countSpend(findings, facts);
   const fx = facts.find((f) => f.extract === 'fx_rates');
   const fxCurrencies = fx ? (await fx.query<{ c: string }>((rel) => `SELECT DISTINCT upper(trim(CAST(currency AS VARCHAR))) AS c FROM ${rel}`)).map((r) => r.c) : [];
   decideCurrency(findings, [...fxCurrencies, ...Object.keys(config.currency.rates)], (code) => `currency: { reporting: ${code} } in extracts.yaml`);
@@ -296,6 +307,7 @@ const inspectVendor = async (
   if (events.first) findings.first = events.first;
   if (events.last) findings.last = events.last;
   addCurrencies(findings, facts);
+  await countSpend(findings, facts);
   const fx = facts.find((f) => f.extract === 'fx_rates');
   const fxCurrencies = fx ? (await fx.query<{ c: string }>((rel) => `SELECT DISTINCT upper(trim(CAST(currency AS VARCHAR))) AS c FROM ${rel}`)).map((r) => r.c) : [];
   decideCurrency(findings, [...fxCurrencies, ...Object.keys(config.currency.rates)], (code) => `currency: ${code} in mapping-overrides.yaml`);

@@ -76,7 +76,9 @@ export const renderInitSettings = (f: Findings): string => {
     `  fiscalYearFirstMonth: ${f.fiscalYear.month ?? 1}`,
     'cac:',
     ...wrap(describe('cac', 'unallocatedSpend'), '  '),
-    ...wrap(TO_DECIDE.unallocatedSpend, '  '),
+    ...wrap(`${TO_DECIDE.unallocatedSpend} ${f.spend
+      ? `In this data, ${f.spend.unsegmented} of ${f.spend.rows} spend rows carry no segment${f.spend.unsegmented === 0 ? ': the choice changes nothing yet' : ''}.`
+      : 'This data holds no marketing spend: the choice changes nothing yet.'}`, '  '),
     `  unallocatedSpend: ${defaults.cac.unallocatedSpend}`,
     ...wrap(describe('cac', 'sellerCostMultiplier'), '  '),
     ...wrap(TO_DECIDE.sellerCostMultiplier, '  '),
