@@ -252,6 +252,22 @@ describe('the fiscal year from objectives', () => {
   }, 60_000);
 });
 
+describe('files no mapping recognises', () => {
+  it('lists them with the closest built-in mapping and the mapping:init command', async () => {
+    const dir = tempDir('bi-init-unrecognised-');
+    fs.cpSync(path.join(FIXTURES, 'hubspot'), dir, { recursive: true });
+    // A deals export whose "Deal Stage" column was renamed: hubspot's deals source requires it.
+    const deals = path.join(dir, 'hubspot-crm-exports-all-deals-2024-06-30.csv');
+    fs.writeFileSync(deals, fs.readFileSync(deals, 'utf8').replace(/^Record ID,Deal Name,Pipeline,Deal Stage,/, 'Record ID,Deal Name,Pipeline,Stage of deal,'));
+    const run = await init(dir);
+    expect(run.findings.mappings).toEqual(['hubspot']);
+    expect(run.findings.unrecognised).toEqual([{ file: 'hubspot-crm-exports-all-deals-2024-06-30.csv',
+      closest: { mapping: 'hubspot', source: 'sources.deals', lacks: ['Deal Stage'], holds: '3 of 4' } }]);
+    expect(run.output).toContain('hubspot-crm-exports-all-deals-2024-06-30.csv: closest: hubspot, sources.deals (it holds 3 of 4 of the columns needed; lacks "Deal Stage")');
+    expect(run.output).toContain(`To read them, draft a mapping: npm run mapping:init -- --extracts ${dir}`);
+  }, 60_000);
+});
+
 describe('currencies', () => {
   const spend = (rows: string[]) => {
     const dir = tempDir('bi-init-currency-');

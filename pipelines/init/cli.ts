@@ -86,7 +86,8 @@ export const runInit = async (options: InitOptions): Promise<InitResult> => {
     write('\nQuestions the data cannot answer (nothing was written for them):');
     for (const q of findings.questions) write(`  - ${q}`);
   }
-  const mapping = findings.layout === 'vendor' ? ` --mapping ${findings.mappings.join(',')}` : findings.layout === 'none' ? ' --mapping YOUR_MAPPING.yaml' : '';
+  // The user's own --mapping (a file, say) is repeated as given.
+  const mapping = findings.layout === 'vendor' ? ` --mapping ${quoteArg(options.mapping ?? findings.mappings.join(','))}` : findings.layout === 'none' ? ' --mapping YOUR_MAPPING.yaml' : '';
   const buildCommand = `npm run build -- --extracts ${quoteArg(options.extracts)}${mapping}`;
   if (findings.layout === 'none') {
     write('\nNo file is read yet: draft a mapping for these exports, review it, then build with it:');
