@@ -59,6 +59,7 @@ const report = (f: Findings, extractsArg: string, write: (line: string) => void)
   write('Dates (order of slash dates per column):');
   for (const d of f.dates) write(`  ${d.where}, ${d.column}: ${d.verdict}`);
   if (f.first && f.last) write(`First date ${f.first.date} (${f.first.where}); last date ${f.last.date} (${f.last.where})`);
+  else write('First and last dates: none can be named yet (no date read, or only slash dates whose order is a question below)');
   if (f.spend) write(`Marketing spend: ${f.spend.rows} row(s), ${f.spend.unsegmented} carried by no segment (shared out as cac.unallocatedSpend says)`);
   const e = f.fiscalYear;
   write(e.month

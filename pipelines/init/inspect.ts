@@ -289,8 +289,8 @@ const inspectVendor = async (
   try {
     await applyMapping({ inputDir: dir, mapping: names, outDir, scratchDir: path.join(scratch, 'mapping-scratch') });
   } catch (error) {
-    findings.notes.push(`The exports could not be mapped yet, so their currencies and objectives are not read: ${(error as Error).message.split('\n')[0]}`);
-    findings.fiscalYear = { strength: 'none', because: 'the objectives could not be read (the mapping stopped)' };
+    findings.notes.push(`The exports could not be mapped yet, so their currencies and objectives are not read. The mapping says:\n    ${(error as Error).message.split('\n').join('\n    ')}`);
+    findings.fiscalYear = { strength: 'none', because: 'the mapping stopped before the objectives could be read' };
     return;
   }
   const config = readExtractsConfig(outDir);
