@@ -174,8 +174,14 @@ describe('slash dates', () => {
         db.close();
       }
     };
+    // The company's own extracts.yaml keeps its keys and comments; the previous version is kept aside.
+    const own = '# our settings\nheldOut: { maxShare: 0.01 }\n';
+    fs.writeFileSync(path.join(dir, 'extracts.yaml'), own);
     await expect(loaderCheck()).rejects.toThrow(/contradict the order used/);
     const run = await init(dir);
+    expect(fs.readFileSync(path.join(dir, 'extracts.yaml.bak'), 'utf8')).toBe(own);
+    expect(fs.readFileSync(path.join(dir, 'extracts.yaml'), 'utf8')).toMatch(/^# our settings\n/);
+    expect(readExtractsConfig(dir).heldOut.maxShare).toBe(0.01);
     expect(run.findings.extractsYaml).toEqual([expect.objectContaining({ path: ['files', 'sellers'], value: expect.objectContaining({ dateFormats: ['%m/%d/%Y'] }) })]);
     expect(run.findings.extractsYaml[0]!.because).toMatch(/proven month-first: 3 value\(s\) only month-first reads .*, 0 only the other order reads; the defaults read day-first/);
     expect(run.findings.questions).toEqual([]);
