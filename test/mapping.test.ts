@@ -229,6 +229,21 @@ describe('mapping file errors name the file, the key and the problem', () => {
     expect(message).toMatch(/extracts\.accounts\.columns\.industry\.format: format: applies to date and timestamp columns/);
   });
 
+  it('a money column without a currency rule, when the export has a currency column', () => {
+    const spec = miniMapping();
+    // The vendor's layout has a currency column: amounts cannot pass as the company's currency.
+    spec.sources.deals.optionalColumns = ['Deal Currency'];
+    expect(mappingError(spec)).toMatch(/extracts\.opportunities\.columns: amount is mapped without currency, but source "deals" has a currency column \(Deal Currency\): map currency: \{ column: Deal Currency, optional: true \}/);
+    // A currency rule, whatever its form, satisfies the check; so does a layout with no currency column.
+    spec.extracts.opportunities.columns.currency = { column: 'Deal Currency', optional: true };
+    expect(() => readMappingFile(writeMapping(spec))).not.toThrow();
+    expect(() => readMappingFile(writeMapping(miniMapping()))).not.toThrow();
+    // The built-in Salesforce mapping without its currency rule fails the same way.
+    const salesforce = YAML.parse(fs.readFileSync(path.resolve('pipelines/mapping/builtin/salesforce.yaml'), 'utf8'), { merge: true });
+    delete salesforce.extracts.opportunities.parts[0].columns.currency;
+    expect(mappingError(salesforce)).toMatch(/extracts\.opportunities\.parts\.0\.columns: amount is mapped without currency, but source "opportunities" has a currency column \(Amount Currency, Opportunity Currency, Amount \(converted\) Currency\)/);
+  });
+
   it('misspelt keys, sources with both files and sql, unknown sources', () => {
     const spec = miniMapping();
     spec.extracts.sellers.colums = spec.extracts.sellers.columns;
