@@ -89,6 +89,8 @@ describe('salesforce, multi-currency org', () => {
     // All six amounts read in EUR, loaded: 48,000 + 18,420 + 11,630 + 4,640 + 15,000 + 9,352 = 107,042.00.
     expect(await moneyOf(m, 'opportunities')).toEqual([{ currency: 'EUR', amount_read: 107042, amount_loaded: 107042, amount_held_out: 0 }]);
     await expectMoneyAccounted(m);
+    // Converted by Salesforce, by own currency: GBP 10,000 + 8,000 = 18,000; USD 20,000 + 5,000 = 25,000.
+    expect((await moneyAccounts(m.db)).find((a) => a.extract === 'opportunities')!.convertedByCrm).toEqual(['18000.00 GBP', '25000.00 USD']);
   });
 });
 
@@ -137,6 +139,8 @@ describe('hubspot, multi-currency portal', () => {
     // All read in EUR: 48,000 + 18,400 + 11,600 + 7,360 + 15,000 = 100,360.00, all loaded.
     expect(await moneyOf(m, 'opportunities')).toEqual([{ currency: 'EUR', amount_read: 100360, amount_loaded: 100360, amount_held_out: 0 }]);
     await expectMoneyAccounted(m);
+    // The run's money table says which amounts the portal converted: GBP 10,000; USD 20,000 + 8,000 = 28,000.
+    expect((await moneyAccounts(m.db)).find((a) => a.extract === 'opportunities')!.convertedByCrm).toEqual(['10000.00 GBP', '28000.00 USD']);
   });
 
   it('when no currency of the export can be the portal\'s, the converted deals are rejected with the reason, not read in a guessed currency', async () => {
