@@ -94,6 +94,23 @@ describe('salesforce, multi-currency org', () => {
   });
 });
 
+describe('salesforce Data Export, multi-currency org', () => {
+  it('CurrencyIsoCode is each deal\'s currency: converted at load with the company\'s rates', async () => {
+    // Opportunity.csv with CurrencyIsoCode: Opp01 won 48,000.00 EUR; Opp02 won 12,000.50 USD closed
+    // 2024-04; Opp03 lost 8,000.00 GBP closed 2024-03; Opp04 open 15,000.00 EUR; Opp05 won 9,000.00 EUR.
+    const dir = exportsFolder('salesforce-data-export-multicurrency');
+    fs.writeFileSync(path.join(dir, 'extracts.yaml'), 'currency:\n  reporting: EUR\n  rates: { USD: { "2024-04": 0.92 }, GBP: { "2024-03": 1.17 } }\n');
+    const m = await mapAndLoad(dir, 'salesforce');
+    expectReconciled(m);
+    expect(await m.rejects('opportunities')).toEqual([]);
+    // Won: 48,000.00 + 12,000.50 × 0.92 (11,040.46) + 9,000.00 = 68,040.46.
+    expect(await wonRevenue(m)).toBe(68040.46);
+    expect(await m.db.query(`SELECT amount, amount_original, currency FROM staging.stg_opportunities WHERE opportunity_id = '0065g00000Opp02AAA'`))
+      .toEqual([{ amount: 11040.46, amount_original: 12000.5, currency: 'USD' }]);
+    await expectMoneyAccounted(m);
+  });
+});
+
 describe('salesforce "Opportunities with Products" report', () => {
   it('one row per product is one deal: its amount counted once; rows that contradict each other are duplicates', async () => {
     // 006P000001 (60,000.00, won) on three product rows: 40,000 + 15,000 + 5,000 = 60,000, the
