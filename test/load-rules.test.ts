@@ -164,7 +164,7 @@ describe('each rule rejects the row that breaks it, with its reason', () => {
     expect(await db.query(`SELECT owner_seller_id, amount FROM raw.opportunities`)).toEqual([{ owner_seller_id: null, amount: 12000 }]);
   });
 
-  it('a deal with no account loads with its money, flagged; an account id that matches nothing still rejects it', async () => {
+  it('a deal with no account loads with its money, flagged; the company can tighten it back to a reject', async () => {
     const { rejects, flags, db } = await loadWith((c) => { rows(c, 'opportunities')[0]!.account_id = ''; });
     expect(await rejects()).toEqual([]);
     expect((await flags()).map((f) => [f.extract, f.column_name, f.reason])).toEqual([['opportunities', 'account_id', 'missing value (loaded as unknown)']]);

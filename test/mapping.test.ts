@@ -244,6 +244,18 @@ describe('mapping file errors name the file, the key and the problem', () => {
     expect(mappingError(salesforce)).toMatch(/extracts\.opportunities\.parts\.0\.columns: amount is mapped without currency, but source "opportunities" has a currency column \(Amount Currency, Opportunity Currency, Amount \(converted\) Currency\)/);
   });
 
+  it('a money column without a currency rule, when the files have a currency column the mapping does not declare', async () => {
+    const dir = miniExports();
+    const deals = path.join(dir, 'Deals-2024.CSV');
+    const lines = fs.readFileSync(deals, 'utf8').trimEnd().split('\n');
+    fs.writeFileSync(deals, lines.map((l, i) => `${l};${i === 0 ? 'Devise' : 'USD'}`).join('\n') + '\n');
+    await expect(apply(miniMapping(), dir)).rejects.toThrow(
+      /extracts\.opportunities\.columns: amount is mapped without currency, but source "deals" has a currency column \(Devise\)/);
+    const spec = miniMapping();
+    spec.extracts.opportunities.columns.currency = 'Devise';
+    await expect(apply(spec, dir)).resolves.toBeDefined();
+  });
+
   it('misspelt keys, sources with both files and sql, unknown sources', () => {
     const spec = miniMapping();
     spec.extracts.sellers.colums = spec.extracts.sellers.columns;

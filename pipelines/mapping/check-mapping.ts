@@ -58,23 +58,29 @@ const declaredCurrencyColumns = (source: Source | undefined): string[] => {
 
 /**
  * A money column must not pass as the company's currency when the export says which currency it
- * is in: a part mapping an extract's amount without its currency, over sources declaring a currency
- * column, would sum dollars as euros.
+ * is in: a part mapping an extract's amount without its currency, over sources with a currency
+ * column (declared by the mapping, or found in the files), would sum dollars as euros.
  */
-const checkCurrencyRule = (path: string, extract: string, part: Part, mapping: MappingFile, problems: Problem[]) => {
+export const missingCurrencyRule = (extract: string, part: Part, currencyColumnsOf: (source: string) => string[]): string | undefined => {
   const definition = extractByName(extract)!;
-  if (!definition.money || !definition.currency || !(definition.money.amount in part.columns)) return;
-  if (definition.currency.column in part.columns) return;
-  const declared = [part.from, ...part.join.map((j) => j.source)]
-    .flatMap((name) => declaredCurrencyColumns(mapping.sources[name]).map((column) => ({ name, column })));
-  if (!declared.length) return;
-  const { name, column } = declared[0]!;
-  problems.push({
-    path: `${path}.columns`,
-    message: `${definition.money.amount} is mapped without ${definition.currency.column}, but source "${name}" has a currency column ` +
-      `(${declared.map((d) => d.column).join(', ')}): map ${definition.currency.column}: { column: ${column}, optional: true } ` +
-      `(or an sql: rule) so amounts in other currencies are converted, never read as the company's currency`,
-  });
+  if (!definition.money || !definition.currency || !(definition.money.amount in part.columns)) return undefined;
+  if (definition.currency.column in part.columns) return undefined;
+  // The rows' own source only: a joined lookup's currency (an account's revenue) is another amount's.
+  const name = part.from;
+  const declared = currencyColumnsOf(name);
+  if (!declared.length) return undefined;
+  const column = declared[0]!;
+  return `${definition.money.amount} is mapped without ${definition.currency.column}, but source "${name}" has a currency column ` +
+    `(${declared.join(', ')}): map ${definition.currency.column}: { column: ${column}, optional: true } ` +
+    `(or an sql: rule) so amounts in other currencies are converted, never read as the company's currency`;
+};
+
+/** The same rule against the headers of the files found (a mapping that does not declare the column). */
+export const currencyColumnsIn = (headers: readonly string[]) => headers.filter((h) => CURRENCY_HEADER.test(h));
+
+const checkCurrencyRule = (path: string, extract: string, part: Part, mapping: MappingFile, problems: Problem[]) => {
+  const message = missingCurrencyRule(extract, part, (name) => declaredCurrencyColumns(mapping.sources[name]));
+  if (message) problems.push({ path: `${path}.columns`, message });
 };
 
 const checkPart = (path: string, extract: string, part: Part, mapping: MappingFile, problems: Problem[]) => {
