@@ -162,6 +162,9 @@ const main = async () => {
       'rows held out': m.rowsHeldOut,
       'no rate': m.rowsUnconverted,
       'in other currencies': m.foreign.join(', '),
+      // Amounts the CRM exported already converted (e.g. HubSpot "Amount in company currency"):
+      // loaded at its conversion, their own amounts kept (staging amount_original).
+      ...(result.money.some((a) => a.convertedByCrm.length) ? { 'converted by the CRM': m.convertedByCrm.join(', ') } : {}),
     }))));
   }
   if (result.toInvoice) {

@@ -164,6 +164,22 @@ describe('each rule rejects the row that breaks it, with its reason', () => {
     expect(await db.query(`SELECT owner_seller_id, amount FROM raw.opportunities`)).toEqual([{ owner_seller_id: null, amount: 12000 }]);
   });
 
+  it('a deal with no account loads with its money, flagged; the company can tighten it back to a reject', async () => {
+    const { rejects, flags, db } = await loadWith((c) => { rows(c, 'opportunities')[0]!.account_id = ''; });
+    expect(await rejects()).toEqual([]);
+    expect((await flags()).map((f) => [f.extract, f.column_name, f.reason])).toEqual([['opportunities', 'account_id', 'missing value (loaded as unknown)']]);
+    expect(await db.query(`SELECT account_id, amount FROM raw.opportunities`)).toEqual([{ account_id: null, amount: 12000 }]);
+    // The company may tighten it back: then the deal is rejected, its money held out.
+    const company = fixtureCompany() as unknown as Record<string, Record<string, unknown>[]>;
+    rows(company, 'opportunities')[0]!.account_id = '';
+    const dir = tempDir();
+    writeCompany(dir, company);
+    fs.writeFileSync(path.join(dir, 'extracts.yaml'), 'reject:\n  opportunities: [account_id]\n');
+    loaded?.db.close();
+    loaded = await loadFolder(dir);
+    expect((await loaded.rejects('opportunities')).map((r) => [r.column_name, r.reason])).toEqual([['account_id', 'missing required value']]);
+  });
+
   it('rule across columns of a row', async () => {
     const { rejects } = await loadWith((c) => { rows(c, 'opportunities')[0]!.closed_at = '2023-09-01'; });
     expect((await rejects()).find((r) => r.extract === 'opportunities')).toEqual(

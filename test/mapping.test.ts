@@ -229,6 +229,33 @@ describe('mapping file errors name the file, the key and the problem', () => {
     expect(message).toMatch(/extracts\.accounts\.columns\.industry\.format: format: applies to date and timestamp columns/);
   });
 
+  it('a money column without a currency rule, when the export has a currency column', () => {
+    const spec = miniMapping();
+    // The vendor's layout has a currency column: amounts cannot pass as the company's currency.
+    spec.sources.deals.optionalColumns = ['Deal Currency'];
+    expect(mappingError(spec)).toMatch(/extracts\.opportunities\.columns: amount is mapped without currency, but source "deals" has a currency column \(Deal Currency\): map currency: \{ column: Deal Currency, optional: true \}/);
+    // A currency rule, whatever its form, satisfies the check; so does a layout with no currency column.
+    spec.extracts.opportunities.columns.currency = { column: 'Deal Currency', optional: true };
+    expect(() => readMappingFile(writeMapping(spec))).not.toThrow();
+    expect(() => readMappingFile(writeMapping(miniMapping()))).not.toThrow();
+    // The built-in Salesforce mapping without its currency rule fails the same way.
+    const salesforce = YAML.parse(fs.readFileSync(path.resolve('pipelines/mapping/builtin/salesforce.yaml'), 'utf8'), { merge: true });
+    delete salesforce.extracts.opportunities.parts[0].columns.currency;
+    expect(mappingError(salesforce)).toMatch(/extracts\.opportunities\.parts\.0\.columns: amount is mapped without currency, but source "opportunities" has a currency column \(Amount Currency, Opportunity Currency, Amount \(converted\) Currency\)/);
+  });
+
+  it('a money column without a currency rule, when the files have a currency column the mapping does not declare', async () => {
+    const dir = miniExports();
+    const deals = path.join(dir, 'Deals-2024.CSV');
+    const lines = fs.readFileSync(deals, 'utf8').trimEnd().split('\n');
+    fs.writeFileSync(deals, lines.map((l, i) => `${l};${i === 0 ? 'Devise' : 'USD'}`).join('\n') + '\n');
+    await expect(apply(miniMapping(), dir)).rejects.toThrow(
+      /extracts\.opportunities\.columns: amount is mapped without currency, but source "deals" has a currency column \(Devise\)/);
+    const spec = miniMapping();
+    spec.extracts.opportunities.columns.currency = 'Devise';
+    await expect(apply(spec, dir)).resolves.toBeDefined();
+  });
+
   it('misspelt keys, sources with both files and sql, unknown sources', () => {
     const spec = miniMapping();
     spec.extracts.sellers.colums = spec.extracts.sellers.columns;

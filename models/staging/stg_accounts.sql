@@ -1,5 +1,8 @@
 /*
-description: Accounts (companies) with their segment tier, firmographics and owner.
+description: >
+  Accounts (companies) with their segment tier, firmographics and owner. When some deal has no
+  account, one placeholder account "(non attribué)" (is_placeholder) carries those deals so their
+  money stays in every total; its firmographics are unknown "(non renseigné)".
 grain: account
 unique: [account_id]
 accepted_values:
@@ -17,5 +20,11 @@ SELECT
   region,
   status,
   owner_seller_id,
-  created_at
+  created_at,
+  false AS is_placeholder
 FROM raw.accounts
+UNION ALL
+SELECT
+  '(non attribué)', 'Compte non attribué', '(non renseigné)', '(non renseigné)', NULL, '(non renseigné)', '(non renseigné)',
+  '(non renseigné)', NULL, (SELECT min(created_at) FROM raw.opportunities WHERE account_id IS NULL), true
+WHERE EXISTS (SELECT 1 FROM raw.opportunities WHERE account_id IS NULL)

@@ -2,8 +2,11 @@
 description: >
   Opportunities (deals) with outcome flags; open deals have no close date. amount is in the
   company's reporting currency (converted at the rate of the close month, else the creation month);
-  amount_original and currency keep what the CRM says. A deal whose owner is missing or unknown is
-  credited to the placeholder seller "(non attribué)" (staging.stg_sellers), never dropped.
+  amount_original and currency keep what the CRM says: the deal's own amount and currency, also
+  when the CRM exported its own conversion (original_amount; then amount is that conversion,
+  converted_by_crm true). A deal whose owner is missing or unknown is credited to the placeholder
+  seller "(non attribué)" (staging.stg_sellers), never dropped; a deal with no account is on the
+  placeholder account "(non attribué)" (staging.stg_accounts, is_account_unknown).
 grain: opportunity
 unique: [opportunity_id]
 not_null: [account_id, owner_seller_id, amount, amount_original, currency, created_at, stage]
@@ -14,14 +17,16 @@ relationships: { account_id: staging.stg_accounts.account_id, owner_seller_id: s
 */
 SELECT
   opportunity_id,
-  account_id,
+  coalesce(account_id, '(non attribué)') AS account_id,
+  account_id IS NULL AS is_account_unknown,
   lead_id,
   coalesce(owner_seller_id, '(non attribué)') AS owner_seller_id,
   owner_seller_id IS NULL AS is_unassigned,
   product_line,
   to_reporting(amount, currency, coalesce(closed_at, created_at)) AS amount,
-  amount AS amount_original,
-  currency,
+  coalesce(original_amount, amount) AS amount_original,
+  CASE WHEN original_amount IS NOT NULL THEN coalesce(upper(original_currency), currency) ELSE currency END AS currency,
+  original_amount IS NOT NULL AS converted_by_crm,
   origin,
   created_at,
   closed_at,

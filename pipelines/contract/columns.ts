@@ -33,6 +33,12 @@ export interface ColumnMeta {
   mayBeAbsent?: boolean;
   /** An ISO 4217 currency code; empty means the company's reporting currency (extracts.yaml). */
   currency?: boolean;
+  /**
+   * A required reference whose absence is a descriptive gap (a deal with no company): a missing
+   * value loads as NULL, the explicit unknown staging names (a placeholder row), and the row is
+   * flagged; a value given that matches nothing still rejects the row.
+   */
+  onMissing?: 'flag';
 }
 
 /** The explicit unknown a flagged text value becomes. */
@@ -96,6 +102,21 @@ export const currency = (description: string) => {
 export const descriptive = <T extends z.ZodType>(schema: T) => {
   const meta = schema.meta() as ColumnMeta | undefined;
   return schema.meta({ ...(meta ?? {}), onInvalid: 'flag' });
+};
+
+/**
+ * Marks a required reference whose absence is descriptive: a row without it is loaded (the value
+ * NULL, shown as a placeholder by staging) and flagged, with its money, instead of rejected.
+ */
+export const unknownWhenMissing = <T extends z.ZodType>(schema: T) => {
+  const meta = schema.meta() as ColumnMeta | undefined;
+  return schema.meta({ ...(meta ?? {}), onMissing: 'flag' });
+};
+
+/** Marks a column the file may lack altogether (then it loads as NULL), e.g. one only some exports carry. */
+export const mayBeAbsent = <T extends z.ZodType>(schema: T) => {
+  const meta = schema.meta() as ColumnMeta | undefined;
+  return schema.meta({ ...(meta ?? {}), mayBeAbsent: true }).optional();
 };
 
 /** Marks a column optional in the extract: empty cells load as NULL. */

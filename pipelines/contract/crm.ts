@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineExtract } from './extract.js';
 import {
-  currency, date, descriptive, flag, id, integer, nonNegativeMoney, oneOf, optional, ref, text, timestamp,
+  currency, date, descriptive, flag, id, integer, mayBeAbsent, nonNegativeMoney, oneOf, optional, ref, text, timestamp, unknownWhenMissing,
 } from './columns.js';
 
 export const SEGMENTS = ['Or', 'Argent', 'Bronze'] as const;
@@ -131,7 +131,9 @@ export const opportunities = defineExtract({
   key: ['opportunity_id'],
   schema: z.object({
     opportunity_id: id('Opportunity identifier'),
-    account_id: ref('accounts', 'Account the deal is with'),
+    // A deal with no company (common for open deals in HubSpot) keeps its money: loaded on the
+    // placeholder account "(non attribué)" and flagged; an account id given but unknown still rejects.
+    account_id: unknownWhenMissing(ref('accounts', 'Account the deal is with; missing: the placeholder account "(non attribué)"')),
     lead_id: descriptive(optional(ref('leads', 'Lead the deal was qualified from'))),
     owner_seller_id: descriptive(ref('sellers', 'Seller who owns the deal; missing or unknown: "non attribué"')),
     product_line: descriptive(text('Product line sold')),
@@ -142,6 +144,10 @@ export const opportunities = defineExtract({
     stage: oneOf(OPPORTUNITY_STAGES, 'Current stage'),
     loss_reason: descriptive(optional(text('Why the deal was lost'))),
     currency: currency('Currency of amount (ISO 4217); empty or absent: the company\'s reporting currency'),
+    // When the CRM exports its own conversion (Salesforce "Amount (converted)", HubSpot "Amount in
+    // company currency"), amount/currency are that conversion and these keep the deal's own figures.
+    original_amount: mayBeAbsent(descriptive(optional(nonNegativeMoney('The deal\'s value in its own currency when amount is the CRM\'s conversion of it; empty otherwise')))),
+    original_currency: mayBeAbsent(descriptive(optional(text('Currency of original_amount (ISO 4217)')))),
   }),
   rules: [
     { column: 'closed_at', check: 'closed_at >= created_at', reason: 'closed before it was created' },

@@ -23,6 +23,8 @@ export interface ColumnSpec {
   key: boolean;
   /** What a value breaking the column's rules does: reject the row, or flag it and load an unknown. */
   onInvalid: 'reject' | 'flag';
+  /** What a missing value of a required column does: reject the row, or flag it and load NULL. */
+  onMissing: 'reject' | 'flag';
   /** The file may lack the column (it loads as NULL, or the reporting currency for a currency). */
   mayBeAbsent: boolean;
   /** ISO 4217 currency code of the row's money. */
@@ -81,6 +83,7 @@ export const columnsOf = (extract: ExtractDefinition): ColumnSpec[] => {
       key: extract.key.includes(name),
       // A key can never be an unknown: a row without its key cannot be used.
       onInvalid: extract.key.includes(name) ? 'reject' : inner.onInvalid ?? 'reject',
+      onMissing: extract.key.includes(name) ? 'reject' : inner.onMissing ?? 'reject',
       mayBeAbsent: inner.mayBeAbsent ?? false,
       currency: inner.currency ?? false,
     };

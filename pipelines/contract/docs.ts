@@ -20,6 +20,7 @@ const ruleOf = (c: ColumnSpec): string => {
   if (c.personal) parts.push('personal data, never published');
   if (c.currency) parts.push('ISO 4217 code; empty means the reporting currency');
   if (c.mayBeAbsent) parts.push('the file may omit the column');
+  if (c.onMissing === 'flag') parts.push('a missing value loads as NULL (a placeholder in staging), the row flagged; an unknown value is rejected');
   if (c.onInvalid === 'flag') parts.push(`descriptive: a missing or invalid value loads as ${c.duckdbType === 'VARCHAR' && !c.references ? '"(non renseigné)"' : 'NULL'}, the row flagged`);
   return parts.join('; ');
 };

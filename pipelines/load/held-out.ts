@@ -4,7 +4,7 @@
  * is published.
  */
 import { sql } from 'kysely';
-import type { Database } from '../db/duckdb.js';
+import { ident, type Database } from '../db/duckdb.js';
 import { kyselyFor } from '../db/kysely.js';
 import type { WarehouseTables } from '../db/schema.js';
 
@@ -22,7 +22,26 @@ export interface MoneyAccount {
   rowsUnreadable: number;
   /** Amounts by currency other than the reporting one, as read: "1 200,00 USD". */
   foreign: string[];
+  /**
+   * Amounts the CRM converted itself (Salesforce "Amount (converted)", HubSpot "Amount in company
+   * currency"), by their own currency: "20000.00 USD". Loaded at the CRM's conversion, not at fx_rates.
+   */
+  convertedByCrm: string[];
 }
+
+/** Per extract keeping the CRM's own conversion (original_amount), the original amounts by currency. */
+const crmConversions = async (db: Database): Promise<Map<string, string[]>> => {
+  const tables = await db.query<{ table_name: string }>(`SELECT DISTINCT table_name FROM information_schema.columns
+    WHERE table_schema = 'raw' AND column_name = 'original_amount'`);
+  const result = new Map<string, string[]>();
+  for (const { table_name: table } of tables) {
+    const [row] = await db.query<{ amounts: string[] | null }>(`SELECT list(printf('%.2f', amount) || ' ' || currency ORDER BY currency) AS amounts
+      FROM (SELECT coalesce(upper(original_currency), '(unknown)') AS currency, sum(original_amount) AS amount
+            FROM raw.${ident(table)} WHERE original_amount IS NOT NULL AND upper(original_currency) IS DISTINCT FROM currency GROUP BY 1)`);
+    if (row?.amounts?.length) result.set(table, row.amounts);
+  }
+  return result;
+};
 
 export const moneyAccounts = async (db: Database): Promise<MoneyAccount[]> => {
   const rows = await kyselyFor<WarehouseTables>(db)
@@ -43,6 +62,7 @@ export const moneyAccounts = async (db: Database): Promise<MoneyAccount[]> => {
     .groupBy('extract')
     .orderBy('extract')
     .execute();
+  const converted = await crmConversions(db);
   return rows.map((r) => ({
     extract: r.extract,
     rowsRead: Number(r.rows_read),
@@ -54,6 +74,7 @@ export const moneyAccounts = async (db: Database): Promise<MoneyAccount[]> => {
     rowsUnconverted: Number(r.rows_unconverted),
     rowsUnreadable: Number(r.rows_unreadable),
     foreign: r.foreign ?? [],
+    convertedByCrm: converted.get(r.extract) ?? [],
   }));
 };
 

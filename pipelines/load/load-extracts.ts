@@ -240,7 +240,7 @@ const loadOne = async (db: Database, extract: Extract, ctx: LoadContext): Promis
   const started = performance.now();
   // A company may tighten a descriptive column: its invalid values then reject the row.
   const tightened = new Set(config.reject[extract.name as keyof ExtractsConfig['reject']] ?? []);
-  const columns = columnsOf(extract).map((c) => (tightened.has(c.name) ? { ...c, onInvalid: 'reject' as const } : c));
+  const columns = columnsOf(extract).map((c) => (tightened.has(c.name) ? { ...c, onInvalid: 'reject' as const, onMissing: 'reject' as const } : c));
   const base = { extract: extract.name, system: extract.system, extraColumns: [] as string[] };
   const notProvided = { ...base, status: 'not_provided' as const, files: [], format: '', delimiter: '', decimal: '', encodings: [], rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, rowsFlagged: 0, dateOrders: [], seconds: 0 };
 

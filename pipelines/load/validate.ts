@@ -82,6 +82,19 @@ const kindOf = (column: ColumnSpec, native: ReadonlySet<string>): ColumnKind => 
   return native.has(column.name) ? 'native' : 'text';
 };
 
+/** Whether the cell is missing (for a typed column read as text: no value and no text). */
+const missingSql = (column: ColumnSpec, kind: ColumnKind) => {
+  const typed = ident(column.name);
+  return kind === 'text' ? `${typed} IS NULL AND ${cleanedText(rawName(column.name))} IS NULL` : `${typed} IS NULL`;
+};
+
+/** A required column whose absence flags the row without rejecting it (a value breaking the rules still rejects). */
+const missingIsFlagOnly = (column: ColumnSpec) => column.onMissing === 'flag' && column.onInvalid === 'reject';
+
+/** The flag of a missing value in a column whose absence is descriptive only (a deal with no company). */
+const missingFlagCheck = (column: ColumnSpec, kind: ColumnKind) =>
+  `CASE WHEN ${missingSql(column, kind)} THEN ${reject(column.name, 'CAST(NULL AS VARCHAR)', literal('missing value (loaded as unknown)'))} END`;
+
 /**
  * One CASE per column giving its first failure (missing, wrong type, not accepted, out of range,
  * in the future), evaluated over the typed value `<col>` and the cell's text.
@@ -91,9 +104,9 @@ const columnCheck = (column: ColumnSpec, options: TypingOptions, kind: ColumnKin
   // The cell's text as the user wrote it (trimmed); for VARCHAR columns that is the value itself.
   const raw = kind === 'native' ? `CAST(${typed} AS VARCHAR)` : kind === 'text' ? cleanedText(rawName(column.name)) : typed;
   const branches: string[] = [];
-  if (column.required) {
-    const missing = kind === 'text' ? `${typed} IS NULL AND ${raw} IS NULL` : `${typed} IS NULL`;
-    branches.push(`WHEN ${missing} THEN ${reject(column.name, 'CAST(NULL AS VARCHAR)', literal('missing required value'))}`);
+  // A missing value that is only a descriptive gap is checked apart (missingFlagCheck): a flag.
+  if (column.required && !missingIsFlagOnly(column)) {
+    branches.push(`WHEN ${missingSql(column, kind)} THEN ${reject(column.name, 'CAST(NULL AS VARCHAR)', literal('missing required value'))}`);
   }
   const wrongType = `'wrong type: expected ${expectedType(column, options).replaceAll("'", "''")}, got "' || ${raw} || '"'`;
   // As text, inf and nan would not have passed the number pattern.
@@ -177,6 +190,7 @@ export const typedSelectSql = (
   for (const c of columns) {
     const check = columnCheck(c, options, kinds.get(c.name)!);
     if (check) failures.push({ sql: check, flagColumn: c.onInvalid === 'flag' ? c.name : undefined });
+    if (c.required && missingIsFlagOnly(c)) failures.push({ sql: missingFlagCheck(c, kinds.get(c.name)!), flagColumn: c.name });
   }
   for (const rule of extract.rules ?? []) {
     failures.push({

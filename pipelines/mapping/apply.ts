@@ -11,6 +11,7 @@ import { CORE_EXTRACTS, EXTRACTS, extractByName } from '../contract/index.js';
 import { columnsOf } from '../contract/derive.js';
 import { ident, literal, openDatabase, type Database } from '../db/duckdb.js';
 import { compilePart, type CompileContext, type CompiledPart } from './compile.js';
+import { currencyColumnsIn, missingCurrencyRule } from './check-mapping.js';
 import { loadMappings, MappingError, type LoadedMapping } from './load-mapping.js';
 import { partsOf, type Part } from './schema.js';
 import { closestHeader } from './recognise.js';
@@ -211,6 +212,9 @@ const mapExtract = async (
     if (!present.has(i)) continue;
     const prefix = spec.parts ? `extracts.${extractName}.parts.${i}.` : `extracts.${extractName}.`;
     const where = `${ctx.where}, ${prefix.slice(0, -1)}`;
+    // The export has a currency column the mapping does not use: its amounts would pass as the company's currency.
+    const noCurrency = missingCurrencyRule(extractName, part, (source) => currencyColumnsIn(ctx.sourceColumns.get(source) ?? []));
+    if (noCurrency) throw new MappingError(`${where}.columns: ${noCurrency}`);
     const compiled = compilePart(extractName, contract, part, ctx, prefix);
     await bindPieces(db, where, compiled, part, prefix);
     const table = `out.${ident(`${extractName}__${i}`)}`;

@@ -5,7 +5,7 @@
  */
 import { extractByName } from '../contract/index.js';
 import { columnsOf, type ColumnSpec as ContractColumn } from '../contract/derive.js';
-import { partsOf, type ColumnSpec, type MappingFile, type Part } from './schema.js';
+import { partsOf, type ColumnSpec, type MappingFile, type Part, type Source } from './schema.js';
 
 export interface Problem {
   path: string;
@@ -46,7 +46,45 @@ const checkColumn = (path: string, spec: ColumnSpec, column: ContractColumn, pro
   }
 };
 
-const checkPart = (path: string, extract: string, part: Part, sources: Set<string>, problems: Problem[]) => {
+/** Header names that say which currency an amount is in (Currency, CurrencyIsoCode, Amount Currency, Devise…). */
+const CURRENCY_HEADER = /currenc|devise|moneda|währung/i;
+
+/** The currency columns a file source declares (required, optional or aliased headers). */
+const declaredCurrencyColumns = (source: Source | undefined): string[] => {
+  if (!source) return [];
+  const names = [...(source.requires ?? []), ...source.optionalColumns, ...Object.keys(source.aliases)];
+  return [...new Set(names.filter((n) => CURRENCY_HEADER.test(n)))];
+};
+
+/**
+ * A money column must not pass as the company's currency when the export says which currency it
+ * is in: a part mapping an extract's amount without its currency, over sources with a currency
+ * column (declared by the mapping, or found in the files), would sum dollars as euros.
+ */
+export const missingCurrencyRule = (extract: string, part: Part, currencyColumnsOf: (source: string) => string[]): string | undefined => {
+  const definition = extractByName(extract)!;
+  if (!definition.money || !definition.currency || !(definition.money.amount in part.columns)) return undefined;
+  if (definition.currency.column in part.columns) return undefined;
+  // The rows' own source only: a joined lookup's currency (an account's revenue) is another amount's.
+  const name = part.from;
+  const declared = currencyColumnsOf(name);
+  if (!declared.length) return undefined;
+  const column = declared[0]!;
+  return `${definition.money.amount} is mapped without ${definition.currency.column}, but source "${name}" has a currency column ` +
+    `(${declared.join(', ')}): map ${definition.currency.column}: { column: ${column}, optional: true } ` +
+    `(or an sql: rule) so amounts in other currencies are converted, never read as the company's currency`;
+};
+
+/** The same rule against the headers of the files found (a mapping that does not declare the column). */
+export const currencyColumnsIn = (headers: readonly string[]) => headers.filter((h) => CURRENCY_HEADER.test(h));
+
+const checkCurrencyRule = (path: string, extract: string, part: Part, mapping: MappingFile, problems: Problem[]) => {
+  const message = missingCurrencyRule(extract, part, (name) => declaredCurrencyColumns(mapping.sources[name]));
+  if (message) problems.push({ path: `${path}.columns`, message });
+};
+
+const checkPart = (path: string, extract: string, part: Part, mapping: MappingFile, problems: Problem[]) => {
+  const sources = new Set(Object.keys(mapping.sources));
   const contract = columnsOf(extractByName(extract)!);
   if (!sources.has(part.from)) {
     problems.push({ path: `${path}.from`, message: `unknown source "${part.from}" (sources: ${[...sources].join(', ')})` });
@@ -66,6 +104,7 @@ const checkPart = (path: string, extract: string, part: Part, sources: Set<strin
   if (missing.length) {
     problems.push({ path: `${path}.columns`, message: `required column(s) of ${extract} not mapped: ${missing.join(', ')} (map them from the source, or give a constant with value:)` });
   }
+  checkCurrencyRule(path, extract, part, mapping, problems);
   part.reject.forEach((r, i) => {
     if (!contract.some((c) => c.name === r.column)) {
       problems.push({ path: `${path}.reject.${i}.column`, message: `not a column of ${extract} (columns: ${contract.map((c) => c.name).join(', ')})` });
@@ -76,11 +115,10 @@ const checkPart = (path: string, extract: string, part: Part, sources: Set<strin
 /** Every contract problem of a parsed mapping, with key paths. */
 export const checkMapping = (mapping: MappingFile): Problem[] => {
   const problems: Problem[] = [];
-  const sources = new Set(Object.keys(mapping.sources));
   for (const [extract, spec] of Object.entries(mapping.extracts)) {
     if (!spec) continue;
     const parts = partsOf(spec);
-    parts.forEach((part, i) => checkPart(spec.parts ? `extracts.${extract}.parts.${i}` : `extracts.${extract}`, extract, part, sources, problems));
+    parts.forEach((part, i) => checkPart(spec.parts ? `extracts.${extract}.parts.${i}` : `extracts.${extract}`, extract, part, mapping, problems));
   }
   for (const [i, name] of mapping.notProvided.entries()) {
     if (mapping.extracts[name as keyof MappingFile['extracts']]) {
