@@ -306,7 +306,9 @@ describe('an existing kpi-settings.yaml', () => {
   it('is kept without --force, replaced with --force and a .bak', async () => {
     const dir = tempDir('bi-init-existing-');
     fs.cpSync(path.join(FIXTURES, 'maven-crm'), dir, { recursive: true });
-    const own = fs.readFileSync(path.join(dir, 'kpi-settings.yaml'), 'utf8');
+    // The company's own file, calendar years said explicitly.
+    const own = '# Our settings\ncalendar:\n  fiscalYearFirstMonth: 1\n';
+    fs.writeFileSync(path.join(dir, 'kpi-settings.yaml'), own);
     const kept = await init(dir);
     expect(fs.readFileSync(path.join(dir, 'kpi-settings.yaml'), 'utf8')).toBe(own);
     expect(kept.output).toMatch(/Not written: .*kpi-settings\.yaml already exists: left as it is \(--force replaces it, keeping a \.bak\)/);
