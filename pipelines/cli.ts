@@ -5,7 +5,8 @@
  *   --extracts-config F   extracts.yaml to use (default: DIR/extracts.yaml)
  *   --mapping NAME[,NAME] DIR holds exports in a vendor's layout: map them first (pipelines/mapping/README.md)
  *   --scale N --seed N    size and seed of the sample company (default 1, 42)
- *   --as-of YYYY-MM-DD    reference day for "date in the future" checks (default today)
+ *   --export-date YYYY-MM-DD  the sample company as exported at the end of that day
+ *   --as-of YYYY-MM-DD    rebuild the company as it stood at the end of that day (default: as exported)
  *   --memory-limit 4GB    DuckDB memory limit (spills to disk beyond it)
  *   --threads N
  *   --no-site             stop after the database (no Evidence build)
@@ -47,6 +48,7 @@ const argsSchema = z.object({
   allowOutsidePaths: z.boolean().default(false),
   scale: z.coerce.number().positive().default(1),
   seed: z.coerce.number().int().default(42),
+  exportDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '--export-date must be written YYYY-MM-DD').optional(),
 });
 
 const parseCommandLine = (argv: string[]) => {
@@ -64,6 +66,7 @@ const parseCommandLine = (argv: string[]) => {
       'allow-outside-paths': { type: 'boolean' },
       scale: { type: 'string' },
       seed: { type: 'string' },
+      'export-date': { type: 'string' },
       'as-of': { type: 'string' },
       'memory-limit': { type: 'string' },
       threads: { type: 'string' },
@@ -85,6 +88,7 @@ const parseCommandLine = (argv: string[]) => {
     allowOutsidePaths: values['allow-outside-paths'] ?? false,
     scale: values.scale,
     seed: values.seed,
+    exportDate: values['export-date'],
   });
   const env = settingsFromEnv();
   const settings = settingsSchema.parse({
@@ -122,6 +126,7 @@ const main = async () => {
     allowOutsidePaths: args.allowOutsidePaths,
     scale: args.scale,
     seed: args.seed,
+    exportDate: args.exportDate,
   });
   const { models } = result;
   if (result.upToDate) {

@@ -41,6 +41,8 @@ export interface PipelineOptions {
   /** Sample company size and seed, when no `extracts` folder is given. */
   scale?: number;
   seed?: number;
+  /** The sample company as exported at the end of this day (YYYY-MM-DD), when no `extracts` folder is given. */
+  exportDate?: string;
   /** Printer for the mapping's tables (default console.log). */
   write?: (line: string) => void;
 }
@@ -52,9 +54,12 @@ export interface PipelineResult extends BuildResult {
   money: MoneyAccount[];
 }
 
-/** The folder of the sample company for a scale and seed, generated on first use. */
-export const ensureSample = async (settings: Settings, reporter: Reporter, scale = 1, seed = 42): Promise<string> => {
-  const dir = path.resolve(settings.dataDir, 'sample', `scale-${scale}-seed-${seed}`);
+/**
+ * The folder of the sample company for a scale and seed (and export day: its own folder, beside
+ * the full history's), generated on first use.
+ */
+export const ensureSample = async (settings: Settings, reporter: Reporter, scale = 1, seed = 42, exportDate?: string): Promise<string> => {
+  const dir = path.resolve(settings.dataDir, 'sample', `scale-${scale}-seed-${seed}${exportDate ? `-exported-${exportDate}` : ''}`);
   const marker = path.join(dir, '.complete');
   // A sample written by an older generator lacks what the models now read (e.g. account_owners):
   // the marker holds the generator's fingerprint, and a different one regenerates the folder.
@@ -63,10 +68,10 @@ export const ensureSample = async (settings: Settings, reporter: Reporter, scale
     reporter.detail(`using the sample company in ${path.relative(process.cwd(), dir)}`);
     return dir;
   }
-  await reporter.step(`generate sample company (scale ${scale}, seed ${seed})`, async () => {
+  await reporter.step(`generate sample company (scale ${scale}, seed ${seed}${exportDate ? `, as exported on ${exportDate}` : ''})`, async () => {
     fs.rmSync(dir, { recursive: true, force: true });
     const { generateSample } = await import('./sample/generate.js');
-    await generateSample({ outDir: dir, scale, seed, threads: settings.threads });
+    await generateSample({ outDir: dir, scale, seed, threads: settings.threads, exportDate });
     fs.writeFileSync(marker, generator);
   });
   return dir;
@@ -93,7 +98,10 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
   const publishConfig = findPublishConfig(settings.publishConfig, options.extracts ? path.resolve(options.extracts) : undefined);
   // Checked before any work: a mistake in it should not cost a build.
   if (publishConfig) readPublishConfig(publishConfig);
-  if (!extractsDir) extractsDir = await ensureSample(settings, reporter, options.scale, options.seed);
+  if (options.exportDate && extractsDir) {
+    throw new ExtractError('--export-date writes the bundled sample company as exported that day; for your own full export, use --as-of DAY.');
+  }
+  if (!extractsDir) extractsDir = await ensureSample(settings, reporter, options.scale, options.seed, options.exportDate);
   else if (!fs.existsSync(extractsDir)) throw new ExtractError(`Extracts folder ${extractsDir} does not exist.`);
 
   let models: ModelResult[] = [];
