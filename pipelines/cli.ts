@@ -134,16 +134,22 @@ const main = async () => {
     return;
   }
 
-  console.log('\nRows per extract');
+  const asOf = settings.asOf;
+  console.log(`\nRows per extract${asOf ? `: read = loaded + rejected + after the as-of day ${asOf}` : ''}`);
   console.log(formatTable(result.loads.map((l) => ({
     extract: l.extract,
     status: l.status,
     read: l.rowsRead,
     loaded: l.rowsLoaded,
     rejected: l.rowsRejected,
+    ...(asOf ? { 'after as-of': l.rowsAfterAsOf ?? 0 } : {}),
     flagged: l.rowsFlagged,
     seconds: Number(l.seconds.toFixed(2)),
   }))));
+  if (asOf) {
+    const after = result.loads.reduce((n, l) => n + (l.rowsAfterAsOf ?? 0), 0);
+    console.log(`\n${after.toLocaleString('en')} rows after the as-of day ${asOf} left out (audit.after_as_of): the company as it stood at the end of that day.`);
+  }
   const dateOrders = result.loads.flatMap((l) => l.dateOrders.map((o) => `${l.extract}.${o}`));
   if (dateOrders.length) console.log(`\nDates written with slashes, read as: ${dateOrders.join('; ')}`);
   const rejected = result.loads.reduce((n, l) => n + l.rowsRejected, 0);
@@ -153,12 +159,13 @@ const main = async () => {
       `(audit.flags) in ${result.databasePath}: each names its record, file, line and reason (marts.data_quality_records).`);
   }
   if (result.money.length) {
-    console.log('\nMoney read from the files (reporting currency): read = loaded + held out');
+    console.log(`\nMoney read from the files (reporting currency): read = loaded + held out${asOf ? ` + after the as-of day ${asOf}` : ''}`);
     console.log(formatTable(result.money.map((m) => ({
       extract: m.extract,
-      read: m.read.toFixed(2),
+      read: (m.read + m.afterAsOf).toFixed(2),
       loaded: m.loaded.toFixed(2),
       'held out': m.heldOut.toFixed(2),
+      ...(asOf ? { 'after as-of': m.afterAsOf.toFixed(2) } : {}),
       'rows held out': m.rowsHeldOut,
       'no rate': m.rowsUnconverted,
       'in other currencies': m.foreign.join(', '),

@@ -149,4 +149,21 @@ describe('the company as it stood at the end of 2024-03-31', () => {
     await loaded.db.exec("CREATE TABLE pit.partial_history AS SELECT * FROM raw.opportunity_stage_history WHERE opportunity_id <> 'O2'");
     expect(await count(missingStageHistorySql(CUT_DAY, { source: (n) => (n === 'opportunity_stage_history' ? 'pit.partial_history' : withHistory(n)) }))).toBe(1);
   });
+
+  it('changes nothing when cut after the last day of the history (every rule needs a fact dated after the day)', async () => {
+    const steps = pointInTimeSteps('2099-12-31', {
+      source: (name) => (name === 'fx_rates' ? undefined : `raw.${name}`),
+      target: (name) => `pit.late_${name}`,
+    });
+    const differences: Record<string, number> = {};
+    for (const step of steps) {
+      await loaded.db.exec(step.create);
+      const [row] = await loaded.db.query<{ n: number }>(`SELECT count(*) AS n FROM (
+        (SELECT * FROM raw.${step.extract} EXCEPT ALL SELECT * FROM pit.late_${step.extract})
+        UNION ALL (SELECT * FROM pit.late_${step.extract} EXCEPT ALL SELECT * FROM raw.${step.extract}))`);
+      differences[step.extract] = Number(row!.n);
+    }
+    expect(Object.values(differences).every((n) => n === 0), JSON.stringify(differences)).toBe(true);
+    expect(Object.keys(differences)).toHaveLength(16);
+  });
 });

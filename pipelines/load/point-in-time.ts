@@ -24,15 +24,17 @@
  *   later, a referral's lead, a no-show's rebooked meeting scheduled after D, an account owner or a
  *   deal owner hired after D): on D the field was empty.
  * - Leads (status "at extract time", no status history in the contract), derived from what is dated:
- *   not touched by the end of D (no first touch, or a first touch after D) → `new`, first touch
- *   emptied; `qualified` whose first opportunity was created after D → `working`; `disqualified`
- *   with an activity after D → `working` (someone was still working it); otherwise as exported.
+ *   first touch after D → `new`, first touch emptied; `qualified` whose opportunities were all
+ *   created after D → `working`; `disqualified` with an activity after D → `working` (someone was
+ *   still working it); otherwise as exported.
  * - Accounts (status at extract time): an account whose first sign of being a customer (a won deal
  *   closed, an invoice, a subscription started) comes after D was a `prospect`; a
- *   `former_customer` with a subscription active on D or an invoice after D had not left yet and
- *   was a `customer`; an account with no such sign at all keeps its exported status (the files
- *   cannot date it). The owner is the one of `account_owners` on D when that history is given,
- *   else the exported owner (if hired by D).
+ *   `former_customer` with a subscription running on D and ended later, or an invoice after D, had
+ *   not left yet and was a `customer`; otherwise as exported (the files cannot date it).
+ *   The owner: when `account_owners` shows a change after D, the seller of the period containing
+ *   D (none: no owner that day); else the exported owner (if hired by D).
+ * - Every rule changes a row only on a dated fact after D: cut at or after the last day of the data
+ *   (and with no objective 12 months beyond it), the history is returned unchanged (tested).
  * - Objectives: a company's CRM holds the plan it has set, which reaches into the coming months.
  *   Kept: periods starting before D + 12 months, of sellers hired by D (so the whole current fiscal
  *   year is there whatever the company's fiscal calendar; a later year's plan was not set yet).
@@ -79,9 +81,11 @@ const rulesFor = (day: string, tables: PointInTimeTables): Partial<Record<Extrac
   const subscriptions = src('subscriptions');
   const activities = src('activities');
   const nothing = (columns: string) => `(SELECT ${columns} WHERE false)`;
+  const leadDeals = opportunities ?? nothing('NULL::VARCHAR AS lead_id, NULL::DATE AS created_at');
+  const leadActivities = activities ?? nothing('NULL::VARCHAR AS lead_id, NULL::TIMESTAMP AS scheduled_at');
 
   const stillRunning = [
-    subscriptions ? `SELECT account_id FROM ${subscriptions} WHERE start_date <= ${D} AND (end_date IS NULL OR end_date >= ${D})` : undefined,
+    subscriptions ? `SELECT account_id FROM ${subscriptions} WHERE start_date <= ${D} AND end_date > ${D}` : undefined,
     invoices ? `SELECT account_id FROM ${invoices} WHERE document_type = 'invoice' AND invoice_date > ${D}` : undefined,
   ].filter((s): s is string => s !== undefined);
   const running = stillRunning.length ? `(${stillRunning.join(' UNION ')})` : nothing('NULL::VARCHAR AS account_id');
@@ -135,10 +139,10 @@ const rulesFor = (day: string, tables: PointInTimeTables): Partial<Record<Extrac
         owner_seller_id: nullUnlessIn('owner_seller_id', cut('sellers'), 'seller_id'),
         first_touch_at: `CASE WHEN t.first_touch_at < ${NEXT} THEN t.first_touch_at END`,
         status: `CASE
-          WHEN t.first_touch_at IS NULL OR t.first_touch_at >= ${NEXT} THEN 'new'
-          WHEN t.status = 'qualified' AND NOT EXISTS (SELECT 1 FROM ${opportunities ?? nothing('NULL::VARCHAR AS lead_id, NULL::DATE AS created_at')} p
-            WHERE p.lead_id = t.lead_id AND p.created_at <= ${D}) THEN 'working'
-          WHEN t.status = 'disqualified' AND EXISTS (SELECT 1 FROM ${activities ?? nothing('NULL::VARCHAR AS lead_id, NULL::TIMESTAMP AS scheduled_at')} a
+          WHEN t.first_touch_at >= ${NEXT} THEN 'new'
+          WHEN t.status = 'qualified' AND EXISTS (SELECT 1 FROM ${leadDeals} p WHERE p.lead_id = t.lead_id AND p.created_at > ${D})
+            AND NOT EXISTS (SELECT 1 FROM ${leadDeals} p WHERE p.lead_id = t.lead_id AND p.created_at <= ${D}) THEN 'working'
+          WHEN t.status = 'disqualified' AND EXISTS (SELECT 1 FROM ${leadActivities} a
             WHERE a.lead_id = t.lead_id AND a.scheduled_at >= ${NEXT}) THEN 'working'
           ELSE t.status END`,
       },
@@ -241,10 +245,10 @@ const accountJoins = (day: string, tables: PointInTimeTables) => {
   const first = signs.length
     ? `SELECT account_id, min(day) AS first_day FROM (${signs.join(' UNION ALL ')}) s WHERE day IS NOT NULL GROUP BY account_id`
     : 'SELECT NULL::VARCHAR AS account_id, NULL::DATE AS first_day WHERE false';
-  // With an ownership history, the owner of D is the period containing D (none: no owner on D);
-  // an account absent from the history keeps its exported owner.
+  // The owner changed after D (the ownership history has a period starting later): the owner of D
+  // is the seller of the period containing D (none: no owner that day). Otherwise the exported one.
   const owner = owners
-    ? `SELECT a.account_id, CASE WHEN NOT EXISTS (SELECT 1 FROM ${owners} h WHERE h.account_id = a.account_id) THEN a.owner_seller_id
+    ? `SELECT a.account_id, CASE WHEN NOT EXISTS (SELECT 1 FROM ${owners} h WHERE h.account_id = a.account_id AND h.valid_from > ${D}) THEN a.owner_seller_id
         ELSE (SELECT h.seller_id FROM ${owners} h WHERE h.account_id = a.account_id AND h.valid_from <= ${D}
           AND (h.valid_to IS NULL OR h.valid_to >= ${D}) ORDER BY h.valid_from DESC LIMIT 1) END AS owner
        FROM ${tables.source('accounts')} a`
