@@ -63,7 +63,8 @@ export const ensureSample = async (settings: Settings, reporter: Reporter, scale
   const marker = path.join(dir, '.complete');
   // A sample written by an older generator lacks what the models now read (e.g. account_owners):
   // the marker holds the generator's fingerprint, and a different one regenerates the folder.
-  const generator = contentHash('pipelines/sample');
+  // An export made on a day also depends on the point-in-time rules that cut it.
+  const generator = exportDate ? contentHash('pipelines/sample', 'pipelines/load/point-in-time.ts') : contentHash('pipelines/sample');
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').trim() === generator) {
     reporter.detail(`using the sample company in ${path.relative(process.cwd(), dir)}`);
     return dir;

@@ -15,7 +15,8 @@
  *   deals still open or decided later);
  * - opportunities_created: deals created in the month and their amount;
  * - activity_outcomes: activities held in the month and those that advanced a deal;
- * - cac_by_segment (monthly): new customers of the month (first won deal) and the marketing spend.
+ * - cac_by_segment (quarters ended before the day): new customers (first won deal), marketing spend
+ *   and seller time on prospects.
  * Not compared: marts whose value depends on what came later or on the data's last day (open
  * pipeline, churn and expansion over a customer's next months, lead conversion, which counts the
  * deals a month's leads ever gave, forecast and its backtest).
@@ -49,7 +50,8 @@ beforeAll(async () => {
 }, 1_200_000);
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-const PAST_MARTS: { table: string; columns?: string[]; where?: string }[] = [
+/** Marts compared on their rows of periods ended before the day: `period` is a month or a period start. */
+const PAST_MARTS: { table: string; columns?: string[]; where?: string; periodEnd?: string }[] = [
   { table: 'marts.revenue_and_margin' },
   {
     table: 'marts.proposal_win_rate',
@@ -59,8 +61,9 @@ const PAST_MARTS: { table: string; columns?: string[]; where?: string }[] = [
   { table: 'marts.activity_outcomes' },
   {
     table: 'marts.cac_by_segment',
-    columns: ['period_start', 'segment', 'new_customers', 'tagged_spend', 'marketing_spend'],
-    where: "period_type = 'month'",
+    columns: ['period_start', 'segment', 'new_customers', 'tagged_spend', 'marketing_spend', 'seller_time_cost'],
+    where: "period_type = 'quarter'",
+    periodEnd: 'period_end',
   },
 ];
 
@@ -86,8 +89,9 @@ describe.each(DAYS)('the sample company exported on %s', (day) => {
     const monthStart = `DATE '${day.slice(0, 7)}-01'`;
     await withBoth(full.databasePath, exported.get(day)!.databasePath, async (both) => {
       for (const mart of PAST_MARTS) {
-        const period = mart.table === 'marts.cac_by_segment' ? 'period_start' : 'month';
-        const where = `${period} < ${monthStart}${mart.where ? ` AND ${mart.where}` : ''}`;
+        // A month before the day's month, or a (quarterly) period that ended before the day.
+        const ended = mart.periodEnd ? `${mart.periodEnd} < DATE '${day}'` : `month < ${monthStart}`;
+        const where = `${ended}${mart.where ? ` AND ${mart.where}` : ''}`;
         const [count] = await both.db.query<{ n: number }>(`SELECT count(*) AS n FROM b.${mart.table} WHERE ${where}`);
         expect(Number(count!.n), `${mart.table} has rows before ${day}`).toBeGreaterThan(0);
         const difference = await compareTable(both, mart.table, { where, columns: mart.columns });

@@ -101,7 +101,7 @@ describe('the company as it stood at the end of 2024-03-31', () => {
     ]);
   });
 
-  it('keeps referrals, spend and campaign touches of that day or before, emptying references to later rows', async () => {
+  it('keeps referrals, spend and campaign touches of that day or before (a campaign paid ahead included), emptying references to later rows', async () => {
     expect(await rows('referrals', 'referral_id, referred_account_id, referred_lead_id')).toEqual([
       { referral_id: 'R1', referred_account_id: 'A2', referred_lead_id: 'L2' },
       { referral_id: 'R2', referred_account_id: null, referred_lead_id: null },
@@ -109,9 +109,10 @@ describe('the company as it stood at the end of 2024-03-31', () => {
     expect(await rows('campaigns', 'campaign_id, end_date')).toEqual([
       { campaign_id: 'K1', end_date: '2023-09-30' },
       { campaign_id: 'K2', end_date: null },
+      { campaign_id: 'K4', end_date: null },
     ]);
     expect(await loaded.db.query('SELECT CAST(sum(amount) AS VARCHAR) AS spend, count(*) AS n FROM pit.marketing_spend'))
-      .toEqual([{ spend: '1100.00', n: 2 }]);
+      .toEqual([{ spend: '6100.00', n: 3 }]);
     expect(await rows('campaign_leads', 'campaign_id, lead_id')).toEqual([
       { campaign_id: 'K1', lead_id: 'L1' }, { campaign_id: 'K2', lead_id: 'L3' },
     ]);

@@ -5,8 +5,9 @@
  * each cut table reading the cut tables of the extracts it references.
  *
  * WHAT "AS IT STOOD ON D" MEANS (end of day D: dates <= D, timestamps < D + 1 day)
- * - Rows that did not exist yet are absent: sellers hired after D, accounts, contacts, campaigns,
- *   leads and opportunities created after D, stage changes, referrals, spend, campaign touches and
+ * - Rows that did not exist yet are absent: sellers hired after D, accounts, contacts, leads and
+ *   opportunities created after D, campaigns started after D with nothing booked on them by D
+ *   (an event's stand paid before it starts makes it exist), stage changes, referrals, spend, campaign touches and
  *   invoices (with their lines) after D, subscriptions started after D, ownership periods starting
  *   after D, and rows whose parent is absent (a contact of an account created later).
  * - Activities scheduled after D are absent, including those already planned on D for later: the
@@ -81,6 +82,9 @@ const rulesFor = (day: string, tables: PointInTimeTables): Partial<Record<Extrac
   const subscriptions = src('subscriptions');
   const activities = src('activities');
   const nothing = (columns: string) => `(SELECT ${columns} WHERE false)`;
+  const spend = src('marketing_spend');
+  const touches = src('campaign_leads');
+  const leads = src('leads');
   const leadDeals = opportunities ?? nothing('NULL::VARCHAR AS lead_id, NULL::DATE AS created_at');
   const leadActivities = activities ?? nothing('NULL::VARCHAR AS lead_id, NULL::TIMESTAMP AS scheduled_at');
 
@@ -126,8 +130,14 @@ const rulesFor = (day: string, tables: PointInTimeTables): Partial<Record<Extrac
       rewind: { valid_to: `CASE WHEN t.valid_to <= ${D} THEN t.valid_to END` },
     },
     contacts: { keep: `t.created_at <= ${D} AND t.account_id IN (SELECT account_id FROM ${cut('accounts')})` },
+    // A campaign exists before it starts once money or leads are booked on it (a trade show's
+    // stand is paid months ahead): started by D, or with spend, a touch or a lead dated by D.
     campaigns: {
-      keep: `t.start_date <= ${D}`,
+      keep: `t.start_date <= ${D} OR t.campaign_id IN (${[
+        spend ? `SELECT campaign_id FROM ${spend} WHERE spend_date <= ${D}` : undefined,
+        touches ? `SELECT campaign_id FROM ${touches} WHERE touched_at < ${NEXT}` : undefined,
+        leads ? `SELECT campaign_id FROM ${leads} WHERE created_at < ${NEXT}` : undefined,
+      ].filter(Boolean).join(' UNION ') || 'SELECT NULL'})`,
       rewind: { end_date: `CASE WHEN t.end_date <= ${D} THEN t.end_date END` },
     },
     leads: {

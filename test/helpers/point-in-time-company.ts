@@ -57,6 +57,7 @@ export const pointInTimeCompany = (): Rows => ({
     { campaign_id: 'K1', campaign_name: 'Salon 2023', channel: 'event', target_segment: null, start_date: '2023-09-01', end_date: '2023-09-30' },
     { campaign_id: 'K2', campaign_name: 'Printemps', channel: 'paid_search', target_segment: null, start_date: '2024-03-01', end_date: '2024-04-30' },
     { campaign_id: 'K3', campaign_name: 'Été', channel: 'paid_search', target_segment: null, start_date: '2024-05-01', end_date: null },
+    { campaign_id: 'K4', campaign_name: 'Salon juin', channel: 'event', target_segment: null, start_date: '2024-06-10', end_date: '2024-06-12' }, // stand paid before D: exists
   ],
   leads: [
     lead('L1', 'A1', '2023-09-12 10:00:00', '2023-09-12 15:00:00', 'qualified', { contact_id: 'C1', campaign_id: 'K1' }),
@@ -106,6 +107,7 @@ export const pointInTimeCompany = (): Rows => ({
     { spend_date: '2023-09-10', campaign_id: 'K1', segment: null, amount: 1000 },
     { spend_date: '2024-03-31', campaign_id: 'K2', segment: null, amount: 100 },
     { spend_date: '2024-04-01', campaign_id: 'K2', segment: null, amount: 200 },
+    { spend_date: '2024-03-15', campaign_id: 'K4', segment: null, amount: 5000 },
   ],
   campaign_leads: [
     { campaign_id: 'K1', lead_id: 'L1', touched_at: '2023-09-12 10:00:00', attribution_weight: 1 },
