@@ -15,8 +15,9 @@
  *   deals still open or decided later);
  * - opportunities_created: deals created in the month and their amount;
  * - activity_outcomes: activities held in the month and those that advanced a deal;
- * - cac_by_segment (quarters ended before the day): new customers (first won deal), marketing spend
- *   and seller time on prospects.
+ * - cac_by_segment (quarters ended before the day): new customers (first won deal), spend tagged
+ *   with the segment and seller time on prospects (not the untagged spend shared out by the
+ *   campaign's leads: later leads change a past quarter's share, by design of that rule).
  * Not compared: marts whose value depends on what came later or on the data's last day (open
  * pipeline, churn and expansion over a customer's next months, lead conversion, which counts the
  * deals a month's leads ever gave, forecast and its backtest).
@@ -61,7 +62,9 @@ const PAST_MARTS: { table: string; columns?: string[]; where?: string; periodEnd
   { table: 'marts.activity_outcomes' },
   {
     table: 'marts.cac_by_segment',
-    columns: ['period_start', 'segment', 'new_customers', 'tagged_spend', 'marketing_spend', 'seller_time_cost'],
+    // Not marketing_spend: its untagged share follows the segments of all the campaign's leads,
+    // later ones included (cac.unallocatedSpend: by_campaign_leads), so a past quarter's share moves.
+    columns: ['period_start', 'segment', 'new_customers', 'tagged_spend', 'seller_time_cost'],
     where: "period_type = 'quarter'",
     periodEnd: 'period_end',
   },
