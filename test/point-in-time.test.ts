@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExtractName } from '../pipelines/contract/index.js';
+import { applyAsOf } from '../pipelines/load/as-of.js';
 import { missingStageHistorySql, pointInTimeSteps } from '../pipelines/load/point-in-time.js';
 import { writeCompany } from './helpers/csv.js';
 import { loadFolder, tempDir, type Loaded } from './helpers/load.js';
@@ -166,5 +167,52 @@ describe('the company as it stood at the end of 2024-03-31', () => {
     }
     expect(Object.values(differences).every((n) => n === 0), JSON.stringify(differences)).toBe(true);
     expect(Object.keys(differences)).toHaveLength(16);
+  });
+});
+
+describe('--as-of over the loaded hand-made company (pipelines/load/as-of.ts)', () => {
+  const load = async () => {
+    const dir = tempDir('bi-as-of-');
+    writeCompany(dir, pointInTimeCompany());
+    return loadFolder(dir);
+  };
+
+  it('leaves the rows after the day out of scope, money accounted for: read = loaded + held out + after the as-of day', async () => {
+    const l = await load();
+    try {
+      const left = await applyAsOf(l.db, CUT_DAY);
+      expect(left.find((x) => x.extract === 'invoices')).toEqual({ extract: 'invoices', rows: 2 });
+      expect(left.reduce((n, x) => n + x.rows, 0)).toBe(27);
+      // Worked out from the fixture: invoice lines read 12,000 + 0 + 30,000 + 500 − 1,200; I1 and I3 were issued by then.
+      const money = await l.db.query(`SELECT extract, CAST(amount_read AS VARCHAR) AS read, CAST(amount_loaded AS VARCHAR) AS loaded,
+          CAST(amount_held_out AS VARCHAR) AS held_out, CAST(amount_after_as_of AS VARCHAR) AS after, rows_after_as_of
+        FROM audit.money ORDER BY extract`);
+      expect(money).toEqual([
+        { extract: 'invoice_lines', read: '41300.00', loaded: '12500.00', held_out: '0.00', after: '28800.00', rows_after_as_of: 2 },
+        { extract: 'marketing_spend', read: '6300.00', loaded: '6100.00', held_out: '0.00', after: '200.00', rows_after_as_of: 1 },
+        { extract: 'opportunities', read: '66000.00', loaded: '54000.00', held_out: '0.00', after: '12000.00', rows_after_as_of: 2 },
+        { extract: 'subscriptions', read: '2150.00', loaded: '1250.00', held_out: '0.00', after: '900.00', rows_after_as_of: 1 },
+      ]);
+      expect(await l.db.query(`SELECT record_key, CAST(amount AS VARCHAR) AS amount FROM audit.after_as_of WHERE extract = 'opportunities' ORDER BY 1`))
+        .toEqual([{ record_key: 'opportunity_id=O4', amount: '5000.00' }, { record_key: 'opportunity_id=O5', amount: '7000.00' }]);
+      expect(await l.db.query(`SELECT rows_read, rows_loaded, rows_rejected, rows_after_as_of FROM audit.load_summary WHERE extract = 'activities'`))
+        .toEqual([{ rows_read: 6, rows_loaded: 3, rows_rejected: 0, rows_after_as_of: 3 }]);
+      expect(await l.rejects()).toEqual([]);
+    } finally {
+      l.db.close();
+    }
+  });
+
+  it('stops, naming the extract and the count, when deals closed later have no stage entered by the day', async () => {
+    const l = await load();
+    try {
+      await l.db.exec("DELETE FROM raw.opportunity_stage_history WHERE opportunity_id = 'O2'");
+      await expect(applyAsOf(l.db, CUT_DAY)).rejects.toThrow(
+        /--as-of 2024-03-31: the extract opportunity_stage_history has no stage entered by the end of 2024-03-31 for 1 deal\(s\) that were open that day and closed later.*Provide opportunity_stage_history/s);
+      // Nothing was rewound.
+      expect(await l.db.query('SELECT count(*) AS n FROM raw.opportunities')).toEqual([{ n: 6 }]);
+    } finally {
+      l.db.close();
+    }
   });
 });
