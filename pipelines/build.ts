@@ -15,7 +15,9 @@ import { databasePaths, today, type Settings } from './config.js';
 import { openDatabase, type Database } from './db/duckdb.js';
 import { planRebuild, writeBuildState, type RebuildPlan } from './incremental/build-state.js';
 import { computeFingerprints } from './incremental/fingerprints.js';
+import { applyAsOf } from './load/as-of.js';
 import { loadExtracts, type LoadSummary } from './load/load-extracts.js';
+import { ExtractError } from './load/read.js';
 import { endChildren } from './process/children.js';
 import { onInterrupt } from './process/interrupt.js';
 import type { Reporter } from './progress.js';
@@ -77,6 +79,23 @@ const availability = async (db: Database) =>
   JSON.stringify(await db.query(`SELECT extract, status = 'loaded' AND rows_loaded > 0 AS available FROM audit.load_summary ORDER BY extract`));
 
 /** One run at a time per data folder: waits for another (bounded, saying so) or stops naming it. */
+/**
+ * --as-of: the loaded company as it stood at the end of `day`; each extract's load summary counts
+ * the rows left out, and the run says how many.
+ */
+const rewindToAsOf = async (db: Database, day: string, loads: LoadSummary[], reporter: Reporter) => {
+  const left = await reporter.step(`rewind the company to the end of ${day} (--as-of)`, () => applyAsOf(db, day));
+  for (const { extract, rows } of left) {
+    const load = loads.find((l) => l.extract === extract);
+    if (!load) continue;
+    load.rowsAfterAsOf = rows;
+    load.rowsLoaded -= rows;
+    if (rows > 0) reporter.detail(`${extract}: ${rows.toLocaleString('en')} row(s) after the as-of day ${day} left out`);
+  }
+  const total = left.reduce((n, l) => n + l.rows, 0);
+  reporter.detail(`${total.toLocaleString('en')} rows after the as-of day ${day} left out (audit.after_as_of): out of scope, not rejected`);
+};
+
 export const lockDataFolder = (settings: Settings, reporter: Reporter) =>
   acquireLock(settings.dataDir, { waitSeconds: settings.lockWait ?? 600, onWait: reporter.warn });
 
@@ -103,8 +122,17 @@ export const build = async (options: BuildOptions): Promise<BuildResult> => {
     removeStaleCandidates(layout.dataDir);
     removeDatabaseFiles(paths.candidate);
 
-    const asOf = settings.asOf ?? today();
-    const fingerprints = computeFingerprints({ extractsDir: options.extractsDir, extractsConfig: options.extractsConfig, asOf, siteOptions: options.siteOptions });
+    // Dates after the reference day (today) are rejected as "in the future"; --as-of rewinds the
+    // company to an earlier day after the load (rows after it are out of scope, not rejected).
+    const referenceDay = settings.referenceDay ?? today();
+    const pointInTime = settings.asOf;
+    if (pointInTime && pointInTime > referenceDay) {
+      throw new ExtractError(`--as-of ${pointInTime} is after today (${referenceDay}): choose a day that has passed, or leave --as-of out to build the export as it is.`);
+    }
+    const fingerprints = computeFingerprints({
+      extractsDir: options.extractsDir, extractsConfig: options.extractsConfig,
+      asOf: pointInTime ? `${referenceDay} as of ${pointInTime}` : referenceDay, siteOptions: options.siteOptions,
+    });
     const published = options.incremental === false ? {} : await readPublishedState(layout);
     if (published.unusable) reporter.warn(`${published.unusable}: rebuilding everything`);
     const plan = planRebuild(fingerprints, published.fingerprints, withSite, published.unusable ?? (options.incremental === false ? 'full rebuild requested' : undefined));
@@ -119,13 +147,15 @@ export const build = async (options: BuildOptions): Promise<BuildResult> => {
       tempDirectory: paths.spill,
     });
     const open = db;
-    const keep = new Set(Object.keys(fingerprints.extracts).filter((name) => plan.reusePublished && !plan.reload.has(name)));
+    // As of a day, an extract's rewind reads the others' full history (a deal's stage, an account's
+    // status): every extract is reloaded together, and every model rebuilt.
+    const keep = new Set(Object.keys(fingerprints.extracts).filter((name) => plan.reusePublished && !plan.reload.has(name) && !pointInTime));
     const availableBefore = plan.reusePublished ? await availability(open) : '';
     const loads = await reporter.step(keep.size ? `load ${plan.reload.size} changed extract(s)` : 'load extracts', () =>
       loadExtracts(open, {
         extractsDir: options.extractsDir,
         configFile: options.extractsConfig,
-        asOf,
+        asOf: referenceDay,
         scratchDir: paths.scratch,
         reporter,
         keep,
@@ -134,7 +164,8 @@ export const build = async (options: BuildOptions): Promise<BuildResult> => {
     // Models test extract_available() through macros their SQL does not name: when an extract
     // appears or disappears, every model is rebuilt.
     const sameAvailability = plan.reusePublished && availableBefore === (await availability(open));
-    const reloadedExtracts = sameAvailability && !plan.allModels ? plan.reload : undefined;
+    const reloadedExtracts = sameAvailability && !plan.allModels && !pointInTime ? plan.reload : undefined;
+    if (pointInTime) await rewindToAsOf(open, pointInTime, loads, reporter);
     if (options.afterLoad) await options.afterLoad(open, { reloadedExtracts });
     await writeBuildState(open, fingerprints, withSite);
     await open.exec('CHECKPOINT');

@@ -5,7 +5,8 @@
  *   --extracts-config F   extracts.yaml to use (default: DIR/extracts.yaml)
  *   --mapping NAME[,NAME] DIR holds exports in a vendor's layout: map them first (pipelines/mapping/README.md)
  *   --scale N --seed N    size and seed of the sample company (default 1, 42)
- *   --as-of YYYY-MM-DD    reference day for "date in the future" checks (default today)
+ *   --export-date YYYY-MM-DD  the sample company as exported at the end of that day
+ *   --as-of YYYY-MM-DD    rebuild the company as it stood at the end of that day (default: as exported)
  *   --memory-limit 4GB    DuckDB memory limit (spills to disk beyond it)
  *   --threads N
  *   --no-site             stop after the database (no Evidence build)
@@ -49,6 +50,7 @@ const argsSchema = z.object({
   allowOutsidePaths: z.boolean().default(false),
   scale: z.coerce.number().positive().default(1),
   seed: z.coerce.number().int().default(42),
+  exportDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '--export-date must be written YYYY-MM-DD').optional(),
 });
 
 const parseCommandLine = (argv: string[]) => {
@@ -66,6 +68,7 @@ const parseCommandLine = (argv: string[]) => {
       'allow-outside-paths': { type: 'boolean' },
       scale: { type: 'string' },
       seed: { type: 'string' },
+      'export-date': { type: 'string' },
       'as-of': { type: 'string' },
       'memory-limit': { type: 'string' },
       threads: { type: 'string' },
@@ -87,6 +90,7 @@ const parseCommandLine = (argv: string[]) => {
     allowOutsidePaths: values['allow-outside-paths'] ?? false,
     scale: values.scale,
     seed: values.seed,
+    exportDate: values['export-date'],
   });
   const env = settingsFromEnv();
   const settings = settingsSchema.parse({
@@ -127,6 +131,7 @@ const main = async () => {
     allowOutsidePaths: args.allowOutsidePaths,
     scale: args.scale,
     seed: args.seed,
+    exportDate: args.exportDate,
   });
   const { models } = result;
   if (result.upToDate) {
@@ -134,16 +139,22 @@ const main = async () => {
     return;
   }
 
-  console.log('\nRows per extract');
+  const asOf = settings.asOf;
+  console.log(`\nRows per extract${asOf ? `: read = loaded + rejected + after the as-of day ${asOf}` : ''}`);
   console.log(formatTable(result.loads.map((l) => ({
     extract: l.extract,
     status: l.status,
     read: l.rowsRead,
     loaded: l.rowsLoaded,
     rejected: l.rowsRejected,
+    ...(asOf ? { 'after as-of': l.rowsAfterAsOf ?? 0 } : {}),
     flagged: l.rowsFlagged,
     seconds: Number(l.seconds.toFixed(2)),
   }))));
+  if (asOf) {
+    const after = result.loads.reduce((n, l) => n + (l.rowsAfterAsOf ?? 0), 0);
+    console.log(`\n${after.toLocaleString('en')} rows after the as-of day ${asOf} left out (audit.after_as_of): the company as it stood at the end of that day.`);
+  }
   const dateOrders = result.loads.flatMap((l) => l.dateOrders.map((o) => `${l.extract}.${o}`));
   if (dateOrders.length) console.log(`\nDates written with slashes, read as: ${dateOrders.join('; ')}`);
   const rejected = result.loads.reduce((n, l) => n + l.rowsRejected, 0);
@@ -153,12 +164,13 @@ const main = async () => {
       `(audit.flags) in ${result.databasePath}: each names its record, file, line and reason (marts.data_quality_records).`);
   }
   if (result.money.length) {
-    console.log('\nMoney read from the files (reporting currency): read = loaded + held out');
+    console.log(`\nMoney read from the files (reporting currency): read = loaded + held out${asOf ? ` + after the as-of day ${asOf}` : ''}`);
     console.log(formatTable(result.money.map((m) => ({
       extract: m.extract,
-      read: m.read.toFixed(2),
+      read: (m.read + m.afterAsOf).toFixed(2),
       loaded: m.loaded.toFixed(2),
       'held out': m.heldOut.toFixed(2),
+      ...(asOf ? { 'after as-of': m.afterAsOf.toFixed(2) } : {}),
       'rows held out': m.rowsHeldOut,
       'no rate': m.rowsUnconverted,
       'in other currencies': m.foreign.join(', '),

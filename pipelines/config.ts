@@ -20,8 +20,16 @@ export const settingsSchema = z.object({
   /** DuckDB memory_limit; above it DuckDB spills to disk instead of failing. */
   memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)$/i, 'like "4GB" or "80%"').optional(),
   threads: z.coerce.number().int().positive().optional(),
-  /** Reference day for "date in the future" checks; defaults to today. */
+  /**
+   * The company as it stood at the end of this day (--as-of, BI_AS_OF): the loaded extracts are
+   * rewound to it (pipelines/load/as-of.ts). Unset: as exported.
+   */
   asOf: isoDate.optional(),
+  /**
+   * Reference day of "date in the future" rejects; defaults to today. Internal: tests and the
+   * benchmark fix it so that fixed data stay valid whatever the day they run.
+   */
+  referenceDay: isoDate.optional(),
   /** Seconds a build waits for another build of the same data folder to finish (default 600). */
   lockWait: z.coerce.number().min(0).optional(),
   /** Publish configuration (audiences, publish.yaml); default: publish.yaml in the extracts folder, if any. */

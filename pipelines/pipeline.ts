@@ -42,6 +42,8 @@ export interface PipelineOptions {
   /** Sample company size and seed, when no `extracts` folder is given. */
   scale?: number;
   seed?: number;
+  /** The sample company as exported at the end of this day (YYYY-MM-DD), when no `extracts` folder is given. */
+  exportDate?: string;
   /** Printer for the mapping's tables (default console.log). */
   write?: (line: string) => void;
 }
@@ -79,21 +81,25 @@ const announceSettings = (inUse: SettingsInUse, userDir: string | undefined, rep
     'fiscal year = calendar year (January → December), no coverage plan, no segment mix target; the pages say so.');
 };
 
-/** The folder of the sample company for a scale and seed, generated on first use. */
-export const ensureSample = async (settings: Settings, reporter: Reporter, scale = 1, seed = 42): Promise<string> => {
-  const dir = path.resolve(settings.dataDir, 'sample', `scale-${scale}-seed-${seed}`);
+/**
+ * The folder of the sample company for a scale and seed (and export day: its own folder, beside
+ * the full history's), generated on first use.
+ */
+export const ensureSample = async (settings: Settings, reporter: Reporter, scale = 1, seed = 42, exportDate?: string): Promise<string> => {
+  const dir = path.resolve(settings.dataDir, 'sample', `scale-${scale}-seed-${seed}${exportDate ? `-exported-${exportDate}` : ''}`);
   const marker = path.join(dir, '.complete');
   // A sample written by an older generator lacks what the models now read (e.g. account_owners):
   // the marker holds the generator's fingerprint, and a different one regenerates the folder.
-  const generator = contentHash('pipelines/sample');
+  // An export made on a day also depends on the point-in-time rules that cut it.
+  const generator = exportDate ? contentHash('pipelines/sample', 'pipelines/load/point-in-time.ts') : contentHash('pipelines/sample');
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').trim() === generator) {
     reporter.detail(`using the sample company in ${path.relative(process.cwd(), dir)}`);
     return dir;
   }
-  await reporter.step(`generate sample company (scale ${scale}, seed ${seed})`, async () => {
+  await reporter.step(`generate sample company (scale ${scale}, seed ${seed}${exportDate ? `, as exported on ${exportDate}` : ''})`, async () => {
     fs.rmSync(dir, { recursive: true, force: true });
     const { generateSample } = await import('./sample/generate.js');
-    await generateSample({ outDir: dir, scale, seed, threads: settings.threads });
+    await generateSample({ outDir: dir, scale, seed, threads: settings.threads, exportDate });
     fs.writeFileSync(marker, generator);
   });
   return dir;
@@ -127,7 +133,10 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
     ? await mapExports({ mapping: options.mapping, inputDir: extractsDir, settings, reporter, write: options.write, allowOutsidePaths: options.allowOutsidePaths })
     : undefined;
   if (mapped) extractsDir = mapped.outDir;
-  if (!extractsDir) extractsDir = await ensureSample(settings, reporter, options.scale, options.seed);
+  if (options.exportDate && extractsDir) {
+    throw new ExtractError('--export-date writes the bundled sample company as exported that day; for your own full export, use --as-of DAY.');
+  }
+  if (!extractsDir) extractsDir = await ensureSample(settings, reporter, options.scale, options.seed, options.exportDate);
 
   // The settings the models use (the company's, carried through a mapping, or the neutral
   // defaults), said before the load.

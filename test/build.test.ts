@@ -28,7 +28,7 @@ const fixtureFolder = (mutate: (c: ReturnType<typeof company>) => void = () => {
 
 const runBuild = (dataDir: string, extractsDir: string) =>
   build({
-    settings: { dataDir, siteDir: path.join(dataDir, 'site'), asOf: AS_OF },
+    settings: { dataDir, siteDir: path.join(dataDir, 'site'), referenceDay: AS_OF },
     extractsDir,
     reporter: silentReporter(),
     afterLoad: async (db) => { await runModels(db, { modelsDir: MODELS_DIR, reporter: silentReporter() }); },
@@ -63,7 +63,7 @@ describe('publishing the database', () => {
     fs.mkdirSync(path.join(failingModels, 'tests'), { recursive: true });
     fs.writeFileSync(path.join(failingModels, 'tests', 'always_fails.sql'), `/*\ndescription: fails on purpose\nmodel: staging.stg_accounts\n*/\nSELECT * FROM staging.stg_accounts`);
     await expect(build({
-      settings: { dataDir, siteDir: path.join(dataDir, 'site'), asOf: AS_OF },
+      settings: { dataDir, siteDir: path.join(dataDir, 'site'), referenceDay: AS_OF },
       extractsDir: fixtureFolder((c) => c.accounts!.push({ ...c.accounts![1]!, account_id: 'A3' })),
       reporter: silentReporter(),
       afterLoad: async (db) => { await runModels(db, { modelsDir: failingModels, reporter: silentReporter() }); },

@@ -17,7 +17,7 @@ const AS_OF = '2026-11-22';
 let extracts: string;
 
 // One thread: sums of doubles then add up in the same order in every run, so marts compare exactly.
-const settingsFor = (dataDir: string) => settingsSchema.parse({ dataDir, siteDir: path.join(dataDir, 'site'), asOf: AS_OF, threads: 1 });
+const settingsFor = (dataDir: string) => settingsSchema.parse({ dataDir, siteDir: path.join(dataDir, 'site'), referenceDay: AS_OF, threads: 1 });
 const build = (dataDir: string, full = false) =>
   runPipeline({ settings: settingsFor(dataDir), reporter: silentReporter(), extracts, site: false, full });
 

@@ -331,7 +331,7 @@ describe('core extracts', () => {
     const extracts = tempDir('bi-extracts-');
     writeCompany(extracts, c);
     const error = await runPipeline({
-      settings: { dataDir, siteDir: path.join(dataDir, 'site'), asOf: AS_OF }, reporter: silentReporter(), extracts, site: false, full: true,
+      settings: { dataDir, siteDir: path.join(dataDir, 'site'), referenceDay: AS_OF }, reporter: silentReporter(), extracts, site: false, full: true,
     }).then(() => undefined, (e: unknown) => e as Error);
     return { extracts, error };
   };

@@ -33,7 +33,7 @@ interface Observed {
 }
 
 const buildWith = async (name: string, limits: Pick<Settings, 'memoryLimit' | 'threads'>) => {
-  const settings: Settings = { dataDir: path.join(root, name), siteDir: path.join(root, name, 'site'), asOf: AS_OF, ...limits };
+  const settings: Settings = { dataDir: path.join(root, name), siteDir: path.join(root, name, 'site'), referenceDay: AS_OF, ...limits };
   let observed: Observed | undefined;
   const result = await build({
     settings,

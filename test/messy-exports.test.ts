@@ -39,7 +39,7 @@ beforeAll(async () => {
   exportsDir = path.join(dir, 'exports');
   writeMessyHubspot(exportsDir);
   const run = (acceptHeldOut: boolean) => runPipeline({
-    settings: { dataDir: path.join(dir, 'data'), siteDir: path.join(dir, 'site'), asOf: AS_OF, threads: 2 },
+    settings: { dataDir: path.join(dir, 'data'), siteDir: path.join(dir, 'site'), referenceDay: AS_OF, threads: 2 },
     reporter: silentReporter(),
     extracts: exportsDir,
     mapping: 'hubspot',

@@ -42,7 +42,7 @@ const folders = () => {
 /** A real build over the fixture company with a stand-in site step (Evidence is not the point here). */
 const buildWithStubSite = (dirs: { dataDir: string; siteDir: string }, extractsDir: string, label: string, write: (line: string) => void = () => {}) =>
   build({
-    settings: { ...dirs, asOf: AS_OF },
+    settings: { ...dirs, referenceDay: AS_OF },
     extractsDir,
     reporter: createReporter({ write }),
     afterLoad: async (db) => { await runModels(db, { modelsDir: MODELS_DIR, reporter: silentReporter() }); },
@@ -138,7 +138,7 @@ describe('the database and the site publish as one release', () => {
   it('--no-site publishes a release whose site says, in French, that no site was built', async () => {
     const dirs = folders();
     await buildWithStubSite(dirs, fixtureFolder(2), 'site with 2 accounts');
-    const result = await runPipeline({ settings: { ...dirs, asOf: AS_OF }, reporter: silentReporter(), extracts: fixtureFolder(3), site: false });
+    const result = await runPipeline({ settings: { ...dirs, referenceDay: AS_OF }, reporter: silentReporter(), extracts: fixtureFolder(3), site: false });
     expect(result.upToDate).toBe(false);
     expect(await countAccounts(result.databasePath)).toBe(3);
     const site = published(dirs.dataDir, dirs.siteDir).site;
@@ -230,7 +230,7 @@ describe('an incremental run verifies the published database', () => {
   it('garbage in the published database: the run says so and rebuilds everything', async () => {
     const dirs = folders();
     const extracts = fixtureFolder(2);
-    const settings = { ...dirs, asOf: AS_OF };
+    const settings = { ...dirs, referenceDay: AS_OF };
     await runPipeline({ settings, reporter: silentReporter(), extracts, site: false });
     const database = path.join(dirs.dataDir, 'warehouse.duckdb');
     fs.writeFileSync(database, Buffer.alloc(256 * 1024, 0x5a)); // through the link, into the release

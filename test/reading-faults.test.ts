@@ -231,7 +231,7 @@ describe('every documented format', () => {
 
 describe('what stops the run, leaving the published database as it was', () => {
   const runBuild = (dataDir: string, extractsDir: string, allowOutsidePaths = false) =>
-    build({ settings: { dataDir, siteDir: path.join(dataDir, 'site'), asOf: AS_OF }, extractsDir, reporter: silentReporter(), allowOutsidePaths });
+    build({ settings: { dataDir, siteDir: path.join(dataDir, 'site'), referenceDay: AS_OF }, extractsDir, reporter: silentReporter(), allowOutsidePaths });
 
   it('a column named twice, over-precise amounts, paths outside the folder', async () => {
     const dataDir = tempDir('bi-data-');

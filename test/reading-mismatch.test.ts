@@ -35,7 +35,7 @@ describe('a parse the scan cannot explain', () => {
     for (let i = 3; i <= 30; i++) company.accounts!.push({ ...company.accounts![1]!, account_id: `A${i}` });
     writeCompany(dir, company);
     const dataDir = tempDir('bi-data-');
-    const run = () => build({ settings: { dataDir, siteDir: path.join(dataDir, 'site'), asOf: AS_OF }, extractsDir: dir, reporter: silentReporter(), incremental: false });
+    const run = () => build({ settings: { dataDir, siteDir: path.join(dataDir, 'site'), referenceDay: AS_OF }, extractsDir: dir, reporter: silentReporter(), incremental: false });
     const published = (await run()).databasePath;
     const before = sha(published);
 

@@ -26,7 +26,7 @@ export const runOurs = async (job: OursJob): Promise<OursResult> => {
     siteDir: path.join(job.runDir, 'site'),
     memoryLimit: job.settings.memoryLimit,
     threads: job.settings.threads,
-    asOf: job.settings.asOf,
+    referenceDay: job.settings.asOf,
   };
 
   const measured = async (full: boolean): Promise<{ run: RunMeasure; result: PipelineResult }> => {

@@ -43,6 +43,9 @@ export interface MoneyRow {
   amount_held_out: number;
   amount_held_out_reporting: number;
   rows_held_out_unconverted: number;
+  rows_after_as_of: number;
+  amount_after_as_of: number;
+  amount_after_as_of_reporting: number;
 }
 
 export interface FxRateRow {

@@ -20,6 +20,9 @@ export interface MoneyAccount {
   /** Rows held out with an amount no rate converts (their value in the reporting currency is unknown). */
   rowsUnconverted: number;
   rowsUnreadable: number;
+  /** --as-of: money of the rows after that day, out of scope (read = loaded + held out + this). */
+  afterAsOf: number;
+  rowsAfterAsOf: number;
   /** Amounts by currency other than the reporting one, as read: "1 200,00 USD". */
   foreign: string[];
   /**
@@ -56,6 +59,8 @@ export const moneyAccounts = async (db: Database): Promise<MoneyAccount[]> => {
       eb.fn.sum<number>('rows_held_out').as('rows_held_out'),
       eb.fn.sum<number>('rows_held_out_unconverted').as('rows_unconverted'),
       eb.fn.sum<number>('rows_unreadable').as('rows_unreadable'),
+      eb.fn.sum<number>('amount_after_as_of_reporting').as('after_as_of'),
+      eb.fn.sum<number>('rows_after_as_of').as('rows_after_as_of'),
       sql<string[]>`list(printf('%.2f', amount_read) || ' ' || coalesce(currency, '(unknown)') ORDER BY currency)
         FILTER (WHERE currency IS DISTINCT FROM (SELECT currency FROM audit.fx_rates WHERE source = 'reporting currency'))`.as('foreign'),
     ])
@@ -73,6 +78,8 @@ export const moneyAccounts = async (db: Database): Promise<MoneyAccount[]> => {
     rowsHeldOut: Number(r.rows_held_out),
     rowsUnconverted: Number(r.rows_unconverted),
     rowsUnreadable: Number(r.rows_unreadable),
+    afterAsOf: Number(r.after_as_of),
+    rowsAfterAsOf: Number(r.rows_after_as_of),
     foreign: r.foreign ?? [],
     convertedByCrm: converted.get(r.extract) ?? [],
   }));

@@ -33,6 +33,8 @@ export interface LoadSummary {
   dateOrders: string[];
   extraColumns: string[];
   seconds: number;
+  /** --as-of: rows that did not exist yet on that day, left out of `rowsLoaded` (audit.after_as_of). */
+  rowsAfterAsOf?: number;
 }
 
 export interface LoadOptions {
@@ -95,7 +97,9 @@ CREATE OR REPLACE TABLE audit.load_summary (
   extra_columns VARCHAR[] NOT NULL,
   seconds DOUBLE NOT NULL,
   loaded_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
-  encodings VARCHAR[]
+  encodings VARCHAR[],
+  -- --as-of: rows that did not exist yet on that day, left out (audit.after_as_of); loaded excludes them.
+  rows_after_as_of BIGINT NOT NULL DEFAULT 0
 );
 CREATE OR REPLACE TABLE audit.read_notes (
   extract VARCHAR NOT NULL,
@@ -211,7 +215,8 @@ interface LoadContext {
 }
 
 /** The record's key as people search for it: `opportunity_id=O-17`. */
-const recordKeyOf = (extract: Extract, alias: string) =>
+/** The record's key as people read it: `opportunity_id=O1` (rejects, flags, rows after the as-of day). */
+export const recordKeyOf = (extract: Extract, alias: string) =>
   extract.key.map((k) => `'${k}=' || coalesce(CAST(${alias}.${ident(k)} AS VARCHAR), '(vide)')`).join(` || ', ' || `);
 
 /**

@@ -7,7 +7,8 @@
  *   itself at rate 1. Staging converts with the same table, so marts and this accounting agree.
  * - `audit.money`: per extract, amount column and currency: rows and amounts read, loaded, flagged
  *   (loaded with an explicit unknown elsewhere in the row) and held out (not loaded), and the
- *   amounts that could not be read at all. Read = loaded + held out, to the cent, by currency.
+ *   amounts that could not be read at all. Read = loaded + held out, to the cent, by currency; with
+ *   --as-of, + the money of the rows after that day (pipelines/load/as-of.ts).
  */
 import type { ExtractDefinition } from '../contract/extract.js';
 import { ident, literal, type Database } from '../db/duckdb.js';
@@ -35,7 +36,11 @@ CREATE OR REPLACE TABLE audit.money (
   rows_held_out BIGINT NOT NULL,
   amount_held_out DECIMAL(18, 2) NOT NULL,
   amount_held_out_reporting DECIMAL(18, 2) NOT NULL,
-  rows_held_out_unconverted BIGINT NOT NULL
+  rows_held_out_unconverted BIGINT NOT NULL,
+  -- --as-of: rows (and their money) that did not exist yet on that day, out of scope (audit.after_as_of).
+  rows_after_as_of BIGINT NOT NULL DEFAULT 0,
+  amount_after_as_of DECIMAL(18, 2) NOT NULL DEFAULT 0,
+  amount_after_as_of_reporting DECIMAL(18, 2) NOT NULL DEFAULT 0
 );`;
 
 /**
@@ -129,7 +134,8 @@ export const recordMoney = async (db: Database, extract: ExtractDefinition, tabl
       coalesce(l.n, 0) + coalesce(h.n, 0), coalesce(l.amount, 0) + coalesce(h.amount, 0), coalesce(h.unreadable, 0),
       coalesce(l.n, 0), coalesce(l.amount, 0), coalesce(l.amount_reporting, 0),
       coalesce(f.n, 0), coalesce(f.amount, 0),
-      coalesce(h.n, 0), coalesce(h.amount, 0), coalesce(h.amount_reporting, 0), coalesce(h.unconverted, 0)
+      coalesce(h.n, 0), coalesce(h.amount, 0), coalesce(h.amount_reporting, 0), coalesce(h.unconverted, 0),
+      0, 0, 0
     FROM currencies c
     LEFT JOIN loaded l ON l.currency IS NOT DISTINCT FROM c.currency
     LEFT JOIN held h ON h.currency IS NOT DISTINCT FROM c.currency

@@ -51,7 +51,7 @@ export const mapExports = async (options: MapExportsOptions): Promise<MappingRes
   const nextDir = `${outDir}.next`;
   fs.rmSync(nextDir, { recursive: true, force: true });
   const mapped = await reporter.step(`map ${options.mapping} exports`, () =>
-    applyMapping({ inputDir: options.inputDir!, mapping: options.mapping, outDir: nextDir, asOf: options.settings.asOf, allowOutsidePaths: options.allowOutsidePaths }));
+    applyMapping({ inputDir: options.inputDir!, mapping: options.mapping, outDir: nextDir, asOf: options.settings.referenceDay, allowOutsidePaths: options.allowOutsidePaths }));
   replaceChangedFiles(nextDir, outDir);
   const result = { ...mapped, outDir };
   write('\nRows per mapped extract');

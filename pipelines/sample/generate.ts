@@ -84,6 +84,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { EXTRACTS, type ExtractName } from '../contract/index.js';
 import { columnsOf } from '../contract/derive.js';
+import { assertDay, pointInTimeSteps } from '../load/point-in-time.js';
 import * as R from './reference.js';
 import { SAMPLE_SETTINGS_FILE } from './settings.js';
 
@@ -110,6 +111,11 @@ export interface SampleOptions {
   tempDirectory?: string;
   /** Progress messages (step name and seconds). */
   log?: (message: string) => void;
+  /**
+   * Write the company as exported at the end of this day (YYYY-MM-DD, within the sample's three
+   * years): rows after it absent, deals closed later open at their stage of that day, etc.
+   */
+  exportDate?: string;
 }
 
 export const SAMPLE_START = '2023-10-01';
@@ -1368,6 +1374,12 @@ export async function generateSample(opts: SampleOptions): Promise<Record<string
   if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`scale must be a positive number, got ${scale}`);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`seed must be a non-negative integer, got ${seed}`);
   const log = opts.log ?? (() => {});
+  if (opts.exportDate !== undefined) {
+    assertDay(opts.exportDate);
+    if (opts.exportDate < SAMPLE_START || opts.exportDate > SAMPLE_END) {
+      throw new Error(`export date ${opts.exportDate} is outside the sample company's history (${SAMPLE_START} to ${SAMPLE_END})`);
+    }
+  }
   const z = sizesFor(scale);
   await mkdir(opts.outDir, { recursive: true });
   // The sample company's own settings travel with its extracts, as a real company's do.
@@ -1387,14 +1399,34 @@ export async function generateSample(opts: SampleOptions): Promise<Record<string
       log(`${step.name}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     const queries = extractQueries(z);
-    const counts: Record<string, number> = {};
+    // The full history, one typed view per extract; with an export date, each extract is then
+    // written as it stood at the end of that day (pipelines/load/point-in-time.ts), the reading
+    // `--as-of` applies to a full export.
+    await conn.run('CREATE SCHEMA sample_full; CREATE SCHEMA sample_cut;');
     for (const extract of SAMPLE_EXTRACTS) {
       const columns = sampleColumnsOf(extract).map((c) => `CAST(${c.name} AS ${c.duckdbType}) AS ${c.name}`).join(', ');
+      await conn.run(`CREATE VIEW sample_full.${extract.name} AS SELECT ${columns} FROM (${queries[extract.name]})`);
+    }
+    const written = new Map<string, string>(SAMPLE_EXTRACTS.map((e) => [e.name, `sample_full.${e.name}`]));
+    if (opts.exportDate) {
+      const t0 = performance.now();
+      const steps = pointInTimeSteps(opts.exportDate, {
+        source: (name) => (written.has(name) ? `sample_full.${name}` : undefined),
+        target: (name) => `sample_cut.${name}`,
+      });
+      for (const step of steps) {
+        await conn.run(step.create);
+        written.set(step.extract, `sample_cut.${step.extract}`);
+      }
+      log(`as exported on ${opts.exportDate}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    const counts: Record<string, number> = {};
+    for (const extract of SAMPLE_EXTRACTS) {
       const file = path.join(opts.outDir, `${extract.name}.${format}`).replace(/'/g, "''");
       const options = format === 'csv' ? "(HEADER, DELIMITER ',')" : '(FORMAT parquet)';
       const t0 = performance.now();
       const result = await conn.runAndReadAll(
-        `COPY (SELECT ${columns} FROM (${queries[extract.name]}) ORDER BY ${extract.key.join(', ')}) TO '${file}' ${options}`);
+        `COPY (SELECT * FROM ${written.get(extract.name)} ORDER BY ${extract.key.join(', ')}) TO '${file}' ${options}`);
       counts[extract.name] = Number(result.getRows()[0]?.[0] ?? 0);
       log(`write ${extract.name}: ${counts[extract.name]} rows, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
