@@ -54,6 +54,12 @@ export const mapExports = async (options: MapExportsOptions): Promise<MappingRes
     applyMapping({ inputDir: options.inputDir!, mapping: options.mapping, outDir: nextDir, asOf: options.settings.asOf, allowOutsidePaths: options.allowOutsidePaths }));
   replaceChangedFiles(nextDir, outDir);
   const result = { ...mapped, outDir };
+  // How values a spreadsheet re-wrote were read (day-first dates, decimal commas): said, never silent.
+  const readings = result.sources.flatMap((s) => s.readings ?? []);
+  if (readings.length) {
+    write('\nValues read as the file writes them:');
+    for (const line of readings) write(`  ${line}`);
+  }
   write('\nRows per mapped extract');
   write(formatTable(mappingSummaryRows(result)));
   if (result.rejects.length) {
