@@ -21,6 +21,8 @@ import { loadFolder, tempDir, type Loaded } from './helpers/load.js';
 import { closeMapped, mapAndLoad } from './helpers/map-and-load.js';
 import { EXPORT_FIXTURES } from './helpers/mapped.js';
 import { DEALS } from './helpers/messy-hubspot.js';
+import { fixtureCompany } from './helpers/fixture-company.js';
+import { writeCompany } from './helpers/csv.js';
 
 const open: Loaded[] = [];
 afterAll(() => { closeMapped(); open.forEach((l) => l.db.close()); });
@@ -152,6 +154,24 @@ describe('date order: what the data proves is read and said; a contradiction or 
     await expect(applyMapping({ inputDir: dir, mapping: 'hubspot', outDir: path.join(tempDir('bi-out-'), 'out') }))
       .rejects.toThrow(/^hubspot-crm-exports-all-deals-2024-06-30\.csv, column "Close Date": the dates contradict each other: \d+ values only read day first \(e\.g\. "[^"]+"\) and 1 value only read month first \(e\.g\. "07\/31\/2024 23:59"\), out of \d+ dates/);
   }, 60_000);
+});
+
+describe('date order of contract files, as for mappings', () => {
+  it('under the default order, a file whose dates prove month/day is read month/day, and said', async () => {
+    const dir = tempDir('bi-mdy-');
+    const company = fixtureCompany() as unknown as Record<string, Record<string, unknown>[]>;
+    // O1: created 20 September, closed 15 November 2023, written month first (20 and 15 in second place).
+    company.opportunities![0]!.created_at = '09/20/2023';
+    company.opportunities![0]!.closed_at = '11/15/2023';
+    writeCompany(dir, company);
+    const l = await loadFolder(dir);
+    open.push(l);
+    expect(await l.db.query(`SELECT created_at, closed_at FROM raw.opportunities WHERE opportunity_id = 'O1'`)).toEqual([{ created_at: '2023-09-20', closed_at: '2023-11-15' }]);
+    expect(l.summary('opportunities').dateOrders).toEqual([
+      'created_at: month/day (read so as the data proves: created_at has 1 value(s) only month/day reads (e.g. "09/20/2023"), no date of the file only day/month reads)',
+      'closed_at: month/day (read so as the data proves: created_at has 1 value(s) only month/day reads (e.g. "09/20/2023"), no date of the file only day/month reads)',
+    ]);
+  });
 });
 
 describe('Salesforce Data Export', () => {
