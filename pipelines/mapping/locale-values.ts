@@ -166,8 +166,11 @@ export interface ReadingRules {
   overridesFile: string;
 }
 
-/** A column of dates written with slashes (nine values in ten at least: a stray value does not make one). */
-const isSlashDateColumn = (e: ColumnEvidence) => e.slash > 0 && e.slash >= 0.9 * e.values;
+/**
+ * A column of dates written with slashes: most of its values (a report's total rows write text in
+ * the date column: "Total: Account"; a stray date in a text column does not make one).
+ */
+const isSlashDateColumn = (e: ColumnEvidence) => e.slash > 0 && e.slash >= 0.5 * e.values;
 
 /**
  * Decides, for the files of one mapping, which columns are read back into the vendor's plain

@@ -258,7 +258,10 @@ const readFileSource = async (
       const renamed = new Map(renames);
       const names = ready.columns.map((c) => ({ header: c, column: renamed.get(c) ?? c }));
       const evidence = await columnEvidence(db, table, names.map((n) => n.column));
-      staged.push({ source: name, file: rel, table, evidence: evidence.map((e) => ({ ...e, header: names.find((n) => n.column === e.column)!.header })) });
+      // In the file's column order, so the readings print in a stable order.
+      const position = (column: string) => names.findIndex((n) => n.column === column);
+      staged.push({ source: name, file: rel, table, evidence: evidence.sort((a, b) => position(a.column) - position(b.column))
+        .map((e) => ({ ...e, header: names[position(e.column)]!.header })) });
     }
     const present = new Set(ready.columns.map((c) => canonicalName(source.aliases, c).toLowerCase()));
     for (const c of source.optionalColumns.filter((o) => !present.has(canonicalName(source.aliases, o).toLowerCase()))) {
