@@ -59,7 +59,8 @@ export const mapExports = async (options: MapExportsOptions): Promise<MappingRes
   const readings = result.sources.flatMap((s) => s.readings ?? []);
   if (readings.length) {
     write('\nValues read as the file writes them:');
-    for (const line of readings) write(`  ${line}`);
+    for (const line of readings.slice(0, 12)) write(`  ${line}`);
+    if (readings.length > 12) write(`  … and ${readings.length - 12} more column(s) (all in ${path.join(outDir, '_mapping', 'report.json')}, "readings")`);
   }
   write('\nRows per mapped extract');
   write(formatTable(mappingSummaryRows(result)));
@@ -70,6 +71,7 @@ export const mapExports = async (options: MapExportsOptions): Promise<MappingRes
   // Partial exports are normal; each absent source is said once, so nothing is left out silently.
   for (const a of result.absentExtracts) write(`Not in the folder: ${a.extract} (${a.mapping} ${a.because.join('; ')}), so not provided.`);
   // A file no source reads is named with its closest source and the way to a mapping for it.
+  if (result.unrecognisedFiles.length) write('');
   for (const line of unrecognisedLines(result.unrecognisedFiles.slice(0, 5), result.mappings.map((m) => m.name), options.inputDir)) write(line);
   if (result.unrecognisedFiles.length > 5) write(`… and ${result.unrecognisedFiles.length - 5} more file(s) not read (see ${path.join(outDir, '_mapping', 'report.json')}).`);
   if (result.unknownLabels.length) {

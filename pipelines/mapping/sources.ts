@@ -327,15 +327,25 @@ const readDerivedSource = async (db: Database, schema: string, mapping: LoadedMa
  * SQL of the mapping: a column nothing reads cannot stop the run).
  */
 const readingRules = (mapping: LoadedMapping, inputDir: string) => {
-  const text = JSON.stringify(mapping.spec).toLowerCase();
+  // Every SQL text of the mapping, and every column it names plainly.
+  const parts = Object.values(mapping.spec.extracts).flatMap((spec) => partsOf(spec!));
+  const sqlTexts = [
+    ...Object.values(mapping.spec.sources).map((source) => source.sql ?? ''),
+    ...parts.flatMap((part) => [part.where ?? '', ...part.join.map((j) => j.on), ...part.reject.map((r) => r.when),
+      ...Object.values(part.columns).map((c) => (typeof c === 'string' ? '' : c.sql ?? ''))]),
+  ].filter(Boolean);
+  const plainColumns = new Set(parts.flatMap((part) => Object.values(part.columns)).map((c) => (typeof c === 'string' ? c : c.column ?? '').toLowerCase()).filter(Boolean));
+  const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  /** The column named in SQL, as a word (quoted or not). */
+  const names = (column: string) => new RegExp(`(^|[^A-Za-z0-9_])"?${escape(column)}"?([^A-Za-z0-9_]|$)`, 'i');
   const columnSpecs = Object.values(mapping.spec.extracts).flatMap((spec) => partsOf(spec!)).flatMap((part) => Object.values(part.columns))
     .filter((c): c is Exclude<typeof c, string> => typeof c !== 'string');
   return {
     formatted: (column: string) => columnSpecs.some((c) => [c.format ?? []].flat().some((f) => /%d/.test(f) && /%m/.test(f)) &&
-      (c.column?.toLowerCase() === column.toLowerCase() || (c.sql !== undefined && c.sql.toLowerCase().includes(column.toLowerCase())))),
+      (c.column?.toLowerCase() === column.toLowerCase() || (c.sql !== undefined && names(column).test(c.sql)))),
     // A number the mapping itself reads with a decimal comma is left to it (its multiply:, divide: apply to that reading).
     commaDecimal: (column: string) => columnSpecs.some((c) => c.decimal === ',' && c.column?.toLowerCase() === column.toLowerCase()),
-    referenced: (column: string) => text.includes(column.toLowerCase()),
+    referenced: (column: string) => plainColumns.has(column.toLowerCase()) || sqlTexts.some((sql) => names(column).test(sql)),
     dateOrder: mapping.dateOrder,
     overridesFile: path.join(inputDir, OVERRIDES_FILE),
   };
