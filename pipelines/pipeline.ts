@@ -11,6 +11,7 @@ import { assertCoreExtractsLoaded } from './load/core-extracts.js';
 import { ExtractError } from './load/read.js';
 import { readExtractsConfig } from './load/extracts-config.js';
 import { checkHeldOut, moneyAccounts, type MoneyAccount } from './load/held-out.js';
+import { checkMissingRates } from './load/missing-rates.js';
 import { recordMappingAudit } from './mapping/report.js';
 import { mapExports } from './mapping/run.js';
 import { COMPANY_SETTINGS_FILE, readSettingsInUse, settingsFileFor, type SettingsInUse } from './models/kpi-settings.js';
@@ -185,10 +186,18 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
       },
     afterLoad: async (db, { reloadedExtracts }) => {
       if (mapped) await recordMappingAudit(db, mapped);
+      const { heldOut, currency } = readExtractsConfig(extractsDir!, options.extractsConfig);
+      // A missing exchange rate is said first, with the lines to add: what it empties or holds out
+      // (invoice lines of its invoices, a core extract) follows from it.
+      const rates = await checkMissingRates(db, {
+        reporting: currency.reporting,
+        exportsDir: options.extracts ? path.resolve(options.extracts) : extractsDir!,
+        accept: options.acceptHeldOut ?? false,
+      });
+      if (rates) reporter.warn(rates.split('\n')[0]!);
       // An empty or fully rejected sellers, accounts or opportunities stops here, not at a data test.
       await assertCoreExtractsLoaded(db);
       // Before any model: a run holding out too much money stops here, nothing published.
-      const { heldOut } = readExtractsConfig(extractsDir!, options.extractsConfig);
       money = await moneyAccounts(db);
       const gate = await checkHeldOut(db, { maxShare: heldOut.maxShare, accept: options.acceptHeldOut ?? false }, money);
       if (gate && gate.share > 0) {

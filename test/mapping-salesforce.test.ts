@@ -58,16 +58,17 @@ describe('salesforce Data Export', () => {
 });
 
 describe('salesforce French report exports', () => {
-  it('stops on day-first dates naming the overrides line, then builds with it', async () => {
+  it('reads the day-first dates the data proves, and says which columns and why', async () => {
     const dir = tempDir('bi-sf-fr-');
     fs.cpSync(path.join(FIXTURES, 'salesforce-fr'), dir, { recursive: true });
-    await expect(mapAndLoad(dir)).rejects.toThrow(/add the line "dateOrder: dmy" to mapping-overrides\.yaml/);
-    fs.writeFileSync(path.join(dir, 'mapping-overrides.yaml'), 'dateOrder: dmy\n');
     const m = await mapAndLoad(dir);
     // Won: 006A000001 48000 + 006A000002 12000 = 60000, both closed in 2024 (15/02 and 10/04).
     expect(await m.db.query(`SELECT sum(amount) AS won, min(closed_at) AS first FROM raw.opportunities WHERE stage = 'won'`)).toEqual([{ won: 60000, first: '2024-02-15' }]);
     expect(await m.rejects('opportunities')).toEqual([]);
     // Users, accounts and opportunities only: the rest is absent, said, not provided.
     expect(m.result.absentExtracts.map((a) => a.extract)).toEqual(['opportunity_stage_history', 'activities']);
+    // Date de clôture: 15/02/2024, 10/04/2024… (days over 12 in first place, never in second).
+    const readings = m.result.sources.flatMap((s) => s.readings ?? []);
+    expect(readings.find((r) => r.startsWith('report1716812345603.csv, Date de clôture: read day-first: '))).toMatch(/none a month over 12$/);
   });
 });

@@ -27,7 +27,7 @@ const topReasons = (db: Database, extract: string) => db.query<ReasonCount>(`
   WITH kinds AS (
     SELECT column_name, regexp_replace(reason, '"[^"]*"', '"…"', 'g') AS kind,
            count(DISTINCT (source_file, row_number)) AS rows, min(reason) AS example,
-           min(coalesce(line_number, row_number)) AS first_line
+           min(coalesce(export_line, line_number, row_number)) AS first_line
       FROM audit.rejects WHERE extract = ${literal(extract)}
      GROUP BY ALL
   )
@@ -42,7 +42,11 @@ export const assertCoreExtractsLoaded = async (db: Database): Promise<void> => {
   const first = empty[0];
   if (!first) return;
   const { extract, files, rows_read: read } = first;
-  const file = files.length === 1 ? files[0]! : `${files.length} files of "${extract}" (${files[0]}, …)`;
+  // Through a mapping, the rows come from the user's export: name it, never the mapped copy.
+  const exported = (await db.query<{ file: string }>(`SELECT DISTINCT export_file AS file FROM audit.rejects
+    WHERE extract = ${literal(extract)} AND export_file IS NOT NULL ORDER BY 1`)).map((r) => r.file);
+  const named = exported.length ? exported : files;
+  const file = named.length === 1 ? named[0]! : `${named.length} files of "${extract}" (${named[0]}, …)`;
   if (read === 0) {
     throw new ExtractError(
       `${file}: core extract "${extract}" is empty (0 rows after the header) and every KPI needs it. ` +

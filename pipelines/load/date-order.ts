@@ -80,6 +80,8 @@ export interface DateOrderCheck {
   timestampFormats: readonly string[];
   /** The user chose the formats (else they are the defaults). */
   explicit: boolean;
+  /** Set when the data proved the other order than the defaults' and the formats were turned round: why. */
+  proven?: string;
 }
 
 const orderFor = (check: DateOrderCheck, column: ColumnSpec) =>
@@ -126,8 +128,36 @@ export const checkDateOrders = async (db: Database, check: DateOrderCheck): Prom
   return sample.filter((r) => r.slash > 0).map((r) => {
     const column = check.columns.find((c) => c.name === r.column)!;
     const used = orderFor(check, column);
-    return `${r.column}: ${used ?? 'ISO 8601 only (slash dates rejected)'}${check.explicit ? '' : ' (default)'}`;
+    const how = check.explicit ? '' : check.proven ? ` (read so as the data proves: ${check.proven})` : ' (default)';
+    return `${r.column}: ${used ?? 'ISO 8601 only (slash dates rejected)'}${how}`;
   });
+};
+
+const swapDayMonth = (formats: readonly string[]) => formats.map((f) => f.replace(/%d|%m/g, (m) => (m === '%d' ? '%m' : '%d')));
+
+/**
+ * Under the default order (the user said none), a file whose slash dates prove the other order —
+ * some value has a day over 12 in the month's place, none in the day's place, in any date column
+ * of the file (one tool wrote it) — is read in that order, and said: the formats turned round and
+ * the proof. The file's values beyond the sample are checked after typing (checkRejectedDates).
+ */
+export const provenOtherOrder = async (db: Database, check: DateOrderCheck): Promise<DateOrderCheck | undefined> => {
+  if (check.explicit || check.columns.length === 0) return undefined;
+  const used = orderOfFormats(check.dateFormats) ?? orderOfFormats(check.timestampFormats);
+  if (!used) return undefined;
+  const sample = await analyse(db, check.relation, check.columns, 20_000);
+  const forUsed = (r: Reading) => Number(used === 'day/month' ? r.dayFirstOnly : r.monthFirstOnly);
+  const against = (r: Reading) => Number(used === 'day/month' ? r.monthFirstOnly : r.dayFirstOnly);
+  const witness = sample.find((r) => against(r) > 0);
+  if (!witness || sample.some((r) => forUsed(r) > 0)) return undefined;
+  const other = used === 'day/month' ? 'month/day' : 'day/month';
+  const example = used === 'day/month' ? witness.monthFirstExample : witness.dayFirstExample;
+  return {
+    ...check,
+    dateFormats: swapDayMonth(check.dateFormats),
+    timestampFormats: swapDayMonth(check.timestampFormats),
+    proven: `${witness.column} has ${against(witness)} value(s) only ${other} reads (e.g. "${example}"), no date of the file only ${used} reads`,
+  };
 };
 
 /**

@@ -9,7 +9,7 @@ import type { Reporter } from '../progress.js';
 import { readExtractsConfig, type ExtractsConfig } from './extracts-config.js';
 import { csvReadError, ExtractError, locateExtract, readExtract, withCsvFallback, type ReadResult } from './read.js';
 import { setChecksSql, typedSelectSql, type TypingOptions } from './validate.js';
-import { checkDateOrders, checkRejectedDates, type DateOrderCheck } from './date-order.js';
+import { checkDateOrders, checkRejectedDates, provenOtherOrder, type DateOrderCheck } from './date-order.js';
 import { buildFxRates, isCurrencyParent, keepParentCurrencies, moneyOfRows, MONEY_DDL, parentMoneyTable, recordMoney } from './money.js';
 import { lineOfRecord, releaseCsv, writeShiftsTable } from './csv-input.js';
 import { checkPrecision, overPrecisionSql } from './input-checks.js';
@@ -286,6 +286,12 @@ const loadOne = async (db: Database, extract: Extract, ctx: LoadContext): Promis
     timestampFormats: read.dialect.timestampFormats,
     explicit: config.explicitDateFormats === 'all' || config.explicitDateFormats.has(extract.name),
   };
+  // The defaults' order turned round where the file proves the other one (read so, and said).
+  const proven = await withCsvFallback(() => provenOtherOrder(db, dateCheck));
+  if (proven) {
+    Object.assign(dateCheck, proven);
+    Object.assign(typing, { dateFormats: proven.dateFormats, timestampFormats: proven.timestampFormats });
+  }
   const dateOrders = await withCsvFallback(() => checkDateOrders(db, dateCheck));
   const { rows: rowsRead, offsets, helpers } = await typeIntoRaw(db, extract, columns, read, typing);
   const encodings = read.files.map((f) => f.encoding);

@@ -19,6 +19,9 @@ import { applyOverrides, checkOverrideSources, LABEL_COLUMNS, OVERRIDES_FILE, re
 import { PROVENANCE_COLUMNS } from '../load/read.js';
 import { duckdbMessage, readSources, type SourceSummary } from './sources.js';
 import { COMPANY_SETTINGS_FILE } from '../models/kpi-settings.js';
+import { describeUnrecognised, type UnrecognisedFile } from './unrecognised.js';
+import { matchFiles } from './files.js';
+import { fileFormatOf } from '../text/encoding.js';
 
 export interface ApplyMappingOptions {
   /** Folder holding the user's export files. */
@@ -86,6 +89,8 @@ export interface MappingResult {
   missingSources: { mapping: string; source: string; reason: string }[];
   /** Files in the folder that looked like a source's (by name) but hold none's columns. */
   unrecognised: string[];
+  /** The same files with their columns and the closest source of a mapping (unrecognised.ts). */
+  unrecognisedFiles: UnrecognisedFile[];
   rejects: MappingReject[];
 }
 
@@ -374,6 +379,10 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
     const notProvided = EXTRACTS.map((e) => e.name).filter((e) => !provided.has(e));
     writeExtractsYaml(outDir, mappings, notProvided, carried.settings);
     fs.rmSync(scratchDir, { recursive: true, force: true });
+    // Every data file of the folder no source read (not only the candidates of a source found by its
+    // columns): a file left out is said, with the way to read it.
+    const dataFiles = matchFiles(inputDir, ['**/*']).filter((f) => fileFormatOf(f) && !f.startsWith(`${REPORT_DIR}/`));
+    const notRead = [...new Set([...unrecognised, ...dataFiles])].filter((f) => !sources.some((s) => s.files.some((x) => x.file === f)));
     const result: MappingResult = {
       outDir,
       mappings: mappings.map((m) => ({ name: m.name, file: m.file })),
@@ -384,7 +393,8 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
       absentExtracts,
       overridesFile: path.join(inputDir, OVERRIDES_FILE),
       missingSources: sources.filter((s) => s.missing).map((s) => ({ mapping: s.mapping, source: s.source, reason: s.missing! })),
-      unrecognised: [...new Set(unrecognised)].filter((f) => !sources.some((s) => s.files.some((x) => x.file === f))),
+      unrecognised: notRead.filter((f) => !/^fx_rates\./i.test(path.basename(f))),
+      unrecognisedFiles: describeUnrecognised(inputDir, notRead.filter((f) => !/^fx_rates\./i.test(path.basename(f))), mappings),
       rejects,
     };
     fs.writeFileSync(path.join(outDir, REPORT_DIR, REPORT_FILE), `${JSON.stringify(result, null, 2)}\n`);

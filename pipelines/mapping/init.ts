@@ -16,6 +16,7 @@ import { ident, literal, openDatabase, type Database } from '../db/duckdb.js';
 import { fileFormatOf } from '../text/encoding.js';
 import { numberSql } from '../text/numbers.js';
 import { matchFiles } from './files.js';
+import { findFileHeaderRow } from './header-row.js';
 import { BUILTIN_DIR, builtinMappings, readMappingFile, type LoadedMapping } from './load-mapping.js';
 import { mappingSchema, partsOf } from './schema.js';
 import { readSources } from './sources.js';
@@ -78,7 +79,11 @@ export const draftMapping = async (inputDir: string, scratchDir: string): Promis
     used.add(name);
     return name;
   };
-  const sources = Object.fromEntries(files.map((f) => [sourceName(f), { files: f }]));
+  // A report's header row may sit below a preamble (title, date range, filters, blank lines).
+  const sources = Object.fromEntries(files.map((f) => {
+    const skipLines = fileFormatOf(f) === 'csv' ? findFileHeaderRow(path.join(inputDir, f))?.skipLines ?? 0 : 0;
+    return [sourceName(f), skipLines > 0 ? { files: f, skipLines } : { files: f }];
+  }));
   const mapping: LoadedMapping = { name: 'draft', file: '(draft)', spec: mappingSchema.parse({ sources, extracts: {} }) };
   const known = knownNames();
   const db = await openDatabase(':memory:');
@@ -124,6 +129,8 @@ export const draftMapping = async (inputDir: string, scratchDir: string): Promis
       }
       extracts[best.extract] = { from: s.source, columns: Object.fromEntries(best.columns) };
       result.push({ file, source: s.source, extract: best.extract, matched: best.columns.size, todo: best.todo });
+      const skipped = (sources[s.source] as { skipLines?: number }).skipLines;
+      if (skipped) comments.push(`# ${file}: the header is on line ${skipped + 1}, below the report's ${skipped} line(s) of title and filters (skipLines: ${skipped}).`);
       comments.push(`# ${best.extract} (${file}): TODO map ${best.todo.join(', ') || '(nothing)'}; headers left: ` +
         `${s.columns.filter((h) => ![...best.columns.values()].includes(h)).join(', ') || '(none)'}`);
     }

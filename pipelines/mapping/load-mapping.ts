@@ -24,6 +24,8 @@ export interface LoadedMapping {
   name: string;
   file: string;
   spec: MappingFile;
+  /** The order of day and month the company states (mapping-overrides.yaml), for dates no value orders. */
+  dateOrder?: 'dmy' | 'mdy';
 }
 
 export const builtinMappings = (): string[] =>

@@ -99,7 +99,7 @@ export const applyOverrides = (mapping: LoadedMapping, overrides: Overrides): Lo
       }
     }
   }
-  return { ...mapping, spec };
+  return { ...mapping, spec, ...(overrides.dateOrder ? { dateOrder: overrides.dateOrder } : {}) };
 };
 
 /** The labels the overrides can map, by extract and column, with the contract's values. */

@@ -11,6 +11,7 @@ import { applyMapping, type MappingResult } from './apply.js';
 import { MappingError } from './load-mapping.js';
 import { overrideLines } from './overrides.js';
 import { mappingSummaryRows } from './report.js';
+import { unrecognisedLines } from './unrecognised.js';
 
 export interface MapExportsOptions {
   mapping: string;
@@ -54,6 +55,13 @@ export const mapExports = async (options: MapExportsOptions): Promise<MappingRes
     applyMapping({ inputDir: options.inputDir!, mapping: options.mapping, outDir: nextDir, asOf: options.settings.referenceDay, allowOutsidePaths: options.allowOutsidePaths }));
   replaceChangedFiles(nextDir, outDir);
   const result = { ...mapped, outDir };
+  // How values a spreadsheet re-wrote were read (day-first dates, decimal commas): said, never silent.
+  const readings = result.sources.flatMap((s) => s.readings ?? []);
+  if (readings.length) {
+    write('\nValues read as the file writes them:');
+    for (const line of readings.slice(0, 12)) write(`  ${line}`);
+    if (readings.length > 12) write(`  … and ${readings.length - 12} more column(s) (all in ${path.join(outDir, '_mapping', 'report.json')}, "readings")`);
+  }
   write('\nRows per mapped extract');
   write(formatTable(mappingSummaryRows(result)));
   if (result.rejects.length) {
@@ -62,8 +70,10 @@ export const mapExports = async (options: MapExportsOptions): Promise<MappingRes
   }
   // Partial exports are normal; each absent source is said once, so nothing is left out silently.
   for (const a of result.absentExtracts) write(`Not in the folder: ${a.extract} (${a.mapping} ${a.because.join('; ')}), so not provided.`);
-  const ignored = result.unrecognised.filter((f) => !/^fx_rates\./i.test(path.basename(f)));
-  if (ignored.length) write(`Ignored (the columns of no source of the mapping): ${ignored.slice(0, 5).join(', ')}${ignored.length > 5 ? ` and ${ignored.length - 5} more` : ''}.`);
+  // A file no source reads is named with its closest source and the way to a mapping for it.
+  if (result.unrecognisedFiles.length) write('');
+  for (const line of unrecognisedLines(result.unrecognisedFiles.slice(0, 5), result.mappings.map((m) => m.name), options.inputDir)) write(line);
+  if (result.unrecognisedFiles.length > 5) write(`… and ${result.unrecognisedFiles.length - 5} more file(s) not read (see ${path.join(outDir, '_mapping', 'report.json')}).`);
   if (result.unknownLabels.length) {
     write(`\nLabels the mapping does not know (their rows are rejected): ${result.unknownLabels.map((u) => `${u.extract}.${u.column} "${u.value}" (${u.rows} row(s))`).join(', ')}.`);
     write(`Say what they mean in ${result.overridesFile} (create it if needed), then run again:`);

@@ -14,7 +14,9 @@ import { matchFiles } from './files.js';
 import { fileFormatOf, isGzip, readHead, utf16Of } from '../text/encoding.js';
 import { aliasRenames, canonicalName, missingRequired } from './recognise.js';
 import { MappingError, type LoadedMapping } from './load-mapping.js';
-import type { Source } from './schema.js';
+import { partsOf, type Source } from './schema.js';
+import { columnEvidence, decideReadings, rewriteColumns, type StagedFile } from './locale-values.js';
+import { OVERRIDES_FILE } from './overrides.js';
 
 export interface SourceFileCount {
   file: string;
@@ -47,6 +49,11 @@ export interface SourceSummary {
   nearest?: { file: string; lacks: string[]; columns: string[] };
   /** For a missing source: the file sources with no file it comes down to. */
   roots?: string[];
+  /**
+   * How values written the way a spreadsheet re-saves them were read (day-first dates, decimal
+   * commas), one line per file and column: the run prints them.
+   */
+  readings?: string[];
 }
 
 /** DuckDB's message without its context lines, for people. */
@@ -220,6 +227,7 @@ export const assignFiles = async (mapping: LoadedMapping, inputDir: string, prep
 
 const readFileSource = async (
   db: Database, schema: string, mapping: LoadedMapping, name: string, source: Source, inputDir: string, files: string[], prep: Preparer,
+  staged: (StagedFile & { source: string })[],
 ): Promise<SourceSummary> => {
   const where = `mapping ${mapping.name} (${mapping.file}), sources.${name}`;
   const selects: string[] = [];
@@ -244,6 +252,17 @@ const readFileSource = async (
     const { renames, clash } = aliasRenames(source.aliases, ready.columns);
     if (clash) throw new MappingError(`${where}: ${rel}: ${clash}.`);
     for (const [from, to] of renames) await db.exec(`ALTER TABLE ${table} RENAME COLUMN ${ident(from)} TO ${ident(to)}`);
+    if (prepared) {
+      // What the text shows (dates with slashes, numbers written the French way), read once all
+      // files are staged: an order one file cannot tell may be told by the others (locale-values.ts).
+      const renamed = new Map(renames);
+      const names = ready.columns.map((c) => ({ header: c, column: renamed.get(c) ?? c }));
+      const evidence = await columnEvidence(db, table, names.map((n) => n.column));
+      // In the file's column order, so the readings print in a stable order.
+      const position = (column: string) => names.findIndex((n) => n.column === column);
+      staged.push({ source: name, file: rel, table, evidence: evidence.sort((a, b) => position(a.column) - position(b.column))
+        .map((e) => ({ ...e, header: names[position(e.column)]!.header })) });
+    }
     const present = new Set(ready.columns.map((c) => canonicalName(source.aliases, c).toLowerCase()));
     for (const c of source.optionalColumns.filter((o) => !present.has(canonicalName(source.aliases, o).toLowerCase()))) {
       await db.exec(`ALTER TABLE ${table} ADD COLUMN ${ident(canonicalName(source.aliases, c))} VARCHAR`);
@@ -302,6 +321,36 @@ const readDerivedSource = async (db: Database, schema: string, mapping: LoadedMa
   return { mapping: mapping.name, source: name, kind: 'sql', files: [], rows: n, columns };
 };
 
+/**
+ * What the mapping says about a source column, for reading its values (locale-values.ts): whether a
+ * day/month `format:` reads it, and whether the mapping reads it at all (its name in a column or
+ * SQL of the mapping: a column nothing reads cannot stop the run).
+ */
+const readingRules = (mapping: LoadedMapping, inputDir: string) => {
+  // Every SQL text of the mapping, and every column it names plainly.
+  const parts = Object.values(mapping.spec.extracts).flatMap((spec) => partsOf(spec!));
+  const sqlTexts = [
+    ...Object.values(mapping.spec.sources).map((source) => source.sql ?? ''),
+    ...parts.flatMap((part) => [part.where ?? '', ...part.join.map((j) => j.on), ...part.reject.map((r) => r.when),
+      ...Object.values(part.columns).map((c) => (typeof c === 'string' ? '' : c.sql ?? ''))]),
+  ].filter(Boolean);
+  const plainColumns = new Set(parts.flatMap((part) => Object.values(part.columns)).map((c) => (typeof c === 'string' ? c : c.column ?? '').toLowerCase()).filter(Boolean));
+  const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  /** The column named in SQL, as a word (quoted or not). */
+  const names = (column: string) => new RegExp(`(^|[^A-Za-z0-9_])"?${escape(column)}"?([^A-Za-z0-9_]|$)`, 'i');
+  const columnSpecs = Object.values(mapping.spec.extracts).flatMap((spec) => partsOf(spec!)).flatMap((part) => Object.values(part.columns))
+    .filter((c): c is Exclude<typeof c, string> => typeof c !== 'string');
+  return {
+    formatted: (column: string) => columnSpecs.some((c) => [c.format ?? []].flat().some((f) => /%d/.test(f) && /%m/.test(f)) &&
+      (c.column?.toLowerCase() === column.toLowerCase() || (c.sql !== undefined && names(column).test(c.sql)))),
+    // A number the mapping itself reads with a decimal comma is left to it (its multiply:, divide: apply to that reading).
+    commaDecimal: (column: string) => columnSpecs.some((c) => c.decimal === ',' && c.column?.toLowerCase() === column.toLowerCase()),
+    referenced: (column: string) => plainColumns.has(column.toLowerCase()) || sqlTexts.some((sql) => names(column).test(sql)),
+    dateOrder: mapping.dateOrder,
+    overridesFile: path.join(inputDir, OVERRIDES_FILE),
+  };
+};
+
 /** Does a derived source's SQL name this source (as a word)? */
 const mentions = (sql: string, name: string) => new RegExp(`(^|[^A-Za-z0-9_"])"?${name}"?([^A-Za-z0-9_"]|$)`, 'i').test(sql);
 
@@ -322,28 +371,39 @@ export const readSources = async (
   const prep = filePreparer(db, inputDir, scratchDir, allowOutside);
   try {
     const assigned = await assignFiles(mapping, inputDir, prep);
-    const summaries: SourceSummary[] = [];
+    const byName = new Map<string, SourceSummary>();
     const missing = new Set<string>();
-    for (const [name, source] of Object.entries(mapping.spec.sources)) {
-      const empty = { mapping: mapping.name, source: name, kind: source.sql ? 'sql' as const : 'files' as const, files: [], rows: 0, columns: [] };
-      if (source.sql) {
-        const lacking = [...missing].filter((m) => mentions(source.sql!, m));
-        if (lacking.length) {
-          missing.add(name);
-          const roots = [...new Set(lacking.flatMap((l) => summaries.find((x) => x.source === l)!.roots!))];
-          summaries.push({ ...empty, missing: `built on ${lacking.join(', ')}, which the folder does not hold`, roots });
-        } else summaries.push(await readDerivedSource(db, schema, mapping, name, source));
-        continue;
-      }
+    const staged: (StagedFile & { source: string })[] = [];
+    const entries = Object.entries(mapping.spec.sources);
+    const empty = (name: string, source: Source) => ({ mapping: mapping.name, source: name, kind: source.sql ? 'sql' as const : 'files' as const, files: [], rows: 0, columns: [] });
+    // File sources first: their values are read back into the vendor's form (locale-values.ts)
+    // before any derived source is built from them.
+    for (const [name, source] of entries) {
+      if (source.sql) continue;
       const files = assigned.files.get(name) ?? [];
       if (files.length === 0) {
         missing.add(name);
         const near = assigned.nearest.get(name);
-        summaries.push({ ...empty, missing: `no file in ${inputDir} matches ${lookedFor(source)}`, roots: [name], ...(near ? { nearest: near } : {}) });
+        byName.set(name, { ...empty(name, source), missing: `no file in ${inputDir} matches ${lookedFor(source)}`, roots: [name], ...(near ? { nearest: near } : {}) });
         continue;
       }
-      summaries.push(await readFileSource(db, schema, mapping, name, source, inputDir, files, prep));
+      byName.set(name, await readFileSource(db, schema, mapping, name, source, inputDir, files, prep, staged));
     }
+    for (const { file, rewrites, notes } of decideReadings(staged, readingRules(mapping, inputDir))) {
+      await rewriteColumns(db, file.table, rewrites);
+      const summary = byName.get((file as StagedFile & { source: string }).source)!;
+      if (notes.length) summary.readings = [...(summary.readings ?? []), ...notes];
+    }
+    for (const [name, source] of entries) {
+      if (!source.sql) continue;
+      const lacking = [...missing].filter((m) => mentions(source.sql!, m));
+      if (lacking.length) {
+        missing.add(name);
+        const roots = [...new Set(lacking.flatMap((l) => byName.get(l)!.roots!))];
+        byName.set(name, { ...empty(name, source), missing: `built on ${lacking.join(', ')}, which the folder does not hold`, roots });
+      } else byName.set(name, await readDerivedSource(db, schema, mapping, name, source));
+    }
+    const summaries = entries.map(([name]) => byName.get(name)!);
     return { summaries, unrecognised: assigned.unrecognised };
   } finally {
     await prep.release();
