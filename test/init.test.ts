@@ -148,7 +148,8 @@ describe('slash dates', () => {
     expect(run.findings.overrides[0]!.because).toMatch(/^slash dates proven day-first: 6 value\(s\) only day-first reads .*, 0 only the other order reads; salesforce reads month-first/);
     expect(YAML.parse(fs.readFileSync(path.join(dir, 'mapping-overrides.yaml'), 'utf8'))).toEqual({ dateOrder: 'dmy' });
     expect(run.output).toMatch(/report1716812345603\.csv, Close Date: day-first, proven \(4 slash date\(s\): 3 with a day over 12/);
-    // Without the line the mapping stops (test/mapping-salesforce.test.ts); with it, it maps.
+    // The mapping reads this export's proven dates by itself; the line pins the order for the
+    // next exports, whose dates may all read both ways. With it, the mapping maps.
     const mapped = await applyMapping({ inputDir: dir, mapping: 'salesforce', outDir: path.join(tempDir('bi-init-sf-out-'), 'mapped') });
     expect(mapped.extracts.find((e) => e.extract === 'opportunities')?.rowsWritten).toBe(4);
   }, 60_000);

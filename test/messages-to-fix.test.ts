@@ -46,7 +46,7 @@ describe('a missing exchange rate', () => {
     editDeals(dir, (l, i) => `${l},${i === 0 ? 'Currency' : l.startsWith('9002,') ? 'USD' : l.startsWith('9003,') ? 'GBP' : 'EUR'}`);
     const data = tempDir('bi-rates-data-');
     const run = (acceptHeldOut = false) => runPipeline({
-      settings: { dataDir: data, siteDir: path.join(data, 'site'), asOf: '2024-06-30', threads: 2 },
+      settings: { dataDir: data, siteDir: path.join(data, 'site'), referenceDay: '2024-06-30', threads: 2 },
       reporter: silentReporter(), extracts: dir, mapping: 'hubspot', site: false, acceptHeldOut,
     });
     const error = await run().then(() => undefined, (e: unknown) => e);

@@ -216,3 +216,34 @@ describe('--as-of over the loaded hand-made company (pipelines/load/as-of.ts)', 
     }
   });
 });
+
+describe('--as-of over a vendor export that lacks some extracts (HubSpot: no leads, campaigns, billing)', () => {
+  it('rewinds what was provided; references to extracts not provided are kept as exported', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { runPipeline } = await import('../pipelines/pipeline.js');
+    const { silentReporter } = await import('../pipelines/progress.js');
+    const { openDatabase } = await import('../pipelines/db/duckdb.js');
+    const dir = tempDir('bi-hubspot-as-of-');
+    fs.cpSync(path.join(import.meta.dirname, 'fixtures', 'exports', 'hubspot'), dir, { recursive: true });
+    // The fixture's one unknown stage label, said as the mapping asks.
+    fs.writeFileSync(path.join(dir, 'mapping-overrides.yaml'), 'stages:\n  "Pilot agreed": qualified\n');
+    const data = tempDir('bi-hubspot-as-of-data-');
+    // 2024-03-31: deal 9002 (won 2024-04-10, in "Contract Sent" since 2024-03-28) was open that day.
+    const result = await runPipeline({ settings: { dataDir: data, siteDir: path.join(data, 'site'), asOf: '2024-03-31', threads: 2 },
+      // The fixture holds a deal with no amount on purpose: held out, accepted here.
+      reporter: silentReporter(), extracts: dir, mapping: 'hubspot', site: false, acceptHeldOut: true });
+    const db = await openDatabase(result.databasePath, { readOnly: true });
+    try {
+      expect(await db.query(`SELECT opportunity_id, stage, closed_at FROM raw.opportunities WHERE opportunity_id IN ('9001', '9002', '9003') ORDER BY 1`)).toEqual([
+        { opportunity_id: '9001', stage: 'won', closed_at: '2024-02-15' },
+        { opportunity_id: '9002', stage: 'negotiation', closed_at: null },
+        { opportunity_id: '9003', stage: 'lost', closed_at: '2024-03-20' },
+      ]);
+      // 9004 was created on 2024-03-01 and is kept; nothing created after the day is.
+      expect(await db.query(`SELECT count(*) AS n FROM raw.opportunities WHERE created_at > DATE '2024-03-31'`)).toEqual([{ n: 0 }]);
+    } finally {
+      db.close();
+    }
+  }, 120_000);
+});

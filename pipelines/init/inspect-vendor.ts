@@ -45,7 +45,8 @@ export const inspectVendor = async (
     await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path = '${schema}'`);
     // The files only: derived sources need the mapping run's macros, and add no date the files lack.
     const filesOnly = { ...mapping, spec: { ...mapping.spec, sources: Object.fromEntries(Object.entries(mapping.spec.sources).filter(([, x]) => !x.sql)) } };
-    const { summaries } = await readSources(db, schema, filesOnly, dir, path.join(scratch, schema));
+    // The values as the user's files write them: their date orders are what init reports.
+    const { summaries } = await readSources(db, schema, filesOnly, dir, path.join(scratch, schema), false, { readValues: false });
     const columns: { where: string; profile: ColumnDates }[] = [];
     for (const s of summaries.filter((x) => x.kind === 'files' && x.rows > 0)) {
       const profiles = await profileDates(db, `${schema}.${ident(s.source)}`, s.columns);

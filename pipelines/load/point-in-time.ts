@@ -76,6 +76,11 @@ const rulesFor = (day: string, tables: PointInTimeTables): Partial<Record<Extrac
   const NEXT = `CAST(${D} + INTERVAL 1 DAY AS TIMESTAMP)`;
   const cut = tables.target;
   const src = tables.source;
+  /**
+   * A reference to a row of `parent` kept only when that row existed on D; when the company did
+   * not provide `parent`, the reference is kept as exported (there is nothing to cut it against).
+   */
+  const ref = (column: string, parent: ExtractName, key: string) => (src(parent) ? nullUnlessIn(column, cut(parent), key) : `t.${column}`);
   const history = src('opportunity_stage_history');
   const opportunities = src('opportunities');
   const invoices = src('invoices');
@@ -143,10 +148,10 @@ const rulesFor = (day: string, tables: PointInTimeTables): Partial<Record<Extrac
     leads: {
       keep: `t.created_at < ${NEXT}`,
       rewind: {
-        account_id: nullUnlessIn('account_id', cut('accounts'), 'account_id'),
-        contact_id: nullUnlessIn('contact_id', cut('contacts'), 'contact_id'),
-        campaign_id: nullUnlessIn('campaign_id', cut('campaigns'), 'campaign_id'),
-        owner_seller_id: nullUnlessIn('owner_seller_id', cut('sellers'), 'seller_id'),
+        account_id: ref('account_id', 'accounts', 'account_id'),
+        contact_id: ref('contact_id', 'contacts', 'contact_id'),
+        campaign_id: ref('campaign_id', 'campaigns', 'campaign_id'),
+        owner_seller_id: ref('owner_seller_id', 'sellers', 'seller_id'),
         first_touch_at: `CASE WHEN t.first_touch_at < ${NEXT} THEN t.first_touch_at END`,
         status: `CASE
           WHEN t.first_touch_at >= ${NEXT} THEN 'new'
@@ -163,8 +168,8 @@ const rulesFor = (day: string, tables: PointInTimeTables): Partial<Record<Extrac
         stage: `CASE WHEN ${closedAfter} THEN ${stageOnD} ELSE t.stage END`,
         closed_at: `CASE WHEN ${closedAfter} THEN NULL ELSE t.closed_at END`,
         loss_reason: `CASE WHEN ${closedAfter} THEN NULL ELSE t.loss_reason END`,
-        lead_id: nullUnlessIn('lead_id', cut('leads'), 'lead_id'),
-        owner_seller_id: nullUnlessIn('owner_seller_id', cut('sellers'), 'seller_id'),
+        lead_id: ref('lead_id', 'leads', 'lead_id'),
+        owner_seller_id: ref('owner_seller_id', 'sellers', 'seller_id'),
       },
     },
     opportunity_stage_history: {
@@ -173,9 +178,9 @@ const rulesFor = (day: string, tables: PointInTimeTables): Partial<Record<Extrac
     activities: {
       keep: `t.scheduled_at < ${NEXT} AND t.seller_id IN (SELECT seller_id FROM ${cut('sellers')})`,
       rewind: {
-        account_id: nullUnlessIn('account_id', cut('accounts'), 'account_id'),
-        lead_id: nullUnlessIn('lead_id', cut('leads'), 'lead_id'),
-        opportunity_id: nullUnlessIn('opportunity_id', cut('opportunities'), 'opportunity_id'),
+        account_id: ref('account_id', 'accounts', 'account_id'),
+        lead_id: ref('lead_id', 'leads', 'lead_id'),
+        opportunity_id: ref('opportunity_id', 'opportunities', 'opportunity_id'),
         rebooked_activity_id: `CASE WHEN t.rebooked_activity_id IN (SELECT activity_id FROM ${activities} WHERE scheduled_at < ${NEXT})
           THEN t.rebooked_activity_id END`,
       },
@@ -183,8 +188,8 @@ const rulesFor = (day: string, tables: PointInTimeTables): Partial<Record<Extrac
     referrals: {
       keep: `t.referred_at <= ${D} AND t.referrer_account_id IN (SELECT account_id FROM ${cut('accounts')})`,
       rewind: {
-        referred_account_id: nullUnlessIn('referred_account_id', cut('accounts'), 'account_id'),
-        referred_lead_id: nullUnlessIn('referred_lead_id', cut('leads'), 'lead_id'),
+        referred_account_id: ref('referred_account_id', 'accounts', 'account_id'),
+        referred_lead_id: ref('referred_lead_id', 'leads', 'lead_id'),
       },
     },
     marketing_spend: { keep: `t.spend_date <= ${D} AND t.campaign_id IN (SELECT campaign_id FROM ${cut('campaigns')})` },
@@ -194,7 +199,7 @@ const rulesFor = (day: string, tables: PointInTimeTables): Partial<Record<Extrac
     },
     invoices: {
       keep: `t.invoice_date <= ${D} AND t.account_id IN (SELECT account_id FROM ${cut('accounts')})`,
-      rewind: { opportunity_id: nullUnlessIn('opportunity_id', cut('opportunities'), 'opportunity_id') },
+      rewind: { opportunity_id: ref('opportunity_id', 'opportunities', 'opportunity_id') },
     },
     invoice_lines: { keep: `t.invoice_id IN (SELECT invoice_id FROM ${cut('invoices')})` },
     subscriptions: {

@@ -367,6 +367,8 @@ export interface ReadSourcesResult {
  */
 export const readSources = async (
   db: Database, schema: string, mapping: LoadedMapping, inputDir: string, scratchDir: string, allowOutside = false,
+  /** false: the files' values as written (what `npm run init` profiles), not read back into the vendor's form. */
+  { readValues = true }: { readValues?: boolean } = {},
 ): Promise<ReadSourcesResult> => {
   const prep = filePreparer(db, inputDir, scratchDir, allowOutside);
   try {
@@ -389,7 +391,7 @@ export const readSources = async (
       }
       byName.set(name, await readFileSource(db, schema, mapping, name, source, inputDir, files, prep, staged));
     }
-    for (const { file, rewrites, notes } of decideReadings(staged, readingRules(mapping, inputDir))) {
+    for (const { file, rewrites, notes } of readValues ? decideReadings(staged, readingRules(mapping, inputDir)) : []) {
       await rewriteColumns(db, file.table, rewrites);
       const summary = byName.get((file as StagedFile & { source: string }).source)!;
       if (notes.length) summary.readings = [...(summary.readings ?? []), ...notes];
