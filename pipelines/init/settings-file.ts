@@ -65,7 +65,7 @@ export const renderInitSettings = (f: Findings): string => {
       (f.provenCurrency ? ` (every amount states it; written in ${f.layout === 'vendor' ? 'mapping-overrides.yaml' : 'extracts.yaml'})` : stated.length ? ' (every amount states it)' : ` (the files state no currency: the default; if the amounts are in another one, set it in ${f.layout === 'vendor' ? 'mapping-overrides.yaml (currency: USD)' : 'extracts.yaml (currency: { reporting: USD })'})`) + '.';
   const lines = [
     `# KPI settings of the company whose extracts are in this folder, written by \`npm run init\` from its data.`,
-    '# Every key is optional: keys left out take their defaults (all keys and defaults: models/kpi-settings.yaml).',
+    '# Every key is optional: keys left out take their defaults (all keys and defaults: models/kpi-settings.defaults.yaml).',
     '# "From the data" says where a value came from; "TO DECIDE" marks a choice the data cannot make, left at',
     '# its neutral default: read the comment and change the value if it does not fit the company.',
     '#',

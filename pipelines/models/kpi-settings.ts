@@ -1,7 +1,8 @@
 /**
- * The choices the KPI catalogue leaves open, in one place: `models/kpi-settings.yaml` (every key
- * optional; the defaults below apply). They reach the SQL models as small tables in the
- * `settings` schema, and the reports publish them beside the glossary.
+ * The choices the KPI catalogue leaves open: a company's `kpi-settings.yaml` beside its extracts
+ * (every key optional; the neutral defaults below apply, documented in
+ * `models/kpi-settings.defaults.yaml`). They reach the SQL models as small tables in the
+ * `settings` schema, and the pages say which convention they follow (marts.settings_in_use).
  */
 import fs from 'node:fs';
 import path from 'node:path';
