@@ -4,9 +4,9 @@ description: >
   invoiced over time (a first invoice at signature, a second one after delivery…): a deal signed
   last week and not yet fully invoiced is "signé, à facturer", not a billing gap. The invoicing delay
   is reconciliation.invoicingDelayDays in kpi-settings.yaml or, left out, the company's own history:
-  the 95th percentile of the days from signature to the last invoice of its won deals (those signed
-  at least 180 days before the data's last day when there are 30 or more, whose invoicing is over;
-  else all of them). A won deal signed less than that many days before the data's last day
+  the 95th percentile of the days from signature to the last invoice of its won deals whose
+  invoicing is over (invoiced within the tolerance of what was signed; those signed at least 180
+  days before the data's last day when there are 30 or more, else all of them). A won deal signed less than that many days before the data's last day
   (`is_within_delay`) has `to_invoice` = what is signed and not yet invoiced (never below 0:
   invoicing more than was signed cannot be timing); older deals have none, and their gap, if any, is
   a discrepancy (marts.reconciliation). Amounts in the reporting currency; invoices only (credit
@@ -35,14 +35,16 @@ deals AS (
   WHERE o.is_won
   GROUP BY ALL
 ),
--- The company's history of days from signature to the last invoice; deals whose invoicing is over
--- (signed long enough ago) when there are enough of them, so that the delay is not cut short by
--- deals still being invoiced.
+-- The company's history of days from signature to the last invoice, over the deals whose invoicing
+-- is over (invoiced within the tolerance of what was signed): a deal still being invoiced would
+-- count the days to its latest invoice so far and cut the delay short — early in a company's
+-- history most slow deals are still being invoiced. Deals signed long enough ago (180 days) when
+-- there are 30 of them or more.
 history AS (
   SELECT greatest(0, datediff('day', d.closed_at, d.last_invoice_date)) AS days,
     d.closed_at <= e.data_end - INTERVAL 180 DAY AS is_settled
   FROM deals d CROSS JOIN data_end e
-  WHERE d.invoices > 0
+  WHERE d.invoices > 0 AND abs(d.invoiced - d.amount) <= (SELECT won_deals_tolerance FROM settings.kpi) * d.amount
 ),
 delay AS (
   SELECT
