@@ -4,8 +4,8 @@ import { settingsSchema } from './pipelines/config.js';
 import { runPipeline } from './pipelines/pipeline.js';
 import { silentReporter } from './pipelines/progress.js';
 import { openDatabase } from './pipelines/db/duckdb.js';
-const days = ['2024-03-29', '2025-02-14', '2026-06-30'];
-const seeds = [1, 2, 3, 4, 5];
+const days = (process.env.DAYS ?? '2024-03-29,2025-02-14,2026-06-30').split(',');
+const seeds = (process.env.SEEDS ?? '1,2,3,4,5').split(',').map(Number);
 for (const seed of seeds) for (const day of days) {
   const dataDir = path.join('/tmp/ed', `s${seed}-${day}`);
   const t0 = Date.now();

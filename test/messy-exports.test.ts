@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../pipelines/db/duckdb.js';
-import { HeldOutError } from '../pipelines/load/held-out.js';
+import { checkHeldOut, HeldOutError, moneyAccounts } from '../pipelines/load/held-out.js';
 import { runPipeline } from '../pipelines/pipeline.js';
 import { silentReporter } from '../pipelines/progress.js';
 import { tempDir } from './helpers/load.js';
@@ -66,6 +66,15 @@ describe('messy HubSpot exports', () => {
     expect(message).toContain(`opportunity_id=9002 at ${DEALS}:17 (12,000.00 EUR): duplicate key`);
     expect(message).toContain('--accept-held-out');
     expect(fs.existsSync(path.join(dir, 'data', 'warehouse.duckdb'))).toBe(true); // the accepted run, after
+  });
+
+  it('says which rule of the gate stopped the run: amounts it could not value, even when the valued share is within the limit', async () => {
+    // Two held-out deals have no readable amount (9010 empty, 9013 "abc"): with 50 % accepted, the
+    // 18.64 % valued would pass, but the share of those two is unknown.
+    const error = await checkHeldOut(db, { maxShare: 0.5, accept: false }, await moneyAccounts(db)).then(() => undefined, (e: Error) => e);
+    expect(error).toBeInstanceOf(HeldOutError);
+    expect(error!.message).toMatch(/\(2 held-out amount\(s\) could not be valued \(no exchange rate, or unreadable\), so the share held out is unknown: the 18\.64 % valued is within the 50\.00 % accepted\)/);
+    expect(error!.message).not.toContain('above the');
   });
 
   it('loads every sound deal, including the company with no descriptive data, the unknown owner and the USD deal', async () => {

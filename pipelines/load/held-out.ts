@@ -125,10 +125,17 @@ export const checkHeldOut = async (
     .limit(10)
     .execute();
   const what = basis.extract === 'invoice_lines' ? 'revenue (invoice lines)' : 'deals (no billing provided)';
+  // Which rule stopped the run: the share held out, or amounts held out that cannot be valued
+  // (their share is unknown, whatever the share of the others).
+  const over = share > gate.maxShare;
+  const rule = [
+    over ? `${(100 * share).toFixed(2)} %, above the ${(100 * gate.maxShare).toFixed(2)} % accepted` : '',
+    unknown ? `${unknown} held-out amount(s) could not be valued (no exchange rate, or unreadable), so the share held out is unknown` +
+      (over ? '' : `: the ${(100 * share).toFixed(2)} % valued is within the ${(100 * gate.maxShare).toFixed(2)} % accepted`) : '',
+  ].filter(Boolean).join('; and ');
   throw new HeldOutError(
     `${basis.rowsHeldOut} row(s) of ${basis.extract} were held out at load: ${euros(basis.heldOut)} of ${euros(basis.read)} ` +
-      `${what} in the reporting currency (${(100 * share).toFixed(2)} %, above the ${(100 * gate.maxShare).toFixed(2)} % accepted)` +
-      (unknown ? `, and ${unknown} held-out amount(s) could not be valued (no exchange rate, or unreadable)` : '') + '.\n' +
+      `${what} in the reporting currency (${rule}).\n` +
       worst.map((w) => `  - ${w.record_key ?? '(no key)'} at ${w.export_file ?? '?'}${w.export_line ? `:${w.export_line}` : ''}` +
         `${w.amount !== null ? ` (${euros(Number(w.amount))} ${w.currency ?? ''})` : ''}: ${w.reasons}`).join('\n') +
       `\nFix these rows in the export and run again; or raise heldOut.maxShare in extracts.yaml; or publish with the money held out ` +
