@@ -229,7 +229,7 @@ checks AS (
       || CASE WHEN deals_to_invoice_uninvoiced > 0 THEN ' (dont ' || deals_to_invoice_uninvoiced || ' sans aucune facture encore)' ELSE '' END
       || ' ; délai de facturation : ' || coalesce(delay_days, 0) || ' jours'
       || CASE delay_source WHEN 'setting' THEN ' (réglage de l''entreprise)'
-           WHEN 'history' THEN ' (historique de l''entreprise : 95e centile des jours entre la signature et la dernière facture de ses affaires gagnées entièrement facturées)'
+           WHEN 'history' THEN ' (historique de l''entreprise : ses affaires gagnées entièrement facturées l''étaient à ' || fr_pct_g(1 - tolerance) || ' % de leur montant en ' || coalesce(delay_days, 0) || ' jours après la signature)'
            ELSE ' (aucune affaire gagnée facturée : pas d''historique)' END,
     a.has_billing
   FROM won_summary, available a
