@@ -23,7 +23,7 @@ const project = () => {
   const pages = path.join(dir, 'pages');
   write(path.join(pages, 'index.md'), '```sql kpis\nselect * from warehouse.kpis\n```\n');
   write(path.join(pages, 'sellers/index.md'), '```sql sellers\nselect * from warehouse.sellers\n```\n');
-  write(path.join(pages, 'sellers/[seller].md'), '```sql rev\nselect * from Warehouse.Seller_Revenue where seller_id = \'${params.seller}\'\n```\n');
+  write(path.join(pages, 'sellers/[seller].md'), '```sql rev\nselect * from Warehouse.Seller_Revenue where seller_id = ${sql(params.seller)}\n```\n');
   write(path.join(pages, 'glossary.md'), '# Glossaire\n');
   const out = path.join(dir, 'prerendered');
   for (const p of ['', 'sellers', 'sellers/S1', 'sellers/S2', 'glossary']) {
@@ -92,17 +92,17 @@ describe('partial prerender plan', () => {
 
   it('tells the sources a parameter page reads only through its own rows', () => {
     const page = (...queries: string[]) => queries.map((q, i) => `\`\`\`sql q${i}\n${q}\n\`\`\`\n`).join('');
-    const own = "select * from warehouse.cac_by_seller\nwhere seller_id = '${params.seller}'\norder by year";
+    const own = "select * from warehouse.cac_by_seller\nwhere seller_id = ${sql(params.seller)}\norder by year";
     expect([...paramScopedSources(page(own), 'seller')]).toEqual([['warehouse.cac_by_seller', 'seller_id']]);
     // An alias, and further conditions joined by `and`, keep it scoped.
-    expect([...paramScopedSources(page("select * from warehouse.rev r where r.seller_id = '${params.seller}' and r.year > 2020"), 'seller')]).toEqual([['warehouse.rev', 'seller_id']]);
+    expect([...paramScopedSources(page("select * from warehouse.rev r where r.seller_id = ${sql(params.seller)} and r.year > 2020"), 'seller')]).toEqual([['warehouse.rev', 'seller_id']]);
     // Each of these may read other sellers' rows: not scoped.
     for (const q of [
       'select max(year) from warehouse.cac_by_seller', // no filter
-      "select * from warehouse.cac_by_seller where seller_id = '${params.seller}' or year = 2024", // `or`
-      "select * from warehouse.cac_by_seller r left join warehouse.x l on l.seller_id = r.seller_id where r.seller_id = '${params.seller}'", // join before the where
-      "select * from warehouse.cac_by_seller r where l.seller_id = '${params.seller}'", // another table's column
-      "select * from warehouse.cac_by_seller where team_id = '${params.team}'", // another parameter
+      "select * from warehouse.cac_by_seller where seller_id = ${sql(params.seller)} or year = 2024", // `or`
+      "select * from warehouse.cac_by_seller r left join warehouse.x l on l.seller_id = r.seller_id where r.seller_id = ${sql(params.seller)}", // join before the where
+      "select * from warehouse.cac_by_seller r where l.seller_id = ${sql(params.seller)}", // another table's column
+      "select * from warehouse.cac_by_seller where team_id = ${sql(params.team)}", // another parameter
     ]) expect(paramScopedSources(page(q), 'seller').has('warehouse.cac_by_seller'), q).toBe(false);
     // Scoped in one query but not in another of the same page: not scoped.
     expect(paramScopedSources(page(own, 'select count(*) from warehouse.cac_by_seller'), 'seller').size).toBe(0);

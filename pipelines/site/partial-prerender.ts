@@ -51,7 +51,7 @@ interface PageRoute {
   sources: Set<string>;
   /**
    * For a route with one parameter: the sources every query of the page reads only through
-   * `from warehouse.<source> [alias] where [alias.]<column> = '${params.<param>}'` (no `or` in that
+   * `from warehouse.<source> [alias] where [alias.]<column> = ${sql(params.<param>)}` (no `or` in that
    * where clause), with that column. A page of such a route reads only the source's rows of its own
    * parameter value, so a change of other rows leaves it as it was.
    */
@@ -72,7 +72,7 @@ export const paramScopedSources = (text: string, param: string): Map<string, str
     for (const m of sql!.matchAll(/\bwarehouse\.(\w+)/gi)) {
       const source = `${SOURCE}.${m[1]!.toLowerCase()}`;
       const rest = sql!.slice(m.index);
-      const filter = new RegExp(`^warehouse\\.\\w+(?:\\s+(?:as\\s+)?(?!where\\b)(\\w+))?\\s+where\\s+(?:(\\w+)\\.)?(\\w+)\\s*=\\s*'\\$\\{params\\.${param}\\}'`, 'i').exec(rest);
+      const filter = new RegExp(`^warehouse\\.\\w+(?:\\s+(?:as\\s+)?(?!where\\b)(\\w+))?\\s+where\\s+(?:(\\w+)\\.)?(\\w+)\\s*=\\s*\\$\\{sql\\(params\\.${param}\\)\\}`, 'i').exec(rest);
       // The where clause runs to the next clause or the end of the query: an `or` there could let other rows in.
       const clause = filter ? rest.slice(filter[0].length).split(/\b(?:order\s+by|group\s+by|limit|union|\))/i)[0]! : '';
       const alias = filter?.[1]?.toLowerCase();
