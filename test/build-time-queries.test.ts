@@ -78,3 +78,17 @@ describe('queries answered while prerendering', () => {
     expect(new Set(Object.values(names)).size).toBe(1);
   });
 });
+
+describe('the build-time engine and the build machine', () => {
+  it("cannot read or write the build machine's files, whatever a page query says, and cannot be turned back on", () => {
+    const secret = path.join(dir, 'secret.txt');
+    fs.writeFileSync(secret, 'not for pages');
+    const stolen = path.join(dir, 'stolen.csv');
+    expect(() => client.query(`SELECT content FROM read_text('${secret}')`)).toThrow(/external access|disabled|Permission/i);
+    expect(() => client.query(`COPY (SELECT 42 AS x) TO '${stolen}'`)).toThrow(/external access|disabled|Permission/i);
+    expect(fs.existsSync(stolen)).toBe(false);
+    expect(() => client.query('SET enable_external_access = true')).toThrow();
+    // The pages' data is still there: it is loaded from the Arrow twins in JavaScript.
+    expect(client.query('SELECT count(*) AS n FROM src.t').map((r) => Number(r.n))).toEqual([2]);
+  });
+});
