@@ -263,7 +263,7 @@ describe('data quality', () => {
       // O1 was signed on 15/11 and invoiced on 20/11: the company's history says 5 days; nothing is
       // left to invoice.
       { check_name: 'won_deals_to_invoice', model_figure: 0, billing_figure: null, difference: null, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'pass',
-        detail: '0 affaire(s) gagnée(s), 0,00 EUR signés pas encore facturés ; délai de facturation : 5 jours (historique de l\'entreprise : ses affaires gagnées entièrement facturées l\'étaient à 98 % de leur montant en 5 jours après la signature)' },
+        detail: '0 affaire(s) gagnée(s), 0,00 EUR signés pas encore facturés ; délai de facturation : 5 jours (historique de l\'entreprise : 98 % du montant signé de ses affaires gagnées est facturé dans les 5 jours qui suivent la signature)' },
     ]);
   });
 
@@ -357,10 +357,13 @@ describe('reconciliation data tests', () => {
  *   O8 signed 01/08 for 8 000, invoiced 5 000 on 01/08 and 3 000 on 10/09 (40 days to its last invoice);
  *   O9 signed 25/11 for 10 000, invoiced 4 000 on 26/11 (1 day so far): 6 000 left to invoice;
  *   O10 signed 01/12 for 2 000, no invoice yet.
- * History, over the deals whose invoicing is over (O9 is still being invoiced: its 1 day so far
- * would cut the delay short): O8's 5 000 on day 0, O1's 12 000 on day 5, O8's 3 000 on day 40, of
- * 20 000: 25 % invoiced by day 0, 85 % by day 5, 100 % by day 40. 98 % (1 − the 2 % tolerance) is
- * reached on day 40: the delay is 40 days. O9 and O10 were signed less than 40 days before 05/12 (after 26/10): 6 000 + 2 000 =
+ * History as a cohort curve (a deal counts for the days it has been seen: signed d days or more
+ * before 05/12): invoices were issued 0, 1, 5 and 40 days after signature.
+ *   day 0: all four deals seen (32 000 signed), 5 000 invoiced within 0 days (O8): 15.6 %;
+ *   day 1: all four seen (O10 is 4 days old), 5 000 + 4 000: 28.1 %;
+ *   day 5: O1 (20 days old), O8, O9 (10 days): 30 000 signed, 5 000 + 12 000 + 4 000: 70 %;
+ *   day 40: only O8 (126 days old): 8 000 of 8 000: 100 %, past 98 % (1 − the 2 % tolerance).
+ * The delay is 40 days (counting O9's 1 day as its whole invoicing would have cut it short). O9 and O10 were signed less than 40 days before 05/12 (after 26/10): 6 000 + 2 000 =
  * 8 000 signed, to be invoiced, on 2 deals, one without any invoice. Invoiced deals O1, O8, O9:
  * signed 30 000, invoiced 24 000, + 6 000 to invoice = 30 000: no gap.
  */
@@ -399,7 +402,7 @@ describe('signed, to be invoiced', () => {
         { check_name: 'won_deals_vs_invoices', model_figure: 30000, billing_figure: 24000, difference: -6000, status: 'pass',
           detail: '3 affaire(s) gagnée(s) facturée(s), dont 0 à plus de 2 % d\'écart ; signé, à facturer sur ces affaires : 6000,00 EUR (signées depuis moins de 40 jours) ; 0 affaire(s) gagnée(s) non facturée(s) (laissées de côté) ; avoirs sur les affaires gagnées facturées : -1200,00 EUR' },
         { check_name: 'won_deals_to_invoice', model_figure: 8000, billing_figure: null, difference: null, status: 'timing',
-          detail: '2 affaire(s) gagnée(s), 8000,00 EUR signés pas encore facturés (dont 1 sans aucune facture encore) ; délai de facturation : 40 jours (historique de l\'entreprise : ses affaires gagnées entièrement facturées l\'étaient à 98 % de leur montant en 40 jours après la signature)' },
+          detail: '2 affaire(s) gagnée(s), 8000,00 EUR signés pas encore facturés (dont 1 sans aucune facture encore) ; délai de facturation : 40 jours (historique de l\'entreprise : 98 % du montant signé de ses affaires gagnées est facturé dans les 40 jours qui suivent la signature)' },
       ]);
     } finally {
       b.db.close();

@@ -4,9 +4,9 @@ description: >
   invoiced over time (a first invoice at signature, a second one after delivery…): a deal signed
   last week and not yet fully invoiced is "signé, à facturer", not a billing gap. The invoicing delay
   is reconciliation.invoicingDelayDays in kpi-settings.yaml or, left out, the company's own history:
-  the fewest days after signature by which its won deals whose invoicing is over (invoiced within
-  the tolerance of what was signed; those signed at least 180 days before the data's last day when
-  there are 30 or more, else all of them) had 1 − tolerance of their money invoiced (98 % by default). A won deal signed less than that many days before the data's last day
+  the fewest days d after signature by which it had invoiced 1 − tolerance (98 % by default) of the
+  money signed, among the won deals signed at least d days before the data's last day (a cohort
+  curve: deals still being invoiced count only for the days they have been seen). A won deal signed less than that many days before the data's last day
   (`is_within_delay`) has `to_invoice` = what is signed and not yet invoiced (never below 0:
   invoicing more than was signed cannot be timing); older deals have none, and their gap, if any, is
   a discrepancy (marts.reconciliation). Amounts in the reporting currency; invoices only (credit
@@ -35,40 +35,52 @@ deals AS (
   WHERE o.is_won
   GROUP BY ALL
 ),
--- The company's history: for the won deals whose invoicing is over (invoiced within the tolerance
--- of what was signed — a deal still being invoiced would cut the delay short: early in a company's
--- history most slow deals are still being invoiced), each invoice's amount and its days after
--- signature. Deals signed at least 180 days before the data's last day when there are 30 or more.
-settled AS (
-  SELECT d.opportunity_id, d.closed_at, d.closed_at <= e.data_end - INTERVAL 180 DAY AS is_settled
-  FROM deals d CROSS JOIN data_end e
-  WHERE d.invoices > 0 AND abs(d.invoiced - d.amount) <= (SELECT won_deals_tolerance FROM settings.kpi) * d.amount
-),
-history AS (
-  SELECT greatest(0, datediff('day', s.closed_at, i.invoice_date)) AS days, sum(l.revenue) AS amount
-  FROM settled s
-  JOIN staging.stg_invoices i ON i.opportunity_id = s.opportunity_id AND i.document_type = 'invoice'
+-- The company's history of invoicing after signature, read as a cohort curve so that deals still
+-- being invoiced do not cut it short (early in a company's history most slow deals are): for each
+-- number of days d after signature at which an invoice was issued, the share of the money signed
+-- by the deals old enough to have been seen at d (signed d days or more before the data's last
+-- day) that was invoiced within d days.
+events AS (
+  SELECT greatest(0, datediff('day', d.closed_at, i.invoice_date)) AS days, sum(l.revenue) AS amount
+  FROM deals d
+  JOIN staging.stg_invoices i ON i.opportunity_id = d.opportunity_id AND i.document_type = 'invoice'
   JOIN staging.stg_invoice_lines l ON l.invoice_id = i.invoice_id
-  WHERE s.is_settled OR (SELECT count(*) FILTER (WHERE is_settled) FROM settled) < 30
   GROUP BY ALL
 ),
--- The delay within which the company invoices what it signs, but for the tolerance: the fewest
--- days after signature by which (1 − tolerance) of the money of those deals was invoiced (98 %
--- with the default 2 %). Weighted by money, as the check is: a few slow small deals do not make
--- the delay, a slow large share of the money does.
-cumulative AS (
-  SELECT days, sum(amount) OVER (ORDER BY days) / nullif(sum(amount) OVER (), 0) AS share_invoiced
-  FROM history
+deals_aged AS (
+  SELECT d.opportunity_id, d.amount, datediff('day', d.closed_at, e.data_end) AS age FROM deals d CROSS JOIN data_end e
 ),
+deal_events AS (
+  SELECT d.opportunity_id, datediff('day', d.closed_at, e.data_end) AS age, d.amount,
+    greatest(0, datediff('day', d.closed_at, i.invoice_date)) AS days, l.revenue AS invoiced
+  FROM deals d
+  CROSS JOIN data_end e
+  LEFT JOIN staging.stg_invoices i ON i.opportunity_id = d.opportunity_id AND i.document_type = 'invoice'
+  LEFT JOIN staging.stg_invoice_lines l ON l.invoice_id = i.invoice_id
+),
+candidate_days AS (
+  SELECT DISTINCT days FROM events
+),
+curve AS (
+  SELECT c.days, n.invoiced / nullif(m.signed, 0) AS share_invoiced
+  FROM candidate_days c
+  JOIN (SELECT c.days, sum(x.invoiced) AS invoiced FROM candidate_days c JOIN deal_events x ON x.days <= c.days AND x.age >= c.days GROUP BY c.days) n USING (days)
+  JOIN (SELECT c.days, sum(y.amount) AS signed FROM candidate_days c JOIN deals_aged y ON y.age >= c.days GROUP BY c.days) m USING (days)
+),
+-- The delay: the fewest days after which the company has invoiced what it signs, but for the
+-- tolerance ((1 − tolerance) of the money: 98 % with the default 2 %); weighted by money, as the
+-- check is. Never reached (gaps that last): the longest time to an invoice seen.
 delay AS (
   SELECT
     CASE
       WHEN (SELECT invoicing_delay_days FROM settings.kpi) IS NOT NULL THEN (SELECT invoicing_delay_days FROM settings.kpi)
-      ELSE (SELECT min(days) FROM cumulative WHERE share_invoiced >= 1 - (SELECT won_deals_tolerance FROM settings.kpi) - 1e-9)
+      ELSE coalesce(
+        (SELECT min(days) FROM curve WHERE share_invoiced >= 1 - (SELECT won_deals_tolerance FROM settings.kpi) - 1e-9),
+        (SELECT max(days) FROM events))
     END AS invoicing_delay_days,
     CASE
       WHEN (SELECT invoicing_delay_days FROM settings.kpi) IS NOT NULL THEN 'setting'
-      WHEN (SELECT count(*) FROM history) > 0 THEN 'history'
+      WHEN (SELECT count(*) FROM events) > 0 THEN 'history'
       ELSE 'none'
     END AS delay_source
 )

@@ -88,7 +88,7 @@ export const kpiSettingsSchema = z.strictObject({
     wonDealsTolerance: share.default(0.02)
       .describe('Largest gap allowed between the amounts of won deals and what was invoiced for them (share of the signed amount, overall); beyond it the build fails'),
     invoicingDelayDays: z.number().int().nonnegative().optional()
-      .describe('Days after signature within which a won deal not yet (fully) invoiced is "signed, to be invoiced": timing, not a discrepancy. Left out: the company\'s own history (the days after signature by which its fully invoiced won deals had 1 − wonDealsTolerance of their money invoiced)'),
+      .describe('Days after signature within which a won deal not yet (fully) invoiced is "signed, to be invoiced": timing, not a discrepancy. Left out: the company\'s own history (the days after signature within which it invoices 1 − wonDealsTolerance of the money it signs)'),
   }).prefault({}),
   forecast: z.strictObject({
     historyMonths: z.number().int().positive().default(24)

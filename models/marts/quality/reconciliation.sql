@@ -229,7 +229,7 @@ checks AS (
       || CASE WHEN deals_to_invoice_uninvoiced > 0 THEN ' (dont ' || deals_to_invoice_uninvoiced || ' sans aucune facture encore)' ELSE '' END
       || ' ; délai de facturation : ' || coalesce(delay_days, 0) || ' jours'
       || CASE delay_source WHEN 'setting' THEN ' (réglage de l''entreprise)'
-           WHEN 'history' THEN ' (historique de l''entreprise : ses affaires gagnées entièrement facturées l''étaient à ' || fr_pct_g(1 - tolerance) || ' % de leur montant en ' || coalesce(delay_days, 0) || ' jours après la signature)'
+           WHEN 'history' THEN ' (historique de l''entreprise : ' || fr_pct_g(1 - tolerance) || ' % du montant signé de ses affaires gagnées est facturé dans les ' || coalesce(delay_days, 0) || ' jours qui suivent la signature)'
            ELSE ' (aucune affaire gagnée facturée : pas d''historique)' END,
     a.has_billing
   FROM won_summary, available a
