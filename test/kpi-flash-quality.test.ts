@@ -322,10 +322,11 @@ describe('reconciliation data tests', () => {
   });
 
   it('won_deals_match_invoices fails when billing is more than 2 % away from the won amounts', async () => {
-    // O1 signed 12000 on 15/11, 20 days before the data's last day (05/12): past the company's
-    // 5-day invoicing delay, so a gap is not timing. Invoiced 11800 is 1.7 % short (within the
-    // tolerance), 11700 is 2.5 % short. The test reads intermediate.int_won_deal_invoicing: it is
-    // rebuilt from the changed lines.
+    // O1 signed 12000 on 15/11, 20 days before the data's last day (05/12): past a 5-day invoicing
+    // delay (set: three weeks of history cannot measure it), so a gap is not timing. Invoiced 11800
+    // is 1.7 % short (within the tolerance), 11700 is 2.5 % short. The test reads
+    // intermediate.int_won_deal_invoicing: it is rebuilt from the changed lines and setting.
+    await built.db.exec('UPDATE settings.kpi SET invoicing_delay_days = 5');
     const rebuild = () => built.db.exec(`CREATE OR REPLACE TABLE intermediate.int_won_deal_invoicing AS\n${fs.readFileSync(path.join(MODELS_DIR, 'intermediate', 'int_won_deal_invoicing.sql'), 'utf8')}`);
     await built.db.exec(`UPDATE staging.stg_invoice_lines SET revenue = 11800 WHERE invoice_id = 'F1'`);
     await rebuild();
@@ -338,14 +339,17 @@ describe('reconciliation data tests', () => {
       { won_deals_invoiced: 1, won_amount: 12000, invoiced_amount: 11700, to_invoice: 0, unexplained_difference: -300, relative_difference: 0.025, tolerance: 0.02 },
     ]);
     await built.db.exec(`UPDATE staging.stg_invoice_lines SET revenue = 12000 WHERE invoice_id = 'F1'`);
+    await built.db.exec('UPDATE settings.kpi SET invoicing_delay_days = NULL');
     await rebuild();
   });
 
   it('stop the build when the extracts diverge', async () => {
     const diverging = company();
-    // F1 bills O1 (signed 12000) for 10 × 1100 = 11000: 8.3 % short.
+    // F1 bills O1 (signed 12000) for 10 × 1100 = 11000: 8.3 % short. With three weeks of won deals
+    // the history cannot tell timing from a gap (see "signed, to be invoiced"): the company says it
+    // invoices within 5 days, and O1, signed 20 days before the data's last day, is past it.
     Object.assign(diverging.invoice_lines!.find((l) => l.invoice_id === 'F1')!, { unit_price: 1100, net_amount: 11000 });
-    await expect(buildModelsOn(diverging)).rejects.toThrow(/marts\.reconciliation: won_deals_match_invoices: [\s\S]* 1 row\(s\)/);
+    await expect(buildModelsOn(diverging, { settingsFile: calendarYearSettings('reconciliation:\n  invoicingDelayDays: 5\n') })).rejects.toThrow(/marts\.reconciliation: won_deals_match_invoices: [\s\S]* 1 row\(s\)/);
   });
 });
 
@@ -404,6 +408,28 @@ describe('signed, to be invoiced', () => {
         { check_name: 'won_deals_to_invoice', model_figure: 8000, billing_figure: null, difference: null, status: 'timing',
           detail: '2 affaire(s) gagnée(s), 8000,00 EUR signés pas encore facturés (dont 1 sans aucune facture encore) ; délai de facturation : 40 jours (historique de l\'entreprise : 98 % du montant signé de ses affaires gagnées est facturé dans les 40 jours qui suivent la signature)' },
       ]);
+    } finally {
+      b.db.close();
+    }
+  }, 60_000);
+
+  it('says when the history is too short to measure the delay: every won deal counts as to be invoiced', async () => {
+    // Without O8 (the one slow deal invoicing is over for), the curve never reaches 98 %: day 1, all
+    // three deals seen (24 000 signed), 4 000 invoiced: 16.7 %; day 5, O1 and O9 (22 000), 16 000:
+    // 72.7 %. The oldest won deal, O1, is 20 days old (< 180): the delay is 21 days, every deal
+    // within it, and what is not invoiced yet (O9 6 000, O10 2 000) is timing.
+    const c = timingCompany();
+    c.opportunities = c.opportunities!.filter((o) => o.opportunity_id !== 'O8');
+    c.opportunity_stage_history = c.opportunity_stage_history!.filter((h) => h.opportunity_id !== 'O8');
+    c.invoices = c.invoices!.filter((i) => i.opportunity_id !== 'O8');
+    c.invoice_lines = c.invoice_lines!.filter((l) => !['F8A', 'F8B'].includes(String(l.invoice_id)));
+    const b = await buildModelsOn(c);
+    try {
+      expect(b.run.tests.filter((t) => t.failures > 0)).toEqual([]);
+      expect(await b.db.query('SELECT DISTINCT invoicing_delay_days, delay_source FROM intermediate.int_won_deal_invoicing')).toEqual([{ invoicing_delay_days: 21, delay_source: 'short_history' }]);
+      const [check] = await b.db.query<{ model_figure: number; status: string; detail: string }>(`SELECT model_figure, status, detail FROM marts.reconciliation WHERE check_name = 'won_deals_to_invoice'`);
+      expect(check).toEqual({ model_figure: 8000, status: 'timing',
+        detail: '2 affaire(s) gagnée(s), 8000,00 EUR signés pas encore facturés (dont 1 sans aucune facture encore) ; délai de facturation : 21 jours (historique de l\'entreprise trop court pour mesurer son délai de facturation : moins de six mois d\'affaires gagnées, dont le montant n\'a pas encore été facturé à 98 % ; toutes comptent comme à facturer)' });
     } finally {
       b.db.close();
     }

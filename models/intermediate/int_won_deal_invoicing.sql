@@ -6,7 +6,9 @@ description: >
   is reconciliation.invoicingDelayDays in kpi-settings.yaml or, left out, the company's own history:
   the fewest days d after signature by which it had invoiced 1 − tolerance (98 % by default) of the
   money signed, among the won deals signed at least d days before the data's last day (a cohort
-  curve: deals still being invoiced count only for the days they have been seen). A won deal signed less than that many days before the data's last day
+  curve: deals still being invoiced count only for the days they have been seen). Less than 180
+  days of won deals and a curve short of that share: every won deal is within the delay
+  (short_history: the history cannot yet tell timing from a gap). A won deal signed less than that many days before the data's last day
   (`is_within_delay`) has `to_invoice` = what is signed and not yet invoiced (never below 0:
   invoicing more than was signed cannot be timing); older deals have none, and their gap, if any, is
   a discrepancy (marts.reconciliation). Amounts in the reporting currency; invoices only (credit
@@ -14,7 +16,7 @@ description: >
 grain: won opportunity
 unique: [opportunity_id]
 not_null: [amount, invoiced, credited, invoices, is_within_delay, to_invoice, invoicing_delay_days, delay_source]
-accepted_values: { delay_source: [setting, history, none] }
+accepted_values: { delay_source: [setting, history, short_history, none] }
 */
 WITH data_end AS (
   SELECT any_value(data_end) AS data_end FROM intermediate.int_calendar
@@ -69,20 +71,29 @@ curve AS (
 ),
 -- The delay: the fewest days after which the company has invoiced what it signs, but for the
 -- tolerance ((1 − tolerance) of the money: 98 % with the default 2 %); weighted by money, as the
--- check is. Never reached (gaps that last): the longest time to an invoice seen.
+-- check is. A curve that never gets there says one of two things: a history too short to have seen
+-- its slow deals through (less than 180 days of won deals: every won deal counts as within the
+-- delay — short_history — and the page says so), or gaps that last (a longer history: the longest
+-- time to an invoice seen, beyond which a gap is a discrepancy).
+oldest AS (
+  SELECT max(age) AS age FROM deals_aged
+),
 delay AS (
   SELECT
     CASE
       WHEN (SELECT invoicing_delay_days FROM settings.kpi) IS NOT NULL THEN (SELECT invoicing_delay_days FROM settings.kpi)
-      ELSE coalesce(
-        (SELECT min(days) FROM curve WHERE share_invoiced >= 1 - (SELECT won_deals_tolerance FROM settings.kpi) - 1e-9),
-        (SELECT max(days) FROM events))
+      WHEN r.reached IS NOT NULL THEN r.reached
+      WHEN o.age < 180 THEN o.age + 1
+      ELSE (SELECT max(days) FROM events)
     END AS invoicing_delay_days,
     CASE
       WHEN (SELECT invoicing_delay_days FROM settings.kpi) IS NOT NULL THEN 'setting'
+      WHEN r.reached IS NULL AND o.age < 180 THEN 'short_history'
       WHEN (SELECT count(*) FROM events) > 0 THEN 'history'
       ELSE 'none'
     END AS delay_source
+  FROM (SELECT min(days) AS reached FROM curve WHERE share_invoiced >= 1 - (SELECT won_deals_tolerance FROM settings.kpi) - 1e-9) r
+  CROSS JOIN oldest o
 )
 SELECT
   d.opportunity_id,

@@ -47,7 +47,8 @@ rows AS (
       'aucun : le mix est montré sans cible')
   UNION ALL
   SELECT 6, 'reconciliation.invoicingDelayDays', 'Délai de facturation des affaires gagnées',
-    coalesce(d.days, 0) || ' jours' || CASE d.source WHEN 'setting' THEN '' WHEN 'history' THEN ', tiré de l''historique de l''entreprise' ELSE ', sans historique de facturation' END
+    coalesce(d.days, 0) || ' jours' || CASE d.source WHEN 'setting' THEN '' WHEN 'history' THEN ', tiré de l''historique de l''entreprise'
+      WHEN 'short_history' THEN ', historique trop court pour le mesurer : toutes les affaires gagnées sont comptées comme à facturer' ELSE ', sans historique de facturation' END
   FROM delay d
   UNION ALL
   SELECT 7, 'reconciliation.wonDealsTolerance', 'Tolérance entre affaires gagnées et factures', fr_pct_g(s.won_deals_tolerance) || ' %'

@@ -230,6 +230,7 @@ checks AS (
       || ' ; délai de facturation : ' || coalesce(delay_days, 0) || ' jours'
       || CASE delay_source WHEN 'setting' THEN ' (réglage de l''entreprise)'
            WHEN 'history' THEN ' (historique de l''entreprise : ' || fr_pct_g(1 - tolerance) || ' % du montant signé de ses affaires gagnées est facturé dans les ' || coalesce(delay_days, 0) || ' jours qui suivent la signature)'
+           WHEN 'short_history' THEN ' (historique de l''entreprise trop court pour mesurer son délai de facturation : moins de six mois d''affaires gagnées, dont le montant n''a pas encore été facturé à ' || fr_pct_g(1 - tolerance) || ' % ; toutes comptent comme à facturer)'
            ELSE ' (aucune affaire gagnée facturée : pas d''historique)' END,
     a.has_billing
   FROM won_summary, available a
