@@ -17,7 +17,8 @@ beforeAll(async () => {
   const dir = path.join(tempDir('bi-sample-'), 'extracts');
   await generateSample({ outDir: dir, scale: 1, seed: 42 });
   ({ db } = await loadFolder(dir));
-  await runModels(db, { modelsDir: MODELS_DIR, reporter: silentReporter() });
+  // The sample company's own settings (October fiscal year, its coverage plan), written beside its extracts.
+  await runModels(db, { modelsDir: MODELS_DIR, reporter: silentReporter(), settingsFile: path.join(dir, 'kpi-settings.yaml') });
 }, 300_000);
 
 afterAll(() => db?.close());
