@@ -5,22 +5,13 @@
  * under each reading. `npm run init` decides the order from these counts and reports them.
  */
 import { ident, literal, type Database } from '../db/duckdb.js';
-import type { DateOrder } from '../load/date-order.js';
+import { SLASH_DATE, type DateOrder, type Reading } from '../load/date-order.js';
 
-export interface ColumnDates {
-  column: string;
+/** The loader's counts of a column's slash dates (`Reading`), with its ISO dates and first/last days. */
+export interface ColumnDates extends Reading {
   /** Non-empty values. */
   nonEmpty: number;
   iso: number;
-  slash: number;
-  /** Slash dates whose first number is over 12: only day/month reads them. */
-  dayFirstOnly: number;
-  /** Slash dates whose second number is over 12: only month/day reads them. */
-  monthFirstOnly: number;
-  /** Both numbers 12 or less: either order reads them, differently. */
-  both: number;
-  dayFirstExample: string | null;
-  monthFirstExample: string | null;
   isoMin: string | null;
   isoMax: string | null;
   dmyMin: string | null;
@@ -29,8 +20,6 @@ export interface ColumnDates {
   mdyMax: string | null;
 }
 
-// As the loader's check: first and second numbers of a date written d/m/y or m/d/y (separators / . -), year last.
-const SLASH = `'^\\s*([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})\\b'`;
 const ISO = `'^\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}'`;
 
 /** Per column of `relation` (text or typed), its date facts; one query for all columns. */
@@ -38,7 +27,7 @@ export const profileDates = async (db: Database, relation: string, columns: read
   if (columns.length === 0) return [];
   const parts = columns.map((name) => {
     const v = `CAST(${ident(name)} AS VARCHAR)`;
-    const n = (i: number) => `TRY_CAST(regexp_extract(${v}, ${SLASH}, ${i}) AS INTEGER)`;
+    const n = (i: number) => `TRY_CAST(regexp_extract(${v}, ${SLASH_DATE}, ${i}) AS INTEGER)`;
     const year = `(CASE WHEN ${n(3)} < 100 THEN 2000 + ${n(3)} ELSE ${n(3)} END)`;
     const day = (d: string, m: string) => `CAST(try(make_date(${year}, ${m}, ${d})) AS VARCHAR)`;
     const dmy = day(n(1), n(2));
@@ -101,7 +90,7 @@ export const dateSql = (value: string, order: DateOrder | undefined): string => 
   const v = `CAST(${value} AS VARCHAR)`;
   const iso = `TRY_CAST(substr(trim(${v}), 1, 10) AS DATE)`;
   if (!order) return iso;
-  const n = (i: number) => `TRY_CAST(regexp_extract(${v}, ${SLASH}, ${i}) AS INTEGER)`;
+  const n = (i: number) => `TRY_CAST(regexp_extract(${v}, ${SLASH_DATE}, ${i}) AS INTEGER)`;
   const year = `(CASE WHEN ${n(3)} < 100 THEN 2000 + ${n(3)} ELSE ${n(3)} END)`;
   const [d, m] = order === 'day/month' ? [n(1), n(2)] : [n(2), n(1)];
   return `coalesce(${iso}, try(make_date(${year}, ${m}, ${d})))`;

@@ -21,10 +21,12 @@ export const orderOfFormats = (formats: readonly string[]): DateOrder | undefine
   return undefined;
 };
 
-// First and second numbers of a date written d/m/y or m/d/y (separators / . -), year last.
-const SLASH = `'^\\s*([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})\\b'`;
+// First and second numbers of a date written d/m/y or m/d/y (separators / . -), year last
+// (also what `npm run init` profiles: pipelines/init/date-profile.ts).
+export const SLASH_DATE = `'^\\s*([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{2}|[0-9]{4})\\b'`;
 
-interface Reading {
+/** What the slash dates of a column can be read as: the counts that decide its order. */
+export interface Reading {
   column: string;
   slash: number;
   /** Values whose first number is over 12: only day/month reads them. */
@@ -40,8 +42,8 @@ interface Reading {
 const analyse = async (db: Database, relation: string, columns: readonly ColumnSpec[], limit?: number): Promise<Reading[]> => {
   const parts = columns.map((c) => {
     const v = `CAST(${ident(c.name)} AS VARCHAR)`;
-    const first = `TRY_CAST(regexp_extract(${v}, ${SLASH}, 1) AS INTEGER)`;
-    const second = `TRY_CAST(regexp_extract(${v}, ${SLASH}, 2) AS INTEGER)`;
+    const first = `TRY_CAST(regexp_extract(${v}, ${SLASH_DATE}, 1) AS INTEGER)`;
+    const second = `TRY_CAST(regexp_extract(${v}, ${SLASH_DATE}, 2) AS INTEGER)`;
     return `SELECT ${literal(c.name)} AS column, count(*) FILTER (WHERE ${first} IS NOT NULL) AS slash,
       count(*) FILTER (WHERE ${first} > 12 AND ${first} <= 31 AND ${second} <= 12) AS dayFirstOnly,
       count(*) FILTER (WHERE ${second} > 12 AND ${second} <= 31 AND ${first} <= 12) AS monthFirstOnly,
@@ -167,7 +169,7 @@ export const provenOtherOrder = async (db: Database, check: DateOrderCheck): Pro
 export const checkRejectedDates = async (db: Database, check: DateOrderCheck, rejectedValues: string): Promise<void> => {
   const suspects = await db.query<{ column: string }>(`SELECT DISTINCT e.column AS column FROM ${rejectedValues} e
     WHERE starts_with(e.reason, 'wrong type') AND list_contains(${`[${check.columns.map((c) => literal(c.name)).join(', ')}]`}, e.column)
-      AND regexp_matches(CAST(e.value AS VARCHAR), ${SLASH})`);
+      AND regexp_matches(CAST(e.value AS VARCHAR), ${SLASH_DATE})`);
   if (suspects.length === 0) return;
   const columns = check.columns.filter((c) => suspects.some((s) => s.column === c.name));
   for (const r of await analyse(db, check.relation, columns)) {
