@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 const isoDate = z.iso.date();
 
-/** The repository's root: models/, sources/ and reports/ are found from here, not from the cwd. */
+/** The repository's root: models/ and site/ are found from here, not from the cwd. */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '..');
 
 const MIN_GROUP_HINT = 'BI_PSEUDONYM_MIN_GROUP (--pseudonym-min-group) must be a whole number of sellers, 2 or more';

@@ -119,8 +119,8 @@ const hiddenFrom = (a: (typeof AUDIENCES)[number]) =>
 /** The report sources the repository's pages matching the globs name (`warehouse.<source>`). */
 const sourcesOfPages = (globs: string[]) => {
   const sources = new Set<string>();
-  for (const file of filesOf(path.join(PROJECT_ROOT, 'reports')).filter((f) => f.endsWith('.md'))) {
-    const route = `/${path.relative(path.join(PROJECT_ROOT, 'reports'), file).slice(0, -3).replace(/(^|\/)index$/, '')}`.replace(/\[seller\]/, 'S005').replace(/\[segment\]/, 'Or');
+  for (const file of filesOf(path.join(PROJECT_ROOT, 'site', 'pages')).filter((f) => f.endsWith('.md'))) {
+    const route = `/${path.relative(path.join(PROJECT_ROOT, 'site', 'pages'), file).slice(0, -3).replace(/(^|\/)index$/, '')}`.replace(/\[seller\]/, 'S005').replace(/\[segment\]/, 'Or');
     if (globs.some((g) => matchesGlob(g, route) || matchesGlob(g.replace(/S0\d\d/, 'S005'), route))) {
       for (const m of fs.readFileSync(file, 'utf8').matchAll(/\bwarehouse\.(\w+)/gi)) sources.add(m[1]!.toLowerCase());
     }

@@ -2,7 +2,7 @@
  * The site reads whatever the data calls things: a small sample company whose seller ids (HubSpot
  * and the Maven CRM sample use the person's name as seller id), seller names, teams, account and
  * campaign names carry apostrophes, quotes, ampersands, semicolons, non-Latin scripts and emoji is
- * built into a site (the build itself fails on a query error: before reports/sql.js, "Anne D'Arcy"
+ * built into a site (the build itself fails on a query error: before site/components/sql.js, "Anne D'Arcy"
  * stopped it), then every page is opened in an offline Chromium and every option of every dropdown
  * picked: no console error, no query error, and the team "Provence-Alpes-Côte d'Azur" shows its
  * own figures (read from the marts, not from the page's sources).

@@ -153,7 +153,7 @@ describe('the published site in a browser with no internet', () => {
         ...blocked.map((u) => `requested ${u}`),
       ];
       if (issues.length) report[url] = issues;
-      // The same visit checks the formats: every page's numbers go through reports/fr-format.js.
+      // The same visit checks the formats: every page's numbers go through site/components/fr-format.js.
       const text = await page.evaluate(() => document.querySelector('main')?.innerText ?? document.body.innerText);
       const found = [
         ...(text.match(/\d\.\d+ ?%/g) ?? []), // 35.8%

@@ -1,7 +1,7 @@
 /**
  * No page splices a value into its SQL: every page parameter and input value reaches a query through
- * `sql()` of reports/sql.js, in one of its two forms (see sql.js for why the input form starts with
- * `inputs.<name>,`). The scan reads every fenced block of every page under reports/ (Evidence runs
+ * `sql()` of site/components/sql.js, in one of its two forms (see sql.js for why the input form starts with
+ * `inputs.<name>,`). The scan reads every fenced block of every page under site/pages/ (Evidence runs
  * any fence that is not a known language as a query) and fails on any other mention of `params` or
  * `inputs`; then the helper itself: what DuckDB reads back from its literals, and an input not set
  * yet still holding its query back.
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../pipelines/config.js';
 import { openDatabase, type Database } from '../pipelines/db/duckdb.js';
 
-const REPORTS = path.join(PROJECT_ROOT, 'reports');
+const REPORTS = path.join(PROJECT_ROOT, 'site', 'pages');
 
 /** The only interpolations allowed to read a parameter or an input. */
 const ALLOWED = [
@@ -67,13 +67,11 @@ describe('pages: no value spliced into SQL', () => {
     let uses = 0;
     for (const file of pages()) {
       const text = fs.readFileSync(path.join(REPORTS, file), 'utf8');
-      for (const { line, text: t } of splicedValues(text)) spliced.push(`reports/${file}:${line}: ${t}`);
+      for (const { line, text: t } of splicedValues(text)) spliced.push(`site/pages/${file}:${line}: ${t}`);
       const used = ALLOWED.reduce((n, form) => n + [...text.matchAll(form)].length, 0);
       uses += used;
       if (used > 0) {
-        const depth = file.split(/[\\/]/).length - 1;
-        const from = depth === 0 && file === 'index.md' ? './' : '../'.repeat(depth + (file.endsWith('index.md') ? 0 : 1));
-        expect(text, `reports/${file} imports sql from sql.js`).toContain(`import { sql } from '${from}sql.js';`);
+        expect(text, `site/pages/${file} imports sql from the project's components`).toContain(`import { sql } from '$lib/sql.js';`);
       }
     }
     expect(spliced).toEqual([]);
@@ -82,14 +80,14 @@ describe('pages: no value spliced into SQL', () => {
   });
 });
 
-// reports/sql.js is the browser's module (plain JS, no types): loaded as the site loads it.
+// site/components/sql.js is the browser's module (plain JS, no types): loaded as the site loads it.
 type Sql = (value: unknown) => unknown;
 let sql: Sql;
 let usql: { setTrackProxy: (defaults?: Record<string, string>) => Record<string, any>; hasUnsetValues: (s: TemplateStringsArray, ...a: unknown[]) => boolean };
 let db: Database;
 
 beforeAll(async () => {
-  ({ sql } = (await import(path.join(REPORTS, 'sql.js') as string)) as { sql: Sql });
+  ({ sql } = (await import(path.join(PROJECT_ROOT, 'site', 'components', 'sql.js') as string)) as { sql: Sql });
   usql = (await import('@evidence-dev/sdk/usql' as string)) as typeof usql;
   db = await openDatabase(':memory:');
 });

@@ -53,7 +53,7 @@ export const describeMachine = async (): Promise<Machine> => {
 export const codeVersion = (): string => {
   try {
     const git = (...args: string[]) => execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = git('status', '--porcelain', '--', 'pipelines', 'models', 'sources', 'reports', 'patches', 'package.json') !== '';
+    const dirty = git('status', '--porcelain', '--', 'pipelines', 'models', 'site', 'patches', 'package.json') !== '';
     return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes' : ''}`;
   } catch {
     return 'unknown';

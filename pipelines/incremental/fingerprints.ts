@@ -8,6 +8,7 @@
  * Files are identified by size and modification time, as make and most build tools do: hashing
  * every byte of a multi-gigabyte extract would cost seconds a no-op run must not spend.
  */
+import { SITE_PROJECT_INPUTS } from '../site/project.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -77,7 +78,7 @@ export const computeFingerprints = (options: FingerprintOptions): Fingerprints =
     extracts,
     // The models' result also depends on the company's own settings beside its extracts, if any.
     models: sha1([contentHash('models', 'pipelines/models'), ((file) => (file ? fs.readFileSync(file, 'utf8') : null))(settingsFileFor(options.extractsDir))]),
-    site: sha1([contentHash('reports', 'sources', 'evidence.config.yaml', 'patches', 'pipelines/site'), options.siteOptions ?? {}]),
+    site: sha1([contentHash(...SITE_PROJECT_INPUTS, 'patches', 'pipelines/site'), options.siteOptions ?? {}]),
   };
 };
 

@@ -1,6 +1,6 @@
 /**
  * The static site: Evidence run offline over a database, in a work folder assembled from the
- * repository's `evidence.config.yaml`, `sources/` and `reports/`, then checked and published.
+ * site's Evidence project (`site/`: `evidence.config.yaml`, `sources/`, `pages/`), then checked and published.
  *
  * Evidence alone exits 0 on a broken page query and needs the internet for Parquet; this module
  * fails on any query error and writes the Arrow twins the patched clients read; the build
@@ -14,9 +14,10 @@ import { readParquet } from 'parquet-wasm/node/arrow1.js';
 import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
 import { endOrphansIn, spawnInGroup } from '../process/children.js';
-import { compiledAppKey, describePhases, finishLikeEvidence, forgetCompiledApp, hasCompiledApp, prerenderedFrom, recordCompiledApp, setPrerenderedFrom, SOURCE, TEMPLATE } from './compiled-app.js';
+import { adoptSharedApp, compiledAppKey, describePhases, finishLikeEvidence, forgetCompiledApp, hasCompiledApp, prerenderedFrom, recordCompiledApp, setPrerenderedFrom, shareCompiledApp, SOURCE, TEMPLATE } from './compiled-app.js';
 import { changedKeys, changedSources, keepSourceData, pageRoutes, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests, splitPlan, type PartialPlan } from './partial-prerender.js';
 import { lightenSite } from './lighten.js';
+import { SITE_CONFIG, SITE_PAGES, SITE_SOURCES } from './project.js';
 import { recordedSourceInputs, recordSourceInputs, sourceInputDigests, sourcesToRun, tablesReadBySources } from './source-runs.js';
 import { describePseudonymised, pseudonymNumberSql, writePseudonymisedMarts } from './pseudonymise.js';
 
@@ -54,7 +55,7 @@ const KEPT_DATA = 'prerendered-data';
 const checkSourcesReadMartsOnly = (read: Map<string, string[]>) => {
   for (const [name, tables] of read) {
     const outside = tables.filter((t) => !t.startsWith('marts.'));
-    if (outside.length) throw new SiteError(`sources/${SOURCE}/${name.slice(SOURCE.length + 1)}.sql reads ${outside.join(', ')}: report sources may read marts only.`);
+    if (outside.length) throw new SiteError(`site/sources/${SOURCE}/${name.slice(SOURCE.length + 1)}.sql reads ${outside.join(', ')}: report sources may read marts only.`);
   }
 };
 
@@ -77,13 +78,13 @@ const writeSellerLabels = async (databasePath: string, pseudonymise: boolean) =>
 const assemble = (workDir: string, databasePath: string) => {
   fs.mkdirSync(workDir, { recursive: true });
   for (const stale of ['pages', 'sources', 'build']) fs.rmSync(path.join(workDir, stale), { recursive: true, force: true });
-  fs.copyFileSync(path.join(PROJECT_ROOT, 'evidence.config.yaml'), path.join(workDir, 'evidence.config.yaml'));
+  fs.copyFileSync(SITE_CONFIG, path.join(workDir, 'evidence.config.yaml'));
   // Evidence's Tailwind config looks for component sources in ../../node_modules of its template.
   const modules = path.join(workDir, 'node_modules');
   if (!fs.existsSync(modules)) fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), modules, 'dir');
   fs.writeFileSync(path.join(workDir, 'evidence.settings.json'), JSON.stringify({ send_anonymous_usage_stats: 'no' }));
-  fs.cpSync(path.join(PROJECT_ROOT, 'reports'), path.join(workDir, 'pages'), { recursive: true });
-  fs.cpSync(path.join(PROJECT_ROOT, 'sources'), path.join(workDir, 'sources'), { recursive: true });
+  fs.cpSync(SITE_PAGES, path.join(workDir, 'pages'), { recursive: true });
+  fs.cpSync(SITE_SOURCES, path.join(workDir, 'sources'), { recursive: true });
   // Evidence resolves the database file relative to the source's folder.
   const sourceDir = path.join(workDir, 'sources', SOURCE);
   const relative = path.relative(sourceDir, databasePath);
@@ -101,8 +102,8 @@ export const evidenceEnv = () => {
  * Runs the Evidence CLI in the work folder with no telemetry; resolves with its output. Evidence
  * starts Vite and its workers: they run in their own process group, ended with the run.
  */
-export const evidence = (workDir: string, args: string[], log: (line: string) => void) =>
-  runNode(workDir, [path.join(PROJECT_ROOT, 'node_modules/@evidence-dev/evidence/cli.js'), ...args], evidenceEnv(), log);
+export const evidence = (workDir: string, args: string[], log: (line: string) => void, env: NodeJS.ProcessEnv = evidenceEnv()) =>
+  runNode(workDir, [path.join(PROJECT_ROOT, 'node_modules/@evidence-dev/evidence/cli.js'), ...args], env, log);
 
 export const runNode = (cwd: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void, signal?: AbortSignal) =>
   new Promise<string>((resolve, reject) => {
@@ -345,20 +346,25 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   assemble(options.workDir, siteDatabase);
   const key = compiledAppKey();
   // A data-only refresh's prerender starts now: it loads the app while the report sources run.
-  const refresh = options.reuseCompiledApp !== false && hasCompiledApp(options.workDir, key) ? startPrerender(options.workDir, log, options.prerenderWorkers) : undefined;
+  const own = hasCompiledApp(options.workDir, key);
+  const reuse = options.reuseCompiledApp !== false && (own || adoptSharedApp(options.workDir, key));
+  const refresh = reuse ? startPrerender(options.workDir, log, options.prerenderWorkers) : undefined;
   let buildOutput: string;
   try {
     await runReportSources(options.workDir, siteDatabase, options.reuseCompiledApp !== false, log);
     const twins = writeSourceTwins(path.join(options.workDir, '.evidence', 'template', 'static', 'data'));
     log(`  ${twins.sources} report source(s), ${twins.empty.length} with no rows for this data${twins.empty.length ? ` (${twins.empty.join(', ')})` : ''}`);
     if (refresh) {
-      log('  data-only refresh: pages prerendered again with the app compiled by the previous full build');
+      log(own
+        ? '  data-only refresh: pages prerendered again with the app compiled by the previous full build'
+        : '  data-only refresh: pages prerendered with the app another data folder\'s build compiled from the same pages (no Vite)');
       buildOutput = await refreshFromCompiledApp(options.workDir, refresh, log, options.prerenderWorkers);
     } else {
       forgetCompiledApp(options.workDir);
       const started = Date.now();
       buildOutput = await evidence(options.workDir, ['build'], log);
       recordCompiledApp(options.workDir, key);
+      shareCompiledApp(options.workDir, key);
       log(`  ${describePhases(options.workDir, started)}`);
     }
   } catch (error) {

@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { contentHash } from '../incremental/fingerprints.js';
+import { PROJECT_ROOT } from '../config.js';
+import { SITE_PROJECT_INPUTS } from './project.js';
 
 const MARKER = 'compiled-app.json';
 export const TEMPLATE = path.join('.evidence', 'template');
@@ -16,11 +18,69 @@ export const SOURCE = 'warehouse';
 
 /** What the compiled app depends on, as one fingerprint. */
 export const compiledAppKey = () =>
-  createHash('sha1').update(contentHash('reports', 'sources', 'evidence.config.yaml', 'patches', 'pipelines/site', 'package-lock.json')).digest('hex');
+  createHash('sha1').update(contentHash(...SITE_PROJECT_INPUTS, 'patches', 'pipelines/site', 'package-lock.json')).digest('hex');
 
 /** Whether the work folder holds an app compiled from `key` (its marker, and the kit metadata the refresh needs). */
 export const hasCompiledApp = (workDir: string, key: string) =>
   readMarker(workDir)?.key === key && fs.existsSync(path.join(workDir, TEMPLATE, '.svelte-kit', 'output', 'server', 'metadata.v8'));
+
+/**
+ * Compiled apps shared between work folders (one per data folder), by key: the app depends on the
+ * pages, not on the data, so a second data folder — a real company beside the sample, each test's
+ * own company — prerenders with the app another build compiled instead of running Vite again.
+ */
+const SHARED_APPS = path.join(PROJECT_ROOT, '.site-work', 'compiled-apps');
+/** What of a template is the app (the data, the prerendered pages and the built site are not). */
+const notApp = (template: string) => (source: string) => {
+  const rel = path.relative(template, source);
+  return ![path.join('static', 'data'), 'build', path.join('.svelte-kit', 'output', 'prerendered')].includes(rel);
+};
+
+/**
+ * After a full build of `workDir`: its app, kept for other work folders (written aside, then made
+ * visible in one rename; a concurrent build that kept the same app first wins). Keeps the
+ * newest apps only.
+ */
+export const shareCompiledApp = (workDir: string, key: string) => {
+  const target = path.join(SHARED_APPS, key);
+  if (fs.existsSync(target)) return;
+  const aside = `${target}.${process.pid}.tmp`;
+  fs.rmSync(aside, { recursive: true, force: true });
+  const template = path.join(workDir, TEMPLATE);
+  fs.cpSync(template, path.join(aside, TEMPLATE), { recursive: true, filter: notApp(template), verbatimSymlinks: true });
+  try {
+    fs.renameSync(aside, target);
+  } catch {
+    fs.rmSync(aside, { recursive: true, force: true });
+  }
+  const others = fs.readdirSync(SHARED_APPS).filter((name) => name !== key && !name.endsWith('.tmp'))
+    .map((name) => ({ name, at: fs.statSync(path.join(SHARED_APPS, name)).mtimeMs })).sort((a, b) => b.at - a.at);
+  for (const old of others.slice(2)) fs.rmSync(path.join(SHARED_APPS, old.name), { recursive: true, force: true });
+};
+
+/**
+ * Before a build of `workDir` that has no app compiled from `key`: another work folder's, if one was
+ * kept. Returns whether `workDir` now holds one (its pages are then all prerendered, with no data
+ * of its own yet).
+ */
+export const adoptSharedApp = (workDir: string, key: string) => {
+  if (hasCompiledApp(workDir, key)) return true;
+  const shared = path.join(SHARED_APPS, key);
+  if (!fs.existsSync(path.join(shared, TEMPLATE, '.svelte-kit', 'output', 'server', 'metadata.v8'))) return false;
+  const template = path.join(workDir, TEMPLATE);
+  // The report sources' data Evidence wrote in this folder (if any) stay: they are this data's.
+  const data = path.join(template, 'static', 'data');
+  const keptData = fs.existsSync(data) ? `${workDir}.data.${process.pid}.tmp` : undefined;
+  if (keptData) fs.renameSync(data, keptData);
+  fs.rmSync(template, { recursive: true, force: true });
+  fs.cpSync(path.join(shared, TEMPLATE), template, { recursive: true, verbatimSymlinks: true });
+  if (keptData) {
+    fs.mkdirSync(path.dirname(data), { recursive: true });
+    fs.renameSync(keptData, data);
+  }
+  writeMarker(workDir, { key, compiledAt: new Date().toISOString() });
+  return true;
+};
 
 /** Before a full build: a build that fails half-way must not leave its app marked reusable. */
 export const forgetCompiledApp = (workDir: string) => fs.rmSync(path.join(workDir, MARKER), { force: true });
