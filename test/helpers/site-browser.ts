@@ -24,7 +24,7 @@ export const sitePages = (siteDir: string): string[] =>
     .sort();
 
 /** Opens a page with every request outside 127.0.0.1 aborted; collects what went wrong. */
-export const openOffline = async (browser: Browser, baseUrl: string, url: string) => {
+export const openOffline = async (browser: Browser, baseUrl: string, url: string, load: { waitUntil?: 'networkidle' | 'load'; timeout?: number } = {}) => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const problems: string[] = [];
   const blocked: string[] = [];
@@ -36,7 +36,8 @@ export const openOffline = async (browser: Browser, baseUrl: string, url: string
   });
   page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`); });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  await page.goto(`${baseUrl}${url}`, { waitUntil: 'networkidle' });
+  // A dev server never goes network-idle (its live-reload socket): its pages are waited for by load.
+  await page.goto(`${baseUrl}${url}`, { waitUntil: load.waitUntil ?? 'networkidle', timeout: load.timeout ?? 30_000 });
   await page.waitForTimeout(500);
   return { page, problems, blocked };
 };
