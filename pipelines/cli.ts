@@ -19,7 +19,7 @@
  *   --publish-config FILE one site per audience (default: publish.yaml in the extracts folder, if any)
  *   --prerender-workers N prerender workers of a data-only refresh (default 1)
  *
- * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF, BI_LOCK_WAIT, BI_PSEUDONYM_MIN_GROUP, BI_PUBLISH_CONFIG, BI_PRERENDER_WORKERS (flags win).
+ * Environment: BI_DATA_DIR, BI_SITE_DIR, BI_MEMORY_LIMIT, BI_THREADS, BI_AS_OF, BI_REFERENCE_DAY (internal: the day "in the future" is judged from), BI_LOCK_WAIT, BI_PSEUDONYM_MIN_GROUP, BI_PUBLISH_CONFIG, BI_PRERENDER_WORKERS (flags win).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';

@@ -26,8 +26,9 @@ export const settingsSchema = z.object({
    */
   asOf: isoDate.optional(),
   /**
-   * Reference day of "date in the future" rejects; defaults to today. Internal: tests and the
-   * benchmark fix it so that fixed data stay valid whatever the day they run.
+   * Reference day of "date in the future" rejects; defaults to today. Internal (BI_REFERENCE_DAY):
+   * tests and the benchmark fix it so that fixed data stay valid whatever the day they run; unlike
+   * --as-of it rewinds nothing, so a rebuild stays incremental.
    */
   referenceDay: isoDate.optional(),
   /** Seconds a build waits for another build of the same data folder to finish (default 600). */
@@ -56,6 +57,7 @@ export const settingsFromEnv = (env: NodeJS.ProcessEnv = process.env): Settings 
     memoryLimit: env.BI_MEMORY_LIMIT || undefined,
     threads: env.BI_THREADS || undefined,
     asOf: env.BI_AS_OF || undefined,
+    referenceDay: env.BI_REFERENCE_DAY || undefined,
     lockWait: env.BI_LOCK_WAIT || undefined,
     pseudonymMinGroup: env.BI_PSEUDONYM_MIN_GROUP || undefined,
     publishConfig: env.BI_PUBLISH_CONFIG || undefined,

@@ -19,7 +19,7 @@ import { changedKeys, changedSources, keepSourceData, pageRoutes, paramPagesMatc
 import { lightenSite } from './lighten.js';
 import { SITE_CONFIG, SITE_PAGES, SITE_SOURCES } from './project.js';
 import { recordedSourceInputs, recordSourceInputs, sourceInputDigests, sourcesToRun, tablesReadBySources } from './source-runs.js';
-import { describePseudonymised, pseudonymNumberSql, writePseudonymisedMarts } from './pseudonymise.js';
+import { describePseudonymised, writePseudonymisedMarts } from './pseudonymise.js';
 
 export interface SiteOptions {
   /** Database the report sources read (closed: Evidence opens it read-only). */
@@ -56,22 +56,6 @@ const checkSourcesReadMartsOnly = (read: Map<string, string[]>) => {
   for (const [name, tables] of read) {
     const outside = tables.filter((t) => !t.startsWith('marts.'));
     if (outside.length) throw new SiteError(`site/sources/${SOURCE}/${name.slice(SOURCE.length + 1)}.sql reads ${outside.join(', ')}: report sources may read marts only.`);
-  }
-};
-
-/** Seller labels the pages show: real names, or pseudonyms stable for a given seller id. */
-const writeSellerLabels = async (databasePath: string, pseudonymise: boolean) => {
-  // The model marts.seller_labels (models/marts/team/seller_labels.sql) holds the sellers; the
-  // label is their name, or a pseudonym (set both ways: a model kept by an incremental run may hold either).
-  const db = await openDatabase(databasePath);
-  try {
-    await db.exec(pseudonymise
-      ? `UPDATE marts.seller_labels l SET seller_label = 'Vendeur ' || p.n
-           FROM (SELECT seller_id, ${pseudonymNumberSql()} AS n FROM staging.stg_sellers) p WHERE p.seller_id = l.seller_id`
-      : 'UPDATE marts.seller_labels SET seller_label = seller_name');
-    await db.exec('CHECKPOINT');
-  } finally {
-    db.close();
   }
 };
 
@@ -328,7 +312,6 @@ const runReportSources = async (workDir: string, databasePath: string, onlyChang
 /** Builds the site into `<workDir>/build` and returns that folder; throws SiteError on any problem. */
 export const buildSite = async (options: SiteOptions): Promise<string> => {
   const log = options.log ?? (() => {});
-  await writeSellerLabels(options.databasePath, options.pseudonymiseSellers ?? false);
   const orphans = endOrphansIn(options.workDir);
   if (orphans.length) log(`  ended ${orphans.length} Evidence process(es) left running by a killed run (pid ${orphans.join(', ')})`);
   // A pseudonymised site reads a copy of the marts with no seller id, name or small group in it.

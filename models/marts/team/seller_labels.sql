@@ -2,9 +2,9 @@
 description: >
   How pages name each seller: one row per seller of staging.stg_sellers (the placeholder
   "(non attribué)" included when it exists) with the label shown beside their figures
-  (`seller_label`): their name. When the site is published pseudonymised, the site step sets the
-  labels to "Vendeur NN" (pipelines/site/build-site.ts), and back to `seller_name` otherwise, before
-  the pages read them; a pseudonymised site's copy of the marts carries no seller name.
+  (`seller_label`): their name. A pseudonymised site reads a copy of the marts in which this table
+  holds pseudonymous keys and "Vendeur NN" labels instead (pipelines/site/pseudonymise.ts); the
+  published database is never rewritten by the site step.
 grain: seller
 unique: [seller_id]
 not_null: [seller_id, seller_name, seller_label]
