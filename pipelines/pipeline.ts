@@ -20,8 +20,8 @@ import type { Reporter } from './progress.js';
 import type { Database } from './db/duckdb.js';
 import type { BuildLock } from './publish/lock.js';
 import { buildSite, siteWorkDir } from './site/build-site.js';
-import { expandAudiences, findPublishConfig, readPublishConfig } from './publish/audiences-config.js';
-import { buildAudienceSites } from './site/audiences.js';
+import { expandAudiences, findPublishConfig, readPublishConfig } from './audiences/audiences-config.js';
+import { buildAudienceSites } from './audiences/audience-sites.js';
 
 export interface PipelineOptions {
   settings: Settings;

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../pipelines/db/duckdb.js';
-import { AudienceConfigError, distinctSlugs, expandAudiences, findPublishConfig, matchesGlob, readPublishConfig, slug } from '../pipelines/publish/audiences-config.js';
-import { writeAudienceMarts } from '../pipelines/site/audience-data.js';
+import { AudienceConfigError, distinctSlugs, expandAudiences, findPublishConfig, matchesGlob, readPublishConfig, slug } from '../pipelines/audiences/audiences-config.js';
+import { writeAudienceMarts } from '../pipelines/audiences/audience-data.js';
 import { tempDir } from './helpers/load.js';
 
 const configFile = (text: string) => {

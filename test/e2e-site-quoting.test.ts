@@ -55,7 +55,7 @@ const SELLER_IDS = [
 /** Appended to every account and campaign name. */
 const NAME_SUFFIX = ` — L'Atelier "Chez Zoé" & Fils; 東京 🍰 C:\\ventes`;
 
-/** A seller-id column of an extract (the pseudonymisation's rule: pipelines/site/pseudonymise.ts). */
+/** A seller-id column of an extract (the pseudonymisation's rule: pipelines/audiences/pseudonymise.ts). */
 const isSellerKey = (column: string) => /(^|_)seller_id$/.test(column) || column === 'manager_id';
 
 let dataDir: string;

@@ -1,5 +1,5 @@
 /**
- * The built site made lighter (pipelines/site/lighten.ts), on a folder written here: DuckDB-WASM's
+ * The built site made lighter (pipelines/site/finish/lighten.ts), on a folder written here: DuckDB-WASM's
  * MVP files removed, the eh files kept; `.br`/`.gz` twins that decompress to the file, written only
  * for compressible files worth it; a second run takes the twins from the cache; and the test server
  * serving them as nginx's `gzip_static`/`brotli_static` and Caddy's `precompressed` do.
@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { lightenSite } from '../pipelines/site/lighten.js';
+import { lightenSite } from '../pipelines/site/finish/lighten.js';
 import { tempDir } from './helpers/load.js';
 import { serveStatic } from './helpers/static-server.js';
 

@@ -1,5 +1,5 @@
 /**
- * Which pages a data-only refresh prerenders again (pipelines/site/partial-prerender.ts), on a
+ * Which pages a data-only refresh prerenders again (pipelines/site/refresh/partial-prerender.ts), on a
  * small project of pages written here: the routes and sources are read from the page files, the
  * previously prerendered paths from a folder of index.html files, as SvelteKit lays them out.
  */
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   changedKeys, changedSources, keepSourceData, pageRoutes, paramScopedSources, paramPagesMatchLinks, planPartialPrerender, prerenderedPaths, pruneReplacedResults, referencedResults, sourceDigests, splitPlan,
-} from '../pipelines/site/partial-prerender.js';
+} from '../pipelines/site/refresh/partial-prerender.js';
 import { openDatabase } from '../pipelines/db/duckdb.js';
 import { tempDir } from './helpers/load.js';
 

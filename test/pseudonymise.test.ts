@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { settingsFromEnv } from '../pipelines/config.js';
 import { literal, openDatabase } from '../pipelines/db/duckdb.js';
-import { OTHER_ROLES, OTHER_TEAMS, writePseudonymisedMarts } from '../pipelines/site/pseudonymise.js';
+import { OTHER_ROLES, OTHER_TEAMS, writePseudonymisedMarts } from '../pipelines/audiences/pseudonymise.js';
 import { tempDir } from './helpers/load.js';
 
 type Seller = [id: string, name: string, team: string, role: string, manager: string | null];

@@ -1,5 +1,5 @@
 /**
- * Which report sources a rebuild runs again (pipelines/site/source-runs.ts), on a small warehouse
+ * Which report sources a rebuild runs again (pipelines/site/evidence/source-runs.ts), on a small warehouse
  * written here: two marts, three sources (one reading each mart, one joining both). A change of one
  * mart's rows, their order or a column's type must make exactly the sources reading it run again.
  */
@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../pipelines/db/duckdb.js';
-import { recordedSourceInputs, recordSourceInputs, sourceInputDigests, sourcesToRun, tablesReadBySources } from '../pipelines/site/source-runs.js';
+import { recordedSourceInputs, recordSourceInputs, sourceInputDigests, sourcesToRun, tablesReadBySources } from '../pipelines/site/evidence/source-runs.js';
 import { tempDir } from './helpers/load.js';
 
 const project = async () => {

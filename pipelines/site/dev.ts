@@ -16,8 +16,9 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { databasePaths, PROJECT_ROOT, settingsFromEnv } from '../config.js';
 import { spawnInGroup } from '../process/children.js';
-import { evidence, evidenceEnv, QUERY_ERROR, writeSourceTwins } from './build-site.js';
-import { SOURCE, TEMPLATE } from './compiled-app.js';
+import { evidence, evidenceEnv, QUERY_ERROR } from './evidence/cli.js';
+import { SOURCE, TEMPLATE } from './evidence/compiled-app.js';
+import { writeSourceTwins } from './finish/twins.js';
 import { SITE_PROJECT } from './project.js';
 
 const argsSchema = z.object({

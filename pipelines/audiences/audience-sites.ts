@@ -1,5 +1,5 @@
 /**
- * One static site per audience (publish configuration, `publish/audiences-config.ts`), made from
+ * One static site per audience (publish configuration, `audiences/audiences-config.ts`), made from
  * the Evidence app the full site step compiled — not compiled again per audience. For each:
  *
  *   1. its pages: the full site's pages matching its globs (its seller pages: the sellers it sees);
@@ -18,13 +18,15 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { PROJECT_ROOT } from '../config.js';
 import { openDatabase } from '../db/duckdb.js';
-import { expandAudiences, matchesGlob, readPublishConfig, type Audience } from '../publish/audiences-config.js';
+import { expandAudiences, matchesGlob, readPublishConfig, type Audience } from './audiences-config.js';
 import { writeAudienceMarts, visibleSellers } from './audience-data.js';
-import { evidence, findQueryErrors, placeBrowserTwins, QUERY_ERROR, SiteError, startPrerender, writeSourceTwins } from './build-site.js';
-import { finishLikeEvidence, SOURCE, TEMPLATE } from './compiled-app.js';
-import { lightenSite } from './lighten.js';
-import { pageRoutes, prerenderedPaths } from './partial-prerender.js';
-import { tablesReadBySources } from './source-runs.js';
+import { evidence, findQueryErrors, QUERY_ERROR, SiteError } from '../site/evidence/cli.js';
+import { finishLikeEvidence, SOURCE, TEMPLATE } from '../site/evidence/compiled-app.js';
+import { lightenSite } from '../site/finish/lighten.js';
+import { placeBrowserTwins, writeSourceTwins } from '../site/finish/twins.js';
+import { pageRoutes, prerenderedPaths } from '../site/refresh/partial-prerender.js';
+import { startPrerender } from '../site/refresh/prerender.js';
+import { tablesReadBySources } from '../site/evidence/source-runs.js';
 import { describePseudonymised, writePseudonymisedMarts } from './pseudonymise.js';
 
 /** Folder of the audiences' sites inside the built site (and so inside the release). */

@@ -10,8 +10,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Database, ident, literal } from '../db/duckdb.js';
-import { tablesRead } from '../models/discover.js';
+import { type Database, ident, literal } from '../../db/duckdb.js';
+import { tablesRead } from '../../models/discover.js';
 
 /** The tables each report source reads (`warehouse.<query>` → `schema.table`s), from DuckDB's parse of its SQL. */
 export const tablesReadBySources = async (db: Database, sourcesDir: string, source: string) => {

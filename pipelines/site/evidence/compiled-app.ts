@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { contentHash } from '../incremental/fingerprints.js';
-import { PROJECT_ROOT } from '../config.js';
-import { SITE_PROJECT_INPUTS } from './project.js';
+import { contentHash } from '../../incremental/fingerprints.js';
+import { PROJECT_ROOT } from '../../config.js';
+import { SITE_PROJECT_INPUTS } from '../project.js';
 
 const MARKER = 'compiled-app.json';
 export const TEMPLATE = path.join('.evidence', 'template');

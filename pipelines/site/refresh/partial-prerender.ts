@@ -13,8 +13,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ident, literal, openDatabase } from '../db/duckdb.js';
-import { SOURCE } from './compiled-app.js';
+import { ident, literal, openDatabase } from '../../db/duckdb.js';
+import { SOURCE } from '../evidence/compiled-app.js';
 
 /**
  * Keeps the report sources' Parquet files the pages were just prerendered from (`keepDir`), for the
