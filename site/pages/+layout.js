@@ -4,7 +4,8 @@
 // a prerendered page shows its figures from the prerendered results, and a reader who only reads
 // never downloads the engine (see `dbReady` below; upstream starts it at import time).
 // On an Evidence upgrade, compare with the new template's file: test/site-project.test.ts fails
-// while the installed template differs from the one this file was taken from.
+// while the installed template differs from the one this file was taken from (sha256
+// 69a649ea7eecdb4f9ad91af1c1bf544fe692386890f78d1a280527e2344329c3).
 import { browser, building, dev } from '$app/environment';
 import {
 	tableFromIPC,

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../config.js';
-import { SITE_CONFIG, SITE_PAGES, SITE_SOURCES } from '../project.js';
+import { SITE_COMPONENTS, SITE_CONFIG, SITE_PAGES, SITE_SOURCES } from '../project.js';
 import { SOURCE } from './compiled-app.js';
 
 /**
@@ -18,13 +18,14 @@ export const siteWorkDir = (dataDir: string) =>
 
 export const assembleWorkFolder = (workDir: string, databasePath: string) => {
   fs.mkdirSync(workDir, { recursive: true });
-  for (const stale of ['pages', 'sources', 'build']) fs.rmSync(path.join(workDir, stale), { recursive: true, force: true });
+  for (const stale of ['pages', 'components', 'sources', 'build']) fs.rmSync(path.join(workDir, stale), { recursive: true, force: true });
   fs.copyFileSync(SITE_CONFIG, path.join(workDir, 'evidence.config.yaml'));
   // Evidence's Tailwind config looks for component sources in ../../node_modules of its template.
   const modules = path.join(workDir, 'node_modules');
   if (!fs.existsSync(modules)) fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), modules, 'dir');
   fs.writeFileSync(path.join(workDir, 'evidence.settings.json'), JSON.stringify({ send_anonymous_usage_stats: 'no' }));
   fs.cpSync(SITE_PAGES, path.join(workDir, 'pages'), { recursive: true });
+  if (fs.existsSync(SITE_COMPONENTS)) fs.cpSync(SITE_COMPONENTS, path.join(workDir, 'components'), { recursive: true });
   fs.cpSync(SITE_SOURCES, path.join(workDir, 'sources'), { recursive: true });
   // Evidence resolves the database file relative to the source's folder.
   const sourceDir = path.join(workDir, 'sources', SOURCE);
