@@ -28,7 +28,7 @@ const quoteArg = (s: string) => (/^[\w./@:-]+$/.test(s) ? s : `'${s.replaceAll("
 
 const report = (f: Findings, extractsArg: string, write: (line: string) => void) => {
   write(`Folder ${f.dir}`);
-  write(f.layout === 'contract' ? 'Layout: extracts in the source contract\'s layout (README, "Loading real extracts")'
+  write(f.layout === 'contract' ? 'Layout: extracts in the source contract\'s layout (docs/loading.md)'
     : f.layout === 'vendor' ? `Layout: vendor exports, read by the built-in mapping${f.mappings.length > 1 ? 's' : ''} ${f.mappings.join(', ')}`
       : 'Layout: not recognised (neither contract extracts nor a built-in mapping\'s exports)');
   if (f.recognised.length) {

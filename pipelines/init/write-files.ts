@@ -57,7 +57,7 @@ const writeKeys = (file: string, keys: KeyToWrite[], header: string[], validate:
 };
 
 export const writeExtractsKeys = (dir: string, keys: KeyToWrite[]) =>
-  writeKeys(path.join(dir, CONFIG_FILE), keys, ['How to read the extracts of this folder (see README, "Loading real extracts").'], () => readExtractsConfig(dir));
+  writeKeys(path.join(dir, CONFIG_FILE), keys, ['How to read the extracts of this folder (see docs/loading.md, "Loading real extracts").'], () => readExtractsConfig(dir));
 
 export const writeOverrideKeys = (dir: string, keys: KeyToWrite[]) =>
   writeKeys(path.join(dir, OVERRIDES_FILE), keys, ['What this company\'s exports say differently from the built-in mapping (pipelines/mapping/README.md).'], () => readOverrides(dir));

@@ -6,7 +6,7 @@
  * `audit.load_summary.rows_after_as_of` and `audit.money` (rows_after_as_of, amount_after_as_of),
  * so the money still ties out: read = loaded + held out + after the as-of day.
  *
- * Limits, said here and in the README: a row rejected at load stays rejected (held out) even when
+ * Limits, said here and in docs/loading.md ("As it stood on a day"): a row rejected at load stays rejected (held out) even when
  * it is dated after DAY (its date may be what could not be read); a deal's amount is the exported
  * one (no amount history in the contract).
  */
