@@ -10,8 +10,8 @@
  *      precompressed like the full site.
  *
  * The sites land in `<site>/audiences/<name>/` and are published with the release. Each must be
- * served as the root of its own host name (the app's links are absolute): see README, "Un site par
- * public".
+ * served as the root of its own host name (the app's links are absolute): see docs/audiences.md
+ *
  */
 import fs from 'node:fs';
 import path from 'node:path';
