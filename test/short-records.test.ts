@@ -79,6 +79,14 @@ describe('short records', () => {
     }]);
   });
 
+  it('a header ending in a delimiter names no column after it: records without that empty field are not short', async () => {
+    const dir = folder();
+    const [header, o1, o2] = OPPORTUNITIES.split('\n');
+    fs.writeFileSync(path.join(dir, 'opportunities.csv'), `${header},\n${o1}\n${o2}\n`);
+    loaded = await loadFolder(dir);
+    expect(loaded.summary('opportunities')).toMatchObject({ rowsRead: 2, rowsLoaded: 2, rowsRejected: 0, rowsFlagged: 0 });
+  });
+
   it('padShortRecords must be true or false, said in extracts.yaml', async () => {
     await expect(loadFolder(folder('files:\n  opportunities: { padShortRecords: yes please }\n'))).rejects.toThrow(/extracts\.yaml.*padShortRecords|padShortRecords.*boolean/s);
   });

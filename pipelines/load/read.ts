@@ -252,8 +252,9 @@ export const readExtract = async (
         const position = new Map(header.map((h, i) => [normaliseHeader(h), i]));
         const cells = columns.map((c) => (position.has(c.name) ? `nullif(c${position.get(c.name)}, '')` : 'CAST(NULL AS VARCHAR)') + ` AS ${ident(c.name)}`);
         // Only the reader pads, and only at the end: a record is short when the header's last
-        // column got no field, and it has as many fields as columns that got one.
-        const last = header.length - 1;
+        // named column got no field (a header ending in a delimiter names nothing after it), and
+        // it has as many fields as columns that got one.
+        const last = header.findLastIndex((h) => h.trim() !== '');
         const short = last > 0
           ? `CASE WHEN c${last} IS NULL THEN ${header.slice(0, last).map((_, i) => `(c${i} IS NOT NULL)::INTEGER`).join(' + ')} END`
           : 'CAST(NULL AS INTEGER)';
