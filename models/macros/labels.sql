@@ -62,6 +62,8 @@ CREATE OR REPLACE MACRO reason_label(reason) AS
     WHEN reason LIKE 'unknown reference: %' THEN
       'référence inconnue : introuvable dans « ' || extract_label(regexp_extract(reason, 'is not a loaded ([a-z_]*) row', 1)) || ' »'
       || CASE WHEN reason LIKE '%(loaded as unknown)' THEN ' (chargée comme inconnue)' ELSE '' END
+    WHEN reason LIKE 'not in the reference list: %' THEN
+      'valeur absente de la liste de référence de l''export (chargée telle quelle)'
     WHEN reason LIKE 'held out whole: %' THEN
       'écarté en entier : une ligne rattachée (« ' || extract_label(regexp_extract(reason, 'its ([a-z_]*) row', 1)) || ' ») a été rejetée'
     WHEN reason LIKE 'held out with its %' THEN
@@ -77,6 +79,10 @@ CREATE OR REPLACE MACRO reason_label(reason) AS
     WHEN reason LIKE 'malformed record: bytes that are not valid UTF-8%' THEN 'enregistrement illisible : caractères non UTF-8 (réexporter le fichier en UTF-8)'
     WHEN reason LIKE 'more fields than the header has columns%' THEN
       'plus de valeurs que de colonnes (un séparateur dans une valeur sans guillemets ?)'
+    WHEN reason LIKE 'short record: % where the header has % columns: read with its last %' THEN
+      'moins de valeurs que de colonnes : les dernières, absentes, sont chargées comme inconnues'
+    WHEN reason LIKE 'short record: % where the header has % columns%' THEN
+      'moins de valeurs que de colonnes (une valeur omise décale les suivantes)'
     -- The rules of the contract (pipelines/contract/*.ts), one by one.
     WHEN reason = 'negative quantity on an invoice (returns belong on a credit note)' THEN 'quantité négative sur une facture (un retour va sur un avoir)'
     WHEN reason = 'positive quantity on a credit note' THEN 'quantité positive sur un avoir'

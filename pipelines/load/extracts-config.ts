@@ -36,6 +36,8 @@ export const csvDialectSchema = z.object({
     .describe('strptime formats tried after ISO 8601 (YYYY-MM-DD) for dates'),
   timestampFormats: z.array(formatString('timestamp')).default(['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y'])
     .describe('strptime formats tried after ISO 8601 for timestamps'),
+  padShortRecords: z.boolean().default(false)
+    .describe('A record with fewer fields than the header is rejected as malformed (a value left out shifts the next ones into the wrong columns); true reads its missing fields as the last ones, loaded as unknown and flagged'),
 });
 
 export type CsvDialect = z.infer<typeof csvDialectSchema>;

@@ -114,14 +114,15 @@ const createRawTable = (db: Database, extract: Extract) =>
 
 /** Helper columns the typed table carries until the checks are done; dropped from raw.<extract>. */
 const HELPERS = {
-  file: '_f', record: '_r', errors: '_errors', flags: '_flags', exportFile: '_sf', exportLine: '_sl', extra: '_x', precision: '_p',
+  file: '_f', record: '_r', errors: '_errors', flags: '_flags', exportFile: '_sf', exportLine: '_sl', extra: '_x', short: '_s', sourceFlags: '_sfl', precision: '_p',
 } as const;
 
 /** The helper columns a read passes through typing: where each row came from, and its extra field (CSV). */
 const helpersOf = (read: ReadResult) => [
   HELPERS.file,
-  ...(read.format === 'parquet' ? [HELPERS.record] : [HELPERS.extra]),
+  ...(read.format === 'parquet' ? [HELPERS.record] : [HELPERS.extra, HELPERS.short]),
   ...(read.provenance ? [HELPERS.exportFile, HELPERS.exportLine] : []),
+  ...(read.sourceFlags ? [HELPERS.sourceFlags] : []),
 ];
 
 /**
@@ -231,6 +232,21 @@ const recordIssues = (db: Database, table: 'audit.rejects' | 'audit.flags', extr
                    ${where.exportFile} AS _sf, ${where.exportLine} AS _sl FROM ${where.table}) t USING (_rid)
       LEFT JOIN (${moneyOfRows(extract, where.table)}) m USING (_rid)`);
 
+/**
+ * The reason of a short record (`_s` fields where its file's header has more columns), over the
+ * typed table's helper columns: rejected, with how to fix it, or (padShortRecords) loaded with its
+ * missing fields taken as the last ones, named.
+ */
+const shortRecordSql = (extract: string, read: ReadResult, as: 'reject' | 'flag') => {
+  const headers = `[${read.files.map((f) => sqlList(f.prepared!.header)).join(', ')}][${HELPERS.file} + 1]`;
+  const counts = `'short record: ' || ${HELPERS.short} || ' field' || CASE WHEN ${HELPERS.short} = 1 THEN '' ELSE 's' END || ' where the header has ' || len(${headers}) || ' columns'`;
+  return as === 'reject'
+    ? `${counts} || ': a value left out shifts the next ones into the wrong columns. Complete the record (an empty value still needs its delimiter), ` +
+      `or, if only its last values are missing, set padShortRecords: true under files.${extract} in extracts.yaml'`
+    : `${counts} || ': read with its last ' || (len(${headers}) - ${HELPERS.short}) || ' field(s) missing (' || ` +
+      `array_to_string(${headers}[${HELPERS.short} + 1:], ', ') || ') as unknown (padShortRecords in extracts.yaml)'`;
+};
+
 /** Where a row of the typed table came from, as SQL over its helper columns. */
 interface RowWhere {
   table: string;
@@ -334,7 +350,8 @@ const loadOne = async (db: Database, extract: Extract, ctx: LoadContext): Promis
     await checkPrecision(db, target, HELPERS.precision, columns, read.dialect.decimal, whereRow, (message) => new ExtractError(message));
   }
   // Records the reader could not take as they are: the scan's malformed ones (read as empty
-  // placeholders, whose own errors are meaningless) and those with more fields than the header.
+  // placeholders, whose own errors are meaningless), those with more fields than the header, and
+  // those with fewer (their values may sit in the wrong columns: only the record's reason is said).
   const malformed = `scratch.${ident(`malformed_${extract.name}`)}`;
   await db.exec(`CREATE OR REPLACE TABLE ${malformed} (_rid BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)`);
   for (const [index, source] of read.files.entries()) {
@@ -349,6 +366,10 @@ const loadOne = async (db: Database, extract: Extract, ctx: LoadContext): Promis
         'more fields than the header has columns (' || (${sqlList(read.files.map((f) => String(f.prepared!.header.length)))}[${HELPERS.file} + 1]) ||
         '): a delimiter inside a value that is not quoted? The extra value is shown'
       FROM ${target} WHERE ${HELPERS.extra} IS NOT NULL AND rowid NOT IN (SELECT _rid FROM ${malformed})`);
+    if (!read.dialect.padShortRecords) {
+      await db.exec(`INSERT INTO ${malformed} SELECT rowid, '(record)', NULL, ${shortRecordSql(extract.name, read, 'reject')}
+        FROM ${target} WHERE ${HELPERS.short} IS NOT NULL AND rowid NOT IN (SELECT _rid FROM ${malformed})`);
+    }
   }
   let failures = changed(await db.query(`CREATE OR REPLACE TABLE ${rejected} AS
     SELECT * FROM (
@@ -360,13 +381,20 @@ const loadOne = async (db: Database, extract: Extract, ctx: LoadContext): Promis
   if (EXTRACTS.some((e) => e.wholeWith?.parent === extract.name)) await keepParentRecords(db, extract, where);
   if (failures > 0 && extract.wholeWith) failures += await holdOutParents(db, extract, ctx, rejected);
 
-  // Flags of the rows that are loaded: values already replaced by an unknown when typed, and
-  // unknown references, set to NULL now.
+  // Flags of the rows that are loaded: values already replaced by an unknown when typed, unknown
+  // references, set to NULL now, and a mapping's values not in its reference lists (kept as written).
   const flaggedRows = changed(await db.query(`CREATE OR REPLACE TABLE ${flagged} AS
     SELECT * FROM (
       SELECT _rid, e.column AS column_name, e.value, e.reason, NULL AS null_column
         FROM (SELECT rowid AS _rid, unnest(${HELPERS.flags}) AS e FROM ${target} WHERE ${HELPERS.flags} IS NOT NULL) WHERE e IS NOT NULL
       ${flags.map((check) => `UNION ALL SELECT *, ${literal(check.column!)} FROM (${check.sql})`).join('\n      ')}
+      ${read.sourceFlags
+        ? `UNION ALL SELECT _rid, e.column, e.value, e.reason, NULL
+             FROM (SELECT rowid AS _rid, unnest(${HELPERS.sourceFlags}) AS e FROM ${target} WHERE len(${HELPERS.sourceFlags}) > 0)`
+        : ''}
+      ${read.format === 'csv' && read.dialect.padShortRecords
+        ? `UNION ALL SELECT rowid, '(record)', NULL, ${shortRecordSql(extract.name, read, 'flag')}, NULL FROM ${target} WHERE ${HELPERS.short} IS NOT NULL`
+        : ''}
     ) ANTI JOIN ${rejected} USING (_rid)`));
   if (flaggedRows > 0) {
     await recordIssues(db, 'audit.flags', extract, flagged, where);

@@ -103,7 +103,8 @@ export interface SourceFile {
   /**
    * CSV: the independent count of the file's records, its malformed records (read as empty
    * placeholder rows, to reject with their reason) and where each record starts. The relation
-   * then also has `_x`: a field beyond the header's last column (a record with too many fields).
+   * then also has `_x`: a field beyond the header's last column (a record with too many fields),
+   * and `_s`: the number of fields of a record with fewer than the header (NULL otherwise).
    */
   prepared?: PreparedCsv;
 }
@@ -120,17 +121,27 @@ export interface ReadResult {
    * the relation): written by a mapping, so rejects point at the user's file, not at ours.
    */
   provenance: boolean;
+  /** The files carry, per row, the flags a mapping raised (`_sfl` in the relation: column, value, reason). */
+  sourceFlags: boolean;
 }
 
-/** Columns a mapping writes beside the contract's: the user's export file and line of each row. */
-export const PROVENANCE_COLUMNS = { file: '_source_file', line: '_source_line' } as const;
+/**
+ * Columns a mapping writes beside the contract's: the user's export file and line of each row, and
+ * the flags its checking lookups raised (a product not in the export's products list).
+ */
+export const PROVENANCE_COLUMNS = { file: '_source_file', line: '_source_line', flags: '_source_flags' } as const;
 
 const normaliseHeader = (name: string) => name.replace(/^\uFEFF/, '').trim().toLowerCase();
 
-/** Reads every cell as text; short rows are padded with NULLs so their missing values get reported. */
+/**
+ * Reads every cell as text. Short records are padded with NULLs, and an empty field is read as ''
+ * (`nullstr` is a NUL character, which no file holds once prepared: csv-input.ts removes them), so
+ * a padded field (NULL) tells a record that is short from one whose last values are empty (''):
+ * the relation then turns '' into NULL, as DuckDB's default reading would.
+ */
 const csvReader = (file: string, delimiter: string, columns: string, parallel: boolean) =>
   `read_csv(${literal(file)}, all_varchar = true, header = true, delim = ${literal(delimiter)}, quote = '"', escape = '"', ` +
-  `null_padding = true, strict_mode = false, auto_detect = false, parallel = ${parallel}, columns = ${columns}, ` +
+  `null_padding = true, nullstr = chr(0), strict_mode = false, auto_detect = false, parallel = ${parallel}, columns = ${columns}, ` +
   // The scan sets aside records over MAX_RECORD_BYTES first: DuckDB must never be the one to refuse them.
   `max_line_size = ${2 * MAX_RECORD_BYTES})`;
 
@@ -198,6 +209,7 @@ export const readExtract = async (
   const files: SourceFile[] = [];
   let native = new Set<string>();
   let provenance = false;
+  let sourceFlags = false;
 
   if (located.format === 'parquet') {
     const described: { file: string; types: Map<string, { name: string; type: string }> }[] = [];
@@ -214,6 +226,7 @@ export const readExtract = async (
     // A column every file stores in the contract's type is taken as is; any other is read as text.
     native = new Set(columns.filter((c) => c.duckdbType !== 'VARCHAR' && described.every((d) => d.types.get(c.name)?.type === c.duckdbType)).map((c) => c.name));
     provenance = described.every((d) => d.types.has(PROVENANCE_COLUMNS.file) && d.types.has(PROVENANCE_COLUMNS.line));
+    sourceFlags = described.every((d) => d.types.has(PROVENANCE_COLUMNS.flags));
     for (const [index, { file, types }] of described.entries()) {
       const cells = columns.map((c) => {
         const found = types.get(c.name);
@@ -222,6 +235,7 @@ export const readExtract = async (
         return native.has(c.name) ? `${name} AS ${ident(c.name)}` : `CAST(${name} AS VARCHAR) AS ${ident(c.name)}`;
       });
       if (provenance) cells.push(`CAST(${ident(PROVENANCE_COLUMNS.file)} AS VARCHAR) AS _sf`, `CAST(${ident(PROVENANCE_COLUMNS.line)} AS BIGINT) AS _sl`);
+      if (sourceFlags) cells.push(`CAST(${ident(PROVENANCE_COLUMNS.flags)} AS STRUCT("column" VARCHAR, "value" VARCHAR, reason VARCHAR)[]) AS _sfl`);
       const relation = `(SELECT ${index} AS _f, file_row_number AS _r, ${cells.join(', ')} FROM read_parquet(${literal(file)}, file_row_number = true))`;
       files.push({ file, relation: () => relation, encoding: 'parquet' });
     }
@@ -236,14 +250,21 @@ export const readExtract = async (
         // then keep the contract's.
         const allColumns = `{${[...header, '_x'].map((h, i) => `${literal(`c${i}`)}: 'VARCHAR'`).join(', ')}}`;
         const position = new Map(header.map((h, i) => [normaliseHeader(h), i]));
-        const cells = columns.map((c) => (position.has(c.name) ? `c${position.get(c.name)}` : 'CAST(NULL AS VARCHAR)') + ` AS ${ident(c.name)}`);
+        const cells = columns.map((c) => (position.has(c.name) ? `nullif(c${position.get(c.name)}, '')` : 'CAST(NULL AS VARCHAR)') + ` AS ${ident(c.name)}`);
+        // Only the reader pads, and only at the end: a record is short when the header's last
+        // named column got no field (a header ending in a delimiter names nothing after it), and
+        // it has as many fields as columns that got one.
+        const last = header.findLastIndex((h) => h.trim() !== '');
+        const short = last > 0
+          ? `CASE WHEN c${last} IS NULL THEN ${header.slice(0, last).map((_, i) => `(c${i} IS NOT NULL)::INTEGER`).join(' + ')} END`
+          : 'CAST(NULL AS INTEGER)';
         // A quoted field spanning lines rules out DuckDB's parallel reader with padding: go serial at once.
         const reader = (parallel: boolean) => csvReader(prepared.readable, delimiter, allColumns, parallel && !prepared.quotedNewlines);
         files.push({
           file: original,
           encoding: prepared.encoding,
           prepared,
-          relation: (parallel) => `(SELECT ${index} AS _f, ${cells.join(', ')}, c${header.length} AS _x FROM ${reader(parallel)})`,
+          relation: (parallel) => `(SELECT ${index} AS _f, ${cells.join(', ')}, nullif(c${header.length}, '') AS _x, ${short} AS _s FROM ${reader(parallel)})`,
         });
       } catch (error) {
         throw csvReadError(original, error);
@@ -262,5 +283,6 @@ export const readExtract = async (
     dialect: { ...configured, delimiter: located.format === 'parquet' ? 'parquet' : delimiter, decimal },
     extraColumns,
     provenance,
+    sourceFlags,
   };
 };

@@ -244,15 +244,16 @@ const mapExtract = async (
     // The file and line of the user's export each row comes from (sources.ts), so a reject points
     // at their export, not at ours.
     outputs.push(part.distinct
-      ? `SELECT ${columnList}, ${i} AS __part, min(__file) AS __file, min(__row) AS __row, min(__line) AS __line ${ok} GROUP BY ALL`
-      : `SELECT ${columnList}, ${i} AS __part, __file, __row, __line ${ok}`);
+      ? `SELECT ${columnList}, ${i} AS __part, min(__file) AS __file, min(__row) AS __row, min(__line) AS __line, list_distinct(flatten(list(__flags))) AS __flags ${ok} GROUP BY ALL`
+      : `SELECT ${columnList}, ${i} AS __part, __file, __row, __line, __flags ${ok}`);
     rejectSelects.push(`SELECT ${literal(mapping.name)} AS mapping, ${literal(extractName)} AS extract, __file AS source_file, __row AS row_number,
         e."column" AS column_name, e."value" AS value, e.reason AS reason
       FROM (SELECT __file, __row, unnest(__rejects) AS e FROM ${table} WHERE __keep)`);
   }
 
   const file = path.join(outDir, `${extractName}.parquet`);
-  await db.exec(`COPY (SELECT ${columnList}, __file AS ${PROVENANCE_COLUMNS.file}, __line AS ${PROVENANCE_COLUMNS.line}
+  // Flags of checking lookups travel with their rows: the loader records them with its own (audit.flags).
+  await db.exec(`COPY (SELECT ${columnList}, __file AS ${PROVENANCE_COLUMNS.file}, __line AS ${PROVENANCE_COLUMNS.line}, __flags AS ${PROVENANCE_COLUMNS.flags}
       FROM (${outputs.join('\nUNION ALL\n')}) ORDER BY __part, __file, __row)
     TO ${literal(file)} (FORMAT parquet)`);
   const [{ n: written } = { n: 0 }] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM read_parquet(${literal(file)})`);

@@ -27,6 +27,8 @@ export interface CompiledPart {
   columns: { name: string; sql: string; path: string; dates?: DateFormatCheck }[];
   keep: string;
   rejects: { sql: string; path: string }[];
+  /** Per row, the lookups (join `flag:`) that found nothing: `__flags`, flags the loader records. */
+  flags: string;
   select: string;
 }
 
@@ -128,7 +130,8 @@ export const compileColumn = (
 /** The part's SELECT over its sources, with `__file`, `__row`, `__line`, the columns, `__keep` and `__rejects`. */
 export const compilePart = (extract: string, contract: readonly ContractColumn[], part: Part, ctx: CompileContext, pathPrefix: string): CompiledPart => {
   const source = (name: string) => `${ctx.schema}.${ident(name)}`;
-  const joins = part.join.map((j) => `LEFT JOIN ${source(j.source)} AS ${ident(j.as ?? j.source)} ON (${j.on})`);
+  // A checking lookup marks the rows it finds (`__found`): no mark, the value is not in its list.
+  const joins = part.join.map((j) => `LEFT JOIN ${j.flag ? `(SELECT *, true AS __found FROM ${source(j.source)})` : source(j.source)} AS ${ident(j.as ?? j.source)} ON (${j.on})`);
   const fromWithJoins = (n: number) => [`${source(part.from)} AS ${ident(part.from)}`, ...joins.slice(0, n)].join('\n  ');
   const from = fromWithJoins(joins.length);
 
@@ -166,6 +169,17 @@ export const compilePart = (extract: string, contract: readonly ContractColumn[]
     const value = columns.find((c) => c.name === rule.column)?.sql ?? 'NULL::VARCHAR';
     rejects.push({ sql: `CASE WHEN (${rule.when}) THEN ${rejectStruct(rule.column, value, literal(rule.reason))} END`, path: `${pathPrefix}reject.${i}.when` });
   });
+  const flagItems = part.join.flatMap((j, i) => {
+    if (!j.flag) return [];
+    const checked = columns.find((c) => c.name === j.flag);
+    if (!checked) {
+      throw new MappingError(`${ctx.where}.${pathPrefix}join.${i}.flag: "${j.flag}" is not a column of ${extract} (its columns: ${contract.map((c) => c.name).join(', ')})`);
+    }
+    // The loader's own check reports a missing value; here, a value given that the list lacks.
+    return [`CASE WHEN ${ident(j.as ?? j.source)}.__found IS NULL AND (${checked.sql}) IS NOT NULL THEN ${rejectStruct(j.flag, checked.sql,
+      `'not in the reference list: ${j.flag} "' || (${checked.sql}) || '" matches no row of ${j.source} (loaded as written)'`)} END`];
+  });
+  const flags = flagItems.length ? `list_filter([${flagItems.join(', ')}], e -> e IS NOT NULL)` : `[]::${REJECT_TYPE}[]`;
   const keep = part.where ? `coalesce((${part.where}), false)` : 'true';
   const rejectList = rejects.length
     ? `list_filter([${rejects.map((r) => r.sql).join(',\n    ')}], e -> e IS NOT NULL)`
@@ -174,8 +188,8 @@ export const compilePart = (extract: string, contract: readonly ContractColumn[]
   const select = `SELECT ${alias}._file AS __file, ${alias}._row AS __row, ${alias}._line AS __line,
   ${columns.map((c) => `${c.sql} AS ${ident(c.name)}`).join(',\n  ')},
   ${keep} AS __keep,
-  ${rejectList} AS __rejects
+  ${rejectList} AS __rejects,
+  ${flags} AS __flags
 FROM ${from}`;
-  void extract;
-  return { from, fromWithJoins, columns, keep, rejects, select };
+  return { from, fromWithJoins, columns, keep, rejects, flags, select };
 };

@@ -74,6 +74,8 @@ const joinSchema = z.strictObject({
   source: sqlName,
   as: sqlName.optional().describe('Alias in SQL; default the source name'),
   on: z.string().min(1).describe('Join condition (a LEFT JOIN that must match at most one row)'),
+  flag: z.string().min(1).optional()
+    .describe('Contract column this lookup checks, e.g. product_line against a products list: a row it finds nothing for loads with the value as written, flagged as not in the list'),
 });
 
 const rejectRuleSchema = z.strictObject({
