@@ -19,6 +19,7 @@ import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP } from '../pipelines/config.js';
 import { literal, openDatabase } from '../pipelines/db/duckdb.js';
 import { matchesGlob } from '../pipelines/audiences/audiences-config.js';
 import { siteWorkDir } from '../pipelines/site/build-site.js';
+import { ROOT_REDIRECT_MARKER } from '../pipelines/audiences/audience-sites.js';
 import { OTHER_TEAMS } from '../pipelines/audiences/pseudonymise.js';
 import { tempDir } from './helpers/load.js';
 import { checkPseudonymLabels } from './helpers/pseudonym-labels.js';
@@ -143,7 +144,9 @@ describe('one site per audience (publish.yaml)', () => {
     it(`${audience.name}: only its pages, only the data files of their sources`, () => {
       const dir = path.join(siteDir, 'audiences', audience.name);
       const files = filesOf(dir);
-      const pages = files.filter((f) => f.endsWith('.html')).map((f) => `/${path.relative(dir, f).replace(/(^|\/)index\.html$/, '').replace(/\.html$/, '')}`);
+      // Its root page when the front page is not among its pages: a redirect to its first page (checked below).
+      const isRootRedirect = (f: string) => path.relative(dir, f) === 'index.html' && fs.readFileSync(f, 'utf8').includes(ROOT_REDIRECT_MARKER);
+      const pages = files.filter((f) => f.endsWith('.html') && !isRootRedirect(f)).map((f) => `/${path.relative(dir, f).replace(/(^|\/)index\.html$/, '').replace(/\.html$/, '')}`);
       expect(pages.length).toBeGreaterThan(0);
       for (const page of pages) expect(audience.pages.some((g) => matchesGlob(g, page)), `${audience.name} holds ${page}`).toBe(true);
       // Data files: one folder per report source under data/warehouse/, only of the sources its pages name.
@@ -171,6 +174,27 @@ describe('one site per audience (publish.yaml)', () => {
         expect(sellerPages).toHaveLength(sellers.length);
         for (const page of sellerPages) expect(page).toMatch(/^\/sellers\/vendeur-\d{2}$/);
       }
+    });
+
+    it(`${audience.name}: every link of every page opens a page of the audience's site, its root included`, () => {
+      const dir = path.join(siteDir, 'audiences', audience.name);
+      // A path of the site as a static server (or a reload) finds it: the page's .html, or its folder's index.html.
+      const opens = (href: string) => {
+        const p = decodeURIComponent(href.split(/[?#]/)[0]!).replace(/\/$/, '');
+        return [`${p}.html`, `${p}/index.html`, p === '' ? 'index.html' : ''].some((f) => f && fs.existsSync(path.join(dir, f)));
+      };
+      expect(opens('/'), `${audience.name} has a root page`).toBe(true);
+      const dead: string[] = [];
+      let links = 0;
+      for (const file of filesOf(dir).filter((f) => f.endsWith('.html'))) {
+        for (const m of fs.readFileSync(file, 'utf8').matchAll(/<a\b[^>]*?\shref="(\/[^"]*)"/g)) {
+          const href = m[1]!.replace(/&amp;/g, '&');
+          links++;
+          if (!opens(href)) dead.push(`${path.relative(dir, file)} → ${href}`);
+        }
+      }
+      expect(links).toBeGreaterThan(0);
+      expect([...new Set(dead)]).toEqual([]);
     });
 
     it(`${audience.name}: no file holds the id or name of a seller outside it`, async () => {

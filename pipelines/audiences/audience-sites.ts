@@ -69,6 +69,24 @@ const linkTree = (from: string, to: string, skip: (relative: string) => boolean,
   }
 };
 
+/** Marks the root page of an audience without the front page (tests tell it from a real page by it). */
+export const ROOT_REDIRECT_MARKER = 'data-audience-root';
+
+/**
+ * An audience's root when its pages leave out the front page (a seller's pack): its address, the
+ * sidebar's home link and a reload of it lead to the audience's first page instead of a 404.
+ */
+const writeRootPage = (buildDir: string, first: string) => {
+  const target = JSON.stringify(first).slice(1, -1).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  fs.writeFileSync(path.join(buildDir, 'index.html'), `<!doctype html>
+<html lang="fr" ${ROOT_REDIRECT_MARKER}>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="0; url=${target}"><title>Pilotage commercial</title></head>
+<body><p>Ce site commence à la page <a href="${target}">${target}</a>.</p></body>
+</html>
+`);
+};
+
 /** The full site's pages under a route with a `[seller]` parameter are keyed by seller id (sources/warehouse/sellers.sql). */
 const isSellerRoute = (routeId: string) => /\[seller\]/.test(routeId);
 
@@ -224,6 +242,7 @@ const buildOne = async (audience: Audience, options: AudiencesOptions & { log: (
   }
   finishLikeEvidence(dir);
   const buildDir = path.join(dir, 'build');
+  if (!paths.includes('/')) writeRootPage(buildDir, paths[0]!);
   const errors = findQueryErrors(output, buildDir);
   if (errors.length) throw new SiteError(`${where}: ${errors.length} query error(s) in its pages:\n${errors.slice(0, 20).map((e) => `  ${e}`).join('\n')}`);
   placeBrowserTwins(path.join(buildDir, 'data'));
