@@ -91,5 +91,26 @@ describe('pipedrive', () => {
       { activity_id: '507', opportunity_id: null, type: 'call', status: 'held', duration_minutes: 20 },
       { activity_id: '508', opportunity_id: null, type: 'call', status: 'held', duration_minutes: 25 },
     ]);
+    // The run says which could not be tied, and why.
+    expect(m.result.notices).toEqual([{
+      mapping: 'pipedrive',
+      notice: '2 activit(ies) name a deal that no single deal of the export fits by title and organization, loaded without their deal: ' +
+        '"Boulangeries Durand – logistics" (Boulangeries Durand, 2 deals); "Delta Logistique – old quote" (Delta Logistique, no deal)',
+    }]);
+  });
+
+  it('reads the French web app\'s export: "Affaire - …" headers, Gagnée / Perdue, Date de gain / Heure de l\'échec', async () => {
+    const m = await mapAndLoad(path.resolve(import.meta.dirname, 'fixtures/exports/pipedrive-fr'), 'pipedrive');
+    expectReconciled(m);
+    expect(await m.rejects()).toEqual([]);
+    // Gagnée: 20,000 + 4,500.50 (no organization: the placeholder) = 24,500.50; 23 lost; 24 open 12,000.
+    expect(await m.db.query(`SELECT opportunity_id, r.stage, CAST(r.closed_at AS VARCHAR) AS closed_at, s.amount, s.is_account_unknown
+        FROM staging.stg_opportunities s JOIN raw.opportunities r USING (opportunity_id) ORDER BY 1`)).toEqual([
+      { opportunity_id: '21', stage: 'won', closed_at: '2024-03-05', amount: 20000, is_account_unknown: false },
+      { opportunity_id: '22', stage: 'won', closed_at: '2024-04-12', amount: 4500.5, is_account_unknown: true },
+      { opportunity_id: '23', stage: 'lost', closed_at: '2024-05-02', amount: 9000, is_account_unknown: false },
+      { opportunity_id: '24', stage: 'proposal', closed_at: null, amount: 12000, is_account_unknown: false },
+    ]);
+    expect(m.result.notProvided).toContain('activities');
   });
 });

@@ -306,12 +306,12 @@ describe('combining mappings', () => {
   it('each extract comes from one mapping, and together they provide the core extracts', () => {
     expect(() => loadMappings('hubspot,salesforce')).toThrow(/Extract "sellers" is mapped by both hubspot .* and salesforce/);
     expect(() => loadMappings('stripe')).toThrow(/does not provide the core extract\(s\) sellers, accounts, opportunities.*--mapping hubspot,stripe/);
-    expect(() => loadMappings('no-such-vendor')).toThrow(/neither a built-in mapping \(google-ads, hubspot, maven-crm, salesforce, stripe\) nor an existing file/);
+    expect(() => loadMappings('no-such-vendor')).toThrow(/neither a built-in mapping \(google-ads, hubspot, maven-crm, pipedrive, salesforce, stripe\) nor an existing file/);
     expect(loadMappings('hubspot, stripe ,google-ads').map((m) => m.name)).toEqual(['hubspot', 'stripe', 'google-ads']);
   });
 
   it('every built-in mapping is valid', () => {
-    expect(builtinMappings()).toEqual(['google-ads', 'hubspot', 'maven-crm', 'salesforce', 'stripe']);
+    expect(builtinMappings()).toEqual(['google-ads', 'hubspot', 'maven-crm', 'pipedrive', 'salesforce', 'stripe']);
     for (const name of builtinMappings()) expect(() => readMappingFile(path.resolve('pipelines/mapping/builtin', `${name}.yaml`))).not.toThrow();
   });
 });
