@@ -66,6 +66,13 @@ const STAGE_WORDS: [RegExp, 'qualified' | 'proposal' | 'negotiation'][] = [
   [/qualif|discovery|decouverte|lead_in|new|nouveau|contact/, 'qualified'],
 ];
 const stageFromWords = (value: string) => STAGE_WORDS.find(([re]) => re.test(normHeader(value)))?.[1];
+// A job title's role, read from its words only when they say it.
+const ROLE_WORDS: [RegExp, 'manager' | 'sdr' | 'account_executive'][] = [
+  [/manager|head|director|directeur|responsable|vp|lead$/, 'manager'],
+  [/(^|_)(sdr|bdr)($|_)|development|prospect/, 'sdr'],
+  [/account_exec|(^|_)ae($|_)|sales_rep|(^|_)rep($|_)|executive|commercial|vendeur|seller/, 'account_executive'],
+];
+const roleFromWords = (value: string) => ROLE_WORDS.find(([re]) => re.test(normHeader(value)))?.[1];
 
 const words = (re: RegExp) => (c: ColumnProfile) => re.test(normHeader(c.name));
 const MONEY = words(/amount|value|valeur|montant|revenue|price|prix|importe|betrag|deal_size/);
@@ -85,6 +92,11 @@ const NAME = words(/name|nom/);
 
 const sqlStr = (header: string) => ident(header);
 const trimmed = (header: string) => `nullif(trim(${sqlStr(header)}), '')`;
+
+const roleSpec = (role: ColumnProfile) => ({
+  column: role.name,
+  values: Object.fromEntries(role.labels!.flatMap((l) => { const r = roleFromWords(l.value); return r ? [[l.value, r]] : []; })),
+});
 
 /** What the draft read from the values, said to the user (and written in the draft's header). */
 export interface CrmDraft {
@@ -256,14 +268,14 @@ export const draftCrm = async (db: Database, schema: string, profiles: FileProfi
           seller_id: list.key.name,
           seller_name: name.name,
           team: team ? team.name : { value: null },
-          role: role ? role.name : { value: null },
+          role: role ? roleSpec(role) : { value: null },
           hourly_cost: { value: null },
           start_date: startDate,
         },
       };
+      const placed = role ? role.labels!.flatMap((l) => { const r = roleFromWords(l.value); return r ? [`"${l.value}" → ${r}`] : []; }) : [];
       readings.push(`${o.file}: the sellers (its "${list.key.name}" holds ${Math.round(list.share * 100)} % of the deals' "${owner.name}")` +
-        `${role ? `; roles from "${role.name}"` : ''}; start date: each seller's first deal`);
-      if (role) todo.push(`roles: the labels of "${role.name}" (${role.labels!.map((l) => l.value).join(', ')}) as account_executive, sdr or manager`);
+        `${role ? `; roles from "${role.name}"${placed.length ? `, read from the labels' words: ${placed.join(', ')}` : ''}` : ''}; start date: each seller's first deal`);
     } else {
       sellers = {
         from: 'draft_owner_start',
