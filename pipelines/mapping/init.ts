@@ -131,7 +131,8 @@ export const draftMapping = async (inputDir: string, scratchDir: string): Promis
           const header = named?.columns.get(column);
           const unknown = typeof value === 'object' && value !== null && 'value' in value && value.value === null;
           // A header named as the contract column whose values have its shape says it best (stage in the contract's words).
-          if (header && (unknown || value === header || (extract === 'opportunities' && column === 'stage'))) spec.columns[column] = header;
+          const sameColumn = value === header || (typeof value === 'object' && value !== null && (value as { column?: string }).column === header);
+          if (header && (unknown || sameColumn || (extract === 'opportunities' && column === 'stage'))) spec.columns[column] = header;
         }
         const contract = columnsOf(EXTRACTS.find((e) => e.name === extract)!);
         const summary = summaries.find((x) => x.source === source)!;
@@ -154,6 +155,8 @@ export const draftMapping = async (inputDir: string, scratchDir: string): Promis
     for (const s of summaries) {
       const best = chosen.get(s.source);
       const file = s.files[0]?.file ?? s.source;
+      const skipped = (sources[s.source] as { skipLines?: number }).skipLines;
+      if (skipped) comments.push(`# ${file}: the header is on line ${skipped + 1}, below the report's ${skipped} line(s) of title and filters (skipLines: ${skipped}).`);
       if (best && best.extract in crmExtracts) {
         const mapped = Object.keys((crmExtracts[best.extract] as CrmDraft['opportunities']).columns);
         result.push({ file, source: s.source, extract: best.extract, matched: mapped.length, todo: best.todo });
@@ -176,8 +179,6 @@ export const draftMapping = async (inputDir: string, scratchDir: string): Promis
       }
       extracts[best.extract] = { from: s.source, columns: { ...Object.fromEntries(best.columns), ...Object.fromEntries(missing.map((c) => [c.name, { value: null }])) } };
       result.push({ file, source: s.source, extract: best.extract, matched: best.columns.size, todo: best.todo });
-      const skipped = (sources[s.source] as { skipLines?: number }).skipLines;
-      if (skipped) comments.push(`# ${file}: the header is on line ${skipped + 1}, below the report's ${skipped} line(s) of title and filters (skipLines: ${skipped}).`);
       comments.push(`# ${best.extract} (${file}): TODO map ${best.todo.join(', ') || '(nothing)'}; headers left: ` +
         `${s.columns.filter((h) => ![...best.columns.values()].includes(h)).join(', ') || '(none)'}`);
     }
