@@ -78,7 +78,8 @@ const words = (re: RegExp) => (c: ColumnProfile) => re.test(normHeader(c.name));
 const MONEY = words(/amount|value|valeur|montant|revenue|price|prix|importe|betrag|deal_size/);
 const NOT_MONEY = words(/weight|pondere|probab|expected_revenue|count|number|nombre|employee|effectif|(^|_)id$|rate|taux|currency|devise|date|time/);
 const OWNER = words(/owner|proprietaire|assigned|(^|_)user|sales_?rep|salesperson|sales_person|vendeur|commercial|responsable|seller/);
-const COMPANY = words(/organi[sz]ation|company|account|compte|entreprise|societe|client|customer/);
+// Close calls the company a lead ("lead_display_name"): a lead's name is the company there.
+const COMPANY = words(/organi[sz]ation|company|account|compte|entreprise|societe|client|customer|lead_(display_)?name|^lead$/);
 const STATUS = words(/status|statut|state|etat/);
 const STAGE = words(/stage|etape|phase/);
 const CURRENCY = words(/currency|devise|moneda|wahrung/);
@@ -322,7 +323,8 @@ export const draftCrm = async (db: Database, schema: string, profiles: FileProfi
     if (missing > 0) readings.push(`${file}: ${missing} deal(s) with no "${company.name}" load on the placeholder account "(non attribué)", flagged, with their money`);
   } else {
     columns.account_id = { value: null };
-    readings.push(`${file}: no column names the deal's company: every deal loads on the placeholder account "(non attribué)", flagged`);
+    todo.push(`accounts: no column of ${file} names the deal's company (${cols.filter((c) => c.numeric < 0.5 && c.date < 0.5).map((c) => c.name).join(', ')}): ` +
+      'map account_id in opportunities and add an accounts extract (see "Map your CRM in ten minutes" in pipelines/mapping/README.md)');
   }
 
   const pipeline = cols.find((c) => PIPELINE(c) && c.labels && c !== status && c !== stageCol);
