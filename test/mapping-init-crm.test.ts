@@ -8,9 +8,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { checkDraft } from '../pipelines/mapping/init-check.js';
-import { draftMapping } from '../pipelines/mapping/init.js';
+import { draftMapping, runInit } from '../pipelines/mapping/init.js';
 import { tempDir } from './helpers/load.js';
 import { closeMapped, mapAndLoad } from './helpers/map-and-load.js';
 import { exportsFolder, expectReconciled } from './helpers/mapped.js';
@@ -116,5 +116,24 @@ describe('mapping:init on CRM exports it has no mapping for', () => {
     expect(await r.m.db.query(`SELECT seller_id, role FROM raw.sellers ORDER BY 1`)).toEqual([
       { seller_id: 'Ana Costa', role: 'manager' }, { seller_id: 'Lucas Bernard', role: 'account_executive' }, { seller_id: 'Rebecca Morris', role: 'account_executive' },
     ]);
+  }, 120_000);
+
+  it('the command prints the readings and only what is left to decide; once written, nothing is left', async () => {
+    const dir = path.join(exportsFolder('freshsales'), 'freshsales');
+    const out = path.join(tempDir('bi-draft-'), 'my-crm.yaml');
+    const run = async () => {
+      const lines: string[] = [];
+      const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => { lines.push(line); });
+      try { await runInit(['--extracts', dir, '--out', out]); } finally { spy.mockRestore(); }
+      return lines.join('\n');
+    };
+    const first = await run();
+    expect(first).toContain('users.csv → sellers');
+    expect(first).toContain('Read from the values (check them in the draft):\n  deals.csv: amounts in "Deal value"');
+    expect(first).toMatch(/Left to decide:\nLabels the export's words do not place \("Demo" 1 row\(s\)\)[^\n]*\n  stages:\n    "Demo": qualified    # choose one of/);
+    fs.writeFileSync(path.join(dir, 'mapping-overrides.yaml'), 'stages:\n  "Demo": proposal\n');
+    const second = await run();
+    expect(second).not.toContain('Left to decide');
+    expect(second).toContain(`Nothing left to decide. Build:\n  npm run build -- --extracts ${dir} --mapping`);
   }, 120_000);
 });
