@@ -55,6 +55,8 @@ describe('mapping:init on CRM exports it has no mapping for', () => {
     expect(r.draft.files.filter((f) => f.extract).map((f) => [f.file, f.extract])).toEqual([
       ['deals-9182736-14.csv', 'opportunities'], ['organizations-9182736-15.csv', 'accounts'],
     ]);
+    // A Pipedrive export is also said to fit the built-in mapping, which reads it as it is.
+    expect(r.draft.builtinFits).toEqual([{ mapping: 'pipedrive', files: ['activities-9182736-16.csv', 'deals-9182736-14.csv', 'organizations-9182736-15.csv'] }]);
     expect(r.draft.readings).toEqual(expect.arrayContaining([
       'deals-9182736-14.csv: close date "Deal - Won time" for won deals, "Deal - Lost time" for lost ones (each filled only for its deals)',
       'sellers: no list of people holds the deals\' owners: the sellers are the owners of "Deal - Owner" (team, role and cost unknown), from their first deal',
@@ -81,6 +83,7 @@ describe('mapping:init on CRM exports it has no mapping for', () => {
       fs.writeFileSync(path.join(dir, 'mapping-overrides.yaml'), 'stages:\n  "Needs Analysis": qualified\n');
       fs.writeFileSync(path.join(dir, 'fx_rates.csv'), 'currency,month,rate\nUSD,2024-06-01,0.93\n');
     });
+    expect(r.draft.builtinFits).toEqual([]);
     expect(r.draft.readings).toContain('Deals_2024_06_30.csv: close date "Closing Date", read for won and lost deals only (open deals fill it with an expected date)');
     expect(r.before).toContain('"Needs Analysis": qualified    # choose one of');
     expect(r.before).toContain('  USD,2024-06-01,RATE');
@@ -105,6 +108,7 @@ describe('mapping:init on CRM exports it has no mapping for', () => {
     ]);
     expect(r.before).toContain('"Demo": qualified    # choose one of');
     expect(r.before).not.toContain('roles:');
+    expect(r.draft.builtinFits).toEqual([]);
     expect(r.after).toEqual([]);
     expectReconciled(r.m);
     expect(await r.m.rejects()).toEqual([]);

@@ -22,6 +22,7 @@ import { mappingSchema, partsOf } from './schema.js';
 import { readSources } from './sources.js';
 import { draftCrm, profileSource, type CrmDraft } from './draft-crm.js';
 import { checkDraft } from './init-check.js';
+import { describeUnrecognised } from './unrecognised.js';
 
 const norm = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 
@@ -71,6 +72,8 @@ export interface DraftResult {
   readings: string[];
   /** What the values could not tell: left for the user to decide. */
   toDecide: string[];
+  /** Built-in mappings some files fit whole (every column a source requires), with those files. */
+  builtinFits: { mapping: string; files: string[] }[];
 }
 
 /** Drafts a mapping for the exports in `inputDir` (CSV or Parquet files). */
@@ -192,7 +195,14 @@ export const draftMapping = async (inputDir: string, scratchDir: string): Promis
       '# column\'s shape. Review it, map what is left (see pipelines/mapping/README.md), then run\n' +
       '#   npm run build -- --extracts DIR --mapping THIS_FILE\n' +
       `${comments.join('\n')}\n${body}`;
-    return { yaml, files: result, readings: crm?.readings ?? [], toDecide: crm?.todo ?? [] };
+    // An export a built-in mapping reads needs no draft: said first.
+    const fits = new Map<string, string[]>();
+    for (const f of describeUnrecognised(inputDir, files, [])) {
+      // By its columns only (a source's requires:): a file merely named like one (accounts.csv) proves nothing.
+      const byColumns = f.closest && readMappingFile(path.join(BUILTIN_DIR, `${f.closest.mapping}.yaml`)).spec.sources[f.closest.source]?.requires;
+      if (f.closest && byColumns && f.closest.lacks.length === 0) fits.set(f.closest.mapping, [...(fits.get(f.closest.mapping) ?? []), f.file]);
+    }
+    return { yaml, files: result, readings: crm?.readings ?? [], toDecide: crm?.todo ?? [], builtinFits: [...fits].map(([mapping, files]) => ({ mapping, files })) };
   } finally {
     db.close();
   }
@@ -209,6 +219,10 @@ export const runInit = async (argv: string[]) => {
   try {
     const draft = await draftMapping(dir, scratch);
     fs.writeFileSync(out, draft.yaml);
+    for (const f of draft.builtinFits) {
+      console.log(`${f.files.join(', ')}: the built-in mapping ${f.mapping} reads ${f.files.length > 1 ? 'them' : 'it'} as exported (no draft needed): ` +
+        `npm run build -- --extracts ${values.extracts} --mapping ${f.mapping}\n`);
+    }
     for (const f of draft.files) {
       console.log(f.extract ? `${f.file} → ${f.extract}: ${f.matched} column(s) mapped${f.todo.length ? `, not mapped: ${f.todo.join(', ')}` : ''}` : `${f.file}: no extract recognised`);
     }
