@@ -189,7 +189,7 @@ export const draftMapping = async (inputDir: string, scratchDir: string): Promis
       if (!(extract in extracts)) extracts[extract] = spec;
     }
     if (crm) comments.push(...crm.readings.map((r) => `# Read from the values: ${r}`), ...crm.todo.map((t) => `# TO DECIDE: ${t}`));
-    const body = YAML.stringify({ name: 'draft', description: `Draft from ${inputDir}: review every line`, sources, extracts });
+    const body = YAML.stringify({ name: 'draft', description: `Draft from ${inputDir}: review every line`, sources, extracts }, { lineWidth: 0 });
     const yaml = `# Drafted by npm run mapping:init from ${inputDir}. Columns were matched by name (as the\n` +
       '# built-in mappings read them, aliases included) and kept only when the values have the\n' +
       '# column\'s shape. Review it, map what is left (see pipelines/mapping/README.md), then run\n' +
