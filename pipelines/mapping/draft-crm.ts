@@ -77,7 +77,7 @@ const roleFromWords = (value: string) => ROLE_WORDS.find(([re]) => re.test(normH
 const words = (re: RegExp) => (c: ColumnProfile) => re.test(normHeader(c.name));
 const MONEY = words(/amount|value|valeur|montant|revenue|price|prix|importe|betrag|deal_size/);
 const NOT_MONEY = words(/weight|pondere|probab|expected_revenue|count|number|nombre|employee|effectif|(^|_)id$|rate|taux|currency|devise|date|time/);
-const OWNER = words(/owner|proprietaire|assigned|(^|_)user|sales_?rep|salesperson|sales_person|vendeur|commercial|responsable|seller/);
+const OWNER = words(/owner|proprietaire|assigned|(^|_)user|sales_?rep|salesperson|sales_person|sales_agent|vendeur|commercial|responsable|seller/);
 // Close calls the company a lead ("lead_display_name"): a lead's name is the company there.
 const COMPANY = words(/organi[sz]ation|company|account|compte|entreprise|societe|client|customer|lead_(display_)?name|^lead$/);
 const STATUS = words(/status|statut|state|etat/);
@@ -225,12 +225,21 @@ export const draftCrm = async (db: Database, schema: string, profiles: FileProfi
       : `${file}: close date "${wonCol.name}" for won deals, "${lostCol.name}" for lost ones (each filled only for its deals)`);
   } else todo.push('closed_at: no date column is filled for every closed deal');
   const created = best(dates.filter((c) => CREATED(c) && full(c.filled / p.rows)), (c) => c.filled) ?? best(dates.filter((c) => c !== wonCol && c !== lostCol && c.filled === p.rows), (c) => -c.name.length);
+  // Else the date column most deals fill: the deals without one are said by the check, with their money.
+  const mostFilled = created ? undefined : best(dates.filter((c) => c !== wonCol && c !== lostCol), (c) => c.filled);
   if (created) columns.created_at = created.name;
-  else todo.push('created_at: no date column is filled for every deal');
+  else if (mostFilled) {
+    columns.created_at = mostFilled.name;
+    readings.push(`${file}: creation date "${mostFilled.name}", the date most deals fill (${mostFilled.filled} of ${p.rows})`);
+  } else todo.push('created_at: no date column is filled for the deals that are open');
+  // The first deals (a seller's start, an account's creation) are read from it; without it, unknown.
+  const createdHeader = created?.name ?? mostFilled?.name;
+  const createdTs = createdHeader ? `TRY_CAST(${sqlStr(createdHeader)} AS TIMESTAMP)` : 'CAST(NULL AS TIMESTAMP)';
 
   // Owner and company: by name, then found in the other files by their values.
   const owner = best(cols.filter((c) => OWNER(c) && c.numeric < 0.5 && !/creat/.test(normHeader(c.name))), (c) => c.filled);
-  const company = best(cols.filter((c) => COMPANY(c) && !OWNER(c) && c.numeric < 0.5 && !/contact|person/.test(normHeader(c.name))), (c) => c.filled);
+  // A company named (Pipedrive, Zoho) or by its id (HubSpot's "Associated Company IDs"): names first.
+  const company = best(cols.filter((c) => COMPANY(c) && !OWNER(c) && !/contact|person/.test(normHeader(c.name))), (c) => c.filled - (c.numeric >= 0.5 ? p.rows : 0));
   const sources: CrmDraft['sources'] = {};
   const roles: CrmDraft['roles'] = { opportunities: p.source };
   let sellers: CrmDraft['sellers'];
@@ -240,17 +249,17 @@ export const draftCrm = async (db: Database, schema: string, profiles: FileProfi
   const listOf = async (col: ColumnProfile) => {
     let found: { o: FileProfile; key: ColumnProfile; share: number } | undefined;
     for (const o of others) {
-      for (const key of o.columns.filter((c) => c.filled > 0 && c.distinct === c.filled && c.numeric < 0.5)) {
+      for (const key of o.columns.filter((c) => c.filled > 0 && c.distinct === c.filled && c.numeric < 0.5 === col.numeric < 0.5)) {
         const share = await coverage(db, schema, p.source, col.name, o.source, key.name);
         if (share >= 0.8 && (!found || share > found.share)) found = { o, key, share };
       }
     }
     return found;
   };
-  sources.draft_export_start = { sql: `SELECT CAST(min(TRY_CAST(${sqlStr(created?.name ?? amount.name)} AS TIMESTAMP)) AS DATE) AS first_deal FROM ${ident(p.source)}` };
+  sources.draft_export_start = { sql: `SELECT CAST(min(${createdTs}) AS DATE) AS first_deal FROM ${ident(p.source)}` };
   if (owner) {
     columns.owner_seller_id = { sql: trimmed(owner.name) };
-    sources.draft_owner_start = { sql: `SELECT trim(${sqlStr(owner.name)}) AS owner, CAST(min(TRY_CAST(${sqlStr(created?.name ?? amount.name)} AS TIMESTAMP)) AS DATE) AS first_deal FROM ${ident(p.source)} WHERE ${trimmed(owner.name)} IS NOT NULL GROUP BY 1` };
+    sources.draft_owner_start = { sql: `SELECT trim(${sqlStr(owner.name)}) AS owner, CAST(min(${createdTs}) AS DATE) AS first_deal FROM ${ident(p.source)} WHERE ${trimmed(owner.name)} IS NOT NULL GROUP BY 1` };
     const list = await listOf(owner);
     const startDate = { sql: 'coalesce(draft_owner_start.first_deal, draft_export_start.first_deal)' };
     if (list) {
@@ -294,7 +303,7 @@ export const draftCrm = async (db: Database, schema: string, profiles: FileProfi
     columns.account_id = { sql: trimmed(company.name) };
     const list = await listOf(company);
     const [{ missing } = { missing: 0 }] = await db.query<{ missing: number }>(`SELECT count(*) AS missing FROM ${table} WHERE ${trimmed(company.name)} IS NULL`);
-    sources.draft_account_deals = { sql: `SELECT trim(${sqlStr(company.name)}) AS account, CAST(min(TRY_CAST(${sqlStr(created?.name ?? amount.name)} AS TIMESTAMP)) AS DATE) AS first_deal,
+    sources.draft_account_deals = { sql: `SELECT trim(${sqlStr(company.name)}) AS account, CAST(min(${createdTs}) AS DATE) AS first_deal,
       bool_or(trim(${sqlStr(status.name)}) IN (${[...outcomes].filter(([, o]) => o === 'won').map(([v]) => literal(v)).join(', ') || 'NULL'})) AS has_won
       FROM ${ident(p.source)} WHERE ${trimmed(company.name)} IS NOT NULL GROUP BY 1` };
     const status_ = { sql: "CASE WHEN draft_account_deals.has_won THEN 'customer' ELSE 'prospect' END" };
