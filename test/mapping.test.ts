@@ -273,6 +273,11 @@ describe('mapping file errors name the file, the key and the problem', () => {
     const other = miniMapping();
     other.extracts.sellers.from = 'rep';
     expect(mappingError(other)).toMatch(/extracts\.sellers\.from: unknown source "rep" \(sources: reps, clients, deals\)/);
+
+    // notices: name derived sources only (a file source's rows are no lines to print).
+    const notices = miniMapping() as ReturnType<typeof miniMapping> & { notices?: string[] };
+    notices.notices = ['deals'];
+    expect(mappingError(notices)).toMatch(/notices\.0: "deals" is not a derived source \(sql:\) of this mapping/);
   });
 
   it('a column object without its source, and YAML that does not parse', () => {
