@@ -42,12 +42,14 @@ export const checkDraft = async (inputDir: string, mappingFile: string, scratchD
     const missing = await missingRates(db);
     if (missing.length) lines.push(missingRatesMessage(missing, readExtractsConfig(outDir).currency.reporting, inputDir));
     // Rows the loader would reject for another reason (labels are said above), with their money.
-    const rejected = await db.query<{ extract: string; column_name: string; reason: string; rows: number; amount: number | null }>(`
-      SELECT extract, column_name, regexp_replace(reason, '"[^"]*"', '"…"', 'g') AS reason, count(DISTINCT row_number) AS rows, sum(amount)::DOUBLE AS amount
+    const rejected = await db.query<{ extract: string; column_name: string; reason: string; rows: number; amount: number | null; example: string | null }>(`
+      SELECT extract, column_name, regexp_replace(reason, '"[^"]*"', '"…"', 'g') AS reason, count(DISTINCT row_number) AS rows, sum(amount)::DOUBLE AS amount,
+             arg_min(export_file || ':' || export_line, export_line) AS example
       FROM audit.rejects WHERE NOT regexp_matches(reason, '^no exchange rate') AND NOT (column_name IN ('stage', 'role') AND regexp_matches(reason, 'not an accepted value'))
       GROUP BY ALL ORDER BY rows DESC LIMIT 8`);
     for (const r of rejected) {
-      lines.push(`${r.extract}: ${Number(r.rows)} row(s) would be rejected, ${r.column_name}: ${r.reason}${r.amount ? ` (${money(r.amount)} held out)` : ''}`);
+      lines.push(`${r.extract}: ${Number(r.rows)} row(s) would be rejected, ${r.column_name}: ${r.reason}${r.amount ? ` (${money(r.amount)} held out)` : ''}` +
+        `${r.example ? `, e.g. ${r.example}` : ''}`);
     }
   } finally {
     db.close();
