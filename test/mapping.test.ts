@@ -273,6 +273,11 @@ describe('mapping file errors name the file, the key and the problem', () => {
     const other = miniMapping();
     other.extracts.sellers.from = 'rep';
     expect(mappingError(other)).toMatch(/extracts\.sellers\.from: unknown source "rep" \(sources: reps, clients, deals\)/);
+
+    // notices: name derived sources only (a file source's rows are no lines to print).
+    const notices = miniMapping() as ReturnType<typeof miniMapping> & { notices?: string[] };
+    notices.notices = ['deals'];
+    expect(mappingError(notices)).toMatch(/notices\.0: "deals" is not a derived source \(sql:\) of this mapping/);
   });
 
   it('a column object without its source, and YAML that does not parse', () => {
@@ -306,12 +311,12 @@ describe('combining mappings', () => {
   it('each extract comes from one mapping, and together they provide the core extracts', () => {
     expect(() => loadMappings('hubspot,salesforce')).toThrow(/Extract "sellers" is mapped by both hubspot .* and salesforce/);
     expect(() => loadMappings('stripe')).toThrow(/does not provide the core extract\(s\) sellers, accounts, opportunities.*--mapping hubspot,stripe/);
-    expect(() => loadMappings('no-such-vendor')).toThrow(/neither a built-in mapping \(google-ads, hubspot, maven-crm, salesforce, stripe\) nor an existing file/);
+    expect(() => loadMappings('no-such-vendor')).toThrow(/neither a built-in mapping \(google-ads, hubspot, maven-crm, pipedrive, salesforce, stripe\) nor an existing file/);
     expect(loadMappings('hubspot, stripe ,google-ads').map((m) => m.name)).toEqual(['hubspot', 'stripe', 'google-ads']);
   });
 
   it('every built-in mapping is valid', () => {
-    expect(builtinMappings()).toEqual(['google-ads', 'hubspot', 'maven-crm', 'salesforce', 'stripe']);
+    expect(builtinMappings()).toEqual(['google-ads', 'hubspot', 'maven-crm', 'pipedrive', 'salesforce', 'stripe']);
     for (const name of builtinMappings()) expect(() => readMappingFile(path.resolve('pipelines/mapping/builtin', `${name}.yaml`))).not.toThrow();
   });
 });

@@ -63,7 +63,9 @@ describe('messy HubSpot exports', () => {
     const message = (heldOutError as Error).message;
     expect(message).toContain('5 row(s) of opportunities were held out at load: 39,000.00 of 209,200.00 deals');
     expect(message).toContain(`opportunity_id=9009 at ${DEALS}:10 (20,000.00 EUR)`);
-    expect(message).toContain(`opportunity_id=9002 at ${DEALS}:17 (12,000.00 EUR): duplicate key`);
+    expect(message).toContain(`opportunity_id=9002 at ${DEALS}:17 (12,000.00 EUR): opportunity_id: duplicate key`);
+    // Each reason names its column (a bare "missing required value" did not say which).
+    expect(message).toMatch(/opportunity_id=9010 at [^\n]*: amount: missing required value/);
     expect(message).toContain('--accept-held-out');
     expect(fs.existsSync(path.join(dir, 'data', 'warehouse.duckdb'))).toBe(true); // the accepted run, after
   });

@@ -117,7 +117,8 @@ export const checkHeldOut = async (
     .selectFrom('audit.rejects')
     .select((eb) => [
       'record_key', 'export_file', 'export_line', 'amount', 'currency',
-      eb.fn<string>('string_agg', [sql`DISTINCT reason`, sql.lit('; ')]).as('reasons'),
+      // Each reason with the column it is about ("account_id: …"), not a bare "missing required value".
+      eb.fn<string>('string_agg', [sql`DISTINCT column_name || ': ' || reason`, sql.lit('; ')]).as('reasons'),
     ])
     .where('extract', '=', basis.extract)
     .groupBy(['source_file', 'row_number', 'record_key', 'export_file', 'export_line', 'amount', 'currency'])

@@ -92,6 +92,8 @@ export interface MappingResult {
   /** The same files with their columns and the closest source of a mapping (unrecognised.ts). */
   unrecognisedFiles: UnrecognisedFile[];
   rejects: MappingReject[];
+  /** Lines the mappings' notices: sources say (what was read but could not be linked). */
+  notices: { mapping: string; notice: string }[];
 }
 
 export const REPORT_DIR = '_mapping';
@@ -334,6 +336,7 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
     const absentExtracts: MappingResult['absentExtracts'] = [];
     const extracts: ExtractMappingSummary[] = [];
     const rejects: MappingReject[] = [];
+    const notices: MappingResult['notices'] = [];
     for (const [i, mapping] of mappings.entries()) {
       // Each mapping's SQL sees its own sources by their plain names.
       const schema = ident(`map${i + 1}`);
@@ -361,6 +364,11 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
         const mapped = await mapExtract(db, mapping, schema, extract, own, outDir, new Set(usable.flatMap((u, i) => (u.lacking.length === 0 ? [i] : []))));
         extracts.push(mapped.summary);
         rejects.push(...mapped.rejects);
+      }
+      // What the mapping read but could not link is said, never left silent.
+      for (const source of mapping.spec.notices.filter((s) => !absent.has(s))) {
+        const lines = await db.query<{ notice: string | null }>(`SELECT CAST(notice AS VARCHAR) AS notice FROM ${schema}.${ident(source)}`);
+        notices.push(...lines.filter((l) => l.notice).map((l) => ({ mapping: mapping.name, notice: l.notice! })));
       }
     }
     const provided = new Set(extracts.map((e) => e.extract));
@@ -397,6 +405,7 @@ export const applyMapping = async (options: ApplyMappingOptions): Promise<Mappin
       unrecognised: notRead.filter((f) => !/^fx_rates\./i.test(path.basename(f))),
       unrecognisedFiles: describeUnrecognised(inputDir, notRead.filter((f) => !/^fx_rates\./i.test(path.basename(f))), mappings),
       rejects,
+      notices,
     };
     fs.writeFileSync(path.join(outDir, REPORT_DIR, REPORT_FILE), `${JSON.stringify(result, null, 2)}\n`);
     return result;

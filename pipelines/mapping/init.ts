@@ -20,6 +20,9 @@ import { findFileHeaderRow } from './header-row.js';
 import { BUILTIN_DIR, builtinMappings, readMappingFile, type LoadedMapping } from './load-mapping.js';
 import { mappingSchema, partsOf } from './schema.js';
 import { readSources } from './sources.js';
+import { draftCrm, profileSource, type CrmDraft } from './draft-crm.js';
+import { checkDraft } from './init-check.js';
+import { describeUnrecognised } from './unrecognised.js';
 
 const norm = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 
@@ -65,6 +68,12 @@ export interface DraftResult {
   yaml: string;
   /** Per file: the extract drafted, columns matched and left to do. */
   files: { file: string; source: string; extract?: string; matched: number; todo: string[] }[];
+  /** What was read from the values (deals, sellers and accounts of a CRM export), one line each. */
+  readings: string[];
+  /** What the values could not tell: left for the user to decide. */
+  toDecide: string[];
+  /** Built-in mappings some files fit whole (every column a source requires), with those files. */
+  builtinFits: { mapping: string; files: string[] }[];
 }
 
 /** Drafts a mapping for the exports in `inputDir` (CSV or Parquet files). */
@@ -111,6 +120,33 @@ export const draftMapping = async (inputDir: string, scratchDir: string): Promis
     candidates.sort((x, y) => y.score - x.score);
     const chosen = new Map<string, Candidate>();
     const taken = new Set<string>();
+    // A CRM export: the deals, sellers and accounts found by their values first (draft-crm.ts).
+    const profiles = [];
+    for (const s of summaries) profiles.push(await profileSource(db, `draft.${ident(s.source)}`, s.source, s.files[0]?.file ?? s.source, s.columns));
+    const crm = await draftCrm(db, 'draft', profiles);
+    const crmExtracts: Record<string, unknown> = {};
+    if (crm) {
+      for (const [extract, source] of Object.entries(crm.roles)) {
+        const spec = crm[extract as 'opportunities' | 'sellers' | 'accounts']!;
+        // Columns the values left unknown, taken from the file's headers when their names and shapes fit.
+        const named = candidates.find((c) => c.source.source === source && c.extract === extract);
+        for (const [column, value] of Object.entries(spec.columns)) {
+          const header = named?.columns.get(column);
+          const unknown = typeof value === 'object' && value !== null && 'value' in value && value.value === null;
+          // A header named as the contract column whose values have its shape says it best (stage in the contract's words).
+          const sameColumn = value === header || (typeof value === 'object' && value !== null && (value as { column?: string }).column === header);
+          if (header && (unknown || sameColumn || (extract === 'opportunities' && column === 'stage'))) spec.columns[column] = header;
+        }
+        const contract = columnsOf(EXTRACTS.find((e) => e.name === extract)!);
+        const summary = summaries.find((x) => x.source === source)!;
+        chosen.set(source, { source: summary, extract, columns: new Map(), score: 0, todo: contract.filter((c) => !(c.name in spec.columns)).map((c) => c.name) });
+        taken.add(extract);
+      }
+      for (const extract of ['opportunities', 'sellers', 'accounts'] as const) {
+        if (crm[extract]) { crmExtracts[extract] = crm[extract]; taken.add(extract); }
+      }
+      Object.assign(sources, crm.sources);
+    }
     for (const c of candidates) {
       if (chosen.has(c.source.source) || taken.has(c.extract)) continue;
       chosen.set(c.source.source, c);
@@ -122,25 +158,51 @@ export const draftMapping = async (inputDir: string, scratchDir: string): Promis
     for (const s of summaries) {
       const best = chosen.get(s.source);
       const file = s.files[0]?.file ?? s.source;
+      const skipped = (sources[s.source] as { skipLines?: number }).skipLines;
+      if (skipped) comments.push(`# ${file}: the header is on line ${skipped + 1}, below the report's ${skipped} line(s) of title and filters (skipLines: ${skipped}).`);
+      if (best && best.extract in crmExtracts) {
+        const mapped = Object.keys((crmExtracts[best.extract] as CrmDraft['opportunities']).columns);
+        result.push({ file, source: s.source, extract: best.extract, matched: mapped.length, todo: best.todo });
+        comments.push(`# ${best.extract} (${file}): TODO map ${best.todo.join(', ') || '(nothing)'}`);
+        continue;
+      }
       if (!best) {
         result.push({ file, source: s.source, matched: 0, todo: [] });
         comments.push(`# ${file}: no contract extract recognised in its columns (${s.columns.join(', ')}).`);
         continue;
       }
-      extracts[best.extract] = { from: s.source, columns: Object.fromEntries(best.columns) };
+      // A required column the file lacks: a descriptive one loads as the explicit unknown (flagged);
+      // any other leaves the extract out of the draft, so the draft still runs.
+      const missing = columnsOf(EXTRACTS.find((e) => e.name === best.extract)!).filter((c) => c.required && !best.columns.has(c.name));
+      const blocking = missing.filter((c) => c.onMissing !== 'flag');
+      if (blocking.length) {
+        result.push({ file, source: s.source, matched: 0, todo: [] });
+        comments.push(`# ${file}: looks like ${best.extract} but has no column for ${blocking.map((c) => c.name).join(', ')}: not drafted (map them to provide it).`);
+        continue;
+      }
+      extracts[best.extract] = { from: s.source, columns: { ...Object.fromEntries(best.columns), ...Object.fromEntries(missing.map((c) => [c.name, { value: null }])) } };
       result.push({ file, source: s.source, extract: best.extract, matched: best.columns.size, todo: best.todo });
-      const skipped = (sources[s.source] as { skipLines?: number }).skipLines;
-      if (skipped) comments.push(`# ${file}: the header is on line ${skipped + 1}, below the report's ${skipped} line(s) of title and filters (skipLines: ${skipped}).`);
       comments.push(`# ${best.extract} (${file}): TODO map ${best.todo.join(', ') || '(nothing)'}; headers left: ` +
         `${s.columns.filter((h) => ![...best.columns.values()].includes(h)).join(', ') || '(none)'}`);
     }
-    const body = YAML.stringify({ name: 'draft', description: `Draft from ${inputDir}: review every line`, sources, extracts });
+    for (const [extract, spec] of Object.entries(crmExtracts)) {
+      if (!(extract in extracts)) extracts[extract] = spec;
+    }
+    if (crm) comments.push(...crm.readings.map((r) => `# Read from the values: ${r}`), ...crm.todo.map((t) => `# TO DECIDE: ${t}`));
+    const body = YAML.stringify({ name: 'draft', description: `Draft from ${inputDir}: review every line`, sources, extracts }, { lineWidth: 0 });
     const yaml = `# Drafted by npm run mapping:init from ${inputDir}. Columns were matched by name (as the\n` +
       '# built-in mappings read them, aliases included) and kept only when the values have the\n' +
       '# column\'s shape. Review it, map what is left (see pipelines/mapping/README.md), then run\n' +
       '#   npm run build -- --extracts DIR --mapping THIS_FILE\n' +
       `${comments.join('\n')}\n${body}`;
-    return { yaml, files: result };
+    // An export a built-in mapping reads needs no draft: said first.
+    const fits = new Map<string, string[]>();
+    for (const f of describeUnrecognised(inputDir, files, [])) {
+      // By its columns only (a source's requires:): a file merely named like one (accounts.csv) proves nothing.
+      const byColumns = f.closest && readMappingFile(path.join(BUILTIN_DIR, `${f.closest.mapping}.yaml`)).spec.sources[f.closest.source]?.requires;
+      if (f.closest && byColumns && f.closest.lacks.length === 0) fits.set(f.closest.mapping, [...(fits.get(f.closest.mapping) ?? []), f.file]);
+    }
+    return { yaml, files: result, readings: crm?.readings ?? [], toDecide: crm?.todo ?? [], builtinFits: [...fits].map(([mapping, files]) => ({ mapping, files })) };
   } finally {
     db.close();
   }
@@ -157,10 +219,20 @@ export const runInit = async (argv: string[]) => {
   try {
     const draft = await draftMapping(dir, scratch);
     fs.writeFileSync(out, draft.yaml);
-    for (const f of draft.files) {
-      console.log(f.extract ? `${f.file} → ${f.extract}: ${f.matched} column(s) matched, to map: ${f.todo.join(', ') || '(none)'}` : `${f.file}: no extract recognised`);
+    for (const f of draft.builtinFits) {
+      console.log(`${f.files.join(', ')}: the built-in mapping ${f.mapping} reads ${f.files.length > 1 ? 'them' : 'it'} as exported (no draft needed): ` +
+        `npm run build -- --extracts ${values.extracts} --mapping ${f.mapping}\n`);
     }
-    console.log(`Draft written to ${out}: review it, then npm run build -- --extracts ${values.extracts} --mapping ${path.relative(process.cwd(), out)}`);
+    for (const f of draft.files) {
+      console.log(f.extract ? `${f.file} → ${f.extract}: ${f.matched} column(s) mapped${f.todo.length ? `, not mapped: ${f.todo.join(', ')}` : ''}` : `${f.file}: no extract recognised`);
+    }
+    if (draft.readings.length) console.log(`\nRead from the values (check them in the draft):\n${draft.readings.map((r) => `  ${r}`).join('\n')}`);
+    console.log(`\nDraft written to ${out}. Checking it on the export…`);
+    // The draft is run as a build would run it: only what is left to decide is said.
+    const left = [...draft.toDecide.filter((t) => !/^stage labels|^roles/.test(t)).map((t) => `TO DECIDE in the draft: ${t}`), ...(await checkDraft(dir, out, path.join(scratch, 'check')))];
+    if (left.length) console.log(`\nLeft to decide:\n${left.join('\n')}\n\nThen build:`);
+    else console.log('\nNothing left to decide. Build:');
+    console.log(`  npm run build -- --extracts ${values.extracts} --mapping ${path.relative(process.cwd(), out)}`);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

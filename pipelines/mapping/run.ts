@@ -68,6 +68,7 @@ export const mapExports = async (options: MapExportsOptions): Promise<MappingRes
     write(`\n${result.rejects.length} row(s) rejected by the mapping (see audit.mapping_rejects), e.g.:`);
     for (const r of result.rejects.slice(0, 5)) write(`  ${r.extract} ${r.source_file} row ${r.row_number}, ${r.column_name}: ${r.reason}`);
   }
+  for (const n of result.notices) write(`${n.mapping}: ${n.notice}`);
   // Partial exports are normal; each absent source is said once, so nothing is left out silently.
   for (const a of result.absentExtracts) write(`Not in the folder: ${a.extract} (${a.mapping} ${a.because.join('; ')}), so not provided.`);
   // A file no source reads is named with its closest source and the way to a mapping for it.

@@ -122,6 +122,12 @@ export const mappingSchema = z.strictObject({
   extracts: z.partialRecord(z.enum(extractNames), extractSpecSchema),
   notProvided: z.array(z.enum(extractNames)).default([])
     .describe('Extracts this export does not have (documentation; anything not mapped is not provided)'),
+  notices: z.array(sqlName).default([])
+    .describe('Derived sources whose rows are lines the run prints (a `notice` column): what the mapping could read but not link, e.g. activities naming no single deal'),
+}).superRefine((mapping, ctx) => {
+  for (const [i, name] of mapping.notices.entries()) {
+    if (!mapping.sources[name]?.sql) ctx.addIssue({ code: 'custom', path: ['notices', i], message: `"${name}" is not a derived source (sql:) of this mapping` });
+  }
 });
 
 export type MappingFile = z.infer<typeof mappingSchema>;
