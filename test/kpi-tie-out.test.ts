@@ -80,4 +80,16 @@ describe('revenue tie-out by period', () => {
         (SELECT sum(amount_read_reporting) AS read FROM marts.money_accounting WHERE extract = 'invoice_lines') m WHERE t.period_type = 'total'`))
       .toEqual([{ equal: true }]);
   });
+
+  it('says in French, with French numbers, what explains each difference', async () => {
+    expect(await built.db.query(`SELECT period_label, status_label, explanation FROM marts.revenue_tie_out
+      WHERE period_label IN ('Toutes périodes', 'octobre 2023', 'novembre 2023', 'décembre 2023') ORDER BY period_start, period_type`)).toEqual([
+      { period_label: 'Toutes périodes', status_label: 'Montants écartés', explanation: '500,00\u00a0€ de lignes écartées au chargement (leur facture est chargée et les date) ; '
+        + '1\u202f000,00\u00a0€ de lignes écartées au chargement avec leur facture, dont la date n\'est pas conservée : comptées sur la ligne « Toutes périodes » seulement ; '
+        + 'avoirs déduits des deux côtés : -1\u202f200,00\u00a0€' },
+      { period_label: 'octobre 2023', status_label: 'Montants écartés', explanation: '500,00\u00a0€ de lignes écartées au chargement (leur facture est chargée et les date)' },
+      { period_label: 'novembre 2023', status_label: 'Conforme', explanation: 'égal au centime' },
+      { period_label: 'décembre 2023', status_label: 'Conforme', explanation: 'égal au centime ; avoirs déduits des deux côtés : -1\u202f200,00\u00a0€' },
+    ]);
+  });
 });

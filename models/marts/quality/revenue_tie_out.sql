@@ -19,7 +19,7 @@ description: >
   money held out), fail (anything else).
 grain: type de période × début de période
 unique: [period_type, period_start]
-not_null: [period_label, mart_revenue, lines_loaded, held_out_dated, held_out_undated, after_as_of, lines_read, difference, explained_held_out, unexplained, credit_notes, won_to_invoice, status]
+not_null: [period_label, status_label, explanation, mart_revenue, lines_loaded, held_out_dated, held_out_undated, after_as_of, lines_read, difference, explained_held_out, unexplained, credit_notes, won_to_invoice, status]
 accepted_values: { period_type: [year, quarter, month, total], status: [pass, held_out, fail] }
 kpis:
   - name: Revenue tie-out by period
@@ -129,9 +129,25 @@ SELECT
   CAST(difference - explained_held_out AS DECIMAL(18, 2)) AS unexplained,
   CAST(round(credit_notes, 2) AS DECIMAL(18, 2)) AS credit_notes,
   CAST(round(won_to_invoice, 2) AS DECIMAL(18, 2)) AS won_to_invoice,
-  CASE
-    WHEN difference - explained_held_out <> 0 THEN 'fail'
-    WHEN explained_held_out <> 0 OR held_out_undated <> 0 THEN 'held_out'
-    ELSE 'pass'
-  END AS status
-FROM figures
+  status,
+  CASE status WHEN 'pass' THEN 'Conforme' WHEN 'held_out' THEN 'Montants écartés' ELSE 'Écart' END AS status_label,
+  -- What explains the difference, and what else a controller needs to read the period, in words.
+  concat_ws(' ; ',
+    CASE WHEN status = 'fail' THEN 'écart inexpliqué de ' || fr_eur2(difference - explained_held_out) || ' : les modèles ne reprennent pas exactement les lignes chargées'
+         WHEN difference = 0 THEN 'égal au centime'
+    END,
+    CASE WHEN held_out_dated <> 0 THEN fr_eur2(held_out_dated) || ' de lignes écartées au chargement (leur facture est chargée et les date)' END,
+    CASE WHEN held_out_undated <> 0 THEN fr_eur2(held_out_undated) || ' de lignes écartées au chargement avec leur facture, dont la date n''est pas conservée : comptées sur la ligne « Toutes périodes » seulement' END,
+    CASE WHEN after_as_of <> 0 THEN fr_eur2(after_as_of) || ' de lignes datées après la date d''arrêté, hors du périmètre' END,
+    CASE WHEN credit_notes <> 0 THEN 'avoirs déduits des deux côtés : ' || fr_eur2(credit_notes) END,
+    CASE WHEN won_to_invoice <> 0 THEN 'côté CRM, hors de ce rapprochement : ' || fr_eur2(won_to_invoice) || ' signés dans la période et pas encore facturés (délai de facturation)' END
+  ) AS explanation
+FROM (
+  SELECT *,
+         CASE
+           WHEN difference - explained_held_out <> 0 THEN 'fail'
+           WHEN explained_held_out <> 0 OR held_out_undated <> 0 THEN 'held_out'
+           ELSE 'pass'
+         END AS status
+  FROM figures
+)
