@@ -151,3 +151,6 @@ FROM (
          END AS status
   FROM figures
 )
+-- Without billing, revenue is the won deals: there is no invoice to tie to (marts.reconciliation's
+-- revenue_vs_bookings check ties it to the deals).
+WHERE billing_available()
