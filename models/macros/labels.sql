@@ -34,6 +34,8 @@ CREATE OR REPLACE MACRO fr_dec2(amount) AS replace(printf('%.2f', amount), '.', 
 -- Euros and cents as the site writes them (fr-format.js): a narrow no-break space between thousands,
 -- decimal comma, a no-break space before €: -25 969,70 €.
 CREATE OR REPLACE MACRO fr_eur2(amount) AS replace(replace(format('{:,.2f}', amount), ',', ' '), '.', ',') || ' €';
+-- Whole euros the same way: 29 044 939 €.
+CREATE OR REPLACE MACRO fr_eur0(amount) AS replace(format('{:,.0f}', amount), ',', ' ') || ' €';
 
 -- A reject or flag reason as readers see it on the data-quality page: in French, and the kind of
 -- problem only, never the value (it may be personal data). The loader writes its reasons in English
