@@ -12,7 +12,7 @@ description: >
   forecast) / Σ actual. methods names the methods chosen, with how many times.
 grain: type de période × horizon
 unique: [period_type, horizon]
-not_null: [horizon, forecasts, periods, years, mape, coverage, methods]
+not_null: [horizon, forecasts, periods, years, coverage, methods]
 kpis:
   - name: Forecast error at horizon
     label: Erreur de la prévision à son horizon

@@ -56,7 +56,8 @@ landing AS (
          e.method = coalesce(choice.method, 'pipeline') AS is_shown, coalesce(choice.known_errors, 0) AS choice_errors,
          acc.mape AS backtest_mape, acc.coverage AS backtest_coverage, acc.forecasts AS backtest_forecasts,
          h.mape AS horizon_mape, h.coverage AS horizon_coverage, h.forecasts AS horizon_forecasts, h.years AS horizon_years,
-         CASE WHEN h.mape IS NULL THEN 'pas de prévision du backtest à ' || e.horizon_months || ' mois de la fin de la période : erreur non mesurée à cet horizon' END AS horizon_note,
+         CASE WHEN h.forecasts IS NULL THEN 'pas de prévision du backtest à ' || e.horizon_months || ' mois de la fin de la période : erreur non mesurée à cet horizon'
+              WHEN h.mape IS NULL THEN 'chiffre d''affaires réalisé nul sur les périodes du backtest à ' || e.horizon_months || ' mois de la fin : erreur relative non mesurable' END AS horizon_note,
          CASE
            WHEN e.prob_reach_objective IS NOT NULL THEN NULL
            WHEN e.scope_type = 'Segment' THEN 'pas d''objectif par segment : les objectifs sont fixés par commercial'
