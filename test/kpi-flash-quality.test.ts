@@ -252,7 +252,7 @@ describe('data quality', () => {
     const heldOut = '1 ligne(s) de facture écartée(s) au chargement, 0,00 en devise de restitution, 1 sans taux de change (999,00 USD) : voir les enregistrements écartés (page Qualité des données)';
     expect(await q('SELECT check_name, model_figure, billing_figure, difference, relative_difference, tolerance, tolerance_unit, status, detail FROM marts.reconciliation ORDER BY check_order')).toEqual([
       { check_name: 'revenue_total', model_figure: 10800, billing_figure: 10800, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'held_out', detail: heldOut },
-      { check_name: 'revenue_by_month', model_figure: null, billing_figure: null, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'held_out', detail: `0 mois en écart sur 2 ; ${heldOut}` },
+      { check_name: 'revenue_by_month', model_figure: 10800, billing_figure: 10800, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'held_out', detail: `0 mois en écart sur 2 ; ${heldOut}` },
       { check_name: 'cost_total', model_figure: 2160, billing_figure: 2160, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'held_out', detail: heldOut },
       { check_name: 'margin_total', model_figure: 8640, billing_figure: 8640, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'held_out', detail: heldOut },
       { check_name: 'won_deals_vs_invoices', model_figure: 12000, billing_figure: 12000, difference: 0, relative_difference: 0, tolerance: 0.02, tolerance_unit: 'share', status: 'pass',

@@ -46,7 +46,10 @@ const READER_TEXTS = `
   UNION ALL
   SELECT 'qualité ' || extract, extract_label FROM marts.data_quality
   UNION ALL
-  SELECT 'montants ' || extract, extract_label FROM marts.money_accounting`;
+  SELECT 'montants ' || extract, extract_label FROM marts.money_accounting
+  UNION ALL
+  SELECT 'rapprochement par période ' || period_type || ' ' || period_start, text FROM marts.revenue_tie_out,
+    unnest([period_label, status_label, explanation]) AS t(text)`;
 
 const offending = async (built: Built) => {
   const rows = await built.db.query<{ place: string; text: string }>(READER_TEXTS);

@@ -31,6 +31,11 @@ CREATE OR REPLACE MACRO fr_pct_g(share) AS replace(printf('%g', 100 * share), '.
 -- A whole amount with thousands apart (2354301.4 → '2 354 301'), and an amount to the cent ('999,00').
 CREATE OR REPLACE MACRO fr_int(amount) AS replace(format('{:,.0f}', amount), ',', ' ');
 CREATE OR REPLACE MACRO fr_dec2(amount) AS replace(printf('%.2f', amount), '.', ',');
+-- Euros and cents as the site writes them (fr-format.js): a narrow no-break space between thousands,
+-- decimal comma, a no-break space before €: -25 969,70 €.
+CREATE OR REPLACE MACRO fr_eur2(amount) AS replace(replace(format('{:,.2f}', amount), ',', ' '), '.', ',') || ' €';
+-- Whole euros the same way: 29 044 939 €.
+CREATE OR REPLACE MACRO fr_eur0(amount) AS replace(format('{:,.0f}', amount), ',', ' ') || ' €';
 
 -- A reject or flag reason as readers see it on the data-quality page: in French, and the kind of
 -- problem only, never the value (it may be personal data). The loader writes its reasons in English

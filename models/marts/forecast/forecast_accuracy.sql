@@ -4,8 +4,11 @@ description: >
   absolute percentage error (MAPE) and P10–P90 interval coverage (share of backtest forecasts whose
   actual fell inside; 80 % if the interval is honest), per period type and horizon (months left to
   the period's end at the as-of date), and over every horizon (horizon 'tous', horizon_months NULL). is_best marks,
-  per period type, the method with the lowest MAPE over all horizons (ties: pipeline, then blend,
-  then run_rate): the one the landing forecast shows. simulation_coverage: the coverage the
+  per period type, the method with the lowest MAPE over all horizons of this backtest (ties: pipeline,
+  then blend, then run_rate): known only in hindsight, so it is not what the landing shows — the
+  landing's method is chosen at each date from the errors known then
+  (intermediate.int_forecast_method_choice), and that procedure's error by horizon is
+  marts.forecast_accuracy_by_horizon. simulation_coverage: the coverage the
   simulation's interval alone would have had (before calibration on past errors). mape measures
   the figure shown (the calibrated median when calibrated: marts.forecast_backtest.forecast);
   method_mape the method's own figure, before that correction.

@@ -109,6 +109,8 @@ monthly_summary AS (
   SELECT
     count(*) AS months,
     count(*) FILTER (WHERE round(mart_revenue - billing_revenue, 2) <> 0) AS months_differing,
+    coalesce(sum(mart_revenue), 0) AS mart_revenue,
+    coalesce(sum(billing_revenue), 0) AS billing_revenue,
     coalesce(sum(abs(mart_revenue - billing_revenue)), 0) AS absolute_difference
   FROM monthly
 ),
@@ -177,8 +179,10 @@ checks AS (
   UNION ALL
   SELECT
     2, 'revenue_by_month',
-    'Le chiffre d''affaires des modèles est égal aux lignes de facture chargées, mois par mois (date de facture), au centime ; écart = Σ |écarts mensuels| ; « montants écartés » quand des lignes ont été écartées au chargement.',
-    NULL, NULL, CAST(absolute_difference AS DOUBLE), 0.005, 'EUR',
+    'Le chiffre d''affaires des modèles est égal aux lignes de facture chargées, mois par mois (date de facture), au centime ; modèles et extraction : sommes des mois ; écart = Σ |écarts mensuels| ; « montants écartés » quand des lignes ont été écartées au chargement. Le détail par exercice, trimestre et mois est dans le rapprochement par période.',
+    -- The sums over the months (what each side adds up to); the difference is Σ |monthly differences|,
+    -- so months that differ both ways cannot cancel out. Period by period: marts.revenue_tie_out.
+    CAST(mart_revenue AS DOUBLE), CAST(billing_revenue AS DOUBLE), CAST(absolute_difference AS DOUBLE), 0.005, 'EUR',
     CASE WHEN months_differing > 0 THEN 'fail' WHEN bm.rows_held_out > 0 THEN 'held_out' ELSE 'pass' END,
     months_differing || ' mois en écart sur ' || months || ' ; ' || h.text, a.has_billing
   FROM monthly_summary, billing_money bm, held_out_detail h, available a
