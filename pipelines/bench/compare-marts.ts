@@ -26,7 +26,7 @@ const schemas = (values.schemas ?? 'marts').split(',').map((s) => s.trim()).filt
 const db = await openDatabase(':memory:');
 await db.exec(`ATTACH ${literal(beforeFile)} AS before (READ_ONLY); ATTACH ${literal(afterFile)} AS after (READ_ONLY);`);
 
-interface Column { table_name: string; column_name: string; data_type: string }
+type Column = { table_name: string; column_name: string; data_type: string };
 const columnsOf = async (catalog: string, schema: string) => db.query<Column>(`SELECT table_name, column_name, data_type FROM duckdb_columns()
   WHERE database_name = ${literal(catalog)} AND schema_name = ${literal(schema)} ORDER BY table_name, column_index`);
 
