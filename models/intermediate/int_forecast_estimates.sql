@@ -51,14 +51,40 @@ scopes AS (
 draw_ids AS (
   SELECT DISTINCT c.as_of, c.period_type, c.seed, d.draw FROM c, range(1, c.sims + 1) AS d(draw)
 ),
--- Σ amounts of the deals won inside the period in each draw.
-draws AS (
-  SELECT ds.as_of, ds.period_type, ds.scope_type, ds.scope, g.draw,
-         sum(ds.amount) FILTER (WHERE (hash(hash(g.seed, ds.opportunity_id, ds.as_of, ds.period_type, g.draw)) % 1000000) / 1000000.0 < ds.p) AS won
-  FROM deal_scopes ds
-  JOIN draw_ids g ON g.as_of = ds.as_of AND g.period_type = ds.period_type
-  WHERE ds.p > 0
-  GROUP BY ALL
+-- Each open deal drawn once per draw, not once per scope it counts in (the draw depends on the
+-- deal, not the scope): the hash is computed deals × draws times instead of deals × scopes × draws.
+-- The amounts won are summed per group of deals sharing every scope (team × seller × segment of a
+-- cutoff, numbered: integer keys), and the scopes are sums of these groups, not of deal rows.
+-- Amounts are exact decimals, so the sums are the same in any grouping.
+deal_groups AS MATERIALIZED (
+  SELECT d.as_of, d.period_type, d.opportunity_id, d.amount, d.expected_amount / d.amount AS p, c.seed, c.sims,
+         d.is_current, coalesce(d.team, '(sans équipe)') AS team, d.owner_seller_id, d.segment,
+         dense_rank() OVER (ORDER BY d.as_of, d.period_type, d.is_current, coalesce(d.team, '(sans équipe)'), d.owner_seller_id, d.segment) AS gid
+  FROM intermediate.int_forecast_open_deals d
+  JOIN c ON c.as_of = d.as_of AND c.period_type = d.period_type
+  WHERE d.amount > 0 AND d.expected_amount / d.amount > 0
+),
+won_by_group AS MATERIALIZED (
+  SELECT d.gid, g.draw, sum(d.amount) AS won
+  FROM deal_groups d, range(1, d.sims + 1) AS g(draw)
+  WHERE (hash(hash(d.seed, d.opportunity_id, d.as_of, d.period_type, g.draw)) % 1000000) / 1000000.0 < d.p
+  GROUP BY d.gid, g.draw
+),
+won_groups AS MATERIALIZED (
+  SELECT k.as_of, k.period_type, k.is_current, k.team, k.owner_seller_id, k.segment, w.draw, w.won
+  FROM won_by_group w
+  JOIN (SELECT DISTINCT gid, as_of, period_type, is_current, team, owner_seller_id, segment FROM deal_groups) k ON k.gid = w.gid
+),
+-- Σ amounts of the deals won inside the period in each draw, per scope (a scope with no deal won
+-- in a draw has no row: 0, as below).
+draws AS MATERIALIZED (
+  SELECT as_of, period_type, 'Entreprise' AS scope_type, 'Entreprise' AS scope, draw, sum(won) AS won FROM won_groups GROUP BY ALL
+  UNION ALL
+  SELECT as_of, period_type, 'Équipe', team, draw, sum(won) FROM won_groups GROUP BY ALL
+  UNION ALL
+  SELECT as_of, period_type, 'Commercial', owner_seller_id, draw, sum(won) FROM won_groups WHERE is_current GROUP BY ALL
+  UNION ALL
+  SELECT as_of, period_type, 'Segment', segment, draw, sum(won) FROM won_groups GROUP BY ALL
 ),
 pipeline AS (
   SELECT as_of, period_type, scope_type, scope, sum(expected_amount) AS pipeline_expected, sum(amount) AS open_pipeline, count(*) AS open_deals
