@@ -50,7 +50,7 @@ describe('model runner', () => {
       'staging/stg_things.sql': `${header()}SELECT id, kind FROM raw.things`,
     });
     await runModels(db!, { modelsDir: dir, reporter: silentReporter() });
-    const runs = await db!.query<{ run_id: string; model: string; layer: string; rows: number; seconds: number; reused: boolean; peak_rss_bytes: number; duckdb_memory_bytes: number }>(
+    const runs = await db!.query<{ run_id: string; model: string; layer: string; rows: number; seconds: number; reused: boolean; cpu_seconds: number; peak_rss_bytes: number; duckdb_memory_bytes: number }>(
       'SELECT * FROM audit.model_runs ORDER BY started_at, model');
     expect(runs.map((r) => [r.model, r.layer, r.reused])).toEqual([
       ['staging.stg_things', 'staging', false], ['intermediate.int_middle', 'intermediate', false], ['marts.answer', 'marts', false]]);
@@ -63,6 +63,7 @@ describe('model runner', () => {
     expect(runs.map((r) => r.rows)).toEqual([3, 3000, 2]);
     for (const run of runs) {
       expect(run.seconds).toBeGreaterThan(0);
+      expect(run.cpu_seconds).toBeGreaterThan(0);
       expect(run.peak_rss_bytes).toBeGreaterThan(10 * 1024 ** 2);
       expect(run.duckdb_memory_bytes).toBeGreaterThanOrEqual(0);
     }

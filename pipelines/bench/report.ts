@@ -122,6 +122,7 @@ export const slowestModelRows = (r: BenchRecord): Record<string, string>[] => {
       model: m.model,
       rows: count(m.rows),
       'ours (s)': secs(m.seconds),
+      'ours (CPU s)': secs(m.cpuSeconds),
       ...(alone ? { 'DuckDB alone (s)': secs(alone[m.model]), ratio: ratio(m.seconds, alone[m.model]) } : {}),
       'peak RSS': m.peakRssBytes ? gb(m.peakRssBytes) : '—',
       ...(r.small ? {

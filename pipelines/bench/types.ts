@@ -56,6 +56,7 @@ export interface ModelMeasure {
   layer: string;
   rows: number;
   seconds: number;
+  cpuSeconds?: number;
   peakRssBytes?: number;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Each model's cost, kept in the database: `audit.model_runs`, one row per model per run (run id,
- * model, layer, when it started, seconds, rows, memory). Kept so that a slow build can be read
+ * model, layer, when it started, seconds, CPU seconds, rows, memory). Kept so that a slow build can be read
  * after the fact (which model, how many rows, how much memory) and so that the benchmark can
  * name the slowest models.
  *
@@ -23,6 +23,9 @@ CREATE TABLE IF NOT EXISTS audit.model_runs (
   layer VARCHAR NOT NULL,
   started_at TIMESTAMP NOT NULL, -- UTC
   seconds DOUBLE NOT NULL,
+  -- CPU time of this process (DuckDB's threads included) while the model ran: unlike the wall
+  -- time, it barely moves when other work shares the machine.
+  cpu_seconds DOUBLE,
   rows BIGINT NOT NULL,
   -- Kept from the previous run by an incremental build: no time, the table's rows.
   reused BOOLEAN NOT NULL,
@@ -33,6 +36,7 @@ CREATE TABLE IF NOT EXISTS audit.model_runs (
 export interface ModelCost {
   startedAt: Date;
   seconds: number;
+  cpuSeconds: number;
   peakRssBytes: number;
   duckdbMemoryBytes: number;
 }
@@ -45,15 +49,17 @@ export const measureModel = async (db: Database, work: () => Promise<void>): Pro
     peak = Math.max(peak, process.memoryUsage.rss());
   }, 50);
   const from = performance.now();
+  const cpuFrom = process.cpuUsage();
   try {
     await work();
   } finally {
     clearInterval(sampler);
   }
   const seconds = (performance.now() - from) / 1000;
+  const cpu = process.cpuUsage(cpuFrom);
   peak = Math.max(peak, process.memoryUsage.rss());
   const [held] = await db.query<{ bytes: number | bigint | null }>('SELECT sum(memory_usage_bytes)::BIGINT AS bytes FROM duckdb_memory()');
-  return { startedAt, seconds, peakRssBytes: peak, duckdbMemoryBytes: Number(held?.bytes ?? 0) };
+  return { startedAt, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssBytes: peak, duckdbMemoryBytes: Number(held?.bytes ?? 0) };
 };
 
 export interface ModelRunRow {
@@ -61,6 +67,7 @@ export interface ModelRunRow {
   layer: string;
   rows: number;
   seconds: number;
+  cpuSeconds?: number;
   reused?: boolean;
   startedAt?: Date;
   peakRssBytes?: number;
@@ -76,7 +83,7 @@ export const recordModelRuns = async (db: Database, runId: string, rows: readonl
   if (!rows.length) return;
   const now = new Date();
   const values = rows.map((r) => `(${literal(runId)}, ${literal(r.model)}, ${literal(r.layer)}, ${literal(utc(r.startedAt ?? now))}::TIMESTAMP,
-    ${r.seconds}, ${r.rows}, ${r.reused ? 'true' : 'false'}, ${r.peakRssBytes ?? 'NULL'}, ${r.duckdbMemoryBytes ?? 'NULL'})`);
+    ${r.seconds}, ${r.cpuSeconds ?? 'NULL'}, ${r.rows}, ${r.reused ? 'true' : 'false'}, ${r.peakRssBytes ?? 'NULL'}, ${r.duckdbMemoryBytes ?? 'NULL'})`);
   await db.exec(`INSERT INTO audit.model_runs VALUES ${values.join(',\n')};
     DELETE FROM audit.model_runs WHERE run_id NOT IN (
       SELECT run_id FROM audit.model_runs GROUP BY run_id ORDER BY max(started_at) DESC LIMIT ${MODEL_RUNS_KEPT})`);

@@ -33,6 +33,8 @@ export interface ModelResult {
   layer: Layer;
   rows: number;
   seconds: number;
+  /** CPU seconds of the process (DuckDB's threads included) while it ran. */
+  cpuSeconds?: number;
   /** Kept from the previous run (incremental rebuild), not rebuilt. */
   reused?: boolean;
   startedAt?: Date;
