@@ -79,6 +79,15 @@ describe('model runner', () => {
     ]);
   });
 
+  it('records into an audit.model_runs made before cpu_seconds was kept (the column is added)', async () => {
+    const dir = await project({ 'staging/stg_things.sql': `${header()}SELECT id, kind FROM raw.things` });
+    await db!.exec(`CREATE TABLE audit.model_runs (run_id VARCHAR, model VARCHAR, layer VARCHAR, started_at TIMESTAMP, seconds DOUBLE,
+      rows BIGINT, reused BOOLEAN, peak_rss_bytes BIGINT, duckdb_memory_bytes BIGINT)`);
+    await runModels(db!, { modelsDir: dir, reporter: silentReporter() });
+    const runs = await db!.query<{ model: string; rows: number; has_cpu: boolean }>('SELECT model, rows, cpu_seconds > 0 AS has_cpu FROM audit.model_runs');
+    expect(runs).toEqual([{ model: 'staging.stg_things', rows: 3, has_cpu: true }]);
+  });
+
   it('drops the table of a model renamed since the last build: an incremental run holds the tables a full run does', async () => {
     const dir = await project({
       'staging/stg_things.sql': `${header()}SELECT id, kind FROM raw.things`,

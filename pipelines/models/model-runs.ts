@@ -79,12 +79,16 @@ const utc = (at: Date) => at.toISOString().replace('T', ' ').replace('Z', '');
 
 /** Appends one row per model of this run, in one statement, and keeps the last MODEL_RUNS_KEPT runs. */
 export const recordModelRuns = async (db: Database, runId: string, rows: readonly ModelRunRow[]) => {
-  await db.exec(DDL);
+  // A database built before a column was added keeps its table: the column is added, and rows are
+  // inserted by column name.
+  await db.exec(`${DDL};
+ALTER TABLE audit.model_runs ADD COLUMN IF NOT EXISTS cpu_seconds DOUBLE;`);
   if (!rows.length) return;
   const now = new Date();
   const values = rows.map((r) => `(${literal(runId)}, ${literal(r.model)}, ${literal(r.layer)}, ${literal(utc(r.startedAt ?? now))}::TIMESTAMP,
     ${r.seconds}, ${r.cpuSeconds ?? 'NULL'}, ${r.rows}, ${r.reused ? 'true' : 'false'}, ${r.peakRssBytes ?? 'NULL'}, ${r.duckdbMemoryBytes ?? 'NULL'})`);
-  await db.exec(`INSERT INTO audit.model_runs VALUES ${values.join(',\n')};
+  await db.exec(`INSERT INTO audit.model_runs (run_id, model, layer, started_at, seconds, cpu_seconds, rows, reused, peak_rss_bytes, duckdb_memory_bytes)
+    VALUES ${values.join(',\n')};
     DELETE FROM audit.model_runs WHERE run_id NOT IN (
       SELECT run_id FROM audit.model_runs GROUP BY run_id ORDER BY max(started_at) DESC LIMIT ${MODEL_RUNS_KEPT})`);
 };
