@@ -116,13 +116,15 @@ export const slowestModelRows = (r: BenchRecord): Record<string, string>[] => {
   if (!runs?.length) return [];
   const alone = r.baseline?.modelSeconds;
   const small = new Map((r.small?.ours.modelRuns ?? []).map((m) => [m.model, m]));
+  // CPU seconds: in results recorded since the runner keeps them.
+  const cpu = runs.some((m) => m.cpuSeconds !== undefined);
   return [...runs].sort((a, b) => b.seconds - a.seconds).slice(0, SLOWEST).map((m) => {
     const before = small.get(m.model);
     return {
       model: m.model,
       rows: count(m.rows),
       'ours (s)': secs(m.seconds),
-      'ours (CPU s)': secs(m.cpuSeconds),
+      ...(cpu ? { 'ours (CPU s)': secs(m.cpuSeconds) } : {}),
       ...(alone ? { 'DuckDB alone (s)': secs(alone[m.model]), ratio: ratio(m.seconds, alone[m.model]) } : {}),
       'peak RSS': m.peakRssBytes ? gb(m.peakRssBytes) : '—',
       ...(r.small ? {
