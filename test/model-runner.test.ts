@@ -43,6 +43,51 @@ describe('model runner', () => {
     expect(await db!.query('SELECT kind, n FROM marts.answer ORDER BY kind')).toEqual([{ kind: 'a', n: 1 }, { kind: 'b', n: 2 }]);
   });
 
+  it('records one audit.model_runs row per model and run, its rows the table\'s count, its time and memory', async () => {
+    const dir = await project({
+      'marts/answer.sql': `${header('unique: [kind]\n')}SELECT kind, count(*) AS n FROM intermediate.int_middle GROUP BY kind`,
+      'intermediate/int_middle.sql': `${header()}SELECT t.id, t.kind FROM staging.stg_things t, range(1000) r(i)`,
+      'staging/stg_things.sql': `${header()}SELECT id, kind FROM raw.things`,
+    });
+    await runModels(db!, { modelsDir: dir, reporter: silentReporter() });
+    const runs = await db!.query<{ run_id: string; model: string; layer: string; rows: number; seconds: number; reused: boolean; cpu_seconds: number; peak_rss_bytes: number; duckdb_memory_bytes: number }>(
+      'SELECT * FROM audit.model_runs ORDER BY started_at, model');
+    expect(runs.map((r) => [r.model, r.layer, r.reused])).toEqual([
+      ['staging.stg_things', 'staging', false], ['intermediate.int_middle', 'intermediate', false], ['marts.answer', 'marts', false]]);
+    expect(new Set(runs.map((r) => r.run_id)).size).toBe(1);
+    // The rows recorded are the tables' own counts (3 things; 3 × 1000; 2 kinds).
+    for (const run of runs) {
+      const [count] = await db!.query<{ n: number }>(`SELECT count(*) AS n FROM ${run.model}`);
+      expect(run.rows).toBe(count!.n);
+    }
+    expect(runs.map((r) => r.rows)).toEqual([3, 3000, 2]);
+    for (const run of runs) {
+      expect(run.seconds).toBeGreaterThan(0);
+      expect(run.cpu_seconds).toBeGreaterThan(0);
+      expect(run.peak_rss_bytes).toBeGreaterThan(10 * 1024 ** 2);
+      expect(run.duckdb_memory_bytes).toBeGreaterThanOrEqual(0);
+    }
+
+    // An incremental run with nothing reloaded: a second run id, every model kept (no time, its rows).
+    await runModels(db!, { modelsDir: dir, reporter: silentReporter(), reloadedExtracts: new Set() });
+    const second = await db!.query<{ model: string; rows: number; seconds: number; reused: boolean }>(`SELECT model, rows, seconds, reused FROM audit.model_runs
+      WHERE run_id <> $1 ORDER BY model`, [runs[0]!.run_id]);
+    expect(second).toEqual([
+      { model: 'intermediate.int_middle', rows: 3000, seconds: 0, reused: true },
+      { model: 'marts.answer', rows: 2, seconds: 0, reused: true },
+      { model: 'staging.stg_things', rows: 3, seconds: 0, reused: true },
+    ]);
+  });
+
+  it('records into an audit.model_runs made before cpu_seconds was kept (the column is added)', async () => {
+    const dir = await project({ 'staging/stg_things.sql': `${header()}SELECT id, kind FROM raw.things` });
+    await db!.exec(`CREATE TABLE audit.model_runs (run_id VARCHAR, model VARCHAR, layer VARCHAR, started_at TIMESTAMP, seconds DOUBLE,
+      rows BIGINT, reused BOOLEAN, peak_rss_bytes BIGINT, duckdb_memory_bytes BIGINT)`);
+    await runModels(db!, { modelsDir: dir, reporter: silentReporter() });
+    const runs = await db!.query<{ model: string; rows: number; has_cpu: boolean }>('SELECT model, rows, cpu_seconds > 0 AS has_cpu FROM audit.model_runs');
+    expect(runs).toEqual([{ model: 'staging.stg_things', rows: 3, has_cpu: true }]);
+  });
+
   it('drops the table of a model renamed since the last build: an incremental run holds the tables a full run does', async () => {
     const dir = await project({
       'staging/stg_things.sql': `${header()}SELECT id, kind FROM raw.things`,

@@ -15,11 +15,18 @@ grain: as-of date × period type × scope type × scope × method
 unique: [as_of, period_type, scope_type, scope, method]
 not_null: [period_end, horizon_months, forecast, actual, error]
 */
-WITH actual AS (
+-- Revenue summed per day × team × segment first (exact decimals: the same sums), so that each
+-- backtest period reads days, not invoice lines times the cutoffs.
+WITH daily AS (
+  SELECT invoice_date, coalesce(team, '(sans équipe)') AS team, segment, sum(revenue) AS revenue
+  FROM intermediate.int_revenue_lines
+  GROUP BY ALL
+),
+actual AS (
   SELECT c.as_of, c.period_type, s.scope_type, s.scope, sum(r.revenue) AS actual
   FROM intermediate.int_forecast_cutoffs c
-  JOIN intermediate.int_revenue_lines r ON r.invoice_date BETWEEN c.period_start AND c.period_end
-  CROSS JOIN LATERAL (VALUES ('Entreprise', 'Entreprise'), ('Équipe', coalesce(r.team, '(sans équipe)')), ('Segment', r.segment)) AS s(scope_type, scope)
+  JOIN daily r ON r.invoice_date BETWEEN c.period_start AND c.period_end
+  CROSS JOIN LATERAL (VALUES ('Entreprise', 'Entreprise'), ('Équipe', r.team), ('Segment', r.segment)) AS s(scope_type, scope)
   WHERE NOT c.is_current
   GROUP BY ALL
 )

@@ -51,14 +51,45 @@ scopes AS (
 draw_ids AS (
   SELECT DISTINCT c.as_of, c.period_type, c.seed, d.draw FROM c, range(1, c.sims + 1) AS d(draw)
 ),
--- Σ amounts of the deals won inside the period in each draw.
-draws AS (
-  SELECT ds.as_of, ds.period_type, ds.scope_type, ds.scope, g.draw,
-         sum(ds.amount) FILTER (WHERE (hash(hash(g.seed, ds.opportunity_id, ds.as_of, ds.period_type, g.draw)) % 1000000) / 1000000.0 < ds.p) AS won
-  FROM deal_scopes ds
-  JOIN draw_ids g ON g.as_of = ds.as_of AND g.period_type = ds.period_type
-  WHERE ds.p > 0
-  GROUP BY ALL
+-- Each open deal drawn once per draw, not once per scope it counts in (the draw depends on the
+-- deal, not the scope): the hash is computed deals × draws times instead of deals × scopes × draws.
+-- The amounts won are summed per group of deals sharing every scope (team × seller × segment of a
+-- cutoff, numbered), and each scope's sum is the sum of its groups' (integer keys throughout, the
+-- scopes' names joined at the end). Amounts are exact decimals: the same sums in any grouping.
+deal_groups AS MATERIALIZED (
+  SELECT d.as_of, d.period_type, d.opportunity_id, d.amount, d.expected_amount / d.amount AS p, c.seed, c.sims,
+         d.is_current, coalesce(d.team, '(sans équipe)') AS team, d.owner_seller_id, d.segment,
+         dense_rank() OVER (ORDER BY d.as_of, d.period_type, d.is_current, coalesce(d.team, '(sans équipe)'), d.owner_seller_id, d.segment) AS gid
+  FROM intermediate.int_forecast_open_deals d
+  JOIN c ON c.as_of = d.as_of AND c.period_type = d.period_type
+  WHERE d.amount > 0 AND d.expected_amount / d.amount > 0
+),
+won_by_group AS MATERIALIZED (
+  SELECT d.gid, g.draw, sum(d.amount) AS won
+  FROM deal_groups d, range(1, d.sims + 1) AS g(draw)
+  WHERE (hash(hash(d.seed, d.opportunity_id, d.as_of, d.period_type, g.draw)) % 1000000) / 1000000.0 < d.p
+  GROUP BY d.gid, g.draw
+),
+-- Each group's scopes (the seller's only at the current cutoff), each scope numbered.
+group_scopes AS MATERIALIZED (
+  SELECT g.gid, g.as_of, g.period_type, s.scope_type, s.scope,
+         dense_rank() OVER (ORDER BY g.as_of, g.period_type, s.scope_type, s.scope) AS sid
+  FROM (SELECT DISTINCT gid, as_of, period_type, is_current, team, owner_seller_id, segment FROM deal_groups) g
+  CROSS JOIN LATERAL (VALUES ('Entreprise', 'Entreprise', true), ('Équipe', g.team, true),
+                             ('Commercial', g.owner_seller_id, g.is_current), ('Segment', g.segment, true)) AS s(scope_type, scope, keep)
+  WHERE s.keep
+),
+won_by_scope AS (
+  SELECT m.sid, w.draw, sum(w.won) AS won
+  FROM won_by_group w JOIN group_scopes m ON m.gid = w.gid
+  GROUP BY m.sid, w.draw
+),
+-- Σ amounts of the deals won inside the period in each draw, per scope (a scope with no deal won
+-- in a draw has no row: 0, as below).
+draws AS MATERIALIZED (
+  SELECT k.as_of, k.period_type, k.scope_type, k.scope, w.draw, w.won
+  FROM won_by_scope w
+  JOIN (SELECT DISTINCT sid, as_of, period_type, scope_type, scope FROM group_scopes) k ON k.sid = w.sid
 ),
 pipeline AS (
   SELECT as_of, period_type, scope_type, scope, sum(expected_amount) AS pipeline_expected, sum(amount) AS open_pipeline, count(*) AS open_deals

@@ -23,23 +23,31 @@ WITH c AS (
 as_ofs AS (
   SELECT DISTINCT as_of, history_months, min_decided FROM c
 ),
+-- Deals decided, counted per closing day × stage entered × segment × outcome × days to close
+-- first: each as-of's history window then reads these counts, not the deals (the window join grows
+-- with days × stages × segments, not with the deals times the as-of dates). Counts add up exactly.
+decided_daily AS (
+  SELECT e.closed_at, e.stage, e.segment, e.is_won, datediff('day', CAST(e.entered_at AS DATE), e.closed_at) AS days_to_close, count(*) AS n
+  FROM intermediate.int_forecast_stage_entries e
+  WHERE (e.is_won OR e.is_lost) AND CAST(e.entered_at AS DATE) <= e.closed_at
+  GROUP BY ALL
+),
 -- Deals decided in the history window of each as-of, with every open stage they had entered.
 decided AS (
-  SELECT a.as_of, e.stage, e.segment, e.is_won, datediff('day', CAST(e.entered_at AS DATE), e.closed_at) AS days_to_close
+  SELECT a.as_of, d.stage, d.segment, d.is_won, d.days_to_close, d.n
   FROM as_ofs a
-  JOIN intermediate.int_forecast_stage_entries e
-    ON e.closed_at < a.as_of AND e.closed_at >= a.as_of - to_months(CAST(a.history_months AS INTEGER))
-   AND (e.is_won OR e.is_lost) AND CAST(e.entered_at AS DATE) <= e.closed_at
+  JOIN decided_daily d
+    ON d.closed_at < a.as_of AND d.closed_at >= a.as_of - to_months(CAST(a.history_months AS INTEGER))
 ),
 rate_segment AS (
-  SELECT as_of, stage, segment, count(*) FILTER (WHERE is_won) AS won, count(*) AS decided FROM decided GROUP BY ALL
+  SELECT as_of, stage, segment, CAST(coalesce(sum(n) FILTER (WHERE is_won), 0) AS BIGINT) AS won, CAST(sum(n) AS BIGINT) AS decided FROM decided GROUP BY ALL
 ),
 rate_stage AS (
-  SELECT as_of, stage, count(*) FILTER (WHERE is_won) AS won, count(*) AS decided FROM decided GROUP BY ALL
+  SELECT as_of, stage, CAST(coalesce(sum(n) FILTER (WHERE is_won), 0) AS BIGINT) AS won, CAST(sum(n) AS BIGINT) AS decided FROM decided GROUP BY ALL
 ),
 -- Cumulative distribution of days from entering the stage to winning.
 won_days AS (
-  SELECT as_of, stage, days_to_close, count(*) AS n FROM decided WHERE is_won GROUP BY ALL
+  SELECT as_of, stage, days_to_close, CAST(sum(n) AS BIGINT) AS n FROM decided WHERE is_won GROUP BY ALL
 ),
 cdf AS (
   SELECT as_of, stage, days_to_close,
@@ -47,16 +55,24 @@ cdf AS (
          sum(n) OVER (PARTITION BY as_of, stage) AS n_all
   FROM won_days
 ),
-open_deals AS (
-  SELECT c.as_of, c.period_type, c.period_end, c.is_current, e.opportunity_id,
+-- Which deals are open, and in which stage, depends on the as-of date only, not on the period
+-- forecast: read once per as-of date (not once per as-of date × period type), then given to both
+-- periods.
+open_at AS (
+  SELECT a.as_of, e.opportunity_id,
          arg_max(e.stage, e.entered_at) AS stage, max(e.entered_at) AS stage_entered_at,
          any_value(e.amount) AS amount, any_value(e.segment) AS segment,
-         any_value(e.owner_seller_id) AS owner_seller_id, any_value(e.team) AS team,
-         any_value(c.min_decided) AS min_decided
-  FROM c
+         any_value(e.owner_seller_id) AS owner_seller_id, any_value(e.team) AS team
+  FROM as_ofs a
   JOIN intermediate.int_forecast_stage_entries e
-    ON e.created_at < c.as_of AND (e.closed_at IS NULL OR e.closed_at >= c.as_of) AND e.entered_at < c.as_of
+    ON e.created_at < a.as_of AND (e.closed_at IS NULL OR e.closed_at >= a.as_of) AND e.entered_at < a.as_of
   GROUP BY ALL
+),
+open_deals AS (
+  SELECT c.as_of, c.period_type, c.period_end, c.is_current, o.opportunity_id, o.stage, o.stage_entered_at,
+         o.amount, o.segment, o.owner_seller_id, o.team, c.min_decided
+  FROM c
+  JOIN open_at o ON o.as_of = c.as_of
 ),
 aged AS (
   SELECT d.*,

@@ -15,14 +15,24 @@ WITH c AS (
          CAST(date_trunc('month', c.as_of) - to_months(CAST(k.forecast_run_rate_months AS INTEGER)) AS DATE) AS rr_start,
          CAST(date_trunc('month', c.as_of) AS DATE) AS rr_end
   FROM intermediate.int_forecast_cutoffs c CROSS JOIN settings.kpi k
+),
+-- Revenue lines summed per day × seller × team × segment first (exact decimals: the same sums),
+-- so that each cutoff reads days, not lines: the join below grows with days × sellers, not with
+-- the invoice lines times the cutoffs.
+daily AS (
+  SELECT invoice_date, coalesce(seller_id, '(non attribué)') AS seller_id, team, segment,
+         sum(revenue) AS revenue,
+         sum(revenue) FILTER (WHERE opportunity_id IS NULL AND revenue_basis = 'invoiced') AS recurring
+  FROM intermediate.int_revenue_lines
+  GROUP BY ALL
 )
-SELECT c.as_of, c.period_type, coalesce(r.seller_id, '(non attribué)') AS seller_id, any_value(r.team) AS team, r.segment,
+SELECT c.as_of, c.period_type, r.seller_id, any_value(r.team) AS team, r.segment,
        coalesce(sum(r.revenue) FILTER (WHERE r.invoice_date >= c.period_start), 0) AS revenue_to_date,
-       coalesce(sum(r.revenue) FILTER (WHERE r.invoice_date >= c.rr_start AND r.invoice_date < c.rr_end AND r.opportunity_id IS NULL AND r.revenue_basis = 'invoiced'), 0)
+       coalesce(sum(r.recurring) FILTER (WHERE r.invoice_date >= c.rr_start AND r.invoice_date < c.rr_end), 0)
          / any_value(c.rr_months) * any_value(c.horizon_days) / (365.25 / 12) AS recurring_forward,
        coalesce(sum(r.revenue) FILTER (WHERE r.invoice_date >= c.rr_start AND r.invoice_date < c.rr_end), 0)
          / any_value(c.rr_months) * any_value(c.horizon_days) / (365.25 / 12) AS run_rate_forward
 FROM c
-JOIN intermediate.int_revenue_lines r
+JOIN daily r
   ON r.invoice_date < c.as_of AND r.invoice_date >= least(c.period_start, c.rr_start)
-GROUP BY c.as_of, c.period_type, coalesce(r.seller_id, '(non attribué)'), r.segment
+GROUP BY c.as_of, c.period_type, r.seller_id, r.segment

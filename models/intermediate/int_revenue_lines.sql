@@ -63,10 +63,11 @@ lines AS (
   SELECT *, 'booked' AS revenue_basis FROM booked
 ),
 -- The account's owner at the line's date, from the ownership history (the latest ownership
--- started on or before that day, should two overlap).
+-- started on or before that day, should two overlap). It depends on the account and the day only:
+-- read once per account × day invoiced, not once per line (an invoice has several lines).
 owner_at_date AS (
-  SELECT l.invoice_id, l.line_number, arg_max(h.seller_id, h.valid_from) AS history_owner_id
-  FROM lines l
+  SELECT l.account_id, l.invoice_date, arg_max(h.seller_id, h.valid_from) AS history_owner_id
+  FROM (SELECT DISTINCT account_id, invoice_date FROM lines) l
   JOIN staging.stg_account_owners h ON h.account_id = l.account_id AND l.invoice_date BETWEEN h.valid_from AND h.valid_until
   GROUP BY ALL
 ),
@@ -91,7 +92,7 @@ attributed AS (
       ELSE 'none'
     END AS attribution
   FROM lines l
-  LEFT JOIN owner_at_date o USING (invoice_id, line_number)
+  LEFT JOIN owner_at_date o ON o.account_id = l.account_id AND o.invoice_date = l.invoice_date
   LEFT JOIN with_history wh ON wh.account_id = l.account_id
   LEFT JOIN employed d ON d.seller_id = l.deal_owner_id AND l.invoice_date BETWEEN d.start_date AND d.leave_date
   LEFT JOIN employed hist ON hist.seller_id = o.history_owner_id AND l.invoice_date BETWEEN hist.start_date AND hist.leave_date

@@ -102,6 +102,7 @@ export const runBaseline = async (job: BaselineJob): Promise<BaselineResult> => 
 
     log(`models: ${models.length} CREATE OR REPLACE TABLE statements in dependency order`);
     const layerSeconds = { staging: 0, later: 0 };
+    const modelSeconds: Record<string, number> = {};
     const [, modelsStep] = await timed(async () => {
       for (const model of models) {
         const t0 = performance.now();
@@ -110,7 +111,8 @@ export const runBaseline = async (job: BaselineJob): Promise<BaselineResult> => 
         } catch (error) {
           failures.push(`${model.name}: ${(error as Error).message.split('\n')[0]}`);
         }
-        layerSeconds[model.layer === 'staging' ? 'staging' : 'later'] += (performance.now() - t0) / 1000;
+        modelSeconds[model.name] = (performance.now() - t0) / 1000;
+        layerSeconds[model.layer === 'staging' ? 'staging' : 'later'] += modelSeconds[model.name]!;
       }
     });
 
@@ -142,6 +144,7 @@ export const runBaseline = async (job: BaselineJob): Promise<BaselineResult> => 
       },
       rowsLoaded,
       models: models.length,
+      modelSeconds,
       failures,
       tests: tests.length,
     };

@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- --preset sample|small|large] [--format csv|parquet] [--memory-limit 8GB] [--threads 2]
- *   [--data-dir DIR] [--no-baseline] [--no-rebuilds] [--out BENCHMARKS.md] [--report-only]`
+ * `npm run bench [-- --preset sample|small|medium|large] [--format csv|parquet] [--memory-limit 8GB] [--threads 2]
+ *   [--data-dir DIR] [--no-baseline] [--no-rebuilds] [--no-site] [--out BENCHMARKS.md] [--report-only]`
  *
  * Why: the product promises that it stays close to DuckDB's own speed (load and models within
  * 1.3× of DuckDB doing the same work alone), that the published report does not grow with raw
@@ -26,7 +26,7 @@ import { renderText, writeBenchmarksFile, type BenchRecord } from './report.js';
 import type { EngineSettings } from './types.js';
 
 const Args = z.object({
-  preset: z.enum(['sample', 'small', 'large']).default('large'),
+  preset: z.enum(['sample', 'small', 'medium', 'large']).default('large'),
   format: z.enum(['csv', 'parquet']).default('csv'),
   memoryLimit: settingsSchema.shape.memoryLimit,
   threads: settingsSchema.shape.threads,
@@ -35,11 +35,13 @@ const Args = z.object({
   out: z.string().min(1).default(path.join(PROJECT_ROOT, 'BENCHMARKS.md')),
   baseline: z.boolean().default(true),
   rebuilds: z.boolean().default(true),
+  // --no-site: the database stages only (the model work), without Evidence's minutes.
+  site: z.boolean().default(true),
   reportOnly: z.boolean().default(false),
 });
 type Args = z.infer<typeof Args>;
 
-const usage = 'usage: npm run bench -- [--preset sample|small|large] [--format csv|parquet] [--memory-limit 8GB] [--threads N] [--as-of YYYY-MM-DD] [--data-dir DIR] [--no-baseline] [--no-rebuilds] [--out FILE] [--report-only]';
+const usage = 'usage: npm run bench -- [--preset sample|small|medium|large] [--format csv|parquet] [--memory-limit 8GB] [--threads N] [--as-of YYYY-MM-DD] [--data-dir DIR] [--no-baseline] [--no-rebuilds] [--no-site] [--out FILE] [--report-only]';
 
 const parse = (): Args => {
   const { values } = parseArgs({
@@ -53,6 +55,7 @@ const parse = (): Args => {
       out: { type: 'string' },
       'no-baseline': { type: 'boolean' },
       'no-rebuilds': { type: 'boolean' },
+      'no-site': { type: 'boolean' },
       'report-only': { type: 'boolean' },
     },
     strict: true,
@@ -67,6 +70,7 @@ const parse = (): Args => {
     out: values.out,
     baseline: !values['no-baseline'],
     rebuilds: !values['no-rebuilds'],
+    site: !values['no-site'],
     reportOnly: values['report-only'] ?? false,
   });
   if (!parsed.success) throw new Error(`${z.prettifyError(parsed.error)}\n${usage}`);
@@ -77,7 +81,7 @@ const parse = (): Args => {
 const commandFor = (args: Args, preset: Preset) =>
   ['npm run bench --', `--preset ${preset.name}`, `--format ${args.format}`,
     args.memoryLimit ? `--memory-limit ${args.memoryLimit}` : '', args.threads ? `--threads ${args.threads}` : '',
-    args.baseline ? '' : '--no-baseline', args.rebuilds ? '' : '--no-rebuilds'].filter(Boolean).join(' ');
+    args.baseline ? '' : '--no-baseline', args.rebuilds ? '' : '--no-rebuilds', args.site ? '' : '--no-site'].filter(Boolean).join(' ');
 
 const resultFile = (args: Args, preset: Preset) => path.join(path.resolve(args.dataDir), 'results', `${preset.name}-${args.format}.json`);
 
@@ -92,7 +96,7 @@ const benchPreset = async (args: Args, preset: Preset): Promise<BenchRecord> => 
   const runsDir = path.join(dataDir, 'runs', `${preset.name}-${args.format}`);
 
   say('▸ our pipeline: full build, then the rebuilds');
-  const ours = await runJob({ kind: 'ours', extractsDir: dir, runDir: path.join(runsDir, 'ours'), settings, site: true, rebuilds: args.rebuilds, changeExtract: 'marketing_spend' }, runsDir);
+  const ours = await runJob({ kind: 'ours', extractsDir: dir, runDir: path.join(runsDir, 'ours'), settings, site: args.site, rebuilds: args.rebuilds, changeExtract: 'marketing_spend' }, runsDir);
   let baseline;
   if (args.baseline) {
     say('▸ baseline: DuckDB alone on the same extracts and model SQL');
@@ -130,8 +134,9 @@ const main = async () => {
   } else {
     record = await benchPreset(args, preset);
   }
-  // Only the large preset is compared with the small one (report steps flat with volume).
-  if (preset.name === 'large') {
+  // The larger presets are compared with the small one (report steps flat with volume, each
+  // model's growth); the medium preset only when a small result is stored.
+  if (preset.name === 'large' || (preset.name === 'medium' && fs.existsSync(resultFile(args, PRESETS.small)))) {
     const small = await smallRecord(args);
     record.small = { preset: small.preset, ours: small.ours, dataset: small.dataset };
   }

@@ -51,8 +51,13 @@ export const describeMachine = async (): Promise<Machine> => {
 
 /** The commit measured, marked when the working tree had uncommitted changes (they were measured too). */
 export const codeVersion = (): string => {
+  // A copy of the code made with `git archive` (to benchmark one commit while the checkout moves
+  // on) has no repository of its own: BI_BENCH_CODE names its commit; git would answer for
+  // whatever repository encloses the copy.
+  if (process.env.BI_BENCH_CODE) return process.env.BI_BENCH_CODE;
   try {
     const git = (...args: string[]) => execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (path.resolve(git('rev-parse', '--show-toplevel')) !== path.resolve(PROJECT_ROOT)) return 'unknown (not a git checkout)';
     const dirty = git('status', '--porcelain', '--', 'pipelines', 'models', 'site', 'patches', 'package.json') !== '';
     return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes' : ''}`;
   } catch {

@@ -55,6 +55,7 @@ export const runOurs = async (job: OursJob): Promise<OursResult> => {
       rowsLoaded: Object.fromEntries(full.result.loads.map((l) => [l.extract, l.rowsLoaded])),
       rowsRejected: full.result.loads.reduce((s, l) => s + l.rowsRejected, 0),
       models: full.result.models.length,
+      modelRuns: full.result.models.map((m) => ({ model: m.model, layer: m.layer, rows: m.rows, seconds: m.seconds, cpuSeconds: m.cpuSeconds, peakRssBytes: m.peakRssBytes })),
       siteBytes: folderBytes(settings.siteDir),
       siteDataBytes: folderBytes(path.join(settings.siteDir, 'data')),
       databaseBytes: fileBytes(full.result.databasePath),

@@ -50,8 +50,20 @@ export interface OursJob {
   changeExtract: string;
 }
 
+/** One model's cost in our full build (from the runner's results, as kept in audit.model_runs). */
+export interface ModelMeasure {
+  model: string;
+  layer: string;
+  rows: number;
+  seconds: number;
+  cpuSeconds?: number;
+  peakRssBytes?: number;
+}
+
 export interface OursResult {
   full: RunMeasure;
+  /** Each model of the full build (absent in results recorded before it was kept). */
+  modelRuns?: ModelMeasure[];
   unchanged?: RunMeasure;
   changed?: RunMeasure;
   rowsLoaded: Record<string, number>;
@@ -73,6 +85,8 @@ export interface BaselineResult {
   run: RunMeasure;
   rowsLoaded: Record<string, number>;
   models: number;
+  /** Seconds of each model's CREATE OR REPLACE TABLE (absent in results recorded before it was kept). */
+  modelSeconds?: Record<string, number>;
   /** Models or data tests DuckDB could not run on auto-detected types (should be none). */
   failures: string[];
   tests: number;

@@ -3,15 +3,17 @@
  * availability, then the data tests. A broken model stops the build naming the model and giving
  * DuckDB's message; a failed data test stops it naming the test and the rows.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ident, literal, type Database } from '../db/duckdb.js';
 import { CORE_EXTRACTS, EXTRACTS } from '../contract/index.js';
 import type { Reporter } from '../progress.js';
-import { buildOrder, discoverModels, LAYERS, type Model } from './discover.js';
+import { buildOrder, discoverModels, LAYERS, type Layer, type Model } from './discover.js';
 import { DataTestFailure, genericTests, runDataTests, singularTests, testsToRun, type DataTestResult } from './data-tests.js';
 import { DATA_CONDITIONS } from './data-conditions.js';
 import { readSettingsInUse, writeKpiSettings } from './kpi-settings.js';
+import { measureModel, recordModelRuns } from './model-runs.js';
 
 export interface ModelRunOptions {
   modelsDir: string;
@@ -28,10 +30,18 @@ export interface ModelRunOptions {
 
 export interface ModelResult {
   model: string;
+  layer: Layer;
   rows: number;
   seconds: number;
+  /** CPU seconds of the process (DuckDB's threads included) while it ran. */
+  cpuSeconds?: number;
   /** Kept from the previous run (incremental rebuild), not rebuilt. */
   reused?: boolean;
+  startedAt?: Date;
+  /** Peak RSS of this process while the model ran (see model-runs.ts). */
+  peakRssBytes?: number;
+  /** Memory DuckDB's buffer manager held right after the model. */
+  duckdbMemoryBytes?: number;
 }
 
 export class ModelError extends Error {
@@ -154,19 +164,21 @@ export const runModels = async (db: Database, options: ModelRunOptions) => {
     for (const model of models) {
       if (!rebuild.has(model.name)) {
         const [kept] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${model.name}`);
-        results.push({ model: model.name, rows: kept?.n ?? 0, seconds: 0, reused: true });
+        results.push({ model: model.name, layer: model.layer, rows: kept?.n ?? 0, seconds: 0, reused: true });
         continue;
       }
-      const started = performance.now();
-      try {
-        await db.exec(`CREATE OR REPLACE TABLE ${model.name} AS\n${model.sql}`);
-      } catch (error) {
-        throw new ModelError(model, error as Error);
-      }
+      const cost = await measureModel(db, async () => {
+        try {
+          await db.exec(`CREATE OR REPLACE TABLE ${model.name} AS\n${model.sql}`);
+        } catch (error) {
+          throw new ModelError(model, error as Error);
+        }
+      });
       const [count] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${model.name}`);
-      results.push({ model: model.name, rows: count?.n ?? 0, seconds: (performance.now() - started) / 1000 });
+      results.push({ model: model.name, layer: model.layer, rows: count?.n ?? 0, ...cost });
     }
     await writeGlossary(db, models);
+    await recordModelRuns(db, randomUUID(), results);
   });
 
   const tests = [...models.flatMap(genericTests), ...singularTests(path.join(options.modelsDir, 'tests'))];
