@@ -261,8 +261,17 @@ describe('one site per audience (publish.yaml)', () => {
         const dir = path.join(siteDir, 'audiences', name);
         const server = await serveStatic(dir);
         // The pseudonymised site: its pages but one seller's (20 alike).
-        const urls = sitePages(dir).filter((u, i, all) => name !== 'direction-pseudo' || !u.startsWith('/sellers/') || u === all.find((v) => v.startsWith('/sellers/')));
+        // Its root, when the front page is not among its pages, leads to its first page (a redirect, visited apart).
+        const rootRedirect = fs.readFileSync(path.join(dir, 'index.html'), 'utf8').includes(ROOT_REDIRECT_MARKER);
+        const urls = sitePages(dir).filter((u, i, all) => (name !== 'direction-pseudo' || !u.startsWith('/sellers/') || u === all.find((v) => v.startsWith('/sellers/'))) && !(rootRedirect && u === '/'));
         try {
+          if (rootRedirect) {
+            const { page, problems, blocked } = await openOffline(browser, server.url, '/');
+            await page.waitForURL((u) => u.pathname !== '/', { timeout: 10_000 }).catch(() => {});
+            const landed = new URL(page.url()).pathname.replace(/\/$/, '');
+            if (!urls.includes(landed) || problems.length || blocked.length) report[`${name}/`] = [`root led to ${landed}`, ...problems, ...blocked];
+            await page.close();
+          }
           for (const url of urls) {
             const { page, problems, blocked } = await openOffline(browser, server.url, url);
             await page.waitForSelector('[_echarts_instance_]', { timeout: 10_000 }).catch(() => {});
