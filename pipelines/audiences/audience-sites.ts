@@ -77,7 +77,8 @@ export const ROOT_REDIRECT_MARKER = 'data-audience-root';
  * sidebar's home link and a reload of it lead to the audience's first page instead of a 404.
  */
 const writeRootPage = (buildDir: string, first: string) => {
-  const target = JSON.stringify(first).slice(1, -1).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  // Pages are files named after their path (`/sellers/S005` → sellers/S005.html): no trailing slash.
+  const target = JSON.stringify(first.replace(/(.)\/$/, '$1')).slice(1, -1).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   fs.writeFileSync(path.join(buildDir, 'index.html'), `<!doctype html>
 <html lang="fr" ${ROOT_REDIRECT_MARKER}>
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
