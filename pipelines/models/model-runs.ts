@@ -12,6 +12,7 @@
  *   (Σ `memory_usage_bytes` of `duckdb_memory()`): what the model left in memory, not its peak.
  */
 import { literal, type Database } from '../db/duckdb.js';
+import type { ModelResult } from './run-models.js';
 
 /** How many runs the table keeps (incremental runs append; a full build starts a new database). */
 export const MODEL_RUNS_KEPT = 20;
@@ -62,17 +63,8 @@ export const measureModel = async (db: Database, work: () => Promise<void>): Pro
   return { startedAt, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, peakRssBytes: peak, duckdbMemoryBytes: Number(held?.bytes ?? 0) };
 };
 
-export interface ModelRunRow {
-  model: string;
-  layer: string;
-  rows: number;
-  seconds: number;
-  cpuSeconds?: number;
-  reused?: boolean;
-  startedAt?: Date;
-  peakRssBytes?: number;
-  duckdbMemoryBytes?: number;
-}
+/** A model's result as the runner reports it (`run-models.ts`), one row of audit.model_runs. */
+export type ModelRunRow = Omit<ModelResult, 'layer'> & { layer: string };
 
 /** A moment as a UTC TIMESTAMP literal's text (no time zone extension needed). */
 const utc = (at: Date) => at.toISOString().replace('T', ' ').replace('Z', '');
