@@ -74,6 +74,21 @@ describe('npm run build on the sample company', () => {
     expect(sitePages()).toContain('/');
   });
 
+  it('declares every page French (<html lang="fr">), in its file and once opened', async () => {
+    const pages = fs.readdirSync(siteDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && e.name.endsWith('.html'));
+    expect(pages.length).toBeGreaterThan(10);
+    const notFrench = pages.map((e) => path.join(e.parentPath, e.name)).filter((f) => !/^\s*<!doctype html>\s*<html lang="fr">/i.test(fs.readFileSync(f, 'utf8')));
+    expect(notFrench.map((f) => path.relative(siteDir, f))).toEqual([]);
+    const server2 = await serveStatic(siteDir);
+    try {
+      const { page } = await openOffline(browser, server2.url, '/revenue');
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+      await page.close();
+    } finally {
+      await server2.close();
+    }
+  });
+
   it('ships no personal data: no contact e-mail or phone number in any page or data file', async () => {
     const db = await warehouse();
     let needles: string[];

@@ -22,6 +22,7 @@ import { expandAudiences, matchesGlob, readPublishConfig, type Audience } from '
 import { writeAudienceMarts, visibleSellers } from './audience-data.js';
 import { evidence, findQueryErrors, QUERY_ERROR, SiteError } from '../site/evidence/cli.js';
 import { finishLikeEvidence, SOURCE, TEMPLATE } from '../site/evidence/compiled-app.js';
+import { declareFrench } from '../site/finish/document-language.js';
 import { lightenSite } from '../site/finish/lighten.js';
 import { placeBrowserTwins, writeSourceTwins } from '../site/finish/twins.js';
 import { pageRoutes, prerenderedPaths } from '../site/refresh/partial-prerender.js';
@@ -247,6 +248,7 @@ const buildOne = async (audience: Audience, options: AudiencesOptions & { log: (
   const errors = findQueryErrors(output, buildDir);
   if (errors.length) throw new SiteError(`${where}: ${errors.length} query error(s) in its pages:\n${errors.slice(0, 20).map((e) => `  ${e}`).join('\n')}`);
   placeBrowserTwins(path.join(buildDir, 'data'));
+  declareFrench(buildDir);
   // The query text of the other pages (api/<route>/evidencemeta.json: SQL, no data) goes too.
   for (const route of shared.routes.filter((r) => !usedRoutes.includes(r.id))) {
     fs.rmSync(path.join(buildDir, 'api', ...route.id.split('/').filter(Boolean), 'evidencemeta.json'), { force: true });

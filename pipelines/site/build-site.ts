@@ -6,7 +6,8 @@
  *   3. the pages: a data-only refresh with an app already compiled from the same pages (this
  *      folder's, or another data folder's), else a full Evidence build (Vite, then prerender);
  *   4. checked: any query error stops the run;
- *   5. finished: the browser's twins placed, DuckDB-WASM's unused variant removed, precompressed.
+ *   5. finished: the browser's twins placed, the pages declared French, DuckDB-WASM's unused
+ *      variant removed, precompressed.
  * The build publishes the finished site with its database as one release (`publish/release.ts`).
  */
 import fs from 'node:fs';
@@ -18,6 +19,7 @@ import { evidence, findQueryErrors, SiteError } from './evidence/cli.js';
 import { adoptSharedApp, compiledAppKey, describePhases, forgetCompiledApp, hasCompiledApp, recordCompiledApp, setPrerenderedFrom, shareCompiledApp, TEMPLATE } from './evidence/compiled-app.js';
 import { runReportSources } from './evidence/report-sources.js';
 import { assembleWorkFolder } from './evidence/work-folder.js';
+import { declareFrench } from './finish/document-language.js';
 import { lightenSite } from './finish/lighten.js';
 import { placeBrowserTwins, writeSourceTwins } from './finish/twins.js';
 import { keepSourceData, sourceDigests } from './refresh/partial-prerender.js';
@@ -91,6 +93,7 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   const errors = findQueryErrors(buildOutput, buildDir);
   if (errors.length) throw new SiteError(`${errors.length} query error(s) in the report pages:\n${errors.slice(0, 20).map((e) => `  ${e}`).join('\n')}`);
   placeBrowserTwins(path.join(buildDir, 'data'));
+  declareFrench(buildDir);
   // The pages now in the work folder were made from this data: the next refresh starts from them.
   setPrerenderedFrom(options.workDir, sourceDigests(path.join(options.workDir, TEMPLATE, 'static', 'data')));
   keepSourceData(path.join(options.workDir, TEMPLATE, 'static', 'data'), path.join(options.workDir, KEPT_DATA));
