@@ -139,8 +139,9 @@ describe.each(DAYS)('the sample company exported on %s', (day) => {
       expect(money[m.extract]!.heldOut, m.extract).toBe(0);
     }
     await withBoth(exported.get(day)!.databasePath, asOf.databasePath, async (both) => {
-      // The files differ (the full export holds more rows): the load and money tables say so.
-      const about = new Set(['marts.data_quality', 'marts.money_accounting']);
+      // The files differ (the full export holds more rows): the load and money tables say so, and
+      // so does the tie-out's all-time row (lines read from the files, after the as-of day included).
+      const about = new Set(['marts.data_quality', 'marts.money_accounting', 'marts.revenue_tie_out']);
       const differences = [];
       for (const table of [...await tablesOf(both, 'raw'), ...await tablesOf(both, 'marts')]) {
         if (about.has(table)) continue;
