@@ -140,12 +140,13 @@ describe.each(DAYS)('the sample company exported on %s', (day) => {
     }
     await withBoth(exported.get(day)!.databasePath, asOf.databasePath, async (both) => {
       // The files differ (the full export holds more rows): the load and money tables say so, and
-      // so does the tie-out's all-time row (lines read from the files, after the as-of day included).
-      const about = new Set(['marts.data_quality', 'marts.money_accounting', 'marts.revenue_tie_out']);
+      // so does the tie-out's all-time row (lines read from the files, after the as-of day included);
+      // its periods are compared.
+      const about = new Set(['marts.data_quality', 'marts.money_accounting']);
       const differences = [];
       for (const table of [...await tablesOf(both, 'raw'), ...await tablesOf(both, 'marts')]) {
         if (about.has(table)) continue;
-        const difference = await compareTable(both, table);
+        const difference = await compareTable(both, table, table === 'marts.revenue_tie_out' ? { where: "period_type <> 'total'" } : {});
         if (difference) differences.push(difference);
       }
       expect(differences).toEqual([]);
