@@ -63,7 +63,9 @@ beforeAll(async () => {
   server.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   server.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   const started = Date.now();
-  while (!/Local:\s+http:\/\/127\.0\.0\.1:\d+/.test(output)) {
+  // Vite colours its output when CI is set (picocolors): read it without the colour codes.
+  const plain = () => output.replace(/\x1b\[[0-9;]*m/g, '');
+  while (!/Local:\s+http:\/\/127\.0\.0\.1:\d+/.test(plain())) {
     if (server.exitCode !== null) throw new Error(`npm run dev stopped:\n${output}`);
     if (Date.now() - started > 600_000) throw new Error(`npm run dev did not start in 10 minutes:\n${output}`);
     await new Promise((r) => setTimeout(r, 500));
