@@ -18,6 +18,7 @@ import { databasePaths, PROJECT_ROOT, settingsFromEnv } from '../config.js';
 import { spawnInGroup } from '../process/children.js';
 import { evidence, evidenceEnv, QUERY_ERROR } from './evidence/cli.js';
 import { SOURCE, TEMPLATE } from './evidence/compiled-app.js';
+import { prepareEvidenceFolder } from './evidence/work-folder.js';
 import { writeSourceTwins } from './finish/twins.js';
 import { SITE_PROJECT } from './project.js';
 
@@ -27,15 +28,6 @@ const argsSchema = z.object({
   port: z.coerce.number({ error: '--port is a port number, e.g. --port 3001' }).int().min(1).max(65535).default(3000),
   host: z.string().min(1).default('127.0.0.1'),
 });
-
-/** Where the Evidence project finds what it needs beside it (both ignored by git). */
-const prepareProject = (project: string) => {
-  // Evidence's Tailwind config looks for component sources in ../../node_modules of its template.
-  const modules = path.join(project, 'node_modules');
-  if (!fs.existsSync(modules)) fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), modules, 'dir');
-  const settings = path.join(project, 'evidence.settings.json');
-  if (!fs.existsSync(settings)) fs.writeFileSync(settings, JSON.stringify({ send_anonymous_usage_stats: 'no' }));
-};
 
 /** The environment of Evidence's dev server: ours, the source pointed at the published database. */
 const devEnv = (project: string, database: string): NodeJS.ProcessEnv => ({
@@ -56,7 +48,7 @@ const main = async () => {
   }
   const { project, port, host } = parsed.data;
   if (!fs.existsSync(path.join(project, 'evidence.config.yaml'))) throw new Error(`${project} is not an Evidence project (no evidence.config.yaml)`);
-  prepareProject(project);
+  prepareEvidenceFolder(project);
   const env = devEnv(project, fs.realpathSync(database));
   console.log(`▸ report sources from ${path.relative(process.cwd(), database) || database}`);
   const stale = 'If a query names a column or table the database lacks, the database predates the models: run `npm run build` (or `npm run build -- --no-site`) to publish a current one.';
