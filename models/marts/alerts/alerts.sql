@@ -10,9 +10,9 @@ description: >
   (intermediate.int_alert_trends); stalled_deals — a seller holds open deals older than
   funnel.stalledAfterDays (marts.open_pipeline); concentration_risk — the top sellers'
   share of revenue in the latest year is in the risk zone (marts.seller_concentration, whole sales
-  force), high severity when the year before was not; cac_eats_margin — in the latest cohort whose
-  customers have all completed their first year, a segment's CAC reaches cac.marginAlertRatio of its
-  first-year margin (marts.cac_vs_value); under_covered_segment — a segment got fewer touches than
+  force), high severity when the year before was not; cac_eats_margin — over the mature cohorts (every
+  customer's first year over), a segment's CAC reaches cac.marginAlertRatio of its first-year margin
+  (marts.cac_mature_cohorts, the figure the pages show); under_covered_segment — a segment got fewer touches than
   underCoveredRate × plan in the last complete year (marts.coverage_vs_plan); no_show_rising and
   leads_never_engaged_rising — rate up, as for the win rate; non_selling_time — a seller's administrative
   share of hours (activities.adminPurposes; support calls with customers are not administration)
@@ -113,19 +113,19 @@ raised AS (
   WHERE c.recency = 1 AND c.risk_zone
 
   UNION ALL
-  -- CAC eating the first-year margin, latest mature cohort.
+  -- CAC eating the first-year margin, over the mature cohorts: the figure /acquisition and the
+  -- segment pages show (marts.cac_mature_cohorts), not a cohort of its own.
   SELECT 'cac_eats_margin', 'Le CAC mange la marge',
          CASE WHEN v.cac_to_margin_ratio >= 1 THEN 'élevée' ELSE 'moyenne' END, 'finance', 'Segment', v.segment,
-         'clients acquis en ' || period_label('year', v.year),
+         'clients acquis ' || CASE WHEN v.mature_cohorts = 1 THEN 'en ' ELSE 'de ' END || v.mature_cohorts_label,
          v.acquisition_cost, v.first_year_margin, v.cac_to_margin_ratio, v.margin_alert_ratio,
          'seuil de la part de la marge de première année', v.margin_alert_ratio,
          'Segment ' || v.segment || ' : l''acquisition (' || fr_int(v.acquisition_cost) || ' €) représente '
            || fr_pct1(v.cac_to_margin_ratio) || ' % de la marge brute de première année des ' || v.new_customers
-           || ' clients acquis (' || fr_int(v.first_year_margin) || ' €), seuil '
+           || ' clients acquis ' || CASE WHEN v.mature_cohorts = 1 THEN 'en ' ELSE 'de ' END || v.mature_cohorts_label || ' ('|| fr_int(v.first_year_margin) || ' €), seuil '
            || fr_pct_g(v.margin_alert_ratio) || ' %.'
-  FROM marts.cac_vs_value v
+  FROM marts.cac_mature_cohorts v
   WHERE v.segment IN ('Or', 'Argent', 'Bronze') AND v.cac_eats_margin
-    AND v.year = (SELECT max(year) FROM marts.cac_vs_value WHERE segment IN ('Or', 'Argent', 'Bronze') AND is_first_year_complete)
 
   UNION ALL
   -- Under-covered segments, last complete year.
