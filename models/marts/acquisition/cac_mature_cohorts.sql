@@ -106,6 +106,9 @@ figures AS (
     p.last_cohort,
     CASE WHEN p.first_cohort = p.last_cohort THEN period_label('year', p.first_cohort)
          ELSE period_label('year', p.first_cohort) || ' à ' || period_label('year', p.last_cohort) END AS mature_cohorts_label,
+    -- The same in a sentence ("clients acquis en FY2024", "… de FY2024 à FY2025").
+    CASE WHEN p.first_cohort = p.last_cohort THEN 'en ' || period_label('year', p.first_cohort)
+         ELSE 'de ' || period_label('year', p.first_cohort) || ' à ' || period_label('year', p.last_cohort) END AS mature_cohorts_phrase,
     p.acquisition_cost,
     p.new_customers,
     p.first_year_revenue,

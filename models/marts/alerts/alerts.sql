@@ -117,12 +117,12 @@ raised AS (
   -- segment pages show (marts.cac_mature_cohorts), not a cohort of its own.
   SELECT 'cac_eats_margin', 'Le CAC mange la marge',
          CASE WHEN v.cac_to_margin_ratio >= 1 THEN 'élevée' ELSE 'moyenne' END, 'finance', 'Segment', v.segment,
-         'clients acquis ' || CASE WHEN v.mature_cohorts = 1 THEN 'en ' ELSE 'de ' END || v.mature_cohorts_label,
+         'clients acquis ' || v.mature_cohorts_phrase,
          v.acquisition_cost, v.first_year_margin, v.cac_to_margin_ratio, v.margin_alert_ratio,
          'seuil de la part de la marge de première année', v.margin_alert_ratio,
          'Segment ' || v.segment || ' : l''acquisition (' || fr_int(v.acquisition_cost) || ' €) représente '
            || fr_pct1(v.cac_to_margin_ratio) || ' % de la marge brute de première année des ' || v.new_customers
-           || ' clients acquis ' || CASE WHEN v.mature_cohorts = 1 THEN 'en ' ELSE 'de ' END || v.mature_cohorts_label || ' ('|| fr_int(v.first_year_margin) || ' €), seuil '
+           || ' clients acquis ' || v.mature_cohorts_phrase || ' ('|| fr_int(v.first_year_margin) || ' €), seuil '
            || fr_pct_g(v.margin_alert_ratio) || ' %.'
   FROM marts.cac_mature_cohorts v
   WHERE v.segment IN ('Or', 'Argent', 'Bronze') AND v.cac_eats_margin

@@ -1,7 +1,7 @@
 -- CAC and CAC / first-year margin per segment over the mature cohorts (every customer's first year
 -- over at the reference day): the one value the front page, the alerts, /acquisition and the
 -- segment pages show.
-select segment, cast(mature_cohorts as bigint) as mature_cohorts, first_cohort, last_cohort, mature_cohorts_label,
+select segment, cast(mature_cohorts as bigint) as mature_cohorts, first_cohort, last_cohort, mature_cohorts_label, mature_cohorts_phrase,
        acquisition_cost, cast(new_customers as bigint) as new_customers,
        cast(first_year_revenue as double) as first_year_revenue, cast(first_year_margin as double) as first_year_margin,
        cast(young_customers as bigint) as young_customers, young_cohorts, unallocated_cost, reference_day,
