@@ -202,6 +202,100 @@ describe('CAC vs first-year margin once the cohort is mature', () => {
   });
 });
 
+describe('CAC on the mature cohorts: the one figure pages and alerts show', () => {
+  // The acquisition company over two more years, data ending 2025-06-30 (an admin task that day):
+  //   2024: A4 Or (owner S2) won as O4, invoiced F4 2024-02-01: Services 1 × 6000, unit cost 1000 →
+  //         first-year margin 5000; 4000 € of spend tagged Or on 2024-01-15; no acquisition time in 2024.
+  //         Year 2024: Or 4000 / 1 new customer; Argent and Bronze nothing.
+  //   2025: A5 Bronze (owner S1) won as O5, invoiced F5 2025-03-01: 1 × 1000, unit cost 400 → margin 600.
+  //         No spend, no acquisition time in 2025.
+  // Cohort rule at the reference day 2025-06-30: FY2023 mature (A1 from 2023-11-20 and A3 from
+  // 2023-12-10, first years over by 2024-12-09); FY2024 mature (A4's first year ends 2025-01-30);
+  // FY2025 young (A5's ends 2026-02-28): left out, counted as 1 young customer.
+  // Pooled over FY2023 + FY2024 (2023's figures worked out in the first block):
+  //   Or:     3660.67 + 4000 = 7660.67 for 1 + 1 customers, margin 8640 + 5000 = 13640:
+  //           CAC 3830.335; CAC / margin 7660.67 / 13640 = 0.56163…; payback 12 × that = 6.7396 months;
+  //           under the 0.75 alert, over the 0.5 watch line → 'À surveiller' (level 1).
+  //   Argent: 630 for 1 customer (2024: nothing), margin 800: 0.7875 ≥ 0.75 → 'Reclasser / revoir le ciblage' (2).
+  //   Bronze: 500 of 2023 spend for no customer: cost kept, no CAC, no ratio, no signal; 1 young customer.
+  //   Tous les segments: 7660.67 + 630 + 500 = 8790.67 (the segment rows add up) for 3 customers:
+  //           CAC 2930.2233…; margin 14440; ratio 0.60877… → 'À surveiller'; no segment carries T5's 6.00 of
+  //           2023: blended (8790.67 + 6) / 3 = 2932.2233….
+  let built: Built;
+  beforeAll(async () => {
+    const c = acquisitionCompany();
+    c.accounts!.push(
+      { account_id: 'A4', account_name: 'Métaux de l\'Est', segment: 'Or', industry: 'Industrie', employees: 900, size_band: 'ETI', region: 'Grand Est', status: 'customer', owner_seller_id: 'S2', created_at: '2024-01-10' },
+      { account_id: 'A5', account_name: 'Atelier Sud', segment: 'Bronze', industry: 'Services', employees: 12, size_band: 'TPE', region: 'Occitanie', status: 'customer', owner_seller_id: 'S1', created_at: '2025-02-01' },
+    );
+    c.opportunities!.push(
+      { opportunity_id: 'O4', account_id: 'A4', lead_id: null, owner_seller_id: 'S2', product_line: 'Services', amount: 6000, origin: 'outbound', created_at: '2024-01-12', closed_at: '2024-01-25', stage: 'won', loss_reason: null },
+      { opportunity_id: 'O5', account_id: 'A5', lead_id: null, owner_seller_id: 'S1', product_line: 'Services', amount: 1000, origin: 'outbound', created_at: '2025-02-03', closed_at: '2025-02-20', stage: 'won', loss_reason: null },
+    );
+    c.invoices!.push(
+      { invoice_id: 'F4', account_id: 'A4', opportunity_id: 'O4', invoice_date: '2024-02-01', document_type: 'invoice', currency: 'EUR' },
+      { invoice_id: 'F5', account_id: 'A5', opportunity_id: 'O5', invoice_date: '2025-03-01', document_type: 'invoice', currency: 'EUR' },
+    );
+    c.invoice_lines!.push(
+      { invoice_id: 'F4', line_number: 1, product_line: 'Services', product_code: 'SRV-INST', quantity: 1, unit_price: 6000, discount_rate: 0, net_amount: 6000, unit_cost: 1000 },
+      { invoice_id: 'F5', line_number: 1, product_line: 'Services', product_code: 'SRV-INST', quantity: 1, unit_price: 1000, discount_rate: 0, net_amount: 1000, unit_cost: 400 },
+    );
+    c.marketing_spend!.push({ spend_date: '2024-01-15', campaign_id: 'K1', segment: 'Or', amount: 4000 });
+    c.activities!.push({
+      activity_id: 'END', seller_id: 'S1', type: 'admin', counterpart: 'internal', purpose: 'admin', direction: 'internal', account_id: null,
+      lead_id: null, opportunity_id: null, scheduled_at: '2025-06-30 10:00:00', status: 'held', duration_minutes: 30, outcome: null, rebooked_activity_id: null,
+    });
+    built = await buildModelsOn(c);
+  });
+  afterAll(() => built?.db.close());
+
+  it('pools the cohorts whose first years are all over, and leaves the young one apart', async () => {
+    // The per-cohort figures the pooled rows add up.
+    expect(await built.db.query(`SELECT year, acquisition_cost, new_customers, first_year_margin, cohort_maturity FROM marts.cac_vs_value
+        WHERE segment = 'Tous les segments' ORDER BY year`)).toEqual([
+      { year: '2023-01-01', acquisition_cost: expect.closeTo(4790.67, 9), new_customers: 2, first_year_margin: 9440, cohort_maturity: 'mature' },
+      { year: '2024-01-01', acquisition_cost: 4000, new_customers: 1, first_year_margin: 5000, cohort_maturity: 'mature' },
+      { year: '2025-01-01', acquisition_cost: 0, new_customers: 1, first_year_margin: 600, cohort_maturity: 'young' },
+    ]);
+    const rows = await built.db.query(`SELECT segment, mature_cohorts, mature_cohorts_label, mature_cohorts_phrase, acquisition_cost, new_customers, first_year_margin,
+        cac, avg_first_year_margin, cac_to_margin_ratio, payback_months, cac_eats_margin, signal, signal_level, young_customers, young_cohorts,
+        unallocated_cost, blended_cac, reference_day FROM marts.cac_mature_cohorts ORDER BY segment`);
+    const common = { mature_cohorts: 2, mature_cohorts_label: 'FY2023 à FY2024', mature_cohorts_phrase: 'de FY2023 à FY2024', reference_day: '2025-06-30' };
+    expect(rows).toEqual([
+      { ...common, segment: 'Argent', acquisition_cost: 630, new_customers: 1, first_year_margin: 800, cac: 630, avg_first_year_margin: 800,
+        cac_to_margin_ratio: 0.7875, payback_months: 9.45, cac_eats_margin: true, signal: 'Reclasser / revoir le ciblage', signal_level: 2,
+        young_customers: 0, young_cohorts: null, unallocated_cost: null, blended_cac: null },
+      { ...common, segment: 'Bronze', acquisition_cost: 500, new_customers: 0, first_year_margin: 0, cac: null, avg_first_year_margin: null,
+        cac_to_margin_ratio: null, payback_months: null, cac_eats_margin: null, signal: null, signal_level: null,
+        young_customers: 1, young_cohorts: 'FY2025', unallocated_cost: null, blended_cac: null },
+      { ...common, segment: 'Or', acquisition_cost: expect.closeTo(7660.67, 9), new_customers: 2, first_year_margin: 13640, cac: expect.closeTo(3830.335, 9),
+        avg_first_year_margin: 6820, cac_to_margin_ratio: expect.closeTo(7660.67 / 13640, 12), payback_months: expect.closeTo(12 * 7660.67 / 13640, 12),
+        cac_eats_margin: false, signal: 'À surveiller', signal_level: 1, young_customers: 0, young_cohorts: null, unallocated_cost: null, blended_cac: null },
+      { ...common, segment: 'Tous les segments', acquisition_cost: expect.closeTo(8790.67, 9), new_customers: 3, first_year_margin: 14440,
+        cac: expect.closeTo(8790.67 / 3, 9), avg_first_year_margin: expect.closeTo(14440 / 3, 9), cac_to_margin_ratio: expect.closeTo(8790.67 / 14440, 12),
+        payback_months: expect.closeTo(12 * 8790.67 / 14440, 12), cac_eats_margin: false, signal: 'À surveiller', signal_level: 1,
+        young_customers: 1, young_cohorts: 'FY2025', unallocated_cost: 6, blended_cac: expect.closeTo(8796.67 / 3, 9) },
+    ]);
+  });
+
+  it('makes the company row the sum of the segment rows, as the page\'s table shows them', async () => {
+    const [sums] = await built.db.query(`SELECT sum(acquisition_cost) AS cost, sum(new_customers) AS customers, sum(first_year_margin) AS margin
+        FROM marts.cac_mature_cohorts WHERE segment <> 'Tous les segments'`);
+    const [company] = await built.db.query(`SELECT acquisition_cost AS cost, new_customers AS customers, first_year_margin AS margin, cac
+        FROM marts.cac_mature_cohorts WHERE segment = 'Tous les segments'`);
+    expect(sums!.cost as number).toBeCloseTo(company!.cost as number, 9);
+    expect(sums!.customers).toEqual(company!.customers);
+    expect(sums!.margin).toEqual(company!.margin);
+    expect(company!.cac as number).toBeCloseTo((sums!.cost as number) / (sums!.customers as number), 9);
+  });
+
+  it('raises the alert on the same pooled figure, for the segment over the alert line only', async () => {
+    expect(await built.db.query(`SELECT subject, severity, period, numerator, denominator, value FROM marts.alerts WHERE rule = 'cac_eats_margin'`)).toEqual([
+      { subject: 'Argent', severity: 'moyenne', period: 'clients acquis de FY2023 à FY2024', numerator: 630, denominator: 800, value: 0.7875 },
+    ]);
+  });
+});
+
 describe('CAC by segment under the other rules for untagged spend', () => {
   it('by_new_customers shares it by the period\'s new customers', async () => {
     const { db } = await buildModelsOn(acquisitionCompany(), { settingsFile: settingsFile('cac:\n  unallocatedSpend: by_new_customers\n') });

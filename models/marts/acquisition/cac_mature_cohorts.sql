@@ -86,7 +86,7 @@ pooled AS (
   GROUP BY v.segment
 ),
 young AS (
-  SELECT v.segment, sum(v.new_customers) AS young_customers, string_agg(period_label('year', v.year), ', ' ORDER BY v.year) AS young_cohorts
+  SELECT v.segment, sum(v.new_customers) AS young_customers, string_agg(period_label('year', v.year), ', ' ORDER BY v.year) FILTER (WHERE v.new_customers > 0) AS young_cohorts
   FROM marts.cac_vs_value v
   JOIN cohort_years y ON y.year = v.year AND NOT y.is_mature
   GROUP BY v.segment
