@@ -7,7 +7,8 @@ description: >
   invoice, its revenue not being fully known. The period in progress at the end of the data
   (`is_complete_period` false) is compared like for like: the previous period and last year's period
   are cut to the same number of days (e.g. 1–15 September against 1–15 August and 1–15 September
-  last year). The last day seen
+  last year). `margin_rate` (margin / revenue) is the gross margin rate of the period and
+  segment, the one the segment pages show (marts.revenue_and_margin defines gross margin). The last day seen
   is the latest invoice, deal creation or close, activity or lead creation date. No rows when
   billing was not provided.
 grain: type de période × début de période × segment
@@ -118,6 +119,7 @@ figures AS (
 )
 SELECT
   *,
+  safe_divide(margin, revenue) AS margin_rate,
   revenue - previous_period_revenue AS revenue_change_pop,
   safe_divide(revenue - previous_period_revenue, previous_period_revenue) AS growth_pop,
   revenue - same_period_last_year_revenue AS revenue_change_yoy,
