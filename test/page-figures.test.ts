@@ -123,3 +123,28 @@ describe('revenue and margin of a year: one value on the front page, /revenue an
     }
   });
 });
+
+describe('a seller\'s rates of a year: one value on /activity, /funnel and the seller\'s page', () => {
+  it('activity, no-show and non-selling rates, and the sales cycle, of the latest complete year', async () => {
+    const inputs = { year: 'Dernière année complète', team: 'Toutes les équipes', segment: 'Tous les segments' };
+    const [year] = await runPageQuery(db, 'activity.md', 'sel_year', { inputs });
+    const activity = await runPageQuery(db, 'activity.md', 'by_seller', { inputs });
+    const cycles = Object.fromEntries((await runPageQuery(db, 'funnel.md', 'cycle_seller', { inputs })).map((r) => [r.seller_id as string, r]));
+    expect(activity.length).toBeGreaterThan(5);
+    let compared = 0;
+    for (const row of activity) {
+      const params = { seller: row.seller_id as string };
+      const own = (await runPageQuery(db, 'sellers/[seller].md', 'funnel_years', { params })).find((r) => num(r.year) === num(year!.y));
+      for (const rate of ['advancing_rate', 'no_show_rate', 'non_selling_share']) {
+        if (row[rate] == null) expect(own?.[rate] ?? null, `${row.seller_id} ${rate}`).toBeNull();
+        else expect(num(own![rate]), `${row.seller_id} ${rate}`).toBeCloseTo(num(row[rate]), 12);
+      }
+      const cycle = (await runPageQuery(db, 'sellers/[seller].md', 'cycle', { params })).find((r) => r.year_label === year!.year_label);
+      if (cycles[row.seller_id as string]) {
+        expect(num(cycle!.avg_cycle_days), `${row.seller_id} cycle`).toBeCloseTo(num(cycles[row.seller_id as string]!.avg_cycle_days), 12);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(5);
+  });
+});
