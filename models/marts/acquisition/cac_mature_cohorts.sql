@@ -19,7 +19,7 @@ description: >
   cohort is mature yet (figures NULL, `mature_cohorts` 0).
 grain: segment
 unique: [segment]
-not_null: [mature_cohorts, young_customers, margin_alert_ratio, watch_ratio, reference_day]
+not_null: [mature_cohorts, young_customers, margin_alert_ratio, watch_ratio]
 accepted_values: { segment: [Tous les segments, Or, Argent, Bronze], signal_level: [0, 1, 2] }
 kpis:
   - name: CAC on mature cohorts
