@@ -18,6 +18,8 @@ import { literal, type Database } from '../db/duckdb.js';
 /** The history tables, created empty when missing; the columns the marts read. */
 const HISTORY_TABLES = `
 CREATE SCHEMA IF NOT EXISTS history;
+-- The snapshot this build's database shows (its own): the marts compare it with an earlier one.
+CREATE TABLE IF NOT EXISTS history.build_snapshot (snapshot_day DATE);
 CREATE TABLE IF NOT EXISTS history.snapshots (
   snapshot_day DATE, fingerprint VARCHAR, recorded_at TIMESTAMP,
   open_deals BIGINT, pipeline_amount DOUBLE, weighted_amount DOUBLE);
@@ -69,8 +71,9 @@ export const recordSnapshot = async (db: Database, day: string): Promise<Snapsho
   await createHistoryTables(db);
   const staged = await stageSnapshot(db, day);
   const [existing] = await db.query<{ fingerprint: string }>(`SELECT fingerprint FROM history.snapshots WHERE snapshot_day = CAST(${literal(day)} AS DATE)`);
-  if (existing?.fingerprint === staged.fingerprint) return { day, written: 'unchanged' };
   const dayLiteral = `CAST(${literal(day)} AS DATE)`;
+  await db.exec(`DELETE FROM history.build_snapshot; INSERT INTO history.build_snapshot VALUES (${dayLiteral})`);
+  if (existing?.fingerprint === staged.fingerprint) return { day, written: 'unchanged' };
   await db.exec(`BEGIN TRANSACTION;
     DELETE FROM history.snapshots WHERE snapshot_day = ${dayLiteral};
     DELETE FROM history.pipeline_deals WHERE snapshot_day = ${dayLiteral};
