@@ -55,8 +55,8 @@ const stageSnapshot = async (db: Database, day: string) => {
       CAST(forecast AS DOUBLE) AS forecast, CAST(p10 AS DOUBLE) AS p10, CAST(p90 AS DOUBLE) AS p90
     FROM marts.forecast_landing WHERE is_shown AND scope_type IN ('Entreprise', 'Équipe', 'Segment')`);
   const [row] = await db.query<{ fingerprint: string; open_deals: number; pipeline_amount: number; weighted_amount: number | null }>(`
-    SELECT md5(coalesce((SELECT string_agg(CAST(d.* AS VARCHAR), '|' ORDER BY opportunity_id) FROM (SELECT * EXCLUDE (snapshot_day) FROM new_pipeline_deals) d), '')
-             || '#' || coalesce((SELECT string_agg(CAST(f.* AS VARCHAR), '|' ORDER BY ALL) FROM (SELECT * EXCLUDE (snapshot_day) FROM new_forecast) f), '')) AS fingerprint,
+    SELECT md5(coalesce((SELECT string_agg(CAST(d AS VARCHAR), '|' ORDER BY CAST(d AS VARCHAR)) FROM (SELECT * EXCLUDE (snapshot_day) FROM new_pipeline_deals) d), '')
+             || '#' || coalesce((SELECT string_agg(CAST(f AS VARCHAR), '|' ORDER BY CAST(f AS VARCHAR)) FROM (SELECT * EXCLUDE (snapshot_day) FROM new_forecast) f), '')) AS fingerprint,
       (SELECT count(*) FROM new_pipeline_deals) AS open_deals,
       (SELECT coalesce(sum(amount), 0) FROM new_pipeline_deals) AS pipeline_amount,
       (SELECT sum(weighted_amount) FROM new_pipeline_deals) AS weighted_amount`);
