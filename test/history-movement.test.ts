@@ -15,17 +15,25 @@
  *   U1     4 000  10/09 (T3)                      4 000  10/09 (T3)                 open: unchanged
  *   N1     9 000  15/11 (T4)                      9 000  28/09 (T3)                 open: pulled in
  *   X1     6 000  01/12 (T4)                      6 000  01/12 (T4)                 open: unchanged, outside T3
+ *   P2     3 000  20/09 (T3)                      3 000  05/01/2027 (T1 FY2027)     open: pushed
+ *   P3    25 000  10/11 (T4)                     25 000  01/02/2027 (T1 FY2027)     open: pushed, outside T3
+ *   P4     1 000  22/09 (T3)                      1 000  02/10 (T4)                 open: pushed
  *   C1     —                                     15 000  29/09 (T3)                 created 02/09
  *
- * Quarter T3: start = W1 + L1 + P1 + R1 + U1 = 20 000 + 7 500 + 12 000 + 10 000 + 4 000 = 53 500;
- *   created +15 000 (C1), pulled in +9 000 (N1), pushed −12 000 (P1), won −20 000 (W1),
- *   lost −7 500 (L1), resized +3 500 (R1 13 500 − 10 000);
- *   end = C1 + R1 + U1 + N1 = 15 000 + 13 500 + 4 000 + 9 000 = 41 500
- *   (53 500 + 15 000 + 9 000 − 12 000 − 20 000 − 7 500 + 3 500 = 41 500).
- * Whole pipeline: start = 53 500 + N1 9 000 + X1 6 000 = 68 500; created +15 000, won −20 000,
- *   lost −7 500, resized +3 500; end = 15 000 + 12 000 + 13 500 + 4 000 + 9 000 + 6 000 = 59 500.
+ * Quarter T3: start = W1 + L1 + P1 + R1 + U1 + P2 + P4 = 20 000 + 7 500 + 12 000 + 10 000 + 4 000
+ *   + 3 000 + 1 000 = 57 500 (7 deals); created +15 000 (C1), pulled in +9 000 (N1), pushed −16 000
+ *   (P1 12 000 + P2 3 000 + P4 1 000; P3 was never in T3), won −20 000 (W1), lost −7 500 (L1),
+ *   resized +3 500 (R1 13 500 − 10 000); end = C1 + R1 + U1 + N1 = 15 000 + 13 500 + 4 000 + 9 000
+ *   = 41 500 (4 deals); 57 500 + 15 000 + 9 000 − 16 000 − 20 000 − 7 500 + 3 500 = 41 500.
+ * Whole pipeline: start = 57 500 + N1 9 000 + X1 6 000 + P3 25 000 = 97 500; created +15 000,
+ *   won −20 000, lost −7 500, resized +3 500; end = 15 000 + 12 000 + 13 500 + 4 000 + 9 000
+ *   + 6 000 + 3 000 + 25 000 + 1 000 = 88 500.
+ * The digest's three biggest slips: P3 25 000, P1 12 000, P2 3 000 (P4, 1 000, is the fourth).
+ * Its forecast (written by hand too): the company's T3 120 000 € → 112 500 € (−7 500 €), its year
+ *   400 000 € → 415 000 € (+15 000 €).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSnapshot, renderDigest, renderMovement } from '../pipelines/digest/digest.js';
 import { createHistoryTables } from '../pipelines/history/snapshots.js';
 import { runModels } from '../pipelines/models/run-models.js';
 import { silentReporter } from '../pipelines/progress.js';
@@ -50,6 +58,9 @@ const movingCompany = () => {
     opportunity('N1', 9000, '2026-07-15', 'proposal', null),
     opportunity('X1', 6000, '2026-08-01', 'qualified', null),
     opportunity('C1', 15000, '2026-09-02', 'qualified', null),
+    opportunity('P2', 3000, '2026-07-20', 'proposal', null),
+    opportunity('P3', 25000, '2026-07-21', 'proposal', null),
+    opportunity('P4', 1000, '2026-07-22', 'qualified', null),
   );
   return c;
 };
@@ -58,11 +69,13 @@ const movingCompany = () => {
 const BEFORE: [string, number, string, string][] = [
   ['W1', 20000, '2026-09-15', 'negotiation'], ['L1', 7500, '2026-09-20', 'proposal'], ['P1', 12000, '2026-09-25', 'proposal'],
   ['R1', 10000, '2026-09-30', 'proposal'], ['U1', 4000, '2026-09-10', 'qualified'], ['N1', 9000, '2026-11-15', 'qualified'],
-  ['X1', 6000, '2026-12-01', 'qualified'],
+  ['X1', 6000, '2026-12-01', 'qualified'], ['P2', 3000, '2026-09-20', 'proposal'], ['P3', 25000, '2026-11-10', 'proposal'],
+  ['P4', 1000, '2026-09-22', 'qualified'],
 ];
 const AFTER: [string, number, string, string][] = [
   ['P1', 12000, '2026-10-20', 'proposal'], ['R1', 13500, '2026-09-30', 'negotiation'], ['U1', 4000, '2026-09-10', 'qualified'],
   ['N1', 9000, '2026-09-28', 'proposal'], ['X1', 6000, '2026-12-01', 'qualified'], ['C1', 15000, '2026-09-29', 'qualified'],
+  ['P2', 3000, '2027-01-05', 'proposal'], ['P3', 25000, '2027-02-01', 'proposal'], ['P4', 1000, '2026-10-02', 'qualified'],
 ];
 
 const snapshotRows = (day: string, rows: [string, number, string, string][]) => rows.map(([id, amount, close, stage]) =>
@@ -78,7 +91,12 @@ beforeAll(async () => {
   await createHistoryTables(db);
   await db.exec(`INSERT INTO history.pipeline_deals VALUES ${snapshotRows('2026-08-31', BEFORE)}, ${snapshotRows('2026-09-07', AFTER)}`);
   await db.exec(`INSERT INTO history.snapshots (snapshot_day, fingerprint, open_deals, pipeline_amount)
-    VALUES (DATE '2026-08-31', 'a', 7, 68500), (DATE '2026-09-07', 'b', 6, 59500)`);
+    VALUES (DATE '2026-08-31', 'a', 10, 97500), (DATE '2026-09-07', 'b', 9, 88500)`);
+  await db.exec(`INSERT INTO history.forecast (snapshot_day, period_type, period_start, period_end, period_label, scope_type, scope, method, forecast) VALUES
+    (DATE '2026-08-31', 'quarter', DATE '2026-07-01', DATE '2026-09-30', 'T3 de l''exercice 2026', 'Entreprise', 'Entreprise', 'pipeline', 120000),
+    (DATE '2026-09-07', 'quarter', DATE '2026-07-01', DATE '2026-09-30', 'T3 de l''exercice 2026', 'Entreprise', 'Entreprise', 'pipeline', 112500),
+    (DATE '2026-08-31', 'year', DATE '2026-01-01', DATE '2026-12-31', 'Exercice 2026', 'Entreprise', 'Entreprise', 'blend', 400000),
+    (DATE '2026-09-07', 'year', DATE '2026-01-01', DATE '2026-12-31', 'Exercice 2026', 'Entreprise', 'Entreprise', 'blend', 415000)`);
   await db.exec(`INSERT INTO history.build_snapshot VALUES (DATE '2026-09-07')`);
   // No snapshotDay: the models read the history written above, as a build over this data would after its own snapshot.
   await runModels(db, { modelsDir: MODELS_DIR, reporter: silentReporter(), settingsFile: calendarYearSettings() });
@@ -103,6 +121,9 @@ describe('week over week: the pipeline waterfall between two snapshots', () => {
       { opportunity_id: 'L1', movement: 'lost', quarter_bar: 'lost', quarter_bar_amount: -7500, pipeline_bar: 'lost', pipeline_bar_amount: -7500 },
       { opportunity_id: 'N1', movement: 'pulled_in', quarter_bar: 'pulled_in', quarter_bar_amount: 9000, pipeline_bar: null, pipeline_bar_amount: 0 },
       { opportunity_id: 'P1', movement: 'pushed', quarter_bar: 'pushed', quarter_bar_amount: -12000, pipeline_bar: null, pipeline_bar_amount: 0 },
+      { opportunity_id: 'P2', movement: 'pushed', quarter_bar: 'pushed', quarter_bar_amount: -3000, pipeline_bar: null, pipeline_bar_amount: 0 },
+      { opportunity_id: 'P3', movement: 'pushed', quarter_bar: null, quarter_bar_amount: 0, pipeline_bar: null, pipeline_bar_amount: 0 },
+      { opportunity_id: 'P4', movement: 'pushed', quarter_bar: 'pushed', quarter_bar_amount: -1000, pipeline_bar: null, pipeline_bar_amount: 0 },
       { opportunity_id: 'R1', movement: 'resized', quarter_bar: 'resized', quarter_bar_amount: 3500, pipeline_bar: 'resized', pipeline_bar_amount: 3500 },
       { opportunity_id: 'U1', movement: 'unchanged', quarter_bar: null, quarter_bar_amount: 0, pipeline_bar: null, pipeline_bar_amount: 0 },
       { opportunity_id: 'W1', movement: 'won', quarter_bar: 'won', quarter_bar_amount: -20000, pipeline_bar: 'won', pipeline_bar_amount: -20000 },
@@ -112,13 +133,13 @@ describe('week over week: the pipeline waterfall between two snapshots', () => {
     expect(p1).toEqual({ close_quarter_before: 'T3 FY2026', close_quarter_after: 'T4 FY2026', team: 'Paris' });
   });
 
-  it('the quarter\'s waterfall: 53 500 € → 41 500 €, every bar worked out by hand', async () => {
+  it('the quarter\'s waterfall: 57 500 € → 41 500 €, every bar worked out by hand', async () => {
     expect(await waterfall('quarter')).toEqual([
-      { bar: 'start', amount: 53500, deals: 5, running_before: 0, running_after: 53500 },
-      { bar: 'created', amount: 15000, deals: 1, running_before: 53500, running_after: 68500 },
-      { bar: 'reentered', amount: 0, deals: 0, running_before: 68500, running_after: 68500 },
-      { bar: 'pulled_in', amount: 9000, deals: 1, running_before: 68500, running_after: 77500 },
-      { bar: 'pushed', amount: -12000, deals: 1, running_before: 77500, running_after: 65500 },
+      { bar: 'start', amount: 57500, deals: 7, running_before: 0, running_after: 57500 },
+      { bar: 'created', amount: 15000, deals: 1, running_before: 57500, running_after: 72500 },
+      { bar: 'reentered', amount: 0, deals: 0, running_before: 72500, running_after: 72500 },
+      { bar: 'pulled_in', amount: 9000, deals: 1, running_before: 72500, running_after: 81500 },
+      { bar: 'pushed', amount: -16000, deals: 3, running_before: 81500, running_after: 65500 },
       { bar: 'won', amount: -20000, deals: 1, running_before: 65500, running_after: 45500 },
       { bar: 'lost', amount: -7500, deals: 1, running_before: 45500, running_after: 38000 },
       { bar: 'removed', amount: 0, deals: 0, running_before: 38000, running_after: 38000 },
@@ -127,13 +148,37 @@ describe('week over week: the pipeline waterfall between two snapshots', () => {
     ]);
   });
 
-  it('the whole pipeline\'s waterfall: 68 500 € → 59 500 €, no push or pull in it', async () => {
+  it('the whole pipeline\'s waterfall: 97 500 € → 88 500 €, no push or pull in it', async () => {
     const bars = Object.fromEntries((await waterfall('pipeline')).map((b) => [b.bar, b.amount]));
-    expect(bars).toEqual({ start: 68500, created: 15000, reentered: 0, pulled_in: 0, pushed: 0, won: -20000, lost: -7500, removed: 0, resized: 3500, end: 59500 });
+    expect(bars).toEqual({ start: 97500, created: 15000, reentered: 0, pulled_in: 0, pushed: 0, won: -20000, lost: -7500, removed: 0, resized: 3500, end: 88500 });
   });
 
   it('lists the snapshots and which two are compared', async () => {
     const rows = await loaded.db.query(`SELECT CAST(snapshot_day AS VARCHAR) AS day, is_current, is_previous FROM marts.pipeline_snapshots ORDER BY 1`);
     expect(rows).toEqual([{ day: '2026-08-31', is_current: false, is_previous: true }, { day: '2026-09-07', is_current: true, is_previous: false }]);
+  });
+});
+
+describe('the digest says what moved', () => {
+  // French number formats use narrow and non-breaking spaces: compared here as plain spaces.
+  const plain = (html: string) => html.replace(/[\u202f\u00a0]/g, ' ');
+
+  it('the quarter\'s pipeline, the three biggest slips, the largest new deals and the forecast change', async () => {
+    const current = await readSnapshot(loaded.db);
+    const html = plain(renderDigest(current, undefined, new Date('2026-09-07T07:00:00Z')));
+    expect(html).toContain('<h2>Évolution du pipeline depuis le 31/08/2026</h2>');
+    expect(html).toContain('Pipeline attendu au T3 FY2026 : 57 500 € le 31/08/2026, 41 500 € le 07/09/2026 (−16 000 €).');
+    expect(html).toContain('<h3>Les plus gros glissements</h3><ul>'
+      + '<li><strong>Affaire P3</strong> (Acier du Nord) : 25 000 €, repoussée de T4 FY2026 à T1 FY2027</li>'
+      + '<li><strong>Affaire P1</strong> (Acier du Nord) : 12 000 €, repoussée de T3 FY2026 à T4 FY2026</li>'
+      + '<li><strong>Affaire P2</strong> (Acier du Nord) : 3 000 €, repoussée de T3 FY2026 à T1 FY2027</li></ul>');
+    expect(html).toContain('<h3>Les plus grosses affaires nouvelles</h3><ul><li><strong>Affaire C1</strong> (Acier du Nord) : 15 000 €, conclusion prévue au T3 FY2026</li></ul>');
+    expect(html).toContain('<tr><td>Exercice 2026</td><td>400 000 €</td><td>415 000 €</td><td>+15 000 €</td></tr>');
+    expect(html).toContain('<tr><td>T3 de l&#39;exercice 2026</td><td>120 000 €</td><td>112 500 €</td><td>−7 500 €</td></tr>');
+  });
+
+  it('a company\'s first snapshot: the digest says there is nothing to compare yet', () => {
+    const html = plain(renderMovement({ currentDay: '2026-09-07', previousDay: null, quarterLabel: 'T3 FY2026', quarter: null, slips: [], newDeals: [], forecast: [] }));
+    expect(html).toContain('Premier instantané du pipeline (07/09/2026) : l\'évolution sera comparée à partir de la prochaine mise à jour.');
   });
 });
