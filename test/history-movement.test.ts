@@ -32,7 +32,10 @@
  * Its forecast (written by hand too): the company's T3 120 000 € → 112 500 € (−7 500 €), its year
  *   400 000 € → 415 000 € (+15 000 €).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../pipelines/config.js';
 import { readSnapshot, renderDigest, renderMovement } from '../pipelines/digest/digest.js';
 import { createHistoryTables } from '../pipelines/history/snapshots.js';
 import { runModels } from '../pipelines/models/run-models.js';
@@ -180,5 +183,40 @@ describe('the digest says what moved', () => {
   it('a company\'s first snapshot: the digest says there is nothing to compare yet', () => {
     const html = plain(renderMovement({ currentDay: '2026-09-07', previousDay: null, quarterLabel: 'T3 FY2026', quarter: null, slips: [], newDeals: [], forecast: [] }));
     expect(html).toContain('Premier instantané du pipeline (07/09/2026) : l\'évolution sera comparée à partir de la prochaine mise à jour.');
+  });
+});
+
+describe('the page "Évolution de la semaine" ties to the marts', () => {
+  const PAGE = path.join(PROJECT_ROOT, 'site/pages/week.md');
+  const SOURCES = path.join(PROJECT_ROOT, 'site/sources/warehouse');
+  /** The page's named queries, each query reference `${name}` replaced by that query as a subquery. */
+  const pageQueries = () => {
+    const queries = new Map<string, string>();
+    for (const m of fs.readFileSync(PAGE, 'utf8').matchAll(/^```sql (\w+)\n([\s\S]*?)^```/gm)) {
+      queries.set(m[1]!, m[2]!.replace(/\$\{(\w+)\}/g, (_, name: string) => `(${queries.get(name)})`));
+    }
+    return queries;
+  };
+
+  it('its report sources and every query run, and its waterfall is the mart\'s, bar for bar', async () => {
+    const { db } = loaded;
+    await db.exec('CREATE SCHEMA IF NOT EXISTS warehouse');
+    for (const file of fs.readdirSync(SOURCES).filter((f) => f.endsWith('.sql'))) {
+      await db.exec(`CREATE OR REPLACE VIEW warehouse.${path.basename(file, '.sql')} AS ${fs.readFileSync(path.join(SOURCES, file), 'utf8').replace(/;\s*$/, '')}`);
+    }
+    const queries = pageQueries();
+    expect([...queries.keys()]).toContain('quarter_bars');
+    for (const [name, sql] of queries) await expect(db.query(sql), name).resolves.toBeDefined();
+    const page = await db.query(`SELECT bar, amount, CAST(deals AS INTEGER) AS deals, running_before, running_after FROM (${queries.get('quarter_bars')}) ORDER BY bar_order`);
+    expect(page).toEqual(await waterfall('quarter'));
+    const chart = await db.query<{ bar_label: string; part: string; value: number }>(queries.get('quarter_chart')!);
+    // Pushed: from 81 500 down to 65 500, a red bar of 16 000 standing on 65 500.
+    expect(chart.filter((r) => r.bar_label === 'Repoussées')).toEqual([
+      { bar_order: 4, bar_label: 'Repoussées', part: 'Socle', value: 65500 }, { bar_order: 4, bar_label: 'Repoussées', part: 'Baisse', value: 16000 }]);
+    // Bars with no deal (reentered, removed) are left out of the chart.
+    expect([...new Set(chart.map((r) => r.bar_label))]).toEqual(['Début', 'Créées', 'Avancées', 'Repoussées', 'Gagnées', 'Perdues', 'Montant modifié', 'Fin']);
+    const pipeline = await db.query<{ bar_label: string; amount: number }>(queries.get('pipeline_bars')!);
+    expect(pipeline.map((r) => [r.bar_label, r.amount])).toEqual([['Début', 97500], ['Créées ou réintégrées', 15000], ['Gagnées', -20000],
+      ['Perdues ou retirées', -7500], ['Montant modifié', 3500], ['Fin', 88500]]);
   });
 });
