@@ -35,7 +35,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeAudienceMarts } from '../pipelines/audiences/audience-data.js';
 import { PROJECT_ROOT } from '../pipelines/config.js';
+import { openDatabase } from '../pipelines/db/duckdb.js';
 import { readSnapshot, renderDigest, renderMovement } from '../pipelines/digest/digest.js';
 import { createHistoryTables } from '../pipelines/history/snapshots.js';
 import { runModels } from '../pipelines/models/run-models.js';
@@ -218,5 +220,25 @@ describe('the page "Évolution de la semaine" ties to the marts', () => {
     const pipeline = await db.query<{ bar_label: string; amount: number }>(queries.get('pipeline_bars')!);
     expect(pipeline.map((r) => [r.bar_label, r.amount])).toEqual([['Début', 97500], ['Créées ou réintégrées', 15000], ['Gagnées', -20000],
       ['Perdues ou retirées', -7500], ['Montant modifié', 3500], ['Fin', 88500]]);
+  });
+});
+
+describe('a seller\'s pack holds only that seller\'s deals', () => {
+  it('S2 sees the 11 deals that moved or stood still, their manager S1 (a seller pack of their own) none', async () => {
+    const file = path.join(tempDir('bi-history-audience-'), 'warehouse.duckdb');
+    await loaded.db.exec(`ATTACH '${file}' AS copy; COPY FROM DATABASE memory TO copy; DETACH copy`);
+    const marts = ['marts.pipeline_movement_deals', 'marts.pipeline_snapshots', 'marts.forecast_history', 'marts.forecast_movement'];
+    const dealsSeenBy = async (seller: string) => {
+      const out = path.join(tempDir('bi-history-audience-'), `${seller}.duckdb`);
+      await writeAudienceMarts(file, out, marts, { seller });
+      const db = await openDatabase(out, { readOnly: true });
+      try {
+        return (await db.query<{ id: string }>('SELECT opportunity_id AS id FROM marts.pipeline_movement_deals ORDER BY 1')).map((r) => r.id);
+      } finally {
+        db.close();
+      }
+    };
+    expect(await dealsSeenBy('S2')).toEqual(['C1', 'L1', 'N1', 'P1', 'P2', 'P3', 'P4', 'R1', 'U1', 'W1', 'X1']);
+    expect(await dealsSeenBy('S1')).toEqual([]);
   });
 });
