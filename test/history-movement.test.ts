@@ -214,7 +214,8 @@ describe('the page "Évolution de la semaine" ties to the marts', () => {
     const chart = await db.query<{ bar_label: string; part: string; value: number }>(queries.get('quarter_chart')!);
     // Pushed: from 81 500 down to 65 500, a red bar of 16 000 standing on 65 500.
     expect(chart.filter((r) => r.bar_label === 'Repoussées')).toEqual([
-      { bar_order: 4, bar_label: 'Repoussées', part: 'Socle', value: 65500 }, { bar_order: 4, bar_label: 'Repoussées', part: 'Baisse', value: 16000 }]);
+      { bar_order: 4, bar_label: 'Repoussées', part_order: 0, part: 'Socle', value: 65500 },
+      { bar_order: 4, bar_label: 'Repoussées', part_order: 1, part: 'Baisse', value: 16000 }]);
     // Bars with no deal (reentered, removed) are left out of the chart.
     expect([...new Set(chart.map((r) => r.bar_label))]).toEqual(['Début', 'Créées', 'Avancées', 'Repoussées', 'Gagnées', 'Perdues', 'Montant modifié', 'Fin']);
     const pipeline = await db.query<{ bar_label: string; amount: number }>(queries.get('pipeline_bars')!);
