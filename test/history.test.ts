@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { build } from '../pipelines/build.js';
 import { PROJECT_ROOT } from '../pipelines/config.js';
 import { openDatabase } from '../pipelines/db/duckdb.js';
+import { carryHistory, createHistoryTables } from '../pipelines/history/snapshots.js';
 import { runModels } from '../pipelines/models/run-models.js';
 import { silentReporter } from '../pipelines/progress.js';
 import { writeCompany } from './helpers/csv.js';
@@ -132,4 +133,29 @@ describe('the pipeline history across releases', () => {
       db.close();
     }
   }, 600_000);
+});
+
+describe('carrying the history into a fresh database', () => {
+  it('copies every snapshot of the published database, or says why it could not', async () => {
+    const dir = tempDir('bi-history-carry-');
+    const published = path.join(dir, 'published.duckdb');
+    const source = await openDatabase(published);
+    await createHistoryTables(source);
+    await source.exec(`INSERT INTO history.snapshots (snapshot_day, fingerprint, open_deals, pipeline_amount) VALUES (DATE '2026-09-14', 'x', 1, 5000), (DATE '2026-09-21', 'y', 2, 13000);
+      INSERT INTO history.pipeline_deals (snapshot_day, opportunity_id, amount) VALUES (DATE '2026-09-14', 'H1', 5000)`);
+    source.close();
+    const fresh = await openDatabase(':memory:');
+    try {
+      expect(await carryHistory(fresh, published)).toEqual({ carried: 2 });
+      expect(await fresh.query(`SELECT opportunity_id, amount FROM history.pipeline_deals`)).toEqual([{ opportunity_id: 'H1', amount: 5000 }]);
+      expect(await carryHistory(fresh, path.join(dir, 'none.duckdb'))).toEqual({ carried: 0, none: true });
+      const garbage = path.join(dir, 'garbage.duckdb');
+      fs.writeFileSync(garbage, 'not a database');
+      const lost = await carryHistory(fresh, garbage);
+      expect(lost).toMatchObject({ carried: 0 });
+      expect('lost' in lost && lost.lost).toBeTruthy();
+    } finally {
+      fresh.close();
+    }
+  });
 });

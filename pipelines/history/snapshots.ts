@@ -114,11 +114,17 @@ export const carryHistory = async (db: Database, publishedDatabase: string): Pro
     const names = new Set(present.map((p) => p.name));
     if (!names.has('snapshots')) return { carried: 0, none: true };
     await db.exec('BEGIN TRANSACTION');
-    for (const table of HISTORY_TABLE_NAMES) {
-      if (!names.has(table)) continue;
-      await db.exec(`DELETE FROM history.${table}; INSERT INTO history.${table} BY NAME SELECT * FROM published_history.history.${table}`);
+    try {
+      for (const table of HISTORY_TABLE_NAMES) {
+        if (!names.has(table)) continue;
+        await db.exec(`DELETE FROM history.${table}; INSERT INTO history.${table} BY NAME SELECT * FROM published_history.history.${table}`);
+      }
+      await db.exec('COMMIT');
+    } catch (error) {
+      // A history that cannot be copied (unreadable, or of columns this version does not know): none carried.
+      await db.exec('ROLLBACK');
+      return { carried: 0, lost: (error as Error).message.split('\n')[0]! };
     }
-    await db.exec('COMMIT');
     const [row] = await db.query<{ n: number }>('SELECT CAST(count(*) AS INTEGER) AS n FROM history.snapshots');
     return { carried: row!.n };
   } finally {
