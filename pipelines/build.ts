@@ -15,6 +15,7 @@ import { databasePaths, today, type Settings } from './config.js';
 import { openDatabase, type Database } from './db/duckdb.js';
 import { planRebuild, writeBuildState, type RebuildPlan } from './incremental/build-state.js';
 import { computeFingerprints } from './incremental/fingerprints.js';
+import { carryHistory } from './history/snapshots.js';
 import { applyAsOf } from './load/as-of.js';
 import { loadExtracts, type LoadSummary } from './load/load-extracts.js';
 import { ExtractError } from './load/read.js';
@@ -39,7 +40,7 @@ export interface BuildOptions {
    * Runs after loading, inside the candidate database (models, data tests). `reloadedExtracts` is
    * set on incremental runs: only models reading them need rebuilding.
    */
-  afterLoad?: (db: Database, rebuild: { reloadedExtracts?: ReadonlySet<string> }) => Promise<void>;
+  afterLoad?: (db: Database, rebuild: { reloadedExtracts?: ReadonlySet<string>; snapshotDay: string }) => Promise<void>;
   /** Reuse the published database where the inputs did not change (default true). */
   incremental?: boolean;
   /** The data folder's lock, when the caller took it already (for steps before the build); else taken here. */
@@ -147,6 +148,12 @@ export const build = async (options: BuildOptions): Promise<BuildResult> => {
       tempDirectory: paths.spill,
     });
     const open = db;
+    // The pipeline's history (history.*) outlives releases: a fresh candidate starts from the published one's.
+    if (!plan.reusePublished) {
+      const carried = await carryHistory(open, layout.database);
+      if ('lost' in carried) reporter.warn(`the history of earlier builds could not be read from the published database (${carried.lost}): it starts again with this build's snapshot`);
+      else if (carried.carried > 0) reporter.detail(`history: ${carried.carried} earlier snapshot(s) carried over from the published database`);
+    }
     // As of a day, an extract's rewind reads the others' full history (a deal's stage, an account's
     // status): every extract is reloaded together, and every model rebuilt.
     const keep = new Set(Object.keys(fingerprints.extracts).filter((name) => plan.reusePublished && !plan.reload.has(name) && !pointInTime));
@@ -166,7 +173,8 @@ export const build = async (options: BuildOptions): Promise<BuildResult> => {
     const sameAvailability = plan.reusePublished && availableBefore === (await availability(open));
     const reloadedExtracts = sameAvailability && !plan.allModels && !pointInTime ? plan.reload : undefined;
     if (pointInTime) await rewindToAsOf(open, pointInTime, loads, reporter);
-    if (options.afterLoad) await options.afterLoad(open, { reloadedExtracts });
+    // The snapshot of the pipeline is dated the day the company is shown at: --as-of, else the reference day.
+    if (options.afterLoad) await options.afterLoad(open, { reloadedExtracts, snapshotDay: pointInTime ?? referenceDay });
     await writeBuildState(open, fingerprints, withSite);
     await open.exec('CHECKPOINT');
     open.close();

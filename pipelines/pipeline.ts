@@ -16,6 +16,8 @@ import { recordMappingAudit } from './mapping/report.js';
 import { mapExports } from './mapping/run.js';
 import { COMPANY_SETTINGS_FILE, readSettingsInUse, settingsFileFor, type SettingsInUse } from './models/kpi-settings.js';
 import { runModels, type ModelResult } from './models/run-models.js';
+import { describeSnapshot } from './history/describe.js';
+import type { SnapshotOutcome } from './history/snapshots.js';
 import type { Reporter } from './progress.js';
 import type { Database } from './db/duckdb.js';
 import type { BuildLock } from './publish/lock.js';
@@ -56,6 +58,8 @@ export interface PipelineResult extends BuildResult {
   /** Won deals signed within the invoicing delay and not yet fully invoiced: timing, not a gap. */
   toInvoice?: ToInvoice;
   models: ModelResult[];
+  /** This run's snapshot of the pipeline and forecast in history.* (none when nothing was rebuilt). */
+  snapshot?: SnapshotOutcome;
   /** Money read from the files per extract: loaded, flagged, held out (empty when nothing was rebuilt). */
   money: MoneyAccount[];
 }
@@ -146,6 +150,7 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
   let models: ModelResult[] = [];
   let money: MoneyAccount[] = [];
   let toInvoice: ToInvoice | undefined;
+  let snapshot: SnapshotOutcome | undefined;
   const result = await build({
     settings,
     extractsDir,
@@ -184,7 +189,7 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
         }
         return built;
       },
-    afterLoad: async (db, { reloadedExtracts }) => {
+    afterLoad: async (db, { reloadedExtracts, snapshotDay }) => {
       if (mapped) await recordMappingAudit(db, mapped);
       const { heldOut, currency } = readExtractsConfig(extractsDir!, options.extractsConfig);
       // A missing exchange rate is said first, with the lines to add: what it empties or holds out
@@ -205,12 +210,15 @@ const runLocked = async (options: PipelineOptions, lock: BuildLock): Promise<Pip
           `${options.acceptHeldOut ? ' (accepted with --accept-held-out)' : ''}: the pages show it beside the figures.`);
       }
       const modelsDir = path.join(PROJECT_ROOT, 'models');
-      ({ models } = await runModels(db, { modelsDir, reporter, reloadedExtracts, settingsFile: kpiSettings.file }));
+      const run = await runModels(db, { modelsDir, reporter, reloadedExtracts, settingsFile: kpiSettings.file, snapshotDay });
+      models = run.models;
+      snapshot = run.snapshot;
+      if (snapshot) reporter.detail(describeSnapshot(snapshot));
       toInvoice = await readToInvoice(db);
       // The audiences' names and filters for this data's teams and sellers, checked before the
       // site is built rather than after it (two teams whose names slug alike, a filter naming no team).
       if (publishConfig) expandAudiences(readPublishConfig(publishConfig), await db.query<{ seller_id: string; team: string }>('SELECT seller_id, team FROM staging.stg_sellers'));
     },
   });
-  return { ...result, extractsDir, models, money, kpiSettings, toInvoice };
+  return { ...result, extractsDir, models, money, kpiSettings, toInvoice, snapshot };
 };

@@ -18,6 +18,7 @@ import { genericTests, singularTests } from '../models/data-tests.js';
 import { buildOrder, discoverModels, LAYERS } from '../models/discover.js';
 import { readSettingsInUse, settingsFileFor, writeKpiSettings } from '../models/kpi-settings.js';
 import { readMacros } from '../models/run-models.js';
+import { createHistoryTables } from '../history/snapshots.js';
 import { RssSampler } from './memory.js';
 import type { BaselineJob, BaselineResult, StageMeasure } from './types.js';
 
@@ -98,6 +99,8 @@ export const runBaseline = async (job: BaselineJob): Promise<BaselineResult> => 
     const inUse = readSettingsInUse(settingsFileFor(job.extractsDir));
     await writeKpiSettings(open, inUse.settings, inUse);
     await open.exec(readMacros(modelsDir) + LAYERS.map((l) => `CREATE SCHEMA IF NOT EXISTS ${l};`).join('\n'));
+    // The history marts read history.* (empty here: the baseline records no snapshot).
+    await createHistoryTables(open);
     const models = buildOrder(await discoverModels(open, modelsDir));
 
     log(`models: ${models.length} CREATE OR REPLACE TABLE statements in dependency order`);

@@ -9,7 +9,24 @@ import type { Database } from '../db/duckdb.js';
 import type { Browser } from 'playwright-core';
 
 export type Alert = { key: string; rule_label: string; severity: string; message: string };
+/** What moved in the pipeline between the two snapshots this release compares (pipelines/history). */
+export interface Movement {
+  currentDay: string;
+  /** None: this release holds the company's first snapshot. */
+  previousDay: string | null;
+  quarterLabel: string | null;
+  quarter: { start: number; end: number } | null;
+  /** The three deals pushed to a later quarter with the largest amounts. */
+  slips: { name: string; account: string | null; amount: number; from: string | null; to: string | null }[];
+  /** The three largest deals created since the previous snapshot. */
+  newDeals: { name: string; account: string | null; amount: number; closeQuarter: string | null }[];
+  /** The company's forecast then and now, per period. */
+  forecast: { period: string; before: number | null; after: number }[];
+}
+
 export interface Snapshot {
+  /** Absent for a release older than the history marts. */
+  movement?: Movement;
   flash: { label: string; value: number | null; unit: 'EUR' | 'count' }[];
   forecast: { period_type: string; period_start: string; period_end: string; forecast: number; p10: number; p90: number; mape: number | null; method: string }[];
   alerts: Alert[];
@@ -32,7 +49,28 @@ export const readSnapshot = async (db: Database, catalog = ''): Promise<Snapshot
     FROM ${at}marts.forecast_landing WHERE scope_type = 'Entreprise' AND is_shown ORDER BY period_type DESC`);
   const alerts = await db.query<Alert>(`SELECT rule || ' | ' || subject || ' | ' || period AS key, rule_label, severity, message
     FROM ${at}marts.alerts ORDER BY severity_rank, rule, subject`);
-  return { flash: FLASH.map(([c, label, unit]) => ({ label, unit, value: flash?.[c] == null ? null : Number(flash[c]) })), forecast, alerts };
+  const movement = await readMovement(db, at).catch(() => undefined); // a release older than the history marts
+  return { flash: FLASH.map(([c, label, unit]) => ({ label, unit, value: flash?.[c] == null ? null : Number(flash[c]) })), forecast, alerts, movement };
+};
+
+/** The digest's "what moved" from the history marts (`at`: the catalog prefix); undefined without a snapshot. */
+const readMovement = async (db: Database, at: string): Promise<Movement | undefined> => {
+  const [pair] = await db.query<{ current_day: string; previous_day: string | null; quarter_label: string }>(`SELECT CAST(current_day AS VARCHAR) AS current_day,
+      CAST(previous_day AS VARCHAR) AS previous_day, quarter_label FROM ${at}intermediate.int_history_snapshot_pair`);
+  if (!pair) return undefined;
+  const movement: Movement = { currentDay: pair.current_day, previousDay: pair.previous_day, quarterLabel: pair.quarter_label, quarter: null, slips: [], newDeals: [], forecast: [] };
+  if (!pair.previous_day) return movement;
+  const [quarter] = await db.query<{ start: number; end: number }>(`SELECT sum(amount) FILTER (WHERE bar = 'start') AS start, sum(amount) FILTER (WHERE bar = 'end') AS "end"
+    FROM ${at}marts.pipeline_movement WHERE scope = 'quarter'`);
+  movement.quarter = quarter ? { start: Number(quarter.start), end: Number(quarter.end) } : null;
+  const deal = `coalesce(opportunity_name, opportunity_id) AS name, account_name AS account`;
+  movement.slips = await db.query<Movement['slips'][number]>(`SELECT ${deal}, amount_before AS amount, close_quarter_before AS "from", close_quarter_after AS "to"
+    FROM ${at}marts.pipeline_movement_deals WHERE movement = 'pushed' ORDER BY amount_before DESC, opportunity_id LIMIT 3`);
+  movement.newDeals = await db.query<Movement['newDeals'][number]>(`SELECT ${deal}, amount_after AS amount, close_quarter_after AS "closeQuarter"
+    FROM ${at}marts.pipeline_movement_deals WHERE movement = 'created' ORDER BY amount_after DESC, opportunity_id LIMIT 3`);
+  movement.forecast = await db.query<Movement['forecast'][number]>(`SELECT period_label AS period, forecast_before AS before, forecast_after AS after
+    FROM ${at}marts.forecast_movement WHERE scope_type = 'Entreprise' ORDER BY period_type DESC, period_start`);
+  return movement;
 };
 
 const eur = (v: number | null) => v == null ? '—' : new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }).format(v);
@@ -41,6 +79,36 @@ const pct = (v: number | null) => v == null ? '—' : new Intl.NumberFormat('fr-
 const day = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 const signed = (d: number | null, fmt: (v: number) => string) => d == null ? '—' : `${d > 0 ? '+' : d < 0 ? '−' : ''}${fmt(Math.abs(d))}`;
+const QUARTER = (label: string | null) => label ?? 'sans date prévue';
+const dealLine = (name: string, account: string | null) => `<strong>${esc(name)}</strong>${account ? ` (${esc(account)})` : ''}`;
+
+/** The section "what moved in the pipeline" (issue 28): the quarter's pipeline, the slips, the new deals, the forecast. */
+export const renderMovement = (m: Movement | undefined): string => {
+  if (!m) return '';
+  if (!m.previousDay) {
+    return `<h2>Évolution du pipeline</h2>\n<p>Premier instantané du pipeline (${day(m.currentDay)}) : l'évolution sera comparée à partir de la prochaine mise à jour.</p>\n`;
+  }
+  const quarter = m.quarter
+    ? `<p>Pipeline attendu au ${esc(m.quarterLabel ?? '')} : ${eur(m.quarter.start)} le ${day(m.previousDay)}, ${eur(m.quarter.end)} le ${day(m.currentDay)} (${signed(m.quarter.end - m.quarter.start, eur)}).</p>`
+    : '';
+  const slips = m.slips.length
+    ? `<ul>${m.slips.map((d) => `<li>${dealLine(d.name, d.account)} : ${eur(d.amount)}, repoussée de ${esc(QUARTER(d.from))} à ${esc(QUARTER(d.to))}</li>`).join('')}</ul>`
+    : '<p>Aucune affaire repoussée à un trimestre plus tardif.</p>';
+  const created = m.newDeals.length
+    ? `<ul>${m.newDeals.map((d) => `<li>${dealLine(d.name, d.account)} : ${eur(d.amount)}, conclusion prévue au ${esc(QUARTER(d.closeQuarter))}</li>`).join('')}</ul>`
+    : '<p>Aucune affaire créée.</p>';
+  const forecast = m.forecast.length
+    ? `<table><tr><th>Période</th><th>Le ${day(m.previousDay)}</th><th>Le ${day(m.currentDay)}</th><th>Évolution</th></tr>${m.forecast.map((f) =>
+      `<tr><td>${esc(f.period)}</td><td>${eur(f.before)}</td><td>${eur(f.after)}</td><td>${f.before == null ? 'nouvelle période' : signed(f.after - f.before, eur)}</td></tr>`).join('')}</table>`
+    : '<p>Aucune prévision enregistrée dans les instantanés.</p>';
+  return `<h2>Évolution du pipeline depuis le ${day(m.previousDay)}</h2>
+${quarter}
+<h3>Les plus gros glissements</h3>${slips}
+<h3>Les plus grosses affaires nouvelles</h3>${created}
+<h3>Évolution de la prévision</h3>${forecast}
+`;
+};
+
 const METHOD: Record<string, string> = { pipeline: 'pipeline pondéré', run_rate: 'rythme récent', blend: 'mélange' };
 
 /** The digest page: the current snapshot against the previous one (none on a first build). */
@@ -70,7 +138,7 @@ export const renderDigest = (current: Snapshot, previous: Snapshot | undefined, 
 </head><body>
 <h1>Synthèse de la mise à jour du ${esc(when)} (UTC)</h1>
 <p>${previous ? 'Comparée à la mise à jour publiée précédente.' : 'Première mise à jour publiée : rien à comparer.'}</p>
-<h2>Chiffres flash du mois</h2>
+${renderMovement(current.movement)}<h2>Chiffres flash du mois</h2>
 <table><tr><th>Indicateur</th><th>Valeur</th><th>Évolution</th></tr>${flashRows}</table>
 <h2>Atterrissage prévu</h2>
 <table><tr><th>Période</th><th>Prévision</th><th>Intervalle P10–P90</th><th>Erreur mesurée (méthode)</th><th>Évolution</th></tr>${forecastRows}</table>

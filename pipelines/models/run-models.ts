@@ -14,6 +14,7 @@ import { DataTestFailure, genericTests, runDataTests, singularTests, testsToRun,
 import { DATA_CONDITIONS } from './data-conditions.js';
 import { readSettingsInUse, writeKpiSettings } from './kpi-settings.js';
 import { measureModel, recordModelRuns } from './model-runs.js';
+import { createHistoryTables, recordSnapshot, type SnapshotOutcome } from '../history/snapshots.js';
 
 export interface ModelRunOptions {
   modelsDir: string;
@@ -26,6 +27,12 @@ export interface ModelRunOptions {
    * others are kept from the previous run. Default: every model is built.
    */
   reloadedExtracts?: ReadonlySet<string>;
+  /**
+   * The day this build's snapshot of the open pipeline and forecast is dated (pipelines/history):
+   * recorded once the models it reads are built, before the models reading `history.*`. None: no
+   * snapshot is recorded (the history marts read what the database already holds).
+   */
+  snapshotDay?: string;
 }
 
 export interface ModelResult {
@@ -138,13 +145,26 @@ const dropStaleModels = async (db: Database, models: Model[], reporter: Reporter
   return new Set(tables.map((t) => `${t.schema}.${t.name}`).filter((t) => known.has(t)));
 };
 
+/**
+ * Models reading the history (directly or through another model): built after this run's snapshot
+ * is recorded. `models` is in build order, so one pass finds them all.
+ */
+const readersOfHistory = (models: Model[]): Set<string> => {
+  const readers = new Set<string>();
+  for (const model of models) {
+    if (model.reads.some((read) => read.startsWith('history.') || readers.has(read))) readers.add(model.name);
+  }
+  return readers;
+};
+
 /** The models an incremental run must rebuild, in build order: those reading what was reloaded. */
 const modelsToRebuild = (models: Model[], reloaded: ReadonlySet<string>, existing: ReadonlySet<string>): Set<string> => {
   const rebuild = new Set<string>();
   for (const model of models) {
     // A model new since the last build has no table to keep.
+    // The history gains a snapshot on every run: what reads it is always rebuilt.
     const stale = !existing.has(model.name) || model.reads.some((read) =>
-      rebuild.has(read) || read.startsWith('audit.') || (read.startsWith('raw.') && reloaded.has(read.slice(4))));
+      rebuild.has(read) || read.startsWith('audit.') || read.startsWith('history.') || (read.startsWith('raw.') && reloaded.has(read.slice(4))));
     if (stale) rebuild.add(model.name);
   }
   return rebuild;
@@ -160,8 +180,14 @@ export const runModels = async (db: Database, options: ModelRunOptions) => {
   const existing = await dropStaleModels(db, models, reporter);
   const rebuild = options.reloadedExtracts ? modelsToRebuild(models, options.reloadedExtracts, existing) : new Set(models.map((m) => m.name));
   const results: ModelResult[] = [];
+  const historyReaders = readersOfHistory(models);
+  let snapshot: SnapshotOutcome | undefined;
+  await createHistoryTables(db);
   await reporter.step(rebuild.size === models.length ? `build ${models.length} models` : `rebuild ${rebuild.size} of ${models.length} models`, async () => {
-    for (const model of models) {
+    // The models the snapshot reads first, then the snapshot, then the models reading the history.
+    const ordered = [...models.filter((m) => !historyReaders.has(m.name)), ...models.filter((m) => historyReaders.has(m.name))];
+    for (const model of ordered) {
+      if (historyReaders.has(model.name) && options.snapshotDay && !snapshot) snapshot = await recordSnapshot(db, options.snapshotDay);
       if (!rebuild.has(model.name)) {
         const [kept] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${model.name}`);
         results.push({ model: model.name, layer: model.layer, rows: kept?.n ?? 0, seconds: 0, reused: true });
@@ -177,6 +203,7 @@ export const runModels = async (db: Database, options: ModelRunOptions) => {
       const [count] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${model.name}`);
       results.push({ model: model.name, layer: model.layer, rows: count?.n ?? 0, ...cost });
     }
+    if (options.snapshotDay && !snapshot) snapshot = await recordSnapshot(db, options.snapshotDay);
     await writeGlossary(db, models);
     await recordModelRuns(db, randomUUID(), results);
   });
@@ -192,5 +219,5 @@ export const runModels = async (db: Database, options: ModelRunOptions) => {
     const failed = testResults.filter((t) => t.failures > 0);
     if (failed.length) throw new DataTestFailure(failed);
   });
-  return { models: results, tests: testResults, settings: inUse };
+  return { models: results, tests: testResults, settings: inUse, snapshot };
 };

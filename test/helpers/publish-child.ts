@@ -19,7 +19,7 @@ await build({
   settings: settingsFromEnv(),
   extractsDir: process.argv[2]!,
   reporter: silentReporter(),
-  afterLoad: async (db) => { await runModels(db, { modelsDir: MODELS_DIR, reporter: silentReporter() }); },
+  afterLoad: async (db, { snapshotDay }) => { await runModels(db, { modelsDir: MODELS_DIR, reporter: silentReporter(), snapshotDay }); },
   beforePublish: async () => {
     const site = stubSite(process.env.PUBLISH_CHILD_LABEL ?? 'child');
     if (hang) {
