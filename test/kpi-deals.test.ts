@@ -1,0 +1,201 @@
+/**
+ * The deal pages' models on a hand-checkable company: the fixture company (O1 won) plus deals worked
+ * out by hand. Fiscal year = calendar year. Data end (reference day) 2024-03-31: an activity held
+ * that day on P1. Settings: funnel.quietAfterDays 30, commit from a stage win rate of 0.7, best case
+ * from 0.6.
+ *
+ * Closed deals (all seller S2; A1 = Or, A2 = Bronze), each with a 'qualified' entry at creation:
+ *   O1 won  2023-11-15, Or,     proposal 2023-10-10            (qualified→won 56 d, proposal→won 36 d)
+ *   W2 won  2023-11-06, Or,     proposal 2023-10-16            (35 d, 21 d)
+ *   W3 won  2024-01-15, Bronze, proposal 2023-11-06, negotiation 2023-12-11   (75 d, 70 d)
+ *   W4 won  2024-02-05, Or,     proposal 2023-12-04, negotiation 2024-01-15   (66 d, 63 d)
+ *   L5 lost 2023-12-20, Bronze, proposal 2023-10-20, negotiation 2023-11-20, « Prix trop élevé »
+ *   L6 lost 2024-02-20, Or,     qualified only, no reason
+ *   L7 lost 2024-01-10, Or,     proposal 2023-11-20, « Prix trop élevé »
+ * Stage win rates (won / decided among closed deals that reached the stage): qualified 4/7,
+ * proposal 4/6 (L6 never reached it), negotiation 2/3 (W3, W4 won; L5 lost).
+ *
+ * Open deals on 2024-03-31:
+ *   P1 proposal since 2024-03-11 (20 d), 10 000 €, S2, no CRM close: won from proposal after ≥ 20 d:
+ *      21, 36, 63, 70 → lower median (2nd of 4) 36 d → 2024-04-16, T2 FY2024; best case (2/3 ≥ 0.6).
+ *   P2 proposal since 2024-01-22 (69 d), 20 000 €, S2, no CRM close: only 70 ≥ 69 → 2024-04-01, T2.
+ *      Last held activity 2024-02-20 (a meeting planned 2024-03-29 is not held) → 40 d: quiet.
+ *   P3 qualified, created 2024-03-25, no history (6 d), 5 000 €, S2, no CRM close: won from qualified
+ *      35, 56, 66, 75 → 2nd of 4 = 56 d → 2024-05-20, T2; pipeline (4/7 < 0.6).
+ *   P4 negotiation since 2024-02-12, 30 000 €, S2, CRM close 2024-03-28 (overdue), CRM category commit;
+ *      last activity held 2024-03-01 → 30 d: not quiet (more than 30 days is).
+ *   P5 negotiation since 2024-03-01, 40 000 €, S1, CRM close 2024-06-15, no category → best case
+ *      (2/3); no activity, created 2024-02-15 → 45 d: quiet.
+ *   P6 qualified, created 2024-01-20, 2 000 €, S2, CRM close 2024-02-15 (overdue), CRM category
+ *      omitted; a cancelled meeting 2024-03-20 does not count → 71 d since creation: quiet.
+ * Objective of S2 for April–June 2024: 100 000 € (none for S1).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildModelsOn, company, type Built, type Company } from './helpers/models.js';
+import { tempDir } from './helpers/load.js';
+
+type Row = Record<string, unknown>;
+
+const opp = (id: string, account: string, seller: string, amount: number, created: string, closed: string | null, stage: string, extra: Row = {}): Row => ({
+  opportunity_id: id, account_id: account, lead_id: null, owner_seller_id: seller, product_line: 'Logiciel', amount, origin: 'sales',
+  created_at: created, closed_at: closed, stage, loss_reason: null, opportunity_name: null, expected_close_at: null, forecast_category: null, ...extra,
+});
+
+const activity = (id: string, deal: string, at: string, status: string): Row => ({
+  activity_id: id, seller_id: 'S2', type: 'meeting', counterpart: 'prospect', purpose: 'follow_up', direction: 'outbound', account_id: 'A1',
+  lead_id: null, opportunity_id: deal, scheduled_at: at, status, duration_minutes: status === 'held' ? 30 : 0, outcome: null, rebooked_activity_id: null,
+});
+
+export const dealsCompany = (): Company => {
+  const c = company();
+  for (const o of c.opportunities!) Object.assign(o, { opportunity_name: 'Acier du Nord — licences', expected_close_at: null, forecast_category: null });
+  const history = (id: string, entries: [string, string][]) => c.opportunity_stage_history!.push(...entries.map(([stage, day]) => ({ opportunity_id: id, stage, changed_at: `${day} 09:00:00` })));
+  const won = (id: string, account: string, amount: number, created: string, closed: string, entries: [string, string][]) => {
+    c.opportunities!.push(opp(id, account, 'S2', amount, created, closed, 'won'));
+    history(id, [['qualified', created], ...entries, ['won', closed]]);
+    // Won deals are invoiced in full on their close day: the won-deals reconciliation holds.
+    c.invoices!.push({ invoice_id: `F-${id}`, account_id: account, opportunity_id: id, invoice_date: closed, document_type: 'invoice', currency: 'EUR' });
+    c.invoice_lines!.push({ invoice_id: `F-${id}`, line_number: 1, product_line: 'Logiciel', product_code: 'LOG-PRO', quantity: 1, unit_price: amount, discount_rate: 0, net_amount: amount, unit_cost: 0 });
+  };
+  won('W2', 'A1', 8000, '2023-10-02', '2023-11-06', [['proposal', '2023-10-16']]);
+  won('W3', 'A2', 6000, '2023-11-01', '2024-01-15', [['proposal', '2023-11-06'], ['negotiation', '2023-12-11']]);
+  won('W4', 'A1', 15000, '2023-12-01', '2024-02-05', [['proposal', '2023-12-04'], ['negotiation', '2024-01-15']]);
+  c.opportunities!.push(opp('L5', 'A2', 'S2', 9000, '2023-10-05', '2023-12-20', 'lost', { loss_reason: 'Prix trop élevé' }));
+  history('L5', [['qualified', '2023-10-05'], ['proposal', '2023-10-20'], ['negotiation', '2023-11-20'], ['lost', '2023-12-20']]);
+  c.opportunities!.push(opp('L6', 'A1', 'S2', 4000, '2024-01-08', '2024-02-20', 'lost'));
+  history('L6', [['qualified', '2024-01-08'], ['lost', '2024-02-20']]);
+  c.opportunities!.push(opp('L7', 'A1', 'S2', 7000, '2023-11-10', '2024-01-10', 'lost', { loss_reason: 'Prix trop élevé' }));
+  history('L7', [['qualified', '2023-11-10'], ['proposal', '2023-11-20'], ['lost', '2024-01-10']]);
+
+  c.opportunities!.push(opp('P1', 'A1', 'S2', 10000, '2024-02-01', null, 'proposal', { opportunity_name: 'Acier du Nord — extension' }));
+  history('P1', [['qualified', '2024-02-01'], ['proposal', '2024-03-11']]);
+  c.opportunities!.push(opp('P2', 'A1', 'S2', 20000, '2024-01-02', null, 'proposal'));
+  history('P2', [['qualified', '2024-01-02'], ['proposal', '2024-01-22']]);
+  c.opportunities!.push(opp('P3', 'A2', 'S2', 5000, '2024-03-25', null, 'qualified'));
+  c.opportunities!.push(opp('P4', 'A1', 'S2', 30000, '2023-12-10', null, 'negotiation', { expected_close_at: '2024-03-28', forecast_category: 'commit' }));
+  history('P4', [['qualified', '2023-12-10'], ['proposal', '2024-01-05'], ['negotiation', '2024-02-12']]);
+  c.opportunities!.push(opp('P5', 'A1', 'S1', 40000, '2024-02-15', null, 'negotiation', { expected_close_at: '2024-06-15' }));
+  history('P5', [['qualified', '2024-02-15'], ['negotiation', '2024-03-01']]);
+  c.opportunities!.push(opp('P6', 'A2', 'S2', 2000, '2024-01-20', null, 'qualified', { expected_close_at: '2024-02-15', forecast_category: 'omitted' }));
+  history('P6', [['qualified', '2024-01-20']]);
+
+  c.activities!.push(
+    activity('D1', 'P1', '2024-03-31 10:00:00', 'held'),
+    activity('D2', 'P2', '2024-02-20 10:00:00', 'held'),
+    activity('D3', 'P2', '2024-03-29 10:00:00', 'planned'),
+    activity('D4', 'P4', '2024-03-01 10:00:00', 'held'),
+    activity('D5', 'P6', '2024-03-20 10:00:00', 'cancelled'),
+  );
+  c.objectives!.push({ seller_id: 'S2', period_start: '2024-04-01', period_end: '2024-06-30', revenue_target: 100000, new_customers_target: null, meetings_target: null });
+  return c;
+};
+
+const settings = () => {
+  const file = path.join(tempDir('bi-settings-'), 'kpi-settings.yaml');
+  fs.writeFileSync(file, 'calendar:\n  fiscalYearFirstMonth: 1\nfunnel:\n  quietAfterDays: 30\n  commitFromProbability: 0.7\n  bestCaseFromProbability: 0.6\n');
+  return file;
+};
+
+let built: Built;
+beforeAll(async () => { built = await buildModelsOn(dealsCompany(), { settingsFile: settings() }); });
+afterAll(() => built?.db.close());
+
+const day = (v: unknown) => (v == null ? null : String(v).slice(0, 10));
+
+describe('open deals at the reference day', () => {
+  it('derives the expected close from the stage history only where the CRM gives none, and says so', async () => {
+    const rows = await built.db.query<Row>(`SELECT opportunity_id, stage, days_in_stage, expected_close_at, expected_close_source, expected_close_quarter,
+      is_close_overdue, reference_day FROM intermediate.int_open_deals ORDER BY opportunity_id`);
+    expect(rows.map((r) => [r.opportunity_id, r.stage, r.days_in_stage, day(r.expected_close_at), r.expected_close_source, r.expected_close_quarter, r.is_close_overdue])).toEqual([
+      ['P1', 'proposal', 20, '2024-04-16', 'stage_history', 'T2 FY2024', false],
+      ['P2', 'proposal', 69, '2024-04-01', 'stage_history', 'T2 FY2024', false],
+      ['P3', 'qualified', 6, '2024-05-20', 'stage_history', 'T2 FY2024', false],
+      ['P4', 'negotiation', 48, '2024-03-28', 'crm', 'T1 FY2024', true],
+      ['P5', 'negotiation', 30, '2024-06-15', 'crm', 'T2 FY2024', false],
+      ['P6', 'qualified', 71, '2024-02-15', 'crm', 'T1 FY2024', true],
+    ]);
+    expect(new Set(rows.map((r) => day(r.reference_day)))).toEqual(new Set(['2024-03-31']));
+  });
+
+  it('takes the forecast category from the CRM, else from the stage win rate against the thresholds', async () => {
+    const rows = await built.db.query<Row>(`SELECT opportunity_id, probability, weighted_amount, forecast_category, forecast_category_source
+      FROM intermediate.int_open_deals ORDER BY opportunity_id`);
+    expect(rows.map((r) => [r.opportunity_id, r.forecast_category, r.forecast_category_source])).toEqual([
+      ['P1', 'best_case', 'stage_probability'], ['P2', 'best_case', 'stage_probability'], ['P3', 'pipeline', 'stage_probability'],
+      ['P4', 'commit', 'crm'], ['P5', 'best_case', 'stage_probability'], ['P6', 'omitted', 'crm'],
+    ]);
+    const p = Object.fromEntries(rows.map((r) => [r.opportunity_id, r]));
+    expect(p.P1!.probability).toBeCloseTo(4 / 6, 12);
+    expect(p.P3!.probability).toBeCloseTo(4 / 7, 12);
+    expect(p.P5!.probability).toBeCloseTo(2 / 3, 12);
+    expect(p.P2!.weighted_amount).toBeCloseTo(20000 * 4 / 6, 6);
+    expect(p.P6!.weighted_amount).toBeCloseTo(2000 * 4 / 7, 6);
+  });
+
+  it('gone quiet: more than 30 days since the last held activity (or the creation), planned and cancelled ones not counted', async () => {
+    const rows = await built.db.query<Row>('SELECT opportunity_id, days_without_activity, last_activity_at FROM marts.deals_gone_quiet ORDER BY opportunity_id');
+    expect(rows.map((r) => [r.opportunity_id, r.days_without_activity, day(r.last_activity_at)])).toEqual([
+      ['P2', 40, '2024-02-20'], ['P5', 45, null], ['P6', 71, null],
+    ]);
+    const p4 = await built.db.query<Row>("SELECT days_without_activity, is_quiet FROM marts.open_deals WHERE opportunity_id = 'P4'");
+    expect(p4).toEqual([{ days_without_activity: 30, is_quiet: false }]);
+  });
+});
+
+describe('deal marts', () => {
+  it('open deals by expected close quarter × stage, tied to the open pipeline', async () => {
+    const rows = await built.db.query<Row>(`SELECT expected_close_quarter, stage, sum(open_deals) AS deals, sum(amount) AS amount, sum(weighted_amount) AS weighted
+      FROM marts.open_deals_by_close_quarter GROUP BY ALL ORDER BY 1, 2`);
+    expect(rows.map((r) => [r.expected_close_quarter, r.stage, Number(r.deals), Number(r.amount)])).toEqual([
+      ['T1 FY2024', 'negotiation', 1, 30000], ['T1 FY2024', 'qualified', 1, 2000],
+      ['T2 FY2024', 'negotiation', 1, 40000], ['T2 FY2024', 'proposal', 2, 30000], ['T2 FY2024', 'qualified', 1, 5000],
+    ]);
+    expect(Number(rows[3]!.weighted)).toBeCloseTo(30000 * 4 / 6, 6);
+    const [pipeline] = await built.db.query<Row>('SELECT sum(pipeline_value) AS v, sum(weighted_value) AS w FROM marts.open_pipeline');
+    expect(Number(pipeline!.v)).toBe(107000);
+    expect(Number(pipeline!.w)).toBeCloseTo(10000 * 4 / 6 + 20000 * 4 / 6 + 5000 * 4 / 7 + 30000 * 2 / 3 + 40000 * 2 / 3 + 2000 * 4 / 7, 6);
+  });
+
+  it('top deals of the current quarter, ranked by amount', async () => {
+    const rows = await built.db.query<Row>('SELECT opportunity_id, amount_rank FROM marts.open_deals WHERE is_current_quarter ORDER BY amount_rank');
+    expect(rows).toEqual([{ opportunity_id: 'P4', amount_rank: 1 }, { opportunity_id: 'P6', amount_rank: 2 }]);
+    const next = await built.db.query<Row>('SELECT opportunity_id FROM marts.open_deals WHERE is_next_quarter ORDER BY amount_rank');
+    expect(next.map((r) => r.opportunity_id)).toEqual(['P5', 'P2', 'P1', 'P3']);
+  });
+
+  it('pipeline by forecast category', async () => {
+    const rows = await built.db.query<Row>(`SELECT forecast_category, sum(amount) AS amount, sum(open_deals) AS deals, sum(crm_category_deals) AS crm
+      FROM marts.pipeline_by_forecast_category GROUP BY 1 ORDER BY 1`);
+    expect(rows.map((r) => [r.forecast_category, Number(r.amount), Number(r.deals), Number(r.crm)])).toEqual([
+      ['best_case', 70000, 3, 0], ['commit', 30000, 1, 1], ['omitted', 2000, 1, 1], ['pipeline', 5000, 1, 0],
+    ]);
+  });
+
+  it("coverage of next quarter's objective by category", async () => {
+    const rows = await built.db.query<Row>(`SELECT owner_seller_id, quarter, objective, commit_amount, best_case_amount, pipeline_amount, omitted_amount, coverage, commit_coverage
+      FROM marts.next_quarter_coverage ORDER BY owner_seller_id`);
+    expect(rows.map((r) => [r.owner_seller_id, r.quarter, Number(r.commit_amount), Number(r.best_case_amount), Number(r.pipeline_amount), Number(r.omitted_amount)])).toEqual([
+      ['S1', 'T2 FY2024', 0, 40000, 0, 0], ['S2', 'T2 FY2024', 0, 30000, 5000, 0],
+    ]);
+    expect(rows[0]!.objective).toBeNull();
+    expect(rows[0]!.coverage).toBeNull();
+    expect(rows[1]!.objective).toBeCloseTo(100000, 6);
+    expect(rows[1]!.coverage).toBeCloseTo(0.35, 9);
+    expect(rows[1]!.commit_coverage).toBe(0);
+  });
+
+  it('win and loss reasons by quarter × segment × seller', async () => {
+    const rows = await built.db.query<Row>(`SELECT close_quarter, segment, outcome, reason, deals, amount, share_of_lost
+      FROM marts.win_loss_reasons WHERE owner_seller_id = 'S2' ORDER BY close_quarter, segment, outcome, reason`);
+    expect(rows.map((r) => [r.close_quarter, r.segment, r.outcome, r.reason, Number(r.deals), Number(r.amount), r.share_of_lost])).toEqual([
+      ['T1 FY2024', 'Bronze', 'won', '(affaire gagnée)', 1, 6000, null],
+      ['T1 FY2024', 'Or', 'lost', '(non renseigné)', 1, 4000, 0.5],
+      ['T1 FY2024', 'Or', 'lost', 'Prix trop élevé', 1, 7000, 0.5],
+      ['T1 FY2024', 'Or', 'won', '(affaire gagnée)', 1, 15000, null],
+      ['T4 FY2023', 'Bronze', 'lost', 'Prix trop élevé', 1, 9000, 1],
+      ['T4 FY2023', 'Or', 'won', '(affaire gagnée)', 2, 20000, null],
+    ]);
+  });
+});
