@@ -1,7 +1,8 @@
 /**
  * The deal pages' models on a hand-checkable company: the fixture company (O1 won) plus deals worked
  * out by hand. Fiscal year = calendar year. Data end (reference day) 2024-03-31: an activity held
- * that day on P1. Settings: funnel.quietAfterDays 30, commit from a stage win rate of 0.7, best case
+ * that day on P1. The data ending on Q1's last day, the current quarter is T2 FY2024 (the quarter of
+ * the day after, the landing forecast's as-of) and the next one T3 FY2024. Settings: funnel.quietAfterDays 30, commit from a stage win rate of 0.7, best case
  * from 0.6.
  *
  * Closed deals (all seller S2; A1 = Or, A2 = Bronze), each with a 'qualified' entry at creation:
@@ -16,19 +17,20 @@
  * proposal 4/6 (L6 never reached it), negotiation 2/3 (W3, W4 won; L5 lost).
  *
  * Open deals on 2024-03-31:
- *   P1 proposal since 2024-03-11 (20 d), 10 000 €, S2, no CRM close: won from proposal after ≥ 20 d:
+ *   P1 proposal since 2024-03-11 (20 d), 10 000 €, S2, no CRM close: won from proposal after > 20 d:
  *      21, 36, 63, 70 → lower median (2nd of 4) 36 d → 2024-04-16, T2 FY2024; best case (2/3 ≥ 0.6).
- *   P2 proposal since 2024-01-22 (69 d), 20 000 €, S2, no CRM close: only 70 ≥ 69 → 2024-04-01, T2.
+ *   P2 proposal since 2024-01-22 (69 d), 20 000 €, S2, no CRM close: only 70 > 69 → 2024-04-01, T2.
  *      Last held activity 2024-02-20 (a meeting planned 2024-03-29 is not held) → 40 d: quiet.
  *   P3 qualified, created 2024-03-25, no history (6 d), 5 000 €, S2, no CRM close: won from qualified
  *      35, 56, 66, 75 → 2nd of 4 = 56 d → 2024-05-20, T2; pipeline (4/7 < 0.6).
  *   P4 negotiation since 2024-02-12, 30 000 €, S2, CRM close 2024-03-28 (overdue), CRM category commit;
  *      last activity held 2024-03-01 → 30 d: not quiet (more than 30 days is).
- *   P5 negotiation since 2024-03-01, 40 000 €, S1, CRM close 2024-06-15, no category → best case
+ *   P5 negotiation since 2024-03-01, 40 000 €, S1, CRM close 2024-07-15 (T3), no category → best case
  *      (2/3); no activity, created 2024-02-15 → 45 d: quiet.
  *   P6 qualified, created 2024-01-20, 2 000 €, S2, CRM close 2024-02-15 (overdue), CRM category
  *      omitted; a cancelled meeting 2024-03-20 does not count → 71 d since creation: quiet.
- * Objective of S2 for April–June 2024: 100 000 € (none for S1).
+ * Objective of S1 for July–September 2024 (the next quarter): 80 000 € (none for S2, who has no deal
+ * expected then: no row).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -76,7 +78,7 @@ export const dealsCompany = (): Company => {
   c.opportunities!.push(opp('P3', 'A2', 'S2', 5000, '2024-03-25', null, 'qualified'));
   c.opportunities!.push(opp('P4', 'A1', 'S2', 30000, '2023-12-10', null, 'negotiation', { expected_close_at: '2024-03-28', forecast_category: 'commit' }));
   history('P4', [['qualified', '2023-12-10'], ['proposal', '2024-01-05'], ['negotiation', '2024-02-12']]);
-  c.opportunities!.push(opp('P5', 'A1', 'S1', 40000, '2024-02-15', null, 'negotiation', { expected_close_at: '2024-06-15' }));
+  c.opportunities!.push(opp('P5', 'A1', 'S1', 40000, '2024-02-15', null, 'negotiation', { expected_close_at: '2024-07-15' }));
   history('P5', [['qualified', '2024-02-15'], ['negotiation', '2024-03-01']]);
   c.opportunities!.push(opp('P6', 'A2', 'S2', 2000, '2024-01-20', null, 'qualified', { expected_close_at: '2024-02-15', forecast_category: 'omitted' }));
   history('P6', [['qualified', '2024-01-20']]);
@@ -88,7 +90,7 @@ export const dealsCompany = (): Company => {
     activity('D4', 'P4', '2024-03-01 10:00:00', 'held'),
     activity('D5', 'P6', '2024-03-20 10:00:00', 'cancelled'),
   );
-  c.objectives!.push({ seller_id: 'S2', period_start: '2024-04-01', period_end: '2024-06-30', revenue_target: 100000, new_customers_target: null, meetings_target: null });
+  c.objectives!.push({ seller_id: 'S1', period_start: '2024-07-01', period_end: '2024-09-30', revenue_target: 80000, new_customers_target: null, meetings_target: null });
   return c;
 };
 
@@ -113,7 +115,7 @@ describe('open deals at the reference day', () => {
       ['P2', 'proposal', 69, '2024-04-01', 'stage_history', 'T2 FY2024', false],
       ['P3', 'qualified', 6, '2024-05-20', 'stage_history', 'T2 FY2024', false],
       ['P4', 'negotiation', 48, '2024-03-28', 'crm', 'T1 FY2024', true],
-      ['P5', 'negotiation', 30, '2024-06-15', 'crm', 'T2 FY2024', false],
+      ['P5', 'negotiation', 30, '2024-07-15', 'crm', 'T3 FY2024', false],
       ['P6', 'qualified', 71, '2024-02-15', 'crm', 'T1 FY2024', true],
     ]);
     expect(new Set(rows.map((r) => day(r.reference_day)))).toEqual(new Set(['2024-03-31']));
@@ -150,19 +152,22 @@ describe('deal marts', () => {
       FROM marts.open_deals_by_close_quarter GROUP BY ALL ORDER BY 1, 2`);
     expect(rows.map((r) => [r.expected_close_quarter, r.stage, Number(r.deals), Number(r.amount)])).toEqual([
       ['T1 FY2024', 'negotiation', 1, 30000], ['T1 FY2024', 'qualified', 1, 2000],
-      ['T2 FY2024', 'negotiation', 1, 40000], ['T2 FY2024', 'proposal', 2, 30000], ['T2 FY2024', 'qualified', 1, 5000],
+      ['T2 FY2024', 'proposal', 2, 30000], ['T2 FY2024', 'qualified', 1, 5000], ['T3 FY2024', 'negotiation', 1, 40000],
     ]);
-    expect(Number(rows[3]!.weighted)).toBeCloseTo(30000 * 4 / 6, 6);
+    expect(Number(rows[2]!.weighted)).toBeCloseTo(30000 * 4 / 6, 6);
     const [pipeline] = await built.db.query<Row>('SELECT sum(pipeline_value) AS v, sum(weighted_value) AS w FROM marts.open_pipeline');
     expect(Number(pipeline!.v)).toBe(107000);
     expect(Number(pipeline!.w)).toBeCloseTo(10000 * 4 / 6 + 20000 * 4 / 6 + 5000 * 4 / 7 + 30000 * 2 / 3 + 40000 * 2 / 3 + 2000 * 4 / 7, 6);
   });
 
-  it('top deals of the current quarter, ranked by amount', async () => {
-    const rows = await built.db.query<Row>('SELECT opportunity_id, amount_rank FROM marts.open_deals WHERE is_current_quarter ORDER BY amount_rank');
-    expect(rows).toEqual([{ opportunity_id: 'P4', amount_rank: 1 }, { opportunity_id: 'P6', amount_rank: 2 }]);
+  it('top deals of the current quarter (the one after the data\'s last day when that day ends a quarter), ranked by amount', async () => {
+    const rows = await built.db.query<Row>('SELECT opportunity_id, amount_rank, current_quarter FROM marts.open_deals WHERE is_current_quarter ORDER BY amount_rank');
+    expect(rows).toEqual([
+      { opportunity_id: 'P2', amount_rank: 1, current_quarter: 'T2 FY2024' }, { opportunity_id: 'P1', amount_rank: 2, current_quarter: 'T2 FY2024' },
+      { opportunity_id: 'P3', amount_rank: 3, current_quarter: 'T2 FY2024' },
+    ]);
     const next = await built.db.query<Row>('SELECT opportunity_id FROM marts.open_deals WHERE is_next_quarter ORDER BY amount_rank');
-    expect(next.map((r) => r.opportunity_id)).toEqual(['P5', 'P2', 'P1', 'P3']);
+    expect(next.map((r) => r.opportunity_id)).toEqual(['P5']);
   });
 
   it('pipeline by forecast category', async () => {
@@ -177,13 +182,11 @@ describe('deal marts', () => {
     const rows = await built.db.query<Row>(`SELECT owner_seller_id, quarter, objective, commit_amount, best_case_amount, pipeline_amount, omitted_amount, coverage, commit_coverage
       FROM marts.next_quarter_coverage ORDER BY owner_seller_id`);
     expect(rows.map((r) => [r.owner_seller_id, r.quarter, Number(r.commit_amount), Number(r.best_case_amount), Number(r.pipeline_amount), Number(r.omitted_amount)])).toEqual([
-      ['S1', 'T2 FY2024', 0, 40000, 0, 0], ['S2', 'T2 FY2024', 0, 30000, 5000, 0],
+      ['S1', 'T3 FY2024', 0, 40000, 0, 0],
     ]);
-    expect(rows[0]!.objective).toBeNull();
-    expect(rows[0]!.coverage).toBeNull();
-    expect(rows[1]!.objective).toBeCloseTo(100000, 6);
-    expect(rows[1]!.coverage).toBeCloseTo(0.35, 9);
-    expect(rows[1]!.commit_coverage).toBe(0);
+    expect(rows[0]!.objective).toBeCloseTo(80000, 6);
+    expect(rows[0]!.coverage).toBeCloseTo(0.5, 9);
+    expect(rows[0]!.commit_coverage).toBe(0);
   });
 
   it('win and loss reasons by quarter × segment × seller', async () => {

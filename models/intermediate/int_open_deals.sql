@@ -8,9 +8,8 @@ description: >
   expected_close_at: the CRM's expected close when exported (expected_close_source 'crm'), else
   derived from the stage history ('stage_history'): the day the deal entered its current stage plus
   the lower median of the days from entering that stage to winning, among the deals won from it in
-  the `forecast.historyMonths` before the reference day that had stayed in it at least as long as
-  this deal has (so the date is never before the reference day); NULL when no won deal stayed that
-  long. expected_close_quarter is the fiscal quarter's label (the shared calendar's, e.g. 'T1 FY2026').
+  the `forecast.historyMonths` before the reference day that had stayed in it longer than this deal
+  has (so the date is always after the reference day); NULL when no won deal stayed that long. expected_close_quarter is the fiscal quarter's label (the shared calendar's, e.g. 'T1 FY2026').
   forecast_category: the CRM's when exported ('crm'), else from the stage's probability
   ('stage_probability': commit from `funnel.commitFromProbability`, best_case from
   `funnel.bestCaseFromProbability`, else pipeline; pipeline when the stage has no decided deal yet).
@@ -75,15 +74,16 @@ cdf AS (
          sum(n) OVER (PARTITION BY stage) AS n_all
   FROM won_days
 ),
--- Lower median among the won deals that stayed in the stage at least days_in_stage: those are
--- the n_all − (won before that age) last ones; the median is the ceil(half)-th of them, read from
+-- Lower median among the won deals that stayed in the stage longer than days_in_stage (the deal is
+-- still open at the end of the reference day, so only those compare): the n_all − (won within
+-- that age) last ones; the median is the ceil(half)-th of them, read from
 -- the cumulative counts (a set-based lookup, not a join of every deal with every won deal).
 median_target AS (
   SELECT a.opportunity_id, a.stage, coalesce(before_age.n_at_most, 0) AS won_before_age, tot.n_all,
          coalesce(before_age.n_at_most, 0) + ceil((tot.n_all - coalesce(before_age.n_at_most, 0)) / 2.0) AS target_rank
   FROM aged a
   JOIN (SELECT DISTINCT stage, n_all FROM cdf) tot ON tot.stage = a.stage
-  ASOF LEFT JOIN cdf before_age ON before_age.stage = a.stage AND before_age.days_to_won < a.days_in_stage
+  ASOF LEFT JOIN cdf before_age ON before_age.stage = a.stage AND before_age.days_to_won <= a.days_in_stage
   WHERE a.crm_expected_close_at IS NULL
 ),
 derived_close AS (
@@ -129,7 +129,8 @@ SELECT
   -- The shared fiscal calendar's quarter (macros/calendar.sql), also for quarters after the data's window.
   fiscal_quarter_start(d.expected_close_at) AS expected_close_quarter_start,
   period_label('quarter', fiscal_quarter_start(d.expected_close_at)) AS expected_close_quarter,
-  d.expected_close_at < d.reference_day AS is_close_overdue,
+  -- Expected by the reference day and still open at its end: the date has passed.
+  d.expected_close_at <= d.reference_day AS is_close_overdue,
   coalesce(d.crm_forecast_category,
     CASE WHEN d.probability >= k.commit_from_probability THEN 'commit'
          WHEN d.probability >= k.best_case_from_probability THEN 'best_case'

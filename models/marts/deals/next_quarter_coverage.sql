@@ -1,7 +1,7 @@
 /*
 description: >
-  Coverage of next fiscal quarter's objective (the quarter after the one holding the reference day,
-  the data's last day) by the open deals expected to close in it, per seller (with team): the
+  Coverage of next fiscal quarter's objective (the quarter after the current one, which holds the
+  day after the data's last day, as in marts.open_deals and the landing forecast) by the open deals expected to close in it, per seller (with team): the
   revenue objective of that quarter (intermediate.int_objectives_daily summed over its days: NULL
   when no objective is set for it) and the open amount by forecast category. coverage = (commit +
   best case + pipeline) / objective; commit_coverage = commit / objective (NULL without objective).
@@ -27,7 +27,7 @@ kpis:
     needs: [objectives]
 */
 WITH q AS (
-  SELECT CAST(fiscal_quarter_start(max(data_end)) + INTERVAL 3 MONTH AS DATE) AS quarter_start, max(data_end) AS reference_day
+  SELECT CAST(fiscal_quarter_start(max(data_end) + 1) + INTERVAL 3 MONTH AS DATE) AS quarter_start, max(data_end) AS reference_day
   FROM intermediate.int_calendar
 ),
 objective AS (
