@@ -57,6 +57,22 @@ describe('open deals from the vendors', () => {
     expect(rows.filter((r) => ['won', 'lost'].includes(String(r.stage))).every((r) => r.expected_close_at === null)).toBe(true);
   });
 
+  it('Salesforce report with the Forecast Category column: an open opportunity's Commit and Best Case read, a closed one's Closed or Omitted ignored', async () => {
+    const dir = tempDir('bi-salesforce-');
+    for (const f of fs.readdirSync(path.join(FIXTURES, 'salesforce'))) fs.copyFileSync(path.join(FIXTURES, 'salesforce', f), path.join(dir, f));
+    const file = path.join(dir, 'Opportunities report-2024-06-30.csv');
+    // Closed opportunities carry "Closed" (or Omitted for a lost one), open ones their seller's call.
+    const category: Record<string, string> = { '006A000004': 'Commit', '006A000006': 'Best Case', '006A000003': 'Omitted' };
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    fs.writeFileSync(file, lines.map((l, i) => (i === 0 ? `${l},"Forecast Category"` : l.startsWith('"006')
+      ? `${l},"${category[l.slice(1, 11)] ?? 'Closed'}"` : l)).join('\n'));
+    const l = await mapAndLoadOnly(dir, 'salesforce');
+    expect((await deals(l)).filter((r) => r.forecast_category !== null).map((r) => [r.opportunity_id, r.forecast_category])).toEqual([
+      ['006A000004', 'commit'], ['006A000006', 'best_case'],
+    ]);
+    expect((await l.flags('opportunities')).filter((f) => f.column_name === 'forecast_category')).toEqual([]);
+  });
+
   it('Salesforce Data Export: CloseDate and ForecastCategoryName of the open opportunity; Closed ignored on closed ones', async () => {
     const l = await mapAndLoadOnly(path.join(FIXTURES, 'salesforce-data-export'), 'salesforce');
     const rows = await deals(l);
