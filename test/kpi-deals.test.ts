@@ -149,3 +149,16 @@ describe('deal marts', () => {
     ]);
   });
 });
+
+describe('without an activities extract', () => {
+  it('says nothing of activity: no deal is taken for quiet since its creation', async () => {
+    const b = await buildModelsOn(dealsCompany(), { settingsFile: settings(), notProvided: ['activities'] });
+    try {
+      expect(await b.db.query('SELECT count(*)::INTEGER AS n, count(days_without_activity)::INTEGER AS known, count(is_quiet)::INTEGER AS flagged FROM marts.open_deals'))
+        .toEqual([{ n: 6, known: 0, flagged: 0 }]);
+      expect(await b.db.query('SELECT count(*)::INTEGER AS n FROM marts.deals_gone_quiet')).toEqual([{ n: 0 }]);
+    } finally {
+      b.db.close();
+    }
+  });
+});

@@ -16,10 +16,10 @@ description: >
   days_in_stage: days since the current stage was entered (the stage history, else the creation).
   last_activity_at: the last activity held on the deal by the reference day (NULL: none);
   days_without_activity counts from it, or from the creation when there is none; is_quiet when it
-  exceeds `funnel.quietAfterDays`. Contacts never appear here: only the deal and its account.
+  exceeds `funnel.quietAfterDays` (both NULL when no activities extract was provided). Contacts never appear here: only the deal and its account.
 grain: opportunity (open deals only)
 unique: [opportunity_id]
-not_null: [account_id, account_name, owner_seller_id, segment, stage, created_at, amount, expected_close_source, forecast_category, forecast_category_source, days_in_stage, days_without_activity, is_quiet, reference_day]
+not_null: [account_id, account_name, owner_seller_id, segment, stage, created_at, amount, expected_close_source, forecast_category, forecast_category_source, days_in_stage, reference_day]
 accepted_values:
   stage: [qualified, proposal, negotiation]
   expected_close_source: [crm, stage_history]
@@ -139,8 +139,9 @@ SELECT
   d.stage_entered_on,
   d.days_in_stage,
   d.last_activity_at,
-  datediff('day', coalesce(CAST(d.last_activity_at AS DATE), d.created_at), d.reference_day) AS days_without_activity,
-  datediff('day', coalesce(CAST(d.last_activity_at AS DATE), d.created_at), d.reference_day) > k.quiet_after_days AS is_quiet,
+  -- Without an activities extract nothing can be said of a deal's activity: NULL, not "quiet since creation".
+  CASE WHEN extract_available('activities') THEN datediff('day', coalesce(CAST(d.last_activity_at AS DATE), d.created_at), d.reference_day) END AS days_without_activity,
+  CASE WHEN extract_available('activities') THEN datediff('day', coalesce(CAST(d.last_activity_at AS DATE), d.created_at), d.reference_day) > k.quiet_after_days END AS is_quiet,
   d.reference_day
 FROM dated d
 CROSS JOIN settings.kpi k

@@ -4,14 +4,14 @@ description: >
   account names (business data; no contact), seller and team, stage, amount and weighted amount,
   expected close and its fiscal quarter with where it comes from (the CRM's date, or derived from the
   stage's historical time to close), forecast category and where it comes from, days in stage, last
-  activity, is_quiet beyond `funnel.quietAfterDays` (quiet_after_days). is_current_quarter / is_next_quarter: expected to close in the current fiscal quarter
+  activity, is_quiet beyond `funnel.quietAfterDays` (quiet_after_days; NULL without an activities extract). is_current_quarter / is_next_quarter: expected to close in the current fiscal quarter
   (current_quarter: the one holding the day after the reference day, the landing forecast's as-of
   date, intermediate.int_forecast_cutoffs: data ending on a quarter's last day make the next quarter
   the current one) or the one after it. amount_rank: rank by amount among the
   deals expected to close in the same quarter, company-wide (1 = largest; ties by deal id).
 grain: affaire ouverte
 unique: [opportunity_id]
-not_null: [owner_seller_id, team, account_name, stage, amount, expected_close_source, forecast_category, forecast_category_source, days_in_stage, days_without_activity, is_quiet, quiet_after_days, current_quarter_start, current_quarter, is_current_quarter, is_next_quarter, reference_day]
+not_null: [owner_seller_id, team, account_name, stage, amount, expected_close_source, forecast_category, forecast_category_source, days_in_stage, quiet_after_days, current_quarter_start, current_quarter, is_current_quarter, is_next_quarter, reference_day]
 relationships: { owner_seller_id: staging.stg_sellers.seller_id }
 kpis:
   - name: Deals closing this quarter
