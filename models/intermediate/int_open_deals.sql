@@ -30,18 +30,6 @@ relationships: { opportunity_id: staging.stg_opportunities.opportunity_id, owner
 WITH ref AS (
   SELECT max(data_end) AS reference_day FROM intermediate.int_calendar
 ),
--- What each stage historically leads to, among the deals already decided (marts.open_pipeline's rate).
-stage_outcomes AS (
-  SELECT stage, safe_divide(count(*) FILTER (WHERE is_won), count(*)) AS probability
-  FROM (
-    SELECT 'qualified' AS stage, is_won FROM intermediate.int_opportunity_journey WHERE NOT is_open
-    UNION ALL
-    SELECT 'proposal', is_won FROM intermediate.int_opportunity_journey WHERE NOT is_open AND reached_proposal
-    UNION ALL
-    SELECT 'negotiation', is_won FROM intermediate.int_opportunity_journey WHERE NOT is_open AND reached_negotiation
-  )
-  GROUP BY stage
-),
 open_deals AS (
   SELECT j.opportunity_id, o.opportunity_name, j.account_id, a.account_name, j.owner_seller_id, j.team, j.manager_id,
          j.segment, j.product_line, j.stage, j.created_at, j.amount, o.expected_close_at AS crm_expected_close_at,
@@ -102,11 +90,11 @@ dated AS (
   SELECT a.*,
          coalesce(a.crm_expected_close_at, CAST(a.stage_entered_on + CAST(dc.median_days_to_won AS INTEGER) AS DATE)) AS expected_close_at,
          CASE WHEN a.crm_expected_close_at IS NOT NULL THEN 'crm' ELSE 'stage_history' END AS expected_close_source,
-         so.probability,
+         so.stage_win_rate AS probability,
          la.last_activity_at
   FROM aged a
   LEFT JOIN derived_close dc USING (opportunity_id)
-  LEFT JOIN stage_outcomes so ON so.stage = a.stage
+  LEFT JOIN intermediate.int_stage_win_rates so ON so.stage = a.stage
   LEFT JOIN last_activity la USING (opportunity_id)
 )
 SELECT
