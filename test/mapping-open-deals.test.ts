@@ -57,7 +57,7 @@ describe('open deals from the vendors', () => {
     expect(rows.filter((r) => ['won', 'lost'].includes(String(r.stage))).every((r) => r.expected_close_at === null)).toBe(true);
   });
 
-  it('Salesforce report with the Forecast Category column: an open opportunity's Commit and Best Case read, a closed one's Closed or Omitted ignored', async () => {
+  it('Salesforce report with the Forecast Category column: an open opportunity\'s Commit and Best Case read, a closed one\'s Closed or Omitted ignored', async () => {
     const dir = tempDir('bi-salesforce-');
     for (const f of fs.readdirSync(path.join(FIXTURES, 'salesforce'))) fs.copyFileSync(path.join(FIXTURES, 'salesforce', f), path.join(dir, f));
     const file = path.join(dir, 'Opportunities report-2024-06-30.csv');
