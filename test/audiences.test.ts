@@ -1,7 +1,8 @@
 /**
  * One site per audience, without building a site: the publish configuration's schema and its
  * errors (file and line), the expansion of `each`, the page globs, and the rows each filter keeps
- * on a hand-made warehouse of three sellers in two teams.
+ * on a hand-made warehouse of three sellers in two teams, and on the deal marts built from the deals
+ * fixture (test/helpers/deals-company.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,9 @@ import { openDatabase } from '../pipelines/db/duckdb.js';
 import { AudienceConfigError, distinctSlugs, expandAudiences, findPublishConfig, matchesGlob, readPublishConfig, slug } from '../pipelines/audiences/audiences-config.js';
 import { writeAudienceMarts } from '../pipelines/audiences/audience-data.js';
 import { tempDir } from './helpers/load.js';
+import { buildModelsOn } from './helpers/models.js';
+import { dealsCompany, opp } from './helpers/deals-company.js';
+import { literal } from '../pipelines/db/duckdb.js';
 
 const configFile = (text: string) => {
   const file = path.join(tempDir('bi-publish-'), 'publish.yaml');
@@ -191,5 +195,68 @@ describe('filtered marts per audience', () => {
     expect(await rows(to, 'SELECT count(*)::INTEGER AS n FROM marts.seller_revenue')).toEqual([{ n: 6 }]);
     expect(await rows(to, 'SELECT count(message)::INTEGER AS n FROM marts.alerts')).toEqual([{ n: 3 }]);
     await expect(writeAudienceMarts(from, to, ['marts.nowhere'])).rejects.toThrow(/read marts\.nowhere, missing from/);
+  });
+});
+
+/**
+ * The deal marts built from the deals fixture (test/kpi-deals.test.ts) plus a seller of another team:
+ * S1 (manager, Paris) owns P5; S2 (Paris) owns P1–P4, P6 and every closed deal; S3 (Lyon) owns P7.
+ */
+const DEAL_MARTS = ['marts.open_deals', 'marts.open_deals_by_close_quarter', 'marts.pipeline_by_forecast_category',
+  'marts.deals_gone_quiet', 'marts.next_quarter_coverage', 'marts.win_loss_reasons'];
+
+const dealsWarehouse = async () => {
+  const c = dealsCompany();
+  c.sellers!.push({ seller_id: 'S3', seller_name: 'Chloé Garnier', team: 'Lyon', manager_id: 'S1', role: 'account_executive', hourly_cost: 45, start_date: '2022-03-01', leave_date: null });
+  c.opportunities!.push(opp('P7', 'A2', 'S3', 3000, '2024-03-20', null, 'qualified', { opportunity_name: 'Boulangeries Réunies — caisses' }));
+  const built = await buildModelsOn(c);
+  const file = path.join(tempDir('bi-audience-deals-'), 'w.duckdb');
+  try {
+    await built.db.exec(`ATTACH ${literal(file)} AS out; CREATE SCHEMA out.staging; CREATE SCHEMA out.marts;
+      CREATE TABLE out.staging.stg_sellers AS SELECT * FROM staging.stg_sellers;
+      ${[...DEAL_MARTS, 'marts.seller_labels'].map((t) => `CREATE TABLE out.${t} AS SELECT * FROM ${t};`).join('\n')}
+      DETACH out;`);
+  } finally {
+    built.db.close();
+  }
+  return file;
+};
+
+const dealIds = (file: string, table: string) =>
+  rows(file, `SELECT DISTINCT opportunity_id FROM marts.${table} ORDER BY 1`).then((r) => r.map((x) => x.opportunity_id));
+const owners = (file: string, table: string) =>
+  rows(file, `SELECT DISTINCT owner_seller_id FROM marts.${table} ORDER BY 1`).then((r) => r.map((x) => x.owner_seller_id));
+
+describe('deal marts per audience', () => {
+  let from: string;
+  it('builds the deal marts of three sellers in two teams', async () => {
+    from = await dealsWarehouse();
+    expect(await dealIds(from, 'open_deals')).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7']);
+  }, 120_000);
+
+  it('a seller pack holds only its seller\'s deals, in every deal mart', async () => {
+    const to = path.join(tempDir('bi-audience-out-'), 'a.duckdb');
+    await writeAudienceMarts(from, to, DEAL_MARTS, { seller: 'S2' });
+    expect(await dealIds(to, 'open_deals')).toEqual(['P1', 'P2', 'P3', 'P4', 'P6']);
+    expect(await dealIds(to, 'deals_gone_quiet')).toEqual(['P2', 'P6']);
+    for (const mart of ['open_deals_by_close_quarter', 'pipeline_by_forecast_category', 'win_loss_reasons']) {
+      expect(await owners(to, mart), mart).toEqual(['S2']);
+    }
+    // S1's coverage row (P5 next quarter) is S1's own: absent from S2's pack.
+    expect(await rows(to, 'SELECT count(*)::INTEGER AS n FROM marts.next_quarter_coverage')).toEqual([{ n: 0 }]);
+    // The figures left are S2's: 10 000 + 20 000 + 5 000 + 30 000 + 2 000.
+    expect(await rows(to, 'SELECT sum(amount)::INTEGER AS amount FROM marts.open_deals_by_close_quarter')).toEqual([{ amount: 67000 }]);
+    expect(await rows(to, 'SELECT seller_id FROM marts.seller_labels')).toEqual([{ seller_id: 'S2' }]);
+  });
+
+  it('a team\'s site holds its sellers\' deals only', async () => {
+    const lyon = path.join(tempDir('bi-audience-out-'), 'lyon.duckdb');
+    await writeAudienceMarts(from, lyon, DEAL_MARTS, { team: 'Lyon' });
+    expect(await dealIds(lyon, 'open_deals')).toEqual(['P7']);
+    expect(await owners(lyon, 'pipeline_by_forecast_category')).toEqual(['S3']);
+    const paris = path.join(tempDir('bi-audience-out-'), 'paris.duckdb');
+    await writeAudienceMarts(from, paris, DEAL_MARTS, { team: 'Paris' });
+    expect(await dealIds(paris, 'open_deals')).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6']);
+    expect(await owners(paris, 'next_quarter_coverage')).toEqual(['S1']);
   });
 });

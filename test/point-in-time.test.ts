@@ -79,12 +79,12 @@ describe('the company as it stood at the end of 2024-03-31', () => {
     ]);
   });
 
-  it('reopens deals closed later at the stage they held that day (entered on the day itself included)', async () => {
-    expect(await rows('opportunities', 'opportunity_id, stage, closed_at, loss_reason, amount')).toEqual([
-      { opportunity_id: 'O1', stage: 'won', closed_at: '2023-11-15', loss_reason: null, amount: '12000.00' },
-      { opportunity_id: 'O2', stage: 'proposal', closed_at: null, loss_reason: null, amount: '30000.00' },
-      { opportunity_id: 'O3', stage: 'negotiation', closed_at: null, loss_reason: null, amount: '8000.00' },
-      { opportunity_id: 'O6', stage: 'lost', closed_at: '2024-01-20', loss_reason: 'timing', amount: '4000.00' },
+  it('reopens deals closed later at the stage they held that day (entered on the day itself included), without their later expected close or forecast category', async () => {
+    expect(await rows('opportunities', 'opportunity_id, stage, closed_at, loss_reason, amount, expected_close_at, forecast_category')).toEqual([
+      { opportunity_id: 'O1', stage: 'won', closed_at: '2023-11-15', loss_reason: null, amount: '12000.00', expected_close_at: '2023-11-30', forecast_category: 'commit' },
+      { opportunity_id: 'O2', stage: 'proposal', closed_at: null, loss_reason: null, amount: '30000.00', expected_close_at: null, forecast_category: null },
+      { opportunity_id: 'O3', stage: 'negotiation', closed_at: null, loss_reason: null, amount: '8000.00', expected_close_at: null, forecast_category: null },
+      { opportunity_id: 'O6', stage: 'lost', closed_at: '2024-01-20', loss_reason: 'timing', amount: '4000.00', expected_close_at: null, forecast_category: null },
     ]);
     expect(await rows('opportunity_stage_history', 'opportunity_id, stage')).toEqual([
       { opportunity_id: 'O1', stage: 'qualified' }, { opportunity_id: 'O1', stage: 'won' },

@@ -7,10 +7,16 @@ description: >
   converted_by_crm true). A deal whose owner is missing or unknown is credited to the placeholder
   seller "(non attribué)" (staging.stg_sellers), never dropped; a deal with no account is on the
   placeholder account "(non attribué)" (staging.stg_accounts, is_account_unknown).
+  opportunity_name, expected_close_at and forecast_category are what the CRM exports, when it does
+  (NULL otherwise): the expected close and forecast category of an open deal only, those of a won or
+  lost deal being ignored (its close is closed_at); a forecast category the contract does not know
+  (flagged at load as "(non renseigné)") is NULL here, so the stage's probability decides it
+  (intermediate.int_open_deals).
 grain: opportunity
 unique: [opportunity_id]
 not_null: [account_id, owner_seller_id, amount, amount_original, currency, created_at, stage]
 accepted_values:
+  forecast_category: [commit, best_case, pipeline, omitted]
   stage: [qualified, proposal, negotiation, won, lost]
   origin: [marketing, sales, referral, (non renseigné)]
 relationships: { account_id: staging.stg_accounts.account_id, owner_seller_id: staging.stg_sellers.seller_id }
@@ -34,5 +40,8 @@ SELECT
   stage = 'won' AS is_won,
   stage = 'lost' AS is_lost,
   stage NOT IN ('won', 'lost') AS is_open,
-  loss_reason
+  loss_reason,
+  opportunity_name,
+  CASE WHEN stage NOT IN ('won', 'lost') THEN expected_close_at END AS expected_close_at,
+  CASE WHEN stage NOT IN ('won', 'lost') AND forecast_category IN ('commit', 'best_case', 'pipeline', 'omitted') THEN forecast_category END AS forecast_category
 FROM raw.opportunities

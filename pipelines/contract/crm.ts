@@ -7,6 +7,12 @@ import {
 
 export const SEGMENTS = ['Or', 'Argent', 'Bronze'] as const;
 export const OPPORTUNITY_STAGES = ['qualified', 'proposal', 'negotiation', 'won', 'lost'] as const;
+/**
+ * The CRM's forecast category of an open deal, in our words: Salesforce's ForecastCategoryName
+ * (Pipeline, Best Case, Commit, Omitted; Closed is a closed deal's) and HubSpot's "Forecast category"
+ * (hs_manual_forecast_category: Pipeline, Best case, Commit, Not forecasted → omitted).
+ */
+export const FORECAST_CATEGORIES = ['commit', 'best_case', 'pipeline', 'omitted'] as const;
 export const ACTIVITY_TYPES = ['call', 'email', 'meeting', 'video', 'demo', 'admin'] as const;
 export const ACTIVITY_OUTCOMES = [
   'stage_advanced', 'next_meeting_booked', 'proposal_requested', 'no_progress', 'voicemail', 'no_answer',
@@ -148,6 +154,17 @@ export const opportunities = defineExtract({
     // company currency"), amount/currency are that conversion and these keep the deal's own figures.
     original_amount: mayBeAbsent(descriptive(optional(nonNegativeMoney('The deal\'s value in its own currency when amount is the CRM\'s conversion of it; empty otherwise')))),
     original_currency: mayBeAbsent(descriptive(optional(text('Currency of original_amount (ISO 4217)')))),
+    // Pipeline inspection (issue 28). All three may be absent from the file: a CRM that exports none
+    // still gets the deal pages, with the expected close derived from the stage history and the
+    // forecast category from the stage's probability (intermediate.int_open_deals says which).
+    opportunity_name: mayBeAbsent(descriptive(optional(text('The deal\'s name or title in the CRM (business data, shown on the deal pages)')))),
+    expected_close_at: mayBeAbsent(descriptive(optional(date(
+      'Open deals: the day the seller expects to close it (may be past or future). Ignored for won and lost deals, whose close is closed_at',
+    )))),
+    forecast_category: mayBeAbsent(descriptive(optional(oneOf(
+      FORECAST_CATEGORIES,
+      'Open deals: the CRM\'s forecast category (commit, best_case, pipeline, omitted). Ignored for won and lost deals',
+    )))),
   }),
   rules: [
     { column: 'closed_at', check: 'closed_at >= created_at', reason: 'closed before it was created' },

@@ -16,7 +16,8 @@
  * - Rows that changed later are rewound: a seller who left after D has no leave date; a
  *   subscription, campaign or ownership period ending after D is open; a deal closed after D is
  *   open at the last stage it entered at or before the end of D (`opportunity_stage_history`), with
- *   no close date nor loss reason. Its amount is the exported one: the contract keeps no history of
+ *   no close date nor loss reason, no expected close date nor forecast category (their values of D
+ *   are not in the files). Its amount is the exported one: the contract keeps no history of
  *   amounts, so a deal whose amount changed after D shows its later amount (a known limit).
  * - A deal closed after D whose stage on D the stage history cannot tell (no history provided, or
  *   no stage entered by D) cannot be rewound: `missingStageHistorySql` counts them and the caller
@@ -168,6 +169,11 @@ const rulesFor = (day: string, tables: PointInTimeTables): Partial<Record<Extrac
         stage: `CASE WHEN ${closedAfter} THEN ${stageOnD} ELSE t.stage END`,
         closed_at: `CASE WHEN ${closedAfter} THEN NULL ELSE t.closed_at END`,
         loss_reason: `CASE WHEN ${closedAfter} THEN NULL ELSE t.loss_reason END`,
+        // The exported expected close and forecast category of a deal closed later are not what
+        // they were on D (the contract keeps no history of them): emptied, the build derives both
+        // from the stage history and says so, rather than read a date that knows the outcome.
+        expected_close_at: `CASE WHEN ${closedAfter} THEN NULL ELSE t.expected_close_at END`,
+        forecast_category: `CASE WHEN ${closedAfter} THEN NULL ELSE t.forecast_category END`,
         lead_id: ref('lead_id', 'leads', 'lead_id'),
         owner_seller_id: ref('owner_seller_id', 'sellers', 'seller_id'),
       },

@@ -58,7 +58,14 @@ export const kpiSettingsSchema = z.strictObject({
     outlierZ: z.number().positive().default(1.96).describe('Two-proportion z-test threshold for seller conversion outliers'),
     outlierMinDecided: z.number().int().positive().default(10).describe('Minimum decided proposals before a seller can be an outlier'),
     stalledAfterDays: z.number().int().positive().default(180).describe('An open deal created longer ago than this is stalled pipeline'),
-  }).prefault({}),
+    quietAfterDays: z.number().int().positive().default(30)
+      .describe('An open deal with no activity held on it (since its creation when none) for more than this many days at the data\'s last day has gone quiet'),
+    commitFromProbability: share.default(0.6)
+      .describe('Open deals whose CRM exports no forecast category: a stage win rate at or above this is commit'),
+    bestCaseFromProbability: share.default(0.3)
+      .describe('…at or above this (below commit) is best case, below it pipeline (a stage with no decided deal yet: pipeline)'),
+  }).refine((v) => v.bestCaseFromProbability <= v.commitFromProbability,
+    'funnel.bestCaseFromProbability must not exceed funnel.commitFromProbability').prefault({}),
   concentration: z.strictObject({
     topShares: z.array(share).default([0.05, 0.1]).describe('Top fractions of sellers whose revenue share is reported'),
     riskTopShare: share.default(0.1).describe('Which top fraction the risk zone looks at'),
@@ -190,6 +197,9 @@ export const writeKpiSettings = async (db: Database, s: KpiSettings, origin: Pic
     outlier_z: String(s.funnel.outlierZ),
     outlier_min_decided: String(s.funnel.outlierMinDecided),
     stalled_after_days: String(s.funnel.stalledAfterDays),
+    quiet_after_days: String(s.funnel.quietAfterDays),
+    commit_from_probability: String(s.funnel.commitFromProbability),
+    best_case_from_probability: String(s.funnel.bestCaseFromProbability),
     concentration_top_shares: `[${s.concentration.topShares.join(', ')}]::DOUBLE[]`,
     risk_top_share: String(s.concentration.riskTopShare),
     risk_zone_threshold: String(s.concentration.riskZoneThreshold),

@@ -93,7 +93,10 @@ import { SAMPLE_SETTINGS_FILE } from './settings.js';
  * rates and omits the currency columns a file may leave out (they then mean the company's EUR).
  */
 export const SAMPLE_EXTRACTS = EXTRACTS.filter((e) => e.name !== 'fx_rates');
-export const sampleColumnsOf = (extract: (typeof EXTRACTS)[number]) => columnsOf(extract).filter((c) => !c.mayBeAbsent);
+/** Columns a file may omit that the sample company's CRM does export: a deal's name, expected close and forecast category. */
+const SAMPLE_EXPORTED_OPTIONAL = new Set(['opportunity_name', 'expected_close_at', 'forecast_category']);
+export const sampleColumnsOf = (extract: (typeof EXTRACTS)[number]) =>
+  columnsOf(extract).filter((c) => !c.mayBeAbsent || SAMPLE_EXPORTED_OPTIONAL.has(c.name));
 
 export interface SampleOptions {
   outDir: string;
@@ -578,7 +581,18 @@ SELECT oid, aid, lid, owner_sid, segment, terr, origin, kind, exp_type, product_
     * CASE WHEN kind = 'new' THEN 1.0 WHEN kind = 'second' THEN 0.35 WHEN exp_type = 'upsell' THEN 0.35 ELSE 0.55 END / 10) * 10) AS amount_exp,
   list_element(CASE segment WHEN 'Or' THEN [5, 10, 15, 20, 20] WHEN 'Argent' THEN [0, 5, 10, 10, 15] ELSE [0, 0, 5, 5, 10] END,
     g_int(oid, 'op.disc', 1, 5)::INTEGER) AS disc_pct,
-  CASE WHEN closed AND NOT won_path THEN list_element(${list(R.LOSS_REASONS)}, g_int(oid, 'op.loss', 1, ${R.LOSS_REASONS.length})::INTEGER) END AS loss_reason
+  CASE WHEN closed AND NOT won_path THEN list_element(${list(R.LOSS_REASONS)}, g_int(oid, 'op.loss', 1, ${R.LOSS_REASONS.length})::INTEGER) END AS loss_reason,
+  -- The seller's expected close while the deal is open: near the day a deal to be won closes, the
+  -- planned cycle's end for the others, give or take (and left in the past when the deal overruns it,
+  -- as in a real CRM). Kept on closed deals too: a closed deal's is ignored, and one rewound to an
+  -- export day before its close has it emptied (pipelines/load/point-in-time.ts).
+  wd_fwd(CASE WHEN won_path THEN d_won ELSE created_ts::DATE + cyc END + g_int(oid, 'op.ecd', -10, 20)::INTEGER) AS expected_close,
+  -- The seller's forecast category from the stage reached by the data's end, one deal in seven moved
+  -- one notch (a seller's judgement), one in twenty left out of the forecast.
+  CASE WHEN g_u(oid, 'op.fc') < 0.05 THEN 'omitted'
+       ELSE list_element(['pipeline', 'best_case', 'commit'],
+         least(3, greatest(1, CASE WHEN has_neg THEN 3 WHEN has_prop THEN 2 ELSE 1 END
+           + CASE WHEN g_u(oid, 'op.fc') > 0.93 THEN 1 WHEN g_u(oid, 'op.fc') > 0.86 THEN -1 ELSE 0 END))::INTEGER) END AS forecast_category
 FROM o6;
 `;
 
@@ -1031,8 +1045,9 @@ const extractQueries = (z: Sizes): Record<Exclude<ExtractName, 'fx_rates'>, stri
     FROM leads_all l JOIN lf_all f USING (lid) JOIN m_lead ml USING (lid) LEFT JOIN m_acc ma ON ma.aid = l.aid
     LEFT JOIN m_ct mc ON mc.ctid = CASE l.lkind WHEN 'linked' THEN l.lid WHEN 'referral' THEN l.aid * 10 END`,
   opportunities: `SELECT mo.opportunity_id, ma.account_id, ml.lead_id, ${sellerId('o.owner_sid')} AS owner_seller_id, o.product_line,
-    ${euros('o.amount_cents')} AS amount, o.origin, o.created_ts::DATE AS created_at, o.ts_close::DATE AS closed_at, o.stage, o.loss_reason
-    FROM opp_all o JOIN m_opp mo USING (oid) JOIN m_acc ma USING (aid) LEFT JOIN m_lead ml USING (lid)`,
+    ${euros('o.amount_cents')} AS amount, o.origin, o.created_ts::DATE AS created_at, o.ts_close::DATE AS closed_at, o.stage, o.loss_reason,
+    af.account_name || ' — ' || o.product_line AS opportunity_name, o.expected_close AS expected_close_at, o.forecast_category
+    FROM opp_all o JOIN m_opp mo USING (oid) JOIN m_acc ma USING (aid) JOIN acc_final af USING (aid) LEFT JOIN m_lead ml USING (lid)`,
   opportunity_stage_history: `SELECT mo.opportunity_id, h.stage, h.changed_at FROM (
       SELECT oid, 'qualified' AS stage, created_ts AS changed_at FROM opp_all
       UNION ALL SELECT oid, 'proposal', ts_prop FROM opp_all WHERE ts_prop IS NOT NULL

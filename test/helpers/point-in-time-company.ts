@@ -68,9 +68,11 @@ export const pointInTimeCompany = (): Rows => ({
     lead('L6', 'A5', '2024-01-10 10:00:00', '2024-01-11 10:00:00', 'disqualified'), // as exported
   ],
   opportunities: [
-    opportunity('O1', 'A1', 'L1', 'S2', '2023-09-20', '2023-11-15', 'won', 12000),
-    opportunity('O2', 'A2', null, 'S2', '2024-02-01', '2024-05-15', 'won', 30000), // on D: proposal, open
-    opportunity('O3', 'A1', null, 'S2', '2024-01-15', '2024-04-10', 'lost', 8000, 'prix'), // negotiation entered on D itself
+    // The exported expected close and forecast category: kept on a deal closed by D (ignored by
+    // staging as a closed deal's), emptied on a deal reopened (their values of D are not exported).
+    { ...opportunity('O1', 'A1', 'L1', 'S2', '2023-09-20', '2023-11-15', 'won', 12000), expected_close_at: '2023-11-30', forecast_category: 'commit' },
+    { ...opportunity('O2', 'A2', null, 'S2', '2024-02-01', '2024-05-15', 'won', 30000), expected_close_at: '2024-05-15', forecast_category: 'commit' }, // on D: proposal, open
+    { ...opportunity('O3', 'A1', null, 'S2', '2024-01-15', '2024-04-10', 'lost', 8000, 'prix'), expected_close_at: '2024-04-30', forecast_category: 'best_case' }, // negotiation entered on D itself
     opportunity('O4', 'A2', 'L2', 'S2', '2024-04-05', null, 'qualified', 5000), // created after D: absent
     opportunity('O5', 'A5', null, 'S3', '2024-05-02', null, 'qualified', 7000), // created after D: absent
     opportunity('O6', 'A1', null, 'S4', '2023-10-01', '2024-01-20', 'lost', 4000, 'timing'), // closed before D: as exported

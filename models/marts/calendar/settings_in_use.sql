@@ -3,7 +3,8 @@ description: >
   The conventions every figure follows, as the reader needs them said: the settings that change the
   figures most (fiscal year, CAC allocation of spend no segment carries, cost of seller time, coverage
   plan, segment mix target, invoicing delay, tolerance of the won-deals check, target bonus of the
-  variable-pay simulation), each with its value in reader words and whether the company set it in its
+  variable-pay simulation, when a deal has gone quiet, the win rates that give a deal its forecast
+  category when the CRM exports none), each with its value in reader words and whether the company set it in its
   kpi-settings.yaml or it is the neutral default. `source_label` says where the settings came from
   (the company's file, or "réglages par défaut" when the extracts came without one).
 grain: réglage
@@ -55,6 +56,18 @@ rows AS (
   FROM s
   UNION ALL
   SELECT 8, 'variablePay.targetBonus', 'Prime variable cible (simulation)', fr_int(CAST(s.variable_pay_target_bonus AS DOUBLE)) || ' € par an'
+  FROM s
+  UNION ALL
+  SELECT 9, 'funnel.quietAfterDays', 'Affaire sans activité récente',
+    'aucune activité tenue sur l''affaire depuis plus de ' || s.quiet_after_days || ' jours (depuis sa création si elle n''en a jamais eu)'
+  FROM s
+  UNION ALL
+  SELECT 10, 'funnel.commitFromProbability', 'Catégorie de prévision « engagé » sans catégorie du CRM',
+    'taux de gain historique de l''étape à partir de ' || fr_pct_g(s.commit_from_probability) || ' %'
+  FROM s
+  UNION ALL
+  SELECT 11, 'funnel.bestCaseFromProbability', 'Catégorie de prévision « probable » sans catégorie du CRM',
+    'taux de gain historique de l''étape à partir de ' || fr_pct_g(s.best_case_from_probability) || ' % (en dessous : pipeline)'
   FROM s
 )
 SELECT

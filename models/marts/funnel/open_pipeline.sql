@@ -47,19 +47,6 @@ kpis:
 */
 WITH as_of AS (
   SELECT greatest(max(created_at), max(closed_at)) AS as_of FROM intermediate.int_opportunity_journey
-),
--- What each stage historically leads to, among the deals already decided.
-stage_outcomes AS (
-  SELECT stage,
-         safe_divide(count(*) FILTER (WHERE is_won), count(*)) AS stage_win_rate
-  FROM (
-    SELECT 'qualified' AS stage, is_won FROM intermediate.int_opportunity_journey WHERE NOT is_open
-    UNION ALL
-    SELECT 'proposal', is_won FROM intermediate.int_opportunity_journey WHERE NOT is_open AND reached_proposal
-    UNION ALL
-    SELECT 'negotiation', is_won FROM intermediate.int_opportunity_journey WHERE NOT is_open AND reached_negotiation
-  )
-  GROUP BY stage
 )
 SELECT
   j.owner_seller_id AS seller_id,
@@ -79,6 +66,6 @@ SELECT
 FROM intermediate.int_opportunity_journey j
 CROSS JOIN as_of a
 CROSS JOIN settings.kpi k
-LEFT JOIN stage_outcomes so ON so.stage = j.stage
+LEFT JOIN intermediate.int_stage_win_rates so ON so.stage = j.stage
 WHERE j.is_open
 GROUP BY j.owner_seller_id, j.team, j.manager_id, j.segment, j.product_line, j.stage, a.as_of
