@@ -124,6 +124,11 @@ const STILL_DIVIDED_IN_PAGES = [
   'customers.md: upsell_rate',
   'customers.md: upsell_rate',
   'data-quality.md: reject_rate',
+  // The deals page re-adds its sellers' rows: a team's site sees only its sellers', so its coverage
+  // and win rate are its own rows' sums (marts.next_quarter_coverage and marts.win_loss_reasons).
+  'deals.md: commit_coverage',
+  'deals.md: coverage',
+  'deals.md: win_rate',
   'funnel.md: avg_cycle_days',
   'funnel.md: avg_cycle_days',
   'funnel.md: avg_cycle_days',
