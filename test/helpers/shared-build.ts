@@ -15,7 +15,7 @@
  * it. `BI_TEST_FRESH_BUILD=1` forces a fresh one (once per run), as does removing the folder.
  *
  * A failed build is recorded for its run: every test that needs it fails with the build's own
- * error, instead of each building it again.
+ * error, instead of each building it again. (The lock, cache and failure mechanics: build-once.ts.)
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -25,11 +25,11 @@ import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import { PROJECT_ROOT, today } from '../../pipelines/config.js';
 import { contentHash } from '../../pipelines/incremental/fingerprints.js';
-import { acquireLock } from '../../pipelines/publish/lock.js';
 import { AUDIENCES_FOLDER, linkTree } from '../../pipelines/audiences/audience-sites.js';
 import { siteWorkDir } from '../../pipelines/site/build-site.js';
 import { SITE_PROJECT_INPUTS } from '../../pipelines/site/project.js';
 import { AUDIENCES_CONFIG } from './sample-audiences.js';
+import { buildOnce } from './build-once.js';
 import { tempDir } from './load.js';
 
 const run = promisify(execFile);
@@ -49,34 +49,37 @@ export interface SharedBuild {
   output: string;
 }
 
-interface Complete {
-  output: string;
-  runId: string;
-}
-
-const runId = () => inject('testRunId');
-
 /** The fingerprint of everything the shared build reads: a change to any of it means a new build. */
 const fingerprint = (args: string[]) =>
   createHash('sha1').update(JSON.stringify({
-    code: contentHash('pipelines', 'models', ...SITE_PROJECT_INPUTS, 'patches', 'package-lock.json', 'test/helpers/shared-build.ts', 'test/helpers/sample-audiences.ts'),
+    code: contentHash('pipelines', 'models', ...SITE_PROJECT_INPUTS, 'patches', 'package-lock.json',
+      'test/helpers/shared-build.ts', 'test/helpers/build-once.ts', 'test/helpers/sample-audiences.ts'),
     args,
     // The run's "today" bounds what the load accepts as past: a build of another day is not reused.
     day: today(),
     node: process.version,
   })).digest('hex').slice(0, 12);
 
-const readJson = <T>(file: string): T | undefined => {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
-};
-
 /** Evidence's work folders of a data folder (in `.site-work/`, outside it): only the site they made is kept. */
 const removeWorkFolders = (dataDir: string) => {
   for (const dir of [siteWorkDir(dataDir), `${siteWorkDir(dataDir)}-audiences`]) fs.rmSync(dir, { recursive: true, force: true });
+};
+
+/** `npm run build` with `args` into the data folder `dataDir`; its stdout, or an error saying what failed with its last output. */
+const runBuild = async (args: string[], dataDir: string) => {
+  try {
+    return (await run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'pipelines/cli.ts'), ...args], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, BI_DATA_DIR: dataDir, BI_SITE_DIR: path.join(dataDir, 'site') },
+      maxBuffer: 64 * 1024 * 1024,
+    })).stdout;
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`the shared sample build failed (npm run ${args.join(' ')}, BI_DATA_DIR=${dataDir}):\n${(error as Error).message}\n` +
+      `--- its last output ---\n${`${stdout ?? ''}\n${stderr ?? ''}`.trim().slice(-6000)}`);
+  } finally {
+    removeWorkFolders(dataDir);
+  }
 };
 
 let shared: Promise<SharedBuild> | undefined;
@@ -88,47 +91,23 @@ const buildOrReuse = async (): Promise<SharedBuild> => {
   fs.mkdirSync(ROOT, { recursive: true });
   const configFile = path.join(ROOT, 'publish.yaml');
   const args = ['build', '--as-of', AS_OF, '--publish-config', configFile];
-  const key = fingerprint(args);
-  const dataDir = path.join(ROOT, `sample-${key}`);
-  const siteDir = path.join(dataDir, 'site');
-  const completeFile = path.join(dataDir, 'complete.json');
-  const failedFile = path.join(ROOT, `sample-${key}.failed.json`);
-  const lock = await acquireLock(ROOT, {
+  const name = `sample-${fingerprint(args)}`;
+  const { dir, output } = await buildOnce({
+    root: ROOT,
+    name,
+    runId: inject('testRunId'),
+    fresh: process.env.BI_TEST_FRESH_BUILD === '1',
     waitSeconds: LOCK_WAIT_SECONDS,
-    onWait: (message) => console.log(`shared sample build: waiting for another test's build (${message})`),
+    log: (line) => console.log(`shared sample build: ${line}`),
+    build: (dataDir) => {
+      // Only the newest build is kept: an older fingerprint's is of code that changed since.
+      for (const other of fs.readdirSync(ROOT).filter((n) => n.startsWith('sample-') && !n.startsWith(name))) fs.rmSync(path.join(ROOT, other), { recursive: true, force: true });
+      fs.writeFileSync(configFile, AUDIENCES_CONFIG);
+      console.log(`shared sample build: npm run ${args.join(' ')} into ${path.relative(PROJECT_ROOT, dataDir)} (one build for every test that reads it)`);
+      return runBuild(args, dataDir);
+    },
   });
-  try {
-    const failed = readJson<{ runId: string; message: string }>(failedFile);
-    if (failed?.runId === runId()) throw new Error(failed.message);
-    const complete = readJson<Complete>(completeFile);
-    const fresh = process.env.BI_TEST_FRESH_BUILD === '1' && complete?.runId !== runId();
-    if (complete && !fresh) return { dataDir, siteDir, output: complete.output };
-
-    // Only the newest build is kept: an older fingerprint's folder is of code that changed since.
-    for (const name of fs.readdirSync(ROOT).filter((n) => n.startsWith('sample-'))) fs.rmSync(path.join(ROOT, name), { recursive: true, force: true });
-    fs.writeFileSync(configFile, AUDIENCES_CONFIG);
-    console.log(`shared sample build: npm run ${args.join(' ')} into ${path.relative(PROJECT_ROOT, dataDir)} (one build for every test that reads it)`);
-    let output: string;
-    try {
-      output = (await run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'pipelines/cli.ts'), ...args], {
-        cwd: PROJECT_ROOT,
-        env: { ...process.env, BI_DATA_DIR: dataDir, BI_SITE_DIR: siteDir },
-        maxBuffer: 64 * 1024 * 1024,
-      })).stdout;
-    } catch (error) {
-      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-      const message = `the shared sample build failed (npm run ${args.join(' ')}, BI_DATA_DIR=${dataDir}):\n${(error as Error).message}\n` +
-        `--- its last output ---\n${`${stdout ?? ''}\n${stderr ?? ''}`.trim().slice(-6000)}`;
-      fs.writeFileSync(failedFile, JSON.stringify({ runId: runId(), message }));
-      throw new Error(message);
-    } finally {
-      removeWorkFolders(dataDir);
-    }
-    fs.writeFileSync(completeFile, JSON.stringify({ output, runId: runId() } satisfies Complete));
-    return { dataDir, siteDir, output };
-  } finally {
-    lock.release();
-  }
+  return { dataDir: dir, siteDir: path.join(dir, 'site'), output };
 };
 
 /**
