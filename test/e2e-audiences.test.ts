@@ -6,50 +6,24 @@
  * (Parquet read back by DuckDB, Arrow by apache-arrow). Who is outside is worked out here from the
  * published database's raw sellers, not from the filter's code.
  *
- * One site build serves every check (a few minutes: run under flock /work/wt/site.lock).
+ * One site build serves every check, and e2e-site too: the shared sample build, made once per test
+ * run (test/helpers/shared-build.ts; the audiences are in test/helpers/sample-audiences.ts).
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { tableFromIPC } from 'apache-arrow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, PSEUDONYM_MIN_GROUP } from '../pipelines/config.js';
 import { literal, openDatabase } from '../pipelines/db/duckdb.js';
 import { matchesGlob } from '../pipelines/audiences/audiences-config.js';
-import { siteWorkDir } from '../pipelines/site/build-site.js';
 import { ROOT_REDIRECT_MARKER } from '../pipelines/audiences/audience-sites.js';
 import { OTHER_TEAMS } from '../pipelines/audiences/pseudonymise.js';
-import { tempDir } from './helpers/load.js';
+import { AUDIENCES } from './helpers/sample-audiences.js';
+import { sharedSampleBuild } from './helpers/shared-build.js';
 import { checkPseudonymLabels } from './helpers/pseudonym-labels.js';
 import { chartsDrawn, evidenceErrors, launchBrowser, openOffline, sitePages } from './helpers/site-browser.js';
 import { serveStatic } from './helpers/static-server.js';
-
-const run = promisify(execFile);
-
-/**
- * The shipped example's direction, finance and managers, two seller packs (an account executive, a
- * manager), and a pseudonymised audience over the pages that name sellers (their list and pages,
- * the team page, the alerts): no seller's id or name in it, only pseudonyms.
- */
-const AUDIENCES: { name: string; pages: string[]; team?: string; seller?: string; pseudonymise?: boolean }[] = [
-  { name: 'direction', pages: ['/', '/revenue', '/forecast', '/alerts', '/segments', '/segments/*'] },
-  { name: 'finance', pages: ['/revenue', '/customers', '/acquisition', '/data-quality', '/glossary'] },
-  ...[['ile-de-france', 'Île-de-France'], ['nord-est', 'Nord & Est'], ['sud-ouest', 'Sud & Ouest']].map(([slug, team]) => ({
-    name: `managers-${slug}`, pages: ['/', '/team', '/funnel', '/activity', '/alerts', '/sellers', '/sellers/*'], team,
-  })),
-  { name: 'seller-s005', pages: ['/sellers/S005', '/team'], seller: 'S005' },
-  { name: 'seller-s003', pages: ['/sellers/S003', '/team'], seller: 'S003' },
-  { name: 'direction-pseudo', pages: ['/sellers', '/sellers/*', '/team', '/alerts'], pseudonymise: true },
-];
-
-const CONFIG = `audiences:
-${AUDIENCES.filter((a) => !a.team).map((a) => `  - name: ${a.name}\n    pages: ${JSON.stringify(a.pages)}${a.seller ? `\n    filter: { seller: ${a.seller} }` : ''}${a.pseudonymise ? '\n    pseudonymise: true' : ''}`).join('\n')}
-  - name: managers-{team}
-    each: team
-    pages: ${JSON.stringify(AUDIENCES[2]!.pages)}
-`;
 
 let dataDir: string;
 let siteDir: string;
@@ -57,16 +31,9 @@ let output: string;
 let sellers: { seller_id: string; seller_name: string; team: string; role: string }[];
 
 beforeAll(async () => {
-  dataDir = tempDir('bi-e2e-audiences-');
-  siteDir = path.join(dataDir, 'site');
-  const config = path.join(dataDir, 'publish.yaml');
-  fs.writeFileSync(config, CONFIG);
-  const result = await run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'pipelines/cli.ts'), 'build', '--publish-config', config, '--as-of', '2026-11-22'], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, BI_DATA_DIR: dataDir, BI_SITE_DIR: siteDir },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  output = result.stdout;
+  // The shared sample build (`npm run build -- --as-of 2026-11-22 --publish-config` with AUDIENCES,
+  // made once per test run and shared with e2e-site: test/helpers/shared-build.ts), read in place.
+  ({ dataDir, siteDir, output } = await sharedSampleBuild());
   // Timings for BENCHMARKS.md (the site step, then each audience).
   console.log(output.split('\n').filter((l) => /build site|audience|Published/.test(l)).join('\n'));
   const db = await openDatabase(path.join(dataDir, 'warehouse.duckdb'), { readOnly: true });
@@ -75,14 +42,7 @@ beforeAll(async () => {
   } finally {
     db.close();
   }
-}, 1_500_000);
-
-afterAll(() => {
-  if (dataDir) {
-    fs.rmSync(siteWorkDir(dataDir), { recursive: true, force: true });
-    fs.rmSync(`${siteWorkDir(dataDir)}-audiences`, { recursive: true, force: true });
-  }
-});
+}, 1_800_000);
 
 const filesOf = (dir: string) =>
   fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));

@@ -2,23 +2,17 @@
  * End to end, as a new user runs it: `npm run build` on the bundled sample company, then the
  * published site read in a real browser that can reach nothing but 127.0.0.1.
  *
- * One build serves every check in this file (it takes a couple of minutes: Evidence bundles the
- * site with Vite).
+ * One build serves every check in this file, and e2e-audiences too: the shared sample build, made
+ * once per test run (test/helpers/shared-build.ts; a few minutes: Evidence bundles the site with Vite).
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../pipelines/config.js';
-import { siteWorkDir } from '../pipelines/site/build-site.js';
 import { openDatabase } from '../pipelines/db/duckdb.js';
 import { serveStatic } from './helpers/static-server.js';
-import { tempDir } from './helpers/load.js';
+import { sharedSampleWithoutAudiences } from './helpers/shared-build.js';
 import { bigValue, bigValueText, chartsDrawn, evidenceErrors, launchBrowser, openOffline, sitePages as pagesOf } from './helpers/site-browser.js';
-
-const run = promisify(execFile);
 
 let dataDir: string;
 let siteDir: string;
@@ -31,21 +25,17 @@ const warehouse = () => openDatabase(path.join(dataDir, 'warehouse.duckdb'), { r
 const sitePages = () => pagesOf(siteDir);
 
 beforeAll(async () => {
-  dataDir = tempDir('bi-e2e-');
-  siteDir = path.join(dataDir, 'site');
-  const result = await run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'pipelines/cli.ts'), 'build', '--as-of', '2026-11-22'], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, BI_DATA_DIR: dataDir, BI_SITE_DIR: siteDir },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  buildOutput = result.stdout;
+  // The shared sample build (`npm run build -- --as-of 2026-11-22`, made once per test run and
+  // shared with e2e-audiences: test/helpers/shared-build.ts), seen without the audiences' sites that
+  // build adds in site/audiences/ (they only add that folder: pipelines/audiences/audience-sites.ts).
+  ({ dataDir, siteDir, output: buildOutput } = await sharedSampleWithoutAudiences());
   server = await serveStatic(siteDir);
   browser = await launchBrowser();
-}, 900_000);
+}, 1_800_000);
 
 afterAll(async () => {
-  // Evidence's work folder for this run's data folder lives in the repository: don't leave it behind.
-  if (dataDir) fs.rmSync(siteWorkDir(dataDir), { recursive: true, force: true });
+  // This file's view of the shared build (links, and the screenshots written beside them).
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   await browser?.close();
   await server?.close();
 });

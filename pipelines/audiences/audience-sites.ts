@@ -58,7 +58,7 @@ const sizeOf = (dir: string) =>
   fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).reduce((n, e) => n + fs.statSync(path.join(e.parentPath, e.name)).size, 0);
 
 /** Mirrors a folder with hard links, skipping the relative paths `skip` names (files are replaced, never rewritten in place, downstream). */
-const linkTree = (from: string, to: string, skip: (relative: string) => boolean, root = from) => {
+export const linkTree = (from: string, to: string, skip: (relative: string) => boolean, root = from) => {
   fs.mkdirSync(to, { recursive: true });
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
     const source = path.join(from, entry.name);

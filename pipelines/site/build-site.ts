@@ -4,7 +4,8 @@
  *      reads a copy of the marts with no seller in it: `audiences/pseudonymise.ts`);
  *   2. the report sources run (only those reading a mart that changed), and their Arrow twins;
  *   3. the pages: a data-only refresh with an app already compiled from the same pages (this
- *      folder's, or another data folder's), else a full Evidence build (Vite, then prerender);
+ *      folder's, or another data folder's, waited for if one is compiling it: `compile-lock.ts`),
+ *      else a full Evidence build (Vite, then prerender);
  *   4. checked: any query error stops the run;
  *   5. finished: the browser's twins placed, the pages declared French, DuckDB-WASM's unused
  *      variant removed, precompressed.
@@ -17,6 +18,7 @@ import { endOrphansIn } from '../process/children.js';
 import { describePseudonymised, writePseudonymisedMarts } from '../audiences/pseudonymise.js';
 import { evidence, findQueryErrors, SiteError } from './evidence/cli.js';
 import { adoptSharedApp, compiledAppKey, describePhases, forgetCompiledApp, hasCompiledApp, recordCompiledApp, setPrerenderedFrom, shareCompiledApp, TEMPLATE } from './evidence/compiled-app.js';
+import { compileTurn } from './evidence/compile-lock.js';
 import { runReportSources } from './evidence/report-sources.js';
 import { assembleWorkFolder } from './evidence/work-folder.js';
 import { declareFrench } from './finish/document-language.js';
@@ -65,7 +67,10 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   const key = compiledAppKey();
   // A data-only refresh's prerender starts now: it loads the app while the report sources run.
   const own = hasCompiledApp(options.workDir, key);
-  const reuse = options.reuseCompiledApp !== false && (own || adoptSharedApp(options.workDir, key));
+  let reuse = options.reuseCompiledApp !== false && (own || adoptSharedApp(options.workDir, key));
+  // None to reuse: another build may be compiling this very app; its turn first, then its app.
+  const turn = options.reuseCompiledApp !== false && !reuse ? await compileTurn(key, () => adoptSharedApp(options.workDir, key), log) : undefined;
+  if (turn?.adopted) reuse = true;
   const refresh = reuse ? startPrerender(options.workDir, log, options.prerenderWorkers) : undefined;
   let buildOutput: string;
   try {
@@ -88,6 +93,8 @@ export const buildSite = async (options: SiteOptions): Promise<string> => {
   } catch (error) {
     refresh?.abandon();
     throw error;
+  } finally {
+    turn?.release();
   }
   const buildDir = path.join(options.workDir, 'build');
   const errors = findQueryErrors(buildOutput, buildDir);
