@@ -237,7 +237,7 @@ describe('the published site in a browser with no internet', () => {
     const text = await page.evaluate(() => document.body.innerText);
     expect(text).toContain(`Données arrêtées au ${asOf}`);
     expect(text).toMatch(/Affaires ouvertes/);
-    expect(text).toMatch(/FY\d{4} à date/);
+    expect(text).toMatch(/Exercice \d{4} à date/);
     // Nothing in the executive section is wider than the phone.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(overflow).toBeLessThanOrEqual(390);
