@@ -390,7 +390,7 @@ describe('figures in the prerendered pages, before any script runs (issue 14: li
     html.replace(/<[^>]+>/g, ' ').replace(/&nbsp;|&#160;/g, ' ').replace(/&amp;/g, '&').replace(/&#39;|&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/\s+/g, ' ').trim();
   const tables = (html: string) => [...html.matchAll(/data-testid="DataTable-([^"]+)"[\s\S]*?<\/table>/g)].map((m) => ({ id: m[1]!, html: m[0] }));
 
-  it('every table with rows has its cells in the HTML, and the alerts table shows every alert of the marts', async () => {
+  it('every table with rows has its cells in the HTML, and the alerts page shows every alert of the marts as a card', async () => {
     const pages = fs.readdirSync(siteDir, { recursive: true }).map(String).filter((f) => f.endsWith('index.html'));
     const empty: string[] = [];
     let withCells = 0;
@@ -405,12 +405,13 @@ describe('figures in the prerendered pages, before any script runs (issue 14: li
     expect(empty).toEqual([]);
     expect(withCells).toBeGreaterThan(10);
 
-    const alertsTable = tables(fs.readFileSync(path.join(siteDir, 'alerts', 'index.html'), 'utf8')).find((t) => t.id === 'alerts');
+    // Cards (site/components/AlertCards.svelte), one per alert, in the prerendered page.
+    const alertCards = fs.readFileSync(path.join(siteDir, 'alerts', 'index.html'), 'utf8').match(/<ul class="alert-cards[^"]*">[\s\S]*?<\/ul>/)?.[0];
     const db = await warehouse();
     try {
       const messages = (await db.query<{ message: string }>('select message from marts.alerts')).map((r) => text(r.message));
       expect(messages.length).toBeGreaterThan(0);
-      const shown = text(alertsTable!.html);
+      const shown = text(alertCards!);
       expect(messages.filter((m) => !shown.includes(m))).toEqual([]);
     } finally {
       db.close();
