@@ -498,3 +498,92 @@ describe('page defects (issue 13): nothing wider than its column, no raw markdow
     await page.close();
   }, 120_000);
 });
+
+describe('charts and alerts a French reader can use (issue 27, items 4 and 6)', () => {
+  it('every chart of every page speaks French in its ECharts options: accessible name, title, series, axes, legend, tooltips and labels', async () => {
+    const { leaks } = await import('./helpers/reader-words.js');
+    const found: Record<string, string[]> = {};
+    let checked = 0;
+    for (const url of sitePages()) {
+      const { page } = await openOffline(browser, server.url, url);
+      await page.waitForSelector('[_echarts_instance_]', { timeout: 5_000 }).catch(() => {});
+      await page.waitForTimeout(1000);
+      // Evidence keeps each chart instance under a global symbol (component-utilities' chartWindowDebug);
+      // its options are read there, and its formatters run on the chart's own first data points.
+      const charts = await page.evaluate(() => {
+        const instances = Object.values((window as unknown as Record<symbol, Record<string, any>>)[Symbol.for('__evidence-chart-window-debug__')] ?? {});
+        return instances.map((chart: any) => {
+          const dom: HTMLElement = chart.getDom();
+          const option = chart.getOption();
+          const texts: string[] = [];
+          const push = (v: unknown) => { if (typeof v === 'string' && v.trim()) texts.push(v); };
+          const call = (f: unknown, arg: unknown) => { try { if (typeof f === 'function') push(String(f(arg)).replace(/<[^>]+>/g, ' ')); } catch { /* a formatter meant for another kind of point */ } };
+          for (const t of option.title ?? []) { push(t.text); push(t.subtext); }
+          for (const axis of [...(option.xAxis ?? []), ...(option.yAxis ?? [])]) { push(axis.name); for (const d of axis.data ?? []) push(typeof d === 'object' ? d?.value : d); }
+          for (const l of option.legend ?? []) for (const d of l.data ?? []) push(typeof d === 'object' ? d?.name : d);
+          const series = option.series ?? [];
+          const points = series.map((s: any, i: number) => {
+            const d = (s.data ?? [])[0];
+            const value = d && typeof d === 'object' && !Array.isArray(d) ? d.value : d;
+            return { seriesName: s.name, seriesIndex: i, componentIndex: i, marker: '', value, name: d?.name ?? '', dataIndex: 0, percent: 100 };
+          }).filter((p: any) => p.value != null);
+          for (const s of series) { push(s.name); call(s.label?.formatter, points[0]); call(s.tooltip?.formatter, points[0]); }
+          const tooltip = (option.tooltip ?? [])[0];
+          call(tooltip?.formatter, tooltip?.trigger === 'item' ? points[0] : points);
+          return { big: dom.clientHeight > 120, aria: dom.getAttribute('aria-label'), texts };
+        }).filter((c) => c.big);
+      });
+      for (const c of charts) {
+        checked++;
+        const problems = [
+          ...(c.aria && c.aria.trim() && !/This is a chart/i.test(c.aria) ? [] : [`no French accessible name (aria-label: ${c.aria})`]),
+          ...c.texts.flatMap((t) => leaks(t).map((l) => `"${l}" in "${t.slice(0, 80)}"`)),
+        ];
+        if (problems.length) found[url] = [...(found[url] ?? []), ...problems].slice(0, 10);
+      }
+      await page.close();
+    }
+    expect(checked).toBeGreaterThan(30);
+    expect(found).toEqual({});
+  }, 900_000);
+
+  it('alerts are cards a phone reads whole, each naming its owner, what it concerns and a link to its proof; a seller\'s page shows their alerts and is titled after them', async () => {
+    const db = await warehouse();
+    let alerts: { seller_id: string | null; message: string; owner_title: string; evidence_url: string }[];
+    let sellerName: string;
+    try {
+      alerts = await db.query('SELECT seller_id, message, owner_title, evidence_url FROM marts.alerts');
+      const withSeller = alerts.find((a) => a.seller_id);
+      expect(withSeller, 'the sample company raises at least one alert about a seller').toBeDefined();
+      sellerName = (await db.query<{ seller_name: string }>(`SELECT seller_name FROM staging.stg_sellers WHERE seller_id = '${withSeller!.seller_id!.replace(/'/g, "''")}'`))[0]!.seller_name;
+    } finally {
+      db.close();
+    }
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+    await page.goto(server.url + '/alerts', { waitUntil: 'networkidle' });
+    const cards = await page.evaluate(() => [...document.querySelectorAll('.alert-card')].map((card) => ({
+      text: (card as HTMLElement).innerText,
+      fits: card.getBoundingClientRect().right <= document.documentElement.clientWidth + 1,
+      links: [...card.querySelectorAll('a')].map((a) => a.getAttribute('href') ?? ''),
+    })));
+    expect(cards).toHaveLength(alerts.length);
+    const pages = new Set(sitePages());
+    for (const card of cards) {
+      expect(card.fits, card.text.slice(0, 60)).toBe(true);
+      expect(card.text).toMatch(/Pour : \S/);
+      expect(card.text).toMatch(/Concerne : \S/);
+      // The proof's page is one of the site's pages (the anchor is checked against the page's headings in kpi-alerts).
+      expect(card.links.length, card.text.slice(0, 60)).toBeGreaterThan(0);
+      for (const href of card.links) expect(pages.has(decodeURIComponent(href.split('#')[0]!))).toBe(true);
+    }
+    // Numbers do not break: no ordinary space inside a number or before its unit.
+    expect(cards.map((c) => c.text).join('\n')).not.toMatch(/\d \d{3}\b|\d (%|€|h)(?!\p{L})/u);
+    const seller = alerts.find((a) => a.seller_id)!;
+    await page.goto(server.url + `/sellers/${encodeURIComponent(seller.seller_id!)}`, { waitUntil: 'networkidle' });
+    const sellerPage = await page.evaluate(() => ({ title: document.title, text: document.body.innerText.replace(/\s+/g, ' ') }));
+    expect(sellerPage.title).toContain(sellerName);
+    expect(sellerPage.text).toContain(seller.message.replace(/\s+/g, ' ').slice(0, 40).trim());
+    await page.close();
+  }, 300_000);
+});
