@@ -406,7 +406,7 @@ describe('signed, to be invoiced', () => {
         { check_name: 'won_deals_vs_invoices', model_figure: 30000, billing_figure: 24000, difference: -6000, status: 'pass',
           detail: '3 affaire(s) gagnée(s) facturée(s), dont 0 à plus de 2 % d\'écart ; signé, à facturer sur ces affaires : 6 000,00 € (signées depuis moins de 40 jours) ; 0 affaire(s) gagnée(s) non facturée(s) (laissées de côté) ; avoirs sur les affaires gagnées facturées : -1 200,00 €' },
         { check_name: 'won_deals_to_invoice', model_figure: 8000, billing_figure: null, difference: null, status: 'timing',
-          detail: '2 affaire(s) gagnée(s), 8000,00 € signés pas encore facturés (dont 1 sans aucune facture encore) ; délai de facturation : 40 jours (historique de l\'entreprise : 98 % du montant signé de ses affaires gagnées est facturé dans les 40 jours qui suivent la signature)' },
+          detail: '2 affaire(s) gagnée(s), 8 000,00 € signés pas encore facturés (dont 1 sans aucune facture encore) ; délai de facturation : 40 jours (historique de l\'entreprise : 98 % du montant signé de ses affaires gagnées est facturé dans les 40 jours qui suivent la signature)' },
       ]);
     } finally {
       b.db.close();
@@ -429,7 +429,7 @@ describe('signed, to be invoiced', () => {
       expect(await b.db.query('SELECT DISTINCT invoicing_delay_days, delay_source FROM intermediate.int_won_deal_invoicing')).toEqual([{ invoicing_delay_days: 21, delay_source: 'short_history' }]);
       const [check] = await b.db.query<{ model_figure: number; status: string; detail: string }>(`SELECT model_figure, status, detail FROM marts.reconciliation WHERE check_name = 'won_deals_to_invoice'`);
       expect(check).toEqual({ model_figure: 8000, status: 'timing',
-        detail: '2 affaire(s) gagnée(s), 8000,00 € signés pas encore facturés (dont 1 sans aucune facture encore) ; délai de facturation : 21 jours (historique de l\'entreprise trop court pour mesurer son délai de facturation : moins de six mois d\'affaires gagnées, dont le montant n\'a pas encore été facturé à 98 % ; toutes comptent comme à facturer)' });
+        detail: '2 affaire(s) gagnée(s), 8 000,00 € signés pas encore facturés (dont 1 sans aucune facture encore) ; délai de facturation : 21 jours (historique de l\'entreprise trop court pour mesurer son délai de facturation : moins de six mois d\'affaires gagnées, dont le montant n\'a pas encore été facturé à 98 % ; toutes comptent comme à facturer)' });
     } finally {
       b.db.close();
     }
