@@ -58,6 +58,8 @@ describe('the charts of every page', () => {
       const series = /(^|\s)series=/.test(c.props);
       const fromColumns = ['LineChart', 'BarChart', 'AreaChart'].includes(c.component) && !series;
       if (fromColumns && !/names:\s*\[/.test(call)) bad.push(`${c.file} ${c.component}: series from y columns left unnamed`);
+      // A scatter plot titles its axes with its columns' names unless given French ones.
+      if (c.component === 'ScatterPlot' && !(/xAxisTitle="/.test(c.props) && /yAxisTitle="/.test(c.props))) bad.push(`${c.file} ScatterPlot: axis titles left to the column names`);
       // A time axis labelled in French (frChart's time option, not Evidence's English month names).
       if (/xFmt="mm\/yyyy"/.test(c.props) && !/time:\s*true/.test(call)) bad.push(`${c.file} ${c.component}: time axis without French months`);
     }
@@ -70,6 +72,8 @@ describe('frChart, the options every chart passes', () => {
     const o = frChart("Chiffre d'affaires trimestriel", { y: fmt.eur, y2: fmt.pct, names: ["Chiffre d'affaires", 'Croissance sur un an'] });
     expect(o.aria).toEqual({ enabled: true, label: { description: "Chiffre d'affaires trimestriel" } });
     expect(o.series).toEqual([{ name: "Chiffre d'affaires" }, { name: 'Croissance sur un an' }]);
+    // Evidence lists the series in its legend by their title-cased columns ("Revenue", "Growth Yoy"): the list is replaced.
+    expect(o.legend).toEqual({ data: ["Chiffre d'affaires", 'Croissance sur un an'] });
   });
 
   it('writes tooltips with French names and numbers: euros on y, percent on y2, a quarter as it is named', () => {

@@ -515,22 +515,36 @@ describe('charts and alerts a French reader can use (issue 27, items 4 and 6)', 
         return instances.map((chart: any) => {
           const dom: HTMLElement = chart.getDom();
           const option = chart.getOption();
-          const texts: string[] = [];
-          const push = (v: unknown) => { if (typeof v === 'string' && v.trim()) texts.push(v); };
-          const call = (f: unknown, arg: unknown) => { try { if (typeof f === 'function') push(String(f(arg)).replace(/<[^>]+>/g, ' ')); } catch { /* a formatter meant for another kind of point */ } };
-          for (const t of option.title ?? []) { push(t.text); push(t.subtext); }
-          for (const axis of [...(option.xAxis ?? []), ...(option.yAxis ?? [])]) { push(axis.name); for (const d of axis.data ?? []) push(typeof d === 'object' ? d?.value : d); }
-          for (const l of option.legend ?? []) for (const d of l.data ?? []) push(typeof d === 'object' ? d?.name : d);
+          // (No named functions in here: the test runner's transform would wrap them in a helper the page does not have.)
+          const texts: unknown[] = [];
+          const calls: [unknown, unknown][] = [];
+          for (const t of option.title ?? []) texts.push(t.text, t.subtext);
+          for (const axis of [...(option.xAxis ?? []), ...(option.yAxis ?? [])]) {
+            texts.push(axis.name);
+            for (const d of axis.data ?? []) texts.push(typeof d === 'object' ? d?.value : d);
+          }
+          for (const l of option.legend ?? []) for (const d of l.data ?? []) texts.push(typeof d === 'object' ? d?.name : d);
           const series = option.series ?? [];
           const points = series.map((s: any, i: number) => {
             const d = (s.data ?? [])[0];
             const value = d && typeof d === 'object' && !Array.isArray(d) ? d.value : d;
             return { seriesName: s.name, seriesIndex: i, componentIndex: i, marker: '', value, name: d?.name ?? '', dataIndex: 0, percent: 100 };
           }).filter((p: any) => p.value != null);
-          for (const s of series) { push(s.name); call(s.label?.formatter, points[0]); call(s.tooltip?.formatter, points[0]); }
+          for (const s of series) {
+            texts.push(s.name);
+            calls.push([s.label?.formatter, points[0]], [s.tooltip?.formatter, points[0]]);
+          }
           const tooltip = (option.tooltip ?? [])[0];
-          call(tooltip?.formatter, tooltip?.trigger === 'item' ? points[0] : points);
-          return { big: dom.clientHeight > 120, aria: dom.getAttribute('aria-label'), texts };
+          calls.push([tooltip?.formatter, tooltip?.trigger === 'item' ? points[0] : points]);
+          // Each formatter run on the chart's own first points: what a reader's hover or label shows.
+          for (const [f, arg] of calls) {
+            try {
+              if (typeof f === 'function' && arg != null) texts.push(String(f(arg)).replace(/<[^>]+>/g, ' '));
+            } catch {
+              // a formatter meant for another kind of point
+            }
+          }
+          return { big: dom.clientHeight > 120, aria: dom.getAttribute('aria-label'), texts: texts.filter((t): t is string => typeof t === 'string' && t.trim() !== '') };
         }).filter((c) => c.big);
       });
       for (const c of charts) {

@@ -98,6 +98,10 @@ export const frChart = (name, o = {}) => {
 			}
 		};
 	}
-	if (o.names) options.series = o.names.map((n) => ({ name: n }));
+	// Renamed series, and the legend's list of them (Evidence fills it with the title-cased column names).
+	if (o.names) {
+		options.series = o.names.map((n) => ({ name: n }));
+		options.legend = { data: o.names };
+	}
 	return o.extra ? { ...options, ...o.extra } : options;
 };
