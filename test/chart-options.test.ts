@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a JavaScript module of the site, no types
-import { frChart } from '../site/components/chart-options.js';
+import { frChart, frSeries } from '../site/components/chart-options.js';
 // @ts-expect-error: a JavaScript module of the site, no types
 import * as fmt from '../site/components/fr-format.js';
 import { leaks } from './helpers/reader-words.js';
@@ -59,7 +59,10 @@ describe('the charts of every page', () => {
       const fromColumns = ['LineChart', 'BarChart', 'AreaChart'].includes(c.component) && !series;
       if (fromColumns && !/names:\s*\[/.test(call)) bad.push(`${c.file} ${c.component}: series from y columns left unnamed`);
       // A scatter plot titles its axes with its columns' names unless given French ones.
+      // Its series have their own tooltips (seriesOptions={frSeries(…)}). A chart with a y2 axis names both axes.
       if (c.component === 'ScatterPlot' && !(/xAxisTitle="/.test(c.props) && /yAxisTitle="/.test(c.props))) bad.push(`${c.file} ScatterPlot: axis titles left to the column names`);
+      if (c.component === 'ScatterPlot' && !/seriesOptions=\{frSeries\(/.test(c.props)) bad.push(`${c.file} ScatterPlot: series tooltips left to Evidence`);
+      if (/(^|\s)y2=/.test(c.props) && !(/yAxisTitle="/.test(c.props) && /y2AxisTitle="/.test(c.props))) bad.push(`${c.file} ${c.component}: y and y2 axes left to the column names`);
       // A time axis labelled in French (frChart's time option, not Evidence's English month names).
       if (/xFmt="mm\/yyyy"/.test(c.props) && !/time:\s*true/.test(call)) bad.push(`${c.file} ${c.component}: time axis without French months`);
     }
@@ -111,7 +114,10 @@ describe('frChart, the options every chart passes', () => {
   });
 
   it('names a scatter plot\'s axes and a heatmap\'s value in French in their tooltips', () => {
-    const scatter = frChart('Taux de gain', { y: fmt.pct0, x: fmt.pct0, axes: ["Taux de gain du reste de l'équipe", 'Taux de gain du commercial'] });
+    const axes = { y: fmt.pct0, x: fmt.pct0, axes: ["Taux de gain du reste de l'équipe", 'Taux de gain du commercial'] };
+    const scatter = frChart('Taux de gain', axes);
+    // The chart's tooltip and each series' (Evidence gives every series of a scatter plot its own) write the same.
+    expect(frSeries(axes).tooltip.formatter({ seriesName: 'Nettement en dessous', value: [0.413, 0.2] })).toBe(scatter.tooltip.formatter({ seriesName: 'Nettement en dessous', value: [0.413, 0.2] }));
     const s = scatter.tooltip.formatter({ seriesName: 'Nettement en dessous', value: [0.413, 0.2] }).replace(/<[^>]+>/g, ' ');
     expect(s).toContain(`Taux de gain du reste de l'équipe 41${NBSP}%`);
     expect(s).toContain(`Taux de gain du commercial 20${NBSP}%`);

@@ -32,6 +32,23 @@ const xText = (value, x) => {
 const row = (marker, name, text) => `<br/>${marker ?? ''} ${name}<span style='float:right; margin-left: 10px;'>${text}</span>`;
 
 /**
+ * A scatter plot's options for each of its series (its `seriesOptions` prop): Evidence gives each
+ * series its own tooltip, which the chart-wide one of frChart does not replace. `o.axes` are the
+ * French names of its x and y columns, `o.x` and `o.y` their formats.
+ */
+export const frSeries = (o) => {
+	const [xName, yName] = o.axes;
+	return {
+		tooltip: {
+			formatter: (p) => {
+				const one = Array.isArray(p) ? p[0] : p;
+				return `<b>${one.seriesName}</b>${row('', xName, valueText(one.value[0], o.x))}${row('', yName, valueText(one.value[1], o.y))}`;
+			}
+		}
+	};
+};
+
+/**
  * @param {string} name what the chart shows, its accessible name (usually its title)
  * @param {object} [o]
  * @param {string[]} [o.names] French names of the series its y (then y2) columns make, in order;
@@ -72,13 +89,7 @@ export const frChart = (name, o = {}) => {
 			formatter: (p) => `<b>${p.value[1]}</b><br/><b>${p.name}</b>${row('', o.heat, valueText(p.value[2], o.y))}`
 		};
 	} else if (o.axes) {
-		const [xName, yName] = o.axes;
-		options.tooltip = {
-			formatter: (p) => {
-				const one = Array.isArray(p) ? p[0] : p;
-				return `<b>${one.seriesName}</b>${row('', xName, valueText(one.value[0], o.x))}${row('', yName, valueText(one.value[1], o.y))}`;
-			}
-		};
+		options.tooltip = frSeries(o).tooltip;
 	} else {
 		options.tooltip = {
 			formatter: (params) => {
