@@ -74,9 +74,9 @@ describe('npm run build -- --extracts maven-crm --mapping maven-crm', () => {
         { extract: 'sellers', status: 'loaded', rows_rejected: 0 },
       ]);
       expect(await db.query('SELECT test FROM audit.data_tests WHERE failures > 0')).toEqual([]);
-      // Calendar years: the sample's 31/12/2017 is in FY2017 (its fourth quarter), not "T1 FY2018".
+      // Calendar years: the sample's 31/12/2017 is in fiscal year 2017 (its fourth quarter), not "T1 ex. 2018".
       expect(await db.query(`SELECT label FROM marts.calendar WHERE period_type IN ('quarter', 'year') AND DATE '2017-12-31' BETWEEN period_start AND period_end ORDER BY period_type`))
-        .toEqual([{ label: 'T4 FY2017' }, { label: 'FY2017' }]);
+        .toEqual([{ label: 'T4 ex. 2017' }, { label: 'Exercice 2017' }]);
       expect(await db.query(`SELECT DISTINCT source FROM marts.settings_in_use`)).toEqual([{ source: 'defaults' }]);
     } finally {
       db.close();

@@ -275,7 +275,7 @@ describe('a site built from names carrying quotes, ampersands, non-Latin scripts
 
     const team = await openOffline(browser, server.url, '/team');
     await pick(team.page, 'Équipe', PACA);
-    await expect.poll(() => team.page.locator('main').innerText(), { timeout: 60_000 }).toMatch(new RegExp(`${PACA} — FY\\d{4}.*commerciaux avec du chiffre d'affaires`));
+    await expect.poll(() => team.page.locator('main').innerText(), { timeout: 60_000 }).toMatch(new RegExp(`${PACA} — Exercice \\d{4}.*commerciaux avec du chiffre d'affaires`));
     expect(await queryErrors(team.page)).toEqual([]);
     expect(team.problems).toEqual([]);
     await team.page.close();

@@ -227,7 +227,7 @@ describe('the published site in a browser with no internet', () => {
     const text = await page.evaluate(() => document.body.innerText);
     expect(text).toContain(`Données arrêtées au ${asOf}`);
     expect(text).toMatch(/Affaires ouvertes/);
-    expect(text).toMatch(/FY\d{4} à date/);
+    expect(text).toMatch(/Exercice \d{4} à date/);
     // Nothing in the executive section is wider than the phone.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(overflow).toBeLessThanOrEqual(390);
@@ -380,7 +380,7 @@ describe('figures in the prerendered pages, before any script runs (issue 14: li
     html.replace(/<[^>]+>/g, ' ').replace(/&nbsp;|&#160;/g, ' ').replace(/&amp;/g, '&').replace(/&#39;|&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/\s+/g, ' ').trim();
   const tables = (html: string) => [...html.matchAll(/data-testid="DataTable-([^"]+)"[\s\S]*?<\/table>/g)].map((m) => ({ id: m[1]!, html: m[0] }));
 
-  it('every table with rows has its cells in the HTML, and the alerts table shows every alert of the marts', async () => {
+  it('every table with rows has its cells in the HTML, and the alerts page shows every alert of the marts as a card', async () => {
     const pages = fs.readdirSync(siteDir, { recursive: true }).map(String).filter((f) => f.endsWith('index.html'));
     const empty: string[] = [];
     let withCells = 0;
@@ -395,12 +395,13 @@ describe('figures in the prerendered pages, before any script runs (issue 14: li
     expect(empty).toEqual([]);
     expect(withCells).toBeGreaterThan(10);
 
-    const alertsTable = tables(fs.readFileSync(path.join(siteDir, 'alerts', 'index.html'), 'utf8')).find((t) => t.id === 'alerts');
+    // Cards (site/components/AlertCards.svelte), one per alert, in the prerendered page.
+    const alertCards = fs.readFileSync(path.join(siteDir, 'alerts', 'index.html'), 'utf8').match(/<ul class="alert-cards[^"]*">[\s\S]*?<\/ul>/)?.[0];
     const db = await warehouse();
     try {
       const messages = (await db.query<{ message: string }>('select message from marts.alerts')).map((r) => text(r.message));
       expect(messages.length).toBeGreaterThan(0);
-      const shown = text(alertsTable!.html);
+      const shown = text(alertCards!);
       expect(messages.filter((m) => !shown.includes(m))).toEqual([]);
     } finally {
       db.close();
@@ -486,4 +487,107 @@ describe('page defects (issue 13): nothing wider than its column, no raw markdow
     for (const n of bars) expect(n).toBeGreaterThanOrEqual(months);
     await page.close();
   }, 120_000);
+});
+
+describe('charts and alerts a French reader can use (issue 27, items 4 and 6)', () => {
+  it('every chart of every page speaks French in its ECharts options: accessible name, title, series, axes, legend, tooltips and labels', async () => {
+    const { leaks } = await import('./helpers/reader-words.js');
+    const found: Record<string, string[]> = {};
+    let checked = 0;
+    for (const url of sitePages()) {
+      const { page } = await openOffline(browser, server.url, url);
+      await page.waitForSelector('[_echarts_instance_]', { timeout: 5_000 }).catch(() => {});
+      await page.waitForTimeout(1000);
+      // Evidence keeps each chart instance under a global symbol (component-utilities' chartWindowDebug);
+      // its options are read there, and its formatters run on the chart's own first data points.
+      const charts = await page.evaluate(() => {
+        const instances = Object.values((window as unknown as Record<symbol, Record<string, any>>)[Symbol.for('__evidence-chart-window-debug__')] ?? {});
+        return instances.map((chart: any) => {
+          const dom: HTMLElement = chart.getDom();
+          const option = chart.getOption();
+          // (No named functions in here: the test runner's transform would wrap them in a helper the page does not have.)
+          const texts: unknown[] = [];
+          const calls: [unknown, unknown][] = [];
+          for (const t of option.title ?? []) texts.push(t.text, t.subtext);
+          for (const axis of [...(option.xAxis ?? []), ...(option.yAxis ?? [])]) {
+            texts.push(axis.name);
+            for (const d of axis.data ?? []) texts.push(typeof d === 'object' ? d?.value : d);
+          }
+          for (const l of option.legend ?? []) for (const d of l.data ?? []) texts.push(typeof d === 'object' ? d?.name : d);
+          const series = option.series ?? [];
+          const points = series.map((s: any, i: number) => {
+            const d = (s.data ?? [])[0];
+            const value = d && typeof d === 'object' && !Array.isArray(d) ? d.value : d;
+            return { seriesName: s.name, seriesIndex: i, componentIndex: i, marker: '', value, name: d?.name ?? '', dataIndex: 0, percent: 100 };
+          }).filter((p: any) => p.value != null);
+          for (const s of series) {
+            texts.push(s.name);
+            calls.push([s.label?.formatter, points[0]], [s.tooltip?.formatter, points[0]]);
+          }
+          const tooltip = (option.tooltip ?? [])[0];
+          calls.push([tooltip?.formatter, tooltip?.trigger === 'item' ? points[0] : points]);
+          // Each formatter run on the chart's own first points: what a reader's hover or label shows.
+          for (const [f, arg] of calls) {
+            try {
+              if (typeof f === 'function' && arg != null) texts.push(String(f(arg)).replace(/<[^>]+>/g, ' '));
+            } catch {
+              // a formatter meant for another kind of point
+            }
+          }
+          return { big: dom.clientHeight > 120, aria: dom.getAttribute('aria-label'), texts: texts.filter((t): t is string => typeof t === 'string' && t.trim() !== '') };
+        }).filter((c) => c.big);
+      });
+      for (const c of charts) {
+        checked++;
+        const problems = [
+          ...(c.aria && c.aria.trim() && !/This is a chart/i.test(c.aria) ? [] : [`no French accessible name (aria-label: ${c.aria})`]),
+          ...c.texts.flatMap((t) => leaks(t).map((l) => `"${l}" in "${t.slice(0, 80)}"`)),
+        ];
+        if (problems.length) found[url] = [...(found[url] ?? []), ...problems].slice(0, 10);
+      }
+      await page.close();
+    }
+    expect(checked).toBeGreaterThan(30);
+    expect(found).toEqual({});
+  }, 900_000);
+
+  it('alerts are cards a phone reads whole, each naming its owner, what it concerns and a link to its proof; a seller\'s page shows their alerts and is titled after them', async () => {
+    const db = await warehouse();
+    let alerts: { seller_id: string | null; message: string; owner_title: string; evidence_url: string }[];
+    let sellerName: string;
+    try {
+      alerts = await db.query('SELECT seller_id, message, owner_title, evidence_url FROM marts.alerts');
+      const withSeller = alerts.find((a) => a.seller_id);
+      expect(withSeller, 'the sample company raises at least one alert about a seller').toBeDefined();
+      sellerName = (await db.query<{ seller_name: string }>(`SELECT seller_name FROM staging.stg_sellers WHERE seller_id = '${withSeller!.seller_id!.replace(/'/g, "''")}'`))[0]!.seller_name;
+    } finally {
+      db.close();
+    }
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
+    await page.goto(server.url + '/alerts', { waitUntil: 'networkidle' });
+    const cards = await page.evaluate(() => [...document.querySelectorAll('.alert-card')].map((card) => ({
+      text: (card as HTMLElement).innerText,
+      fits: card.getBoundingClientRect().right <= document.documentElement.clientWidth + 1,
+      links: [...card.querySelectorAll('a')].map((a) => a.getAttribute('href') ?? ''),
+    })));
+    expect(cards).toHaveLength(alerts.length);
+    const pages = new Set(sitePages());
+    for (const card of cards) {
+      expect(card.fits, card.text.slice(0, 60)).toBe(true);
+      expect(card.text).toMatch(/Pour : \S/);
+      expect(card.text).toMatch(/Concerne : \S/);
+      // The proof's page is one of the site's pages (the anchor is checked against the page's headings in kpi-alerts).
+      expect(card.links.length, card.text.slice(0, 60)).toBeGreaterThan(0);
+      for (const href of card.links) expect(pages.has(decodeURIComponent(href.split('#')[0]!))).toBe(true);
+    }
+    // Numbers do not break: no ordinary space inside a number or before its unit.
+    expect(cards.map((c) => c.text).join('\n')).not.toMatch(/\d \d{3}\b|\d (%|€|h)(?!\p{L})/u);
+    const seller = alerts.find((a) => a.seller_id)!;
+    await page.goto(server.url + `/sellers/${encodeURIComponent(seller.seller_id!)}`, { waitUntil: 'networkidle' });
+    const sellerPage = await page.evaluate(() => ({ title: document.title, text: document.body.innerText.replace(/\s+/g, ' ') }));
+    expect(sellerPage.title).toContain(sellerName);
+    expect(sellerPage.text).toContain(seller.message.replace(/\s+/g, ' ').slice(0, 40).trim());
+    await page.close();
+  }, 300_000);
 });

@@ -8,6 +8,7 @@
  * (alerts.trendMinCount: 2) so a handful of rows suffice. Each case says how its figures work out.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildModelsOn, company, type Company } from './helpers/models.js';
@@ -83,7 +84,7 @@ describe('alert rules', () => {
   it('concentration: one seller carrying the revenue is in the risk zone; four equal sellers are not', async () => {
     // Fixture: all revenue on S2 → the top 10 % (1 seller) holds 100 % ≥ 30 %; 2023 had it too → medium.
     const fired = ofRule(await alertsOn(base()), 'concentration_risk');
-    expect(fired.map((r) => [r.period, r.severity, r.value, r.comparison_value])).toEqual([['FY2024', 'moyenne', 1, 1]]);
+    expect(fired.map((r) => [r.period, r.severity, r.value, r.comparison_value])).toEqual([['Exercice 2024', 'moyenne', 1, 1]]);
     // Four sellers billing 1 000 € each in 2024 and the top quarter watched: 1 of 4 holds 25 % < 30 %.
     const c = base();
     c.invoice_lines = c.invoice_lines!.filter((l) => l.invoice_id !== 'END');
@@ -106,7 +107,7 @@ describe('alert rules', () => {
     const c = base();
     c.marketing_spend!.push({ spend_date: '2023-10-15', campaign_id: 'K1', segment: 'Or', amount: 5000 });
     const fired = ofRule(await alertsOn(c), 'cac_eats_margin');
-    expect(fired.map((r) => [r.subject, r.severity, r.owner_role, r.period])).toEqual([['Or', 'moyenne', 'finance', 'clients acquis en FY2023']]);
+    expect(fired.map((r) => [r.subject, r.severity, r.owner_role, r.period])).toEqual([['Or', 'moyenne', 'finance', 'clients acquis sur l\'exercice 2023']]);
     // seller time cost is kept in cents: 80 / 60 × 45,50 = 60,67.
     expect(fired[0]!.value as number).toBeCloseTo((8500 + 60.67) / 8640, 9);
   });
@@ -117,7 +118,7 @@ describe('alert rules', () => {
     const c = base();
     activity(c, { type: 'email', outcome: null });
     expect(ofRule(await alertsOn(c, plan), 'under_covered_segment').map((r) => [r.subject, r.numerator, r.denominator, r.period]))
-      .toEqual([['Bronze', 0, 1, 'FY2024'], ['Or', 0, 1, 'FY2024']]);
+      .toEqual([['Bronze', 0, 1, 'Exercice 2024'], ['Or', 0, 1, 'Exercice 2024']]);
     // One held call on each account in 2024: 1 of 1 → covered.
     activity(c, {});
     activity(c, { account_id: 'A2' });
@@ -215,7 +216,7 @@ describe('alert rules', () => {
       return c;
     };
     const fired = ofRule(await alertsOn(make(0)), 'seller_below_team');
-    expect(fired.map((r) => [r.subject, r.numerator, r.denominator, r.value, r.comparison_value, r.period])).toEqual([['S2 · Logiciel', 0, 10, 0, 0.8, 'FY2024']]);
+    expect(fired.map((r) => [r.subject, r.numerator, r.denominator, r.value, r.comparison_value, r.period])).toEqual([['S2 · Logiciel', 0, 10, 0, 0.8, 'Exercice 2024']]);
     expect(ofRule(await alertsOn(make(6)), 'seller_below_team')).toEqual([]);
     // S2 winning 2 of 10 against S3's 8 of 10 and 30 more sellers at 4 of 10 on two lines: on Logiciel
     // the rest win 8 + 120 = 128 of 310 (41.3 %), pooled 130 / 320 = 40.6 %; z = (0.2 − 0.413) /
@@ -223,5 +224,79 @@ describe('alert rules', () => {
     // pooled 129 / 320 = 40.3 %, z = −1.99, p = 0.023 < 5 %: a single test would fire, but among the
     // 62 comparisons (32 on Logiciel, 30 on Services) its cut is 1/62 × 0.05 = 0.0008: no alert.
     expect(ofRule(await alertsOn(make(1, 30)), 'seller_below_team')).toEqual([]);
+  });
+});
+
+const who = (r: Record<string, unknown>) => [r.rule, r.subject, r.owner_seller_id, r.owner_seller_name, r.owner_title, r.team, r.segment, r.sellers_concerned, r.evidence_url];
+
+describe('who acts on an alert, who it is about, where its proof is', () => {
+  // The fixture's sales force: Alice Martin (S1), manager of team Paris, no manager of her own;
+  // Bruno Petit (S2), account executive in Paris, manager_id S1. So Alice is Bruno's manager, Paris's
+  // lead (Bruno reports to her) and the head of sales (the one seller without a manager who manages someone).
+  const everything = () => {
+    const c = base();
+    // Win rate: 8/10 then 2/10 won (as in the first case), each deal alternately S1's and S2's:
+    // fires for the company and for team Paris.
+    for (let i = 0; i < 10; i++) decided(c, i < 8, `2024-0${1 + (i % 9)}-15`, i % 2 ? 'S2' : 'S1');
+    for (let i = 0; i < 10; i++) decided(c, i < 2, `2024-1${i % 3}-10`, i % 2 ? 'S2' : 'S1');
+    // Stalled: S2's open deal created 2024-01-15, 330 days before the last deal date (2024-12-10).
+    c.opportunities!.push({ opportunity_id: 'OPEN', account_id: 'A2', lead_id: null, owner_seller_id: 'S2', product_line: 'Services', amount: 4000, origin: 'sales', created_at: '2024-01-15', closed_at: null, stage: 'proposal', loss_reason: null });
+    // Administrative time: S2's 60-min call, 60-min support call, 120-min admin task → 2 h / 4 h = 50 % > 40 %.
+    activity(c, {});
+    activity(c, { counterpart: 'customer', purpose: 'support', direction: 'inbound', outcome: null });
+    activity(c, { type: 'admin', purpose: 'admin', counterpart: 'internal', account_id: null, direction: 'internal', outcome: null, duration_minutes: 120 });
+    // Objectives: S2 bills 2 000 € a month in Jan–Mar 2024 against 1 000 € objectives: 3 of 3 months ≥ 120 %.
+    c.objectives = [1, 2, 3].map((m) => ({ seller_id: 'S2', period_start: `2024-0${m}-01`, period_end: `2024-0${m}-${m === 2 ? 29 : 31}`, revenue_target: 1000, new_customers_target: 1, meetings_target: 1 }));
+    for (const m of [1, 2, 3]) {
+      c.invoices!.push({ invoice_id: `Q${m}`, account_id: 'A1', opportunity_id: null, invoice_date: `2024-0${m}-10`, document_type: 'invoice', currency: 'EUR' });
+      c.invoice_lines!.push({ invoice_id: `Q${m}`, line_number: 1, product_line: 'Services', product_code: 'SRV', quantity: 1, unit_price: 2000, discount_rate: 0, net_amount: 2000, unit_cost: 0 });
+    }
+    // CAC: A1's first-year margin is now 8 640 + 3 × 2 000 = 14 640; 12 000 € more tagged Or brings its
+    // acquisition cost to 3 560,67 + 12 000 = 15 560,67: 106 % of the margin ≥ 75 %.
+    c.marketing_spend!.push({ spend_date: '2023-10-15', campaign_id: 'K1', segment: 'Or', amount: 12000 });
+    return c;
+  };
+
+  it('names the seller, their manager, the team lead and the head of sales; the sellers concerned; the proving section', async () => {
+    const rows = (await alertsOn(everything())).filter((r) => r.rule !== 'under_covered_segment' && r.rule !== 'no_show_rising' && r.rule !== 'leads_never_engaged_rising');
+    expect(rows.map(who)).toEqual([
+      ['cac_eats_margin', 'Or', null, null, 'Finance', null, 'Or', null, '/segments/Or#acquisition-par-cohorte'],
+      // All revenue is S2's: the top 10 % of one seller is Bruno alone.
+      ['concentration_risk', 'Entreprise', 'S1', 'Alice Martin', 'Direction commerciale', null, null, 'Bruno Petit', '/team#concentration-du-chiffre-daffaires'],
+      ['non_selling_time', 'S2', 'S1', 'Alice Martin', 'Manager du commercial', 'Paris', null, 'Bruno Petit', '/sellers/S2#conversion-et-activité'],
+      ['objectives_too_easy', 'Entreprise', 'S1', 'Alice Martin', 'Direction commerciale', null, null, 'Bruno Petit (3 mois sur 3)', '/team#atteinte-des-objectifs'],
+      ['stalled_deals', 'S2', 'S2', 'Bruno Petit', 'Commercial concerné', 'Paris', null, 'Bruno Petit', '/funnel#pipeline-ouvert'],
+      ['win_rate_break', 'Entreprise', 'S1', 'Alice Martin', 'Direction commerciale', null, null, null, '/funnel#taux-de-gain-des-propositions-face-au-repère-de-30-'],
+      ['win_rate_break', 'Paris', 'S1', 'Alice Martin', 'Responsable de l\'équipe', 'Paris', null, null, '/funnel#taux-de-gain-des-propositions-face-au-repère-de-30-'],
+    ]);
+  });
+
+  it('without a manager on file: the team\'s manager by role, and no head of sales named rather than a guess', async () => {
+    // Bruno has no manager_id: nobody reports to Alice, so there is no head of sales (the company's
+    // alerts name no one and say why); Paris's lead falls back to its seller of role manager, Alice,
+    // who then owns Bruno's administrative-time alert and the team's win-rate alert.
+    const c = everything();
+    c.sellers![1]!.manager_id = null;
+    const rows = (await alertsOn(c)).filter((r) => ['concentration_risk', 'non_selling_time', 'win_rate_break'].includes(r.rule as string));
+    expect(rows.map((r) => [r.rule, r.subject, r.owner_seller_id, r.owner_seller_name, r.owner_title])).toEqual([
+      ['concentration_risk', 'Entreprise', null, null, 'Direction commerciale (aucun responsable unique dans le fichier des commerciaux)'],
+      ['non_selling_time', 'S2', 'S1', 'Alice Martin', 'Manager du commercial'],
+      ['win_rate_break', 'Entreprise', null, null, 'Direction commerciale (aucun responsable unique dans le fichier des commerciaux)'],
+      ['win_rate_break', 'Paris', 'S1', 'Alice Martin', 'Responsable de l\'équipe'],
+    ]);
+  });
+
+  it('every evidence link points to a section (heading) of an existing page', () => {
+    // Evidence gives each heading the id rehype-slug (github-slugger) makes of its text.
+    const slugger = createRequire(import.meta.url)('github-slugger') as { slug: (text: string) => string };
+    const sql = fs.readFileSync(path.resolve(import.meta.dirname, '../models/marts/alerts/alerts.sql'), 'utf8');
+    const links = [...sql.matchAll(/THEN '(\/[a-z]+)(\/' \|\| [^|]+\|\| ')?#([^']+)'/g)].map((m) => ({ page: m[1]!, dynamic: m[2] != null, anchor: m[3]! }));
+    expect(links.length).toBe(10);
+    const pages = path.resolve(import.meta.dirname, '../site/pages');
+    for (const { page, dynamic, anchor } of links) {
+      const file = dynamic ? fs.readdirSync(path.join(pages, page)).map((f) => path.join(pages, page, f)).find((f) => /\/\[[a-z]+\]\.md$/.test(f))! : path.join(pages, `${page}.md`);
+      const headings = fs.readFileSync(file, 'utf8').split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => slugger.slug(l.replace(/^#+ /, '')));
+      expect(headings, `${page}#${anchor}`).toContain(anchor);
+    }
   });
 });

@@ -129,10 +129,10 @@ describe('attribution with an account ownership history, fiscal year from Octobe
   it('labels fiscal years and quarters from October and opens on the last complete fiscal year', async () => {
     expect(await q(built, `SELECT period_type, period_start, period_end, label, is_complete, is_last_complete_year FROM marts.calendar
       WHERE period_type = 'year' OR (period_type = 'quarter' AND period_start = DATE '2024-01-01') ORDER BY period_type, period_start`)).toEqual([
-      { period_type: 'quarter', period_start: '2024-01-01', period_end: '2024-03-31', label: 'T2 FY2024', is_complete: true, is_last_complete_year: false },
+      { period_type: 'quarter', period_start: '2024-01-01', period_end: '2024-03-31', label: 'T2 ex. 2024', is_complete: true, is_last_complete_year: false },
       // FY2023 is cut by the first day of data (2023-09-12): partial, never the year pages open on.
-      { period_type: 'year', period_start: '2022-10-01', period_end: '2023-09-30', label: 'FY2023', is_complete: false, is_last_complete_year: false },
-      { period_type: 'year', period_start: '2023-10-01', period_end: '2024-09-30', label: 'FY2024', is_complete: true, is_last_complete_year: true },
+      { period_type: 'year', period_start: '2022-10-01', period_end: '2023-09-30', label: 'Exercice 2023', is_complete: false, is_last_complete_year: false },
+      { period_type: 'year', period_start: '2023-10-01', period_end: '2024-09-30', label: 'Exercice 2024', is_complete: true, is_last_complete_year: true },
     ]);
     // FY2024 revenue: fixture F1 12 000 − AV1 1 200 + A8's 4 × 1 000 + 5 000 = 19 800, all in one fiscal year.
     expect(await q(built, `SELECT revenue FROM marts.revenue_growth WHERE period_type = 'year' AND period_start = DATE '2023-10-01' AND segment = 'Tous les segments'`))

@@ -256,14 +256,14 @@ describe('data quality', () => {
       { check_name: 'cost_total', model_figure: 2160, billing_figure: 2160, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'held_out', detail: heldOut },
       { check_name: 'margin_total', model_figure: 8640, billing_figure: 8640, difference: 0, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'held_out', detail: heldOut },
       { check_name: 'won_deals_vs_invoices', model_figure: 12000, billing_figure: 12000, difference: 0, relative_difference: 0, tolerance: 0.02, tolerance_unit: 'share', status: 'pass',
-        detail: '1 affaire(s) gagnée(s) facturée(s), dont 0 à plus de 2 % d\'écart ; 0 affaire(s) gagnée(s) non facturée(s) (laissées de côté) ; avoirs sur les affaires gagnées facturées : -1200,00 EUR' },
+        detail: '1 affaire(s) gagnée(s) facturée(s), dont 0 à plus de 2 % d\'écart ; 0 affaire(s) gagnée(s) non facturée(s) (laissées de côté) ; avoirs sur les affaires gagnées facturées : -1 200,00 €' },
       // With billing, revenue is invoiced: the bookings check does not apply.
       { check_name: 'revenue_vs_bookings', model_figure: null, billing_figure: null, difference: null, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'not_applicable', detail: null },
       ...MONEY_CHECKS,
       // O1 was signed on 15/11 and invoiced on 20/11: the company's history says 5 days; nothing is
       // left to invoice.
       { check_name: 'won_deals_to_invoice', model_figure: 0, billing_figure: null, difference: null, relative_difference: null, tolerance: 0.005, tolerance_unit: 'EUR', status: 'pass',
-        detail: '0 affaire(s) gagnée(s), 0,00 EUR signés pas encore facturés ; délai de facturation : 5 jours (historique de l\'entreprise : 98 % du montant signé de ses affaires gagnées est facturé dans les 5 jours qui suivent la signature)' },
+        detail: '0 affaire(s) gagnée(s), 0,00 € signés pas encore facturés ; délai de facturation : 5 jours (historique de l\'entreprise : 98 % du montant signé de ses affaires gagnées est facturé dans les 5 jours qui suivent la signature)' },
     ]);
   });
 
@@ -404,9 +404,9 @@ describe('signed, to be invoiced', () => {
       expect(await b.db.query(`SELECT check_name, model_figure, billing_figure, difference, status, detail FROM marts.reconciliation
         WHERE check_name IN ('won_deals_vs_invoices', 'won_deals_to_invoice') ORDER BY check_order`)).toEqual([
         { check_name: 'won_deals_vs_invoices', model_figure: 30000, billing_figure: 24000, difference: -6000, status: 'pass',
-          detail: '3 affaire(s) gagnée(s) facturée(s), dont 0 à plus de 2 % d\'écart ; signé, à facturer sur ces affaires : 6000,00 EUR (signées depuis moins de 40 jours) ; 0 affaire(s) gagnée(s) non facturée(s) (laissées de côté) ; avoirs sur les affaires gagnées facturées : -1200,00 EUR' },
+          detail: '3 affaire(s) gagnée(s) facturée(s), dont 0 à plus de 2 % d\'écart ; signé, à facturer sur ces affaires : 6 000,00 € (signées depuis moins de 40 jours) ; 0 affaire(s) gagnée(s) non facturée(s) (laissées de côté) ; avoirs sur les affaires gagnées facturées : -1 200,00 €' },
         { check_name: 'won_deals_to_invoice', model_figure: 8000, billing_figure: null, difference: null, status: 'timing',
-          detail: '2 affaire(s) gagnée(s), 8000,00 EUR signés pas encore facturés (dont 1 sans aucune facture encore) ; délai de facturation : 40 jours (historique de l\'entreprise : 98 % du montant signé de ses affaires gagnées est facturé dans les 40 jours qui suivent la signature)' },
+          detail: '2 affaire(s) gagnée(s), 8 000,00 € signés pas encore facturés (dont 1 sans aucune facture encore) ; délai de facturation : 40 jours (historique de l\'entreprise : 98 % du montant signé de ses affaires gagnées est facturé dans les 40 jours qui suivent la signature)' },
       ]);
     } finally {
       b.db.close();
@@ -429,7 +429,7 @@ describe('signed, to be invoiced', () => {
       expect(await b.db.query('SELECT DISTINCT invoicing_delay_days, delay_source FROM intermediate.int_won_deal_invoicing')).toEqual([{ invoicing_delay_days: 21, delay_source: 'short_history' }]);
       const [check] = await b.db.query<{ model_figure: number; status: string; detail: string }>(`SELECT model_figure, status, detail FROM marts.reconciliation WHERE check_name = 'won_deals_to_invoice'`);
       expect(check).toEqual({ model_figure: 8000, status: 'timing',
-        detail: '2 affaire(s) gagnée(s), 8000,00 EUR signés pas encore facturés (dont 1 sans aucune facture encore) ; délai de facturation : 21 jours (historique de l\'entreprise trop court pour mesurer son délai de facturation : moins de six mois d\'affaires gagnées, dont le montant n\'a pas encore été facturé à 98 % ; toutes comptent comme à facturer)' });
+        detail: '2 affaire(s) gagnée(s), 8 000,00 € signés pas encore facturés (dont 1 sans aucune facture encore) ; délai de facturation : 21 jours (historique de l\'entreprise trop court pour mesurer son délai de facturation : moins de six mois d\'affaires gagnées, dont le montant n\'a pas encore été facturé à 98 % ; toutes comptent comme à facturer)' });
     } finally {
       b.db.close();
     }

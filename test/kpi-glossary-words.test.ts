@@ -12,28 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXTRACTS } from '../pipelines/contract/index.js';
 import { buildModelsOn, company, type Built } from './helpers/models.js';
-
-/** English words that are not also French words ("on", "or", "a" are). */
-const ENGLISH = new Set([
-  'the', 'of', 'per', 'and', 'with', 'when', 'from', 'by', 'to', 'is', 'at', 'in', 'which', 'that', 'not', 'than',
-  'revenue', 'deals', 'deal', 'rate', 'count', 'customers', 'customer', 'sellers', 'seller', 'won', 'lost', 'invoice',
-  'invoices', 'invoiced', 'spend', 'held', 'out', 'share', 'days', 'months', 'year', 'needs', 'rows', 'amount', 'period',
-  'month', 'provided', 'margin', 'new', 'first', 'objective', 'target', 'activities', 'meetings', 'hours', 'loaded', 'read',
-  'wrong', 'expected', 'missing', 'value', 'key', 'never', 'closed', 'above', 'below', 'negative', 'unknown', 'reference',
-  'duplicate', 'future', 'before', 'starts', 'ends', 'must', 'quantity', 'bytes', 'field', 'fields', 'header', 'whole', 'number',
-]);
-
-/** What in `text` is not reader French: snake_case, camelCase or dotted keys, English words. */
-export const notReaderWords = (text: string): string[] => {
-  const found = new Set<string>();
-  for (const key of text.match(/\b[a-z][A-Za-z]*\.[a-z][A-Za-z_]+\b/g) ?? []) found.add(key);
-  for (const token of text.match(/[\p{L}\p{N}_]+/gu) ?? []) {
-    if (/_/.test(token) && /\p{L}/u.test(token)) found.add(token);
-    else if (/^[a-z]+[A-Z]/.test(token)) found.add(token);
-    else if (ENGLISH.has(token.toLowerCase())) found.add(token);
-  }
-  return [...found];
-};
+import { notReaderWords } from './helpers/reader-words.js';
 
 const READER_TEXTS = `
   SELECT 'glossaire ' || kpi AS place, text FROM marts.kpi_glossary,

@@ -86,6 +86,35 @@ describe('writePseudonymisedMarts', () => {
     for (const needle of ['M1', 'AN0', 'AS2', 'AO1', 'Marie Nord', 'Alain Sud 1', 'Mia Ouest']) expect(everything[0]!.v).not.toMatch(new RegExp(`\\b${needle}\\b`));
   });
 
+  it('an alert\'s owner, sellers concerned and evidence link: the own seller by pseudonym and key, a manager left unnamed beside the team they lead', async () => {
+    const from = await warehouse(twoTeams(4, 3));
+    // As marts.alerts writes them (issue 27): Anne Nord 0's administrative-time alert, owned by her
+    // manager Marie Nord (M1); her stalled deals, owned by herself; a company alert owned by M1 as
+    // head of sales, naming two top sellers.
+    const db = await openDatabase(from);
+    await db.exec(`CREATE TABLE marts.alerts AS SELECT * FROM (VALUES
+        ('non_selling_time', 'AN0', 'Nord & Est', 'AN0', 'M1', 'Marie Nord', 'Manager du commercial', 'Anne Nord 0', '/sellers/AN0#conversion-et-activité'),
+        ('stalled_deals', 'AN0', 'Nord & Est', 'AN0', 'AN0', 'Anne Nord 0', 'Commercial concerné', 'Anne Nord 0', '/funnel#pipeline-ouvert'),
+        ('concentration_risk', NULL, NULL, 'Entreprise', 'M1', 'Marie Nord', 'Direction commerciale', 'Anne Nord 1, Alain Sud 0', '/team#concentration-du-chiffre-daffaires')
+      ) v(rule, seller_id, team, subject, owner_seller_id, owner_seller_name, owner_title, sellers_concerned, evidence_url);`);
+    db.close();
+    const to = path.join(path.dirname(from), 'site.duckdb');
+    await writePseudonymisedMarts(from, to, 3);
+    const rows = await read<Record<string, string | null>>(to, 'SELECT rule, seller_id, owner_seller_id, owner_seller_name, sellers_concerned, evidence_url FROM marts.alerts ORDER BY rule');
+    const key = rows.find((r) => r.rule === 'stalled_deals')!.seller_id!;
+    expect(key).toMatch(/^vendeur-\d\d$/);
+    const pseudonym = `Vendeur ${key.slice(-2)}`;
+    // By hand: the two managers, alone in their team × role, are pooled ("Autres équipes"), so M1 is
+    // not named beside Anne's team (nor beside the company row, whose team is unknown); Anne is named
+    // by her pseudonym in her own rows, her page linked by her key; the company row naming two other
+    // sellers is blanked.
+    expect(rows).toEqual([
+      { rule: 'concentration_risk', seller_id: null, owner_seller_id: null, owner_seller_name: null, sellers_concerned: null, evidence_url: '/team#concentration-du-chiffre-daffaires' },
+      { rule: 'non_selling_time', seller_id: key, owner_seller_id: null, owner_seller_name: null, sellers_concerned: pseudonym, evidence_url: `/sellers/${key}#conversion-et-activité` },
+      { rule: 'stalled_deals', seller_id: key, owner_seller_id: key, owner_seller_name: pseudonym, sellers_concerned: pseudonym, evidence_url: '/funnel#pipeline-ouvert' },
+    ]);
+  });
+
   it('replaces the own seller in a seller row\'s text, and blanks any text naming another seller, in any table', async () => {
     const from = await warehouse(twoTeams(4, 3));
     // Alerts as marts.alerts writes them (subject: the seller's id, or the team; message naming

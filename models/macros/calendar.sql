@@ -22,11 +22,13 @@ CREATE OR REPLACE MACRO period_start_of(grain, day) AS
     WHEN 'quarter' THEN fiscal_quarter_start(day)
     ELSE CAST(date_trunc(grain, CAST(day AS DATE)) AS DATE)
   END;
--- How a reader names a period: 'FY2026', 'T1 FY2026', '2025-10', 'S41 2025', '2025-10-06'.
+-- How a reader names a period, in French: 'Exercice 2026', 'T1 ex. 2026' (short enough for a chart's
+-- axis, and the fiscal year said: with October as first month, T1 ex. 2026 is October–December 2025),
+-- '2025-10', 'S41 2025', '2025-10-06'.
 CREATE OR REPLACE MACRO period_label(grain, start) AS
   CASE grain
-    WHEN 'year' THEN 'FY' || fiscal_year(start)
-    WHEN 'quarter' THEN 'T' || fiscal_quarter(start) || ' FY' || fiscal_year(start)
+    WHEN 'year' THEN 'Exercice ' || fiscal_year(start)
+    WHEN 'quarter' THEN 'T' || fiscal_quarter(start) || ' ex. ' || fiscal_year(start)
     WHEN 'month' THEN strftime(start, '%Y-%m')
     WHEN 'week' THEN 'S' || lpad(CAST(week(start) AS VARCHAR), 2, '0') || ' ' || isoyear(start)
     ELSE strftime(start, '%Y-%m-%d')

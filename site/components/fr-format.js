@@ -88,6 +88,18 @@ export const ptsfr = (v) => {
 /** A signed change in percent: +4,2 %. */
 export const pctsfr = (v) => (v == null || Number.isNaN(Number(v)) ? '—' : `${Number(v) > 0 ? '+' : ''}${pctfr(v)}`);
 
+/**
+ * A sentence written elsewhere (a mart's message: "1 106 h", "36,5 %") made unbreakable where French
+ * typography wants it: a narrow no-break space between thousands, a no-break space between a number
+ * and its unit (%, €, h, pts, j), so a phone never wraps "(1⏎106 h".
+ */
+export const nobreak = (text) =>
+  text == null
+    ? text
+    : String(text)
+        .replace(/(\d)[ \u00A0](?=\d{3}(?!\d))/g, `$1${NNBSP}`)
+        .replace(/(\d) (?=(%|€|h|pts|j|jours|mois)(?![\p{L}\d]))/gu, `$1${NBSP}`);
+
 export const frMonths = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];
 /** A date as 30/09/2026. */
 export const frDate = (v) => {

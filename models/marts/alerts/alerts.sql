@@ -24,9 +24,18 @@ description: >
   alerts.belowTeamFdr over every seller × product line compared that year (at least
   funnel.outlierMinDecided decided proposals; one-sided p-value from the z-test of
   marts.seller_conversion_outliers).
+  Each alert also says who acts, by name, and where its proof is: owner_seller_id / owner_seller_name
+  (the seller for a seller's own alert; for a manager's alert on a seller, the seller's manager_id,
+  else their team's lead; on a team, the team's lead — the manager its sellers most often report to,
+  else its seller of role manager; on the company or a segment, the head of sales — the one seller
+  without a manager who manages others —; none for marketing and finance, which are not in the
+  sellers data) with owner_title saying which of these it is, or that none is known; team and
+  segment concerned; sellers_concerned (names: the seller, the top sellers of a concentration alert,
+  the sellers whose own months are mostly far above objective); evidence_url, the page and section
+  (heading anchor) whose rows prove it.
 grain: règle × sujet × période
 unique: [rule, subject_type, subject, period]
-not_null: [rule, rule_label, severity, severity_rank, owner_role, subject_type, subject, period, comparison, message]
+not_null: [rule, rule_label, severity, severity_rank, owner_role, owner_title, subject_type, subject, period, comparison, message, evidence_url]
 accepted_values: { severity: [élevée, moyenne, faible], owner_role: [seller, manager, marketing, finance] }
 */
 WITH k AS (
@@ -36,7 +45,28 @@ months AS (
   SELECT CAST(date_trunc('month', data_end + 1) - INTERVAL 12 MONTH AS DATE) AS start12, CAST(date_trunc('month', data_end + 1) AS DATE) AS end12 FROM k
 ),
 sellers AS (
-  SELECT seller_id, seller_name, role FROM staging.stg_sellers
+  SELECT seller_id, seller_name, role, team, manager_id FROM staging.stg_sellers
+),
+-- A team's lead: the manager its sellers most often report to (manager_id), else its seller whose
+-- role is manager. The head of sales: the one seller with no manager who manages someone (none
+-- when several or none qualify: the alert then names no one rather than guessing).
+reports AS (
+  SELECT s.team, s.manager_id AS lead_id, count(*) AS sellers
+  FROM staging.stg_sellers s JOIN staging.stg_sellers m ON m.seller_id = s.manager_id
+  WHERE NOT s.is_placeholder AND s.seller_id <> s.manager_id
+  GROUP BY s.team, s.manager_id
+),
+team_leads AS (
+  SELECT t.team,
+         coalesce((SELECT r.lead_id FROM reports r WHERE r.team = t.team ORDER BY r.sellers DESC, r.lead_id LIMIT 1),
+                  (SELECT min(m.seller_id) FROM staging.stg_sellers m WHERE m.team = t.team AND m.role = 'manager')) AS lead_id
+  FROM (SELECT DISTINCT team FROM staging.stg_sellers WHERE NOT is_placeholder) t
+),
+head_of_sales AS (
+  SELECT CASE WHEN count(*) = 1 THEN min(h.seller_id) END AS head_id
+  FROM staging.stg_sellers h
+  WHERE h.manager_id IS NULL AND NOT h.is_placeholder AND h.is_active
+    AND EXISTS (SELECT 1 FROM staging.stg_sellers s WHERE s.manager_id = h.seller_id AND s.seller_id <> h.seller_id)
 ),
 trends AS (
   SELECT t.*,
@@ -129,7 +159,7 @@ raised AS (
 
   UNION ALL
   -- Under-covered segments, last complete year.
-  SELECT 'under_covered_segment', 'Segment sous-couvert', 'moyenne', 'manager', 'Segment', v.segment, 'FY' || v.year,
+  SELECT 'under_covered_segment', 'Segment sous-couvert', 'moyenne', 'manager', 'Segment', v.segment, 'Exercice ' || v.year,
          v.actual_touches, v.planned_touches, v.coverage_rate, k.alert_under_covered_rate,
          'part du plan de contacts en dessous de laquelle le segment est sous-couvert', k.alert_under_covered_rate,
          'Segment ' || v.segment || ' : ' || v.actual_touches || ' contacts pour ' || CAST(round(v.planned_touches) AS BIGINT) || ' prévus au plan ('
@@ -171,7 +201,7 @@ raised AS (
   UNION ALL
   -- A seller far below the rest of the sales force on a product line, latest year, after Benjamini–Hochberg.
   SELECT 'seller_below_team', 'Commercial très en dessous de l''équipe', 'moyenne', 'manager', 'Commercial', o.seller_id || ' · ' || o.product_line,
-         'FY' || o.year, o.won, o.decided, o.seller_win_rate, o.rest_win_rate,
+         'Exercice ' || o.year, o.won, o.decided, o.seller_win_rate, o.rest_win_rate,
          'taux de gain du reste de l''équipe sur la même ligne (' || o.rest_won || ' / ' || o.rest_decided || ')', k.alert_below_team_fdr,
          coalesce(s.seller_name, o.seller_id) || ' gagne ' || fr_pct1(o.seller_win_rate) || ' % de ses propositions '
            || o.product_line || ' (' || o.won || ' / ' || o.decided || ') contre ' || fr_pct1(o.rest_win_rate)
@@ -179,10 +209,82 @@ raised AS (
            || ' comparaisons commercial × ligne de l''année : p = ' || replace(printf('%.2g', o.p_value), '.', ',') || ').'
   FROM below_team o CROSS JOIN k LEFT JOIN sellers s ON s.seller_id = o.seller_id
   WHERE o.p_rank <= o.bh_cut AND o.seller_win_rate < o.rest_win_rate
+),
+-- The sellers a company-wide alert is about, by name: the top sellers carrying the concentrated
+-- revenue (the latest year's ranks, best first), and the sellers whose own months of the last 12
+-- are mostly far above objective (most such months first).
+concerned_lists AS (
+  SELECT 'concentration_risk' AS rule, string_agg(coalesce(s.seller_name, r.seller_id), ', ' ORDER BY r.revenue_rank) AS names
+  FROM marts.seller_revenue r
+  JOIN (SELECT period_start, risk_top_sellers FROM marts.seller_concentration
+        WHERE period_type = 'year' AND team = 'Toutes les équipes' ORDER BY period_start DESC LIMIT 1) c
+    ON r.period_type = 'year' AND r.period_start = c.period_start AND r.revenue_rank <= c.risk_top_sellers
+  LEFT JOIN sellers s ON s.seller_id = r.seller_id
+  UNION ALL
+  SELECT 'objectives_too_easy', string_agg(coalesce(s.seller_name, e.seller_id) || ' (' || e.easy || ' mois sur ' || e.months || ')', ', ' ORDER BY e.easy DESC, e.seller_id)
+  FROM (
+    SELECT q.seller_id, count(*) FILTER (WHERE q.attainment >= k.alert_easy_attainment) AS easy, count(*) AS months, k.alert_easy_share AS easy_share
+    FROM marts.quota_attainment q CROSS JOIN k CROSS JOIN months m
+    WHERE q.period_type = 'month' AND q.has_objective AND q.period_start >= m.start12 AND q.period_start < m.end12
+    GROUP BY q.seller_id, k.alert_easy_attainment, k.alert_easy_share
+  ) e LEFT JOIN sellers s ON s.seller_id = e.seller_id
+  WHERE e.easy / e.months > e.easy_share
+),
+with_seller AS (
+  -- The seller an alert is about, so that a pseudonymised site replaces their name and id in the text too.
+  SELECT *, CASE WHEN subject_type = 'Commercial' THEN split_part(subject, ' · ', 1) END AS seller_id FROM raised
+),
+owned AS (
+  SELECT a.*,
+         CASE subject_type WHEN 'Équipe' THEN a.subject WHEN 'Commercial' THEN subj.team END AS team,
+         CASE WHEN a.subject_type = 'Segment' THEN a.subject END AS segment,
+         CASE WHEN a.subject_type = 'Commercial' THEN coalesce(subj.seller_name, a.seller_id) ELSE cl.names END AS sellers_concerned,
+         CASE
+           WHEN a.owner_role = 'seller' THEN a.seller_id
+           -- A seller's manager; a seller without one (or their own) goes to their team's lead, then the head of sales.
+           WHEN a.owner_role = 'manager' AND a.subject_type = 'Commercial'
+             THEN coalesce(nullif(subj.manager_id, a.seller_id), nullif(tl.lead_id, a.seller_id), h.head_id)
+           WHEN a.owner_role = 'manager' AND a.subject_type = 'Équipe' THEN tl.lead_id
+           WHEN a.owner_role = 'manager' THEN h.head_id
+         END AS owner_seller_id
+  FROM with_seller a
+  LEFT JOIN sellers subj ON subj.seller_id = a.seller_id
+  LEFT JOIN team_leads tl ON tl.team = CASE WHEN a.subject_type = 'Équipe' THEN a.subject ELSE subj.team END
+  CROSS JOIN head_of_sales h
+  LEFT JOIN concerned_lists cl ON cl.rule = a.rule
 )
-SELECT rule, rule_label, severity,
-       CASE severity WHEN 'élevée' THEN 1 WHEN 'moyenne' THEN 2 ELSE 3 END AS severity_rank,
-       owner_role, subject_type, subject, period, numerator, denominator, value, comparison_value, comparison, threshold, message,
-       -- The seller an alert is about, so that a pseudonymised site replaces their name and id in the text too.
-       CASE WHEN subject_type = 'Commercial' THEN split_part(subject, ' · ', 1) END AS seller_id
-FROM raised
+SELECT o.rule, o.rule_label, o.severity,
+       CASE o.severity WHEN 'élevée' THEN 1 WHEN 'moyenne' THEN 2 ELSE 3 END AS severity_rank,
+       o.owner_role, o.subject_type, o.subject, o.period, o.numerator, o.denominator, o.value, o.comparison_value, o.comparison, o.threshold, o.message,
+       o.seller_id,
+       o.owner_seller_id,
+       CASE WHEN o.owner_seller_id IS NOT NULL THEN coalesce(own.seller_name, o.owner_seller_id) END AS owner_seller_name,
+       -- Who the named owner is to the alert, or why no one is named (an explicit unknown, not a guess).
+       CASE
+         WHEN o.owner_role = 'seller' THEN 'Commercial concerné'
+         WHEN o.owner_role = 'manager' AND o.subject_type = 'Commercial'
+           THEN CASE WHEN o.owner_seller_id IS NULL THEN 'Manager du commercial (non renseigné dans le fichier des commerciaux)' ELSE 'Manager du commercial' END
+         WHEN o.owner_role = 'manager' AND o.subject_type = 'Équipe'
+           THEN CASE WHEN o.owner_seller_id IS NULL THEN 'Responsable de l''équipe (non renseigné dans le fichier des commerciaux)' ELSE 'Responsable de l''équipe' END
+         WHEN o.owner_role = 'manager'
+           THEN CASE WHEN o.owner_seller_id IS NULL THEN 'Direction commerciale (aucun responsable unique dans le fichier des commerciaux)' ELSE 'Direction commerciale' END
+         WHEN o.owner_role = 'marketing' THEN 'Marketing'
+         ELSE 'Finance'
+       END AS owner_title,
+       o.team, o.segment, o.sellers_concerned,
+       -- The page and section (its heading's anchor) whose rows prove the alert; test/kpi-alerts.test.ts
+       -- checks each anchor is a heading of that page.
+       CASE o.rule
+         WHEN 'win_rate_break' THEN '/funnel#taux-de-gain-des-propositions-face-au-repère-de-30-'
+         WHEN 'no_show_rising' THEN '/activity#rendez-vous-non-honorés-et-temps-de-vente'
+         WHEN 'leads_never_engaged_rising' THEN '/funnel#leads-jamais-engagés-par-source'
+         WHEN 'stalled_deals' THEN '/funnel#pipeline-ouvert'
+         WHEN 'concentration_risk' THEN '/team#concentration-du-chiffre-daffaires'
+         WHEN 'cac_eats_margin' THEN '/segments/' || o.subject || '#acquisition-par-cohorte'
+         WHEN 'under_covered_segment' THEN '/activity#couverture-des-comptes-face-au-plan'
+         WHEN 'non_selling_time' THEN '/sellers/' || o.seller_id || '#conversion-et-activité'
+         WHEN 'objectives_too_easy' THEN '/team#atteinte-des-objectifs'
+         WHEN 'seller_below_team' THEN '/funnel#commerciaux-qui-convertissent-différemment'
+       END AS evidence_url
+FROM owned o
+LEFT JOIN sellers own ON own.seller_id = o.owner_seller_id

@@ -24,7 +24,7 @@ rows AS (
   SELECT 1 AS setting_order, 'calendar.fiscalYearFirstMonth' AS setting, 'Exercice' AS label,
     CASE WHEN s.fiscal_year_first_month = 1 THEN 'année civile (janvier → décembre)'
       ELSE 'de ' || m.names[s.fiscal_year_first_month] || ' à ' || m.names[(s.fiscal_year_first_month + 10) % 12 + 1] END
-      -- The current year as an example of how years are named: FY2026 = octobre 2025 → septembre 2026.
+      -- The current year as an example of how years are named: Exercice 2026 = octobre 2025 → septembre 2026.
       || coalesce(' ; ' || y.label || ' = ' || m.names[month(y.period_start)] || ' ' || year(y.period_start)
         || ' → ' || m.names[month(y.period_end)] || ' ' || year(y.period_end), '') AS value_label
   FROM s, month_names m
@@ -77,7 +77,8 @@ SELECT
   r.value_label,
   NOT list_contains(o.explicit_keys, r.setting) AS is_default,
   o.source,
-  CASE WHEN o.source = 'company' THEN 'réglages de l''entreprise (' || coalesce(o.file_name, 'kpi-settings.yaml') || ')'
+  -- Said in reader words: the file's name is for the analyst (the CLI and docs name it), not the page.
+  CASE WHEN o.source = 'company' THEN 'réglages fournis par l''entreprise avec ses extractions'
     ELSE 'réglages par défaut : aucun fichier de réglages n''accompagne les extractions' END AS source_label
 FROM rows r
 CROSS JOIN o

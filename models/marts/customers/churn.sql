@@ -35,7 +35,7 @@ kpis:
     audiences: [A, E, F]
     needs: [subscriptions]
   - name: Revenue churn rate
-    label: Taux d'attrition du revenu récurrent (MRR)
+    label: Taux d'attrition du revenu mensuel récurrent
     formula: >
       (revenu mensuel récurrent en début de période des clients perdus + baisse du revenu mensuel
       récurrent des clients conservés) / revenu mensuel récurrent en début de période (montants

@@ -41,21 +41,21 @@ kpis:
     needs: []
 */
 WITH freshness AS (
-  SELECT 'sellers' AS extract, 'start_date' AS latest_date_column, max(start_date) AS latest_date, false AS is_transactional FROM raw.sellers
-  UNION ALL SELECT 'objectives', 'period_start', max(period_start), false FROM raw.objectives
-  UNION ALL SELECT 'accounts', 'created_at', max(created_at), false FROM raw.accounts
-  UNION ALL SELECT 'contacts', 'created_at', max(created_at), false FROM raw.contacts
-  UNION ALL SELECT 'campaigns', 'start_date', max(start_date), false FROM raw.campaigns
-  UNION ALL SELECT 'leads', 'created_at', CAST(max(created_at) AS DATE), true FROM raw.leads
-  UNION ALL SELECT 'opportunities', 'created_at / closed_at', greatest(max(created_at), max(closed_at)), true FROM raw.opportunities
-  UNION ALL SELECT 'opportunity_stage_history', 'changed_at', CAST(max(changed_at) AS DATE), true FROM raw.opportunity_stage_history
-  UNION ALL SELECT 'activities', 'scheduled_at', CAST(max(scheduled_at) AS DATE), true FROM raw.activities
-  UNION ALL SELECT 'referrals', 'referred_at', max(referred_at), false FROM raw.referrals
-  UNION ALL SELECT 'marketing_spend', 'spend_date', max(spend_date), true FROM raw.marketing_spend
-  UNION ALL SELECT 'campaign_leads', 'touched_at', CAST(max(touched_at) AS DATE), true FROM raw.campaign_leads
-  UNION ALL SELECT 'invoices', 'invoice_date', max(invoice_date), true FROM raw.invoices
-  UNION ALL SELECT 'invoice_lines', 'invoice_date (de la facture)', max(i.invoice_date), true FROM raw.invoice_lines l JOIN raw.invoices i USING (invoice_id)
-  UNION ALL SELECT 'subscriptions', 'start_date', max(start_date), false FROM raw.subscriptions
+  SELECT 'sellers' AS extract, 'start_date' AS latest_date_column, 'date d''arrivée' AS latest_date_label, max(start_date) AS latest_date, false AS is_transactional FROM raw.sellers
+  UNION ALL SELECT 'objectives', 'period_start', 'début de la période', max(period_start), false FROM raw.objectives
+  UNION ALL SELECT 'accounts', 'created_at', 'date de création', max(created_at), false FROM raw.accounts
+  UNION ALL SELECT 'contacts', 'created_at', 'date de création', max(created_at), false FROM raw.contacts
+  UNION ALL SELECT 'campaigns', 'start_date', 'date de début', max(start_date), false FROM raw.campaigns
+  UNION ALL SELECT 'leads', 'created_at', 'date de création', CAST(max(created_at) AS DATE), true FROM raw.leads
+  UNION ALL SELECT 'opportunities', 'created_at / closed_at', 'date de création ou de clôture', greatest(max(created_at), max(closed_at)), true FROM raw.opportunities
+  UNION ALL SELECT 'opportunity_stage_history', 'changed_at', 'date du changement d''étape', CAST(max(changed_at) AS DATE), true FROM raw.opportunity_stage_history
+  UNION ALL SELECT 'activities', 'scheduled_at', 'date prévue', CAST(max(scheduled_at) AS DATE), true FROM raw.activities
+  UNION ALL SELECT 'referrals', 'referred_at', 'date de la recommandation', max(referred_at), false FROM raw.referrals
+  UNION ALL SELECT 'marketing_spend', 'spend_date', 'date de la dépense', max(spend_date), true FROM raw.marketing_spend
+  UNION ALL SELECT 'campaign_leads', 'touched_at', 'date du contact', CAST(max(touched_at) AS DATE), true FROM raw.campaign_leads
+  UNION ALL SELECT 'invoices', 'invoice_date', 'date de facture', max(invoice_date), true FROM raw.invoices
+  UNION ALL SELECT 'invoice_lines', 'invoice_date (de la facture)', 'date de la facture', max(i.invoice_date), true FROM raw.invoice_lines l JOIN raw.invoices i USING (invoice_id)
+  UNION ALL SELECT 'subscriptions', 'start_date', 'date de début', max(start_date), false FROM raw.subscriptions
 ),
 reference AS (
   SELECT max(latest_date) AS data_end FROM freshness WHERE is_transactional
@@ -96,6 +96,8 @@ SELECT
   len(s.extra_columns) AS extra_columns,
   coalesce(f.is_transactional, false) AS is_transactional,
   f.latest_date_column,
+  -- The same date in reader words, for the page (the column name is for the analyst fixing a file).
+  f.latest_date_label,
   f.latest_date,
   datediff('day', f.latest_date, ref.data_end) AS days_behind,
   ref.data_end AS latest_transactional_date,

@@ -208,9 +208,9 @@ checks AS (
     CAST(won_amount AS DOUBLE), CAST(invoiced AS DOUBLE), CAST(invoiced - won_amount AS DOUBLE), tolerance, 'share',
     CASE WHEN abs(invoiced + to_invoice_on_invoiced - won_amount) <= tolerance * won_amount THEN 'pass' ELSE 'fail' END,
     deals || ' affaire(s) gagnée(s) facturée(s), dont ' || deals_outside || ' à plus de ' || fr_pct_g(tolerance) || ' % d''écart'
-      || CASE WHEN to_invoice_on_invoiced > 0 THEN ' ; signé, à facturer sur ces affaires : ' || fr_dec2(to_invoice_on_invoiced) || ' EUR (signées depuis moins de ' || delay_days || ' jours)' ELSE '' END
+      || CASE WHEN to_invoice_on_invoiced > 0 THEN ' ; signé, à facturer sur ces affaires : ' || fr_eur2(to_invoice_on_invoiced) || ' (signées depuis moins de ' || delay_days || ' jours)' ELSE '' END
       || ' ; ' || won_not_invoiced
-      || ' affaire(s) gagnée(s) non facturée(s) (laissées de côté) ; avoirs sur les affaires gagnées facturées : ' || fr_dec2(credited) || ' EUR',
+      || ' affaire(s) gagnée(s) non facturée(s) (laissées de côté) ; avoirs sur les affaires gagnées facturées : ' || fr_eur2(credited),
     a.has_billing
   FROM won_summary, available a
   UNION ALL
@@ -229,7 +229,7 @@ checks AS (
     'Signé, à facturer : les affaires gagnées signées depuis moins que le délai de facturation de l''entreprise et pas encore (entièrement) facturées. C''est un décalage de calendrier, pas un écart : ce montant sera facturé après la date des données.',
     CAST(to_invoice AS DOUBLE), NULL, NULL, 0.005, 'EUR',
     CASE WHEN to_invoice > 0 THEN 'timing' ELSE 'pass' END,
-    deals_to_invoice || ' affaire(s) gagnée(s), ' || fr_dec2(to_invoice) || ' EUR signés pas encore facturés'
+    deals_to_invoice || ' affaire(s) gagnée(s), ' || fr_eur2(to_invoice) || ' signés pas encore facturés'
       || CASE WHEN deals_to_invoice_uninvoiced > 0 THEN ' (dont ' || deals_to_invoice_uninvoiced || ' sans aucune facture encore)' ELSE '' END
       || ' ; délai de facturation : ' || coalesce(delay_days, 0) || ' jours'
       || CASE delay_source WHEN 'setting' THEN ' (réglage de l''entreprise)'
