@@ -5,7 +5,7 @@
  * waterfall is worked out below, by hand.
  *
  * Calendar-year fiscal quarters; previous snapshot Monday 31/08/2026, current Monday 07/09/2026:
- * the quarter in view is T3 FY2026 (01/07 → 30/09/2026).
+ * the quarter in view is T3 ex. 2026 (01/07 → 30/09/2026).
  *
  *   deal  31/08: amount, expected close          07/09: amount, expected close      outcome in the extracts
  *   W1    20 000  15/09 (T3)                     —                                  won 03/09
@@ -15,8 +15,8 @@
  *   U1     4 000  10/09 (T3)                      4 000  10/09 (T3)                 open: unchanged
  *   N1     9 000  15/11 (T4)                      9 000  28/09 (T3)                 open: pulled in
  *   X1     6 000  01/12 (T4)                      6 000  01/12 (T4)                 open: unchanged, outside T3
- *   P2     3 000  20/09 (T3)                      3 000  05/01/2027 (T1 FY2027)     open: pushed
- *   P3    25 000  10/11 (T4)                     25 000  01/02/2027 (T1 FY2027)     open: pushed, outside T3
+ *   P2     3 000  20/09 (T3)                      3 000  05/01/2027 (T1 ex. 2027)     open: pushed
+ *   P3    25 000  10/11 (T4)                     25 000  01/02/2027 (T1 ex. 2027)     open: pushed, outside T3
  *   P4     1 000  22/09 (T3)                      1 000  02/10 (T4)                 open: pushed
  *   C1     —                                     15 000  29/09 (T3)                 created 02/09
  *
@@ -113,9 +113,9 @@ const waterfall = (scope: string) => loaded.db.query<{ bar: string; amount: numb
   `SELECT bar, amount, CAST(deals AS INTEGER) AS deals, running_before, running_after FROM marts.pipeline_movement WHERE scope = '${scope}' ORDER BY bar_order`);
 
 describe('week over week: the pipeline waterfall between two snapshots', () => {
-  it('compares this build\'s snapshot with the one a week before, for the quarter T3 FY2026', async () => {
+  it('compares this build\'s snapshot with the one a week before, for the quarter T3 ex. 2026', async () => {
     const [pair] = await loaded.db.query(`SELECT CAST(current_day AS VARCHAR) AS current_day, CAST(previous_day AS VARCHAR) AS previous_day, quarter_label FROM intermediate.int_history_snapshot_pair`);
-    expect(pair).toEqual({ current_day: '2026-09-07', previous_day: '2026-08-31', quarter_label: 'T3 FY2026' });
+    expect(pair).toEqual({ current_day: '2026-09-07', previous_day: '2026-08-31', quarter_label: 'T3 ex. 2026' });
   });
 
   it('gives each deal its movement and its signed part of the quarter\'s waterfall', async () => {
@@ -135,7 +135,7 @@ describe('week over week: the pipeline waterfall between two snapshots', () => {
       { opportunity_id: 'X1', movement: 'unchanged', quarter_bar: null, quarter_bar_amount: 0, pipeline_bar: null, pipeline_bar_amount: 0 },
     ]);
     const [p1] = await loaded.db.query(`SELECT close_quarter_before, close_quarter_after, team FROM marts.pipeline_movement_deals WHERE opportunity_id = 'P1'`);
-    expect(p1).toEqual({ close_quarter_before: 'T3 FY2026', close_quarter_after: 'T4 FY2026', team: 'Paris' });
+    expect(p1).toEqual({ close_quarter_before: 'T3 ex. 2026', close_quarter_after: 'T4 ex. 2026', team: 'Paris' });
   });
 
   it('the quarter\'s waterfall: 57 500 € → 41 500 €, every bar worked out by hand', async () => {
@@ -172,18 +172,18 @@ describe('the digest says what moved', () => {
     const current = await readSnapshot(loaded.db);
     const html = plain(renderDigest(current, undefined, new Date('2026-09-07T07:00:00Z')));
     expect(html).toContain('<h2>Évolution du pipeline depuis le 31/08/2026</h2>');
-    expect(html).toContain('Pipeline attendu au T3 FY2026 : 57 500 € le 31/08/2026, 41 500 € le 07/09/2026 (−16 000 €).');
+    expect(html).toContain('Pipeline attendu au T3 ex. 2026 : 57 500 € le 31/08/2026, 41 500 € le 07/09/2026 (−16 000 €).');
     expect(html).toContain('<h3>Les plus gros glissements</h3><ul>'
-      + '<li><strong>Affaire P3</strong> (Acier du Nord) : 25 000 €, repoussée de T4 FY2026 à T1 FY2027</li>'
-      + '<li><strong>Affaire P1</strong> (Acier du Nord) : 12 000 €, repoussée de T3 FY2026 à T4 FY2026</li>'
-      + '<li><strong>Affaire P2</strong> (Acier du Nord) : 3 000 €, repoussée de T3 FY2026 à T1 FY2027</li></ul>');
-    expect(html).toContain('<h3>Les plus grosses affaires nouvelles</h3><ul><li><strong>Affaire C1</strong> (Acier du Nord) : 15 000 €, conclusion prévue au T3 FY2026</li></ul>');
+      + '<li><strong>Affaire P3</strong> (Acier du Nord) : 25 000 €, repoussée de T4 ex. 2026 à T1 ex. 2027</li>'
+      + '<li><strong>Affaire P1</strong> (Acier du Nord) : 12 000 €, repoussée de T3 ex. 2026 à T4 ex. 2026</li>'
+      + '<li><strong>Affaire P2</strong> (Acier du Nord) : 3 000 €, repoussée de T3 ex. 2026 à T1 ex. 2027</li></ul>');
+    expect(html).toContain('<h3>Les plus grosses affaires nouvelles</h3><ul><li><strong>Affaire C1</strong> (Acier du Nord) : 15 000 €, conclusion prévue au T3 ex. 2026</li></ul>');
     expect(html).toContain('<tr><td>Exercice 2026</td><td>400 000 €</td><td>415 000 €</td><td>+15 000 €</td></tr>');
     expect(html).toContain('<tr><td>T3 de l&#39;exercice 2026</td><td>120 000 €</td><td>112 500 €</td><td>−7 500 €</td></tr>');
   });
 
   it('a company\'s first snapshot: the digest says there is nothing to compare yet', () => {
-    const html = plain(renderMovement({ currentDay: '2026-09-07', previousDay: null, quarterLabel: 'T3 FY2026', quarter: null, slips: [], newDeals: [], forecast: [] }));
+    const html = plain(renderMovement({ currentDay: '2026-09-07', previousDay: null, quarterLabel: 'T3 ex. 2026', quarter: null, slips: [], newDeals: [], forecast: [] }));
     expect(html).toContain('Premier instantané du pipeline (07/09/2026) : l\'évolution sera comparée à partir de la prochaine mise à jour.');
   });
 });

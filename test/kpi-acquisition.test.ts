@@ -260,21 +260,21 @@ describe('CAC on the mature cohorts: the one figure pages and alerts show', () =
     const rows = await built.db.query(`SELECT segment, mature_cohorts, mature_cohorts_label, mature_cohorts_phrase, acquisition_cost, new_customers, first_year_margin,
         cac, avg_first_year_margin, cac_to_margin_ratio, payback_months, cac_eats_margin, signal, signal_level, young_customers, young_cohorts,
         unallocated_cost, blended_cac, reference_day FROM marts.cac_mature_cohorts ORDER BY segment`);
-    const common = { mature_cohorts: 2, mature_cohorts_label: 'FY2023 à FY2024', mature_cohorts_phrase: 'de FY2023 à FY2024', reference_day: '2025-06-30' };
+    const common = { mature_cohorts: 2, mature_cohorts_label: 'Exercices 2023 à 2024', mature_cohorts_phrase: "de l'exercice 2023 à l'exercice 2024", reference_day: '2025-06-30' };
     expect(rows).toEqual([
       { ...common, segment: 'Argent', acquisition_cost: 630, new_customers: 1, first_year_margin: 800, cac: 630, avg_first_year_margin: 800,
         cac_to_margin_ratio: 0.7875, payback_months: 9.45, cac_eats_margin: true, signal: 'Reclasser / revoir le ciblage', signal_level: 2,
         young_customers: 0, young_cohorts: null, unallocated_cost: null, blended_cac: null },
       { ...common, segment: 'Bronze', acquisition_cost: 500, new_customers: 0, first_year_margin: 0, cac: null, avg_first_year_margin: null,
         cac_to_margin_ratio: null, payback_months: null, cac_eats_margin: null, signal: null, signal_level: null,
-        young_customers: 1, young_cohorts: 'FY2025', unallocated_cost: null, blended_cac: null },
+        young_customers: 1, young_cohorts: 'Exercice 2025', unallocated_cost: null, blended_cac: null },
       { ...common, segment: 'Or', acquisition_cost: expect.closeTo(7660.67, 9), new_customers: 2, first_year_margin: 13640, cac: expect.closeTo(3830.335, 9),
         avg_first_year_margin: 6820, cac_to_margin_ratio: expect.closeTo(7660.67 / 13640, 12), payback_months: expect.closeTo(12 * 7660.67 / 13640, 12),
         cac_eats_margin: false, signal: 'À surveiller', signal_level: 1, young_customers: 0, young_cohorts: null, unallocated_cost: null, blended_cac: null },
       { ...common, segment: 'Tous les segments', acquisition_cost: expect.closeTo(8790.67, 9), new_customers: 3, first_year_margin: 14440,
         cac: expect.closeTo(8790.67 / 3, 9), avg_first_year_margin: expect.closeTo(14440 / 3, 9), cac_to_margin_ratio: expect.closeTo(8790.67 / 14440, 12),
         payback_months: expect.closeTo(12 * 8790.67 / 14440, 12), cac_eats_margin: false, signal: 'À surveiller', signal_level: 1,
-        young_customers: 1, young_cohorts: 'FY2025', unallocated_cost: 6, blended_cac: expect.closeTo(8796.67 / 3, 9) },
+        young_customers: 1, young_cohorts: 'Exercice 2025', unallocated_cost: 6, blended_cac: expect.closeTo(8796.67 / 3, 9) },
     ]);
   });
 
@@ -291,7 +291,7 @@ describe('CAC on the mature cohorts: the one figure pages and alerts show', () =
 
   it('raises the alert on the same pooled figure, for the segment over the alert line only', async () => {
     expect(await built.db.query(`SELECT subject, severity, period, numerator, denominator, value FROM marts.alerts WHERE rule = 'cac_eats_margin'`)).toEqual([
-      { subject: 'Argent', severity: 'moyenne', period: 'clients acquis de FY2023 à FY2024', numerator: 630, denominator: 800, value: 0.7875 },
+      { subject: 'Argent', severity: 'moyenne', period: "clients acquis de l'exercice 2023 à l'exercice 2024", numerator: 630, denominator: 800, value: 0.7875 },
     ]);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The deal pages' models on a hand-checkable company: the fixture company (O1 won) plus deals worked
  * out by hand. Fiscal year = calendar year. Data end (reference day) 2024-03-31: an activity held
- * that day on P1. The data ending on Q1's last day, the current quarter is T2 FY2024 (the quarter of
- * the day after, the landing forecast's as-of) and the next one T3 FY2024. Settings: funnel.quietAfterDays 30, commit from a stage win rate of 0.7, best case
+ * that day on P1. The data ending on Q1's last day, the current quarter is T2 ex. 2024 (the quarter of
+ * the day after, the landing forecast's as-of) and the next one T3 ex. 2024. Settings: funnel.quietAfterDays 30, commit from a stage win rate of 0.7, best case
  * from 0.6.
  *
  * Closed deals (all seller S2; A1 = Or, A2 = Bronze), each with a 'qualified' entry at creation:
@@ -18,7 +18,7 @@
  *
  * Open deals on 2024-03-31:
  *   P1 proposal since 2024-03-11 (20 d), 10 000 €, S2, no CRM close: won from proposal after > 20 d:
- *      21, 36, 63, 70 → lower median (2nd of 4) 36 d → 2024-04-16, T2 FY2024; best case (2/3 ≥ 0.6).
+ *      21, 36, 63, 70 → lower median (2nd of 4) 36 d → 2024-04-16, T2 ex. 2024; best case (2/3 ≥ 0.6).
  *   P2 proposal since 2024-01-22 (69 d), 20 000 €, S2, no CRM close: only 70 > 69 → 2024-04-01, T2.
  *      Last held activity 2024-02-20 (a meeting planned 2024-03-29 is not held) → 40 d: quiet.
  *   P3 qualified, created 2024-03-25, no history (6 d), 5 000 €, S2, no CRM close: won from qualified
@@ -58,12 +58,12 @@ describe('open deals at the reference day', () => {
     const rows = await built.db.query<Row>(`SELECT opportunity_id, stage, days_in_stage, expected_close_at, expected_close_source, expected_close_quarter,
       is_close_overdue, reference_day FROM intermediate.int_open_deals ORDER BY opportunity_id`);
     expect(rows.map((r) => [r.opportunity_id, r.stage, r.days_in_stage, day(r.expected_close_at), r.expected_close_source, r.expected_close_quarter, r.is_close_overdue])).toEqual([
-      ['P1', 'proposal', 20, '2024-04-16', 'stage_history', 'T2 FY2024', false],
-      ['P2', 'proposal', 69, '2024-04-01', 'stage_history', 'T2 FY2024', false],
-      ['P3', 'qualified', 6, '2024-05-20', 'stage_history', 'T2 FY2024', false],
-      ['P4', 'negotiation', 48, '2024-03-28', 'crm', 'T1 FY2024', true],
-      ['P5', 'negotiation', 30, '2024-07-15', 'crm', 'T3 FY2024', false],
-      ['P6', 'qualified', 71, '2024-02-15', 'crm', 'T1 FY2024', true],
+      ['P1', 'proposal', 20, '2024-04-16', 'stage_history', 'T2 ex. 2024', false],
+      ['P2', 'proposal', 69, '2024-04-01', 'stage_history', 'T2 ex. 2024', false],
+      ['P3', 'qualified', 6, '2024-05-20', 'stage_history', 'T2 ex. 2024', false],
+      ['P4', 'negotiation', 48, '2024-03-28', 'crm', 'T1 ex. 2024', true],
+      ['P5', 'negotiation', 30, '2024-07-15', 'crm', 'T3 ex. 2024', false],
+      ['P6', 'qualified', 71, '2024-02-15', 'crm', 'T1 ex. 2024', true],
     ]);
     expect(new Set(rows.map((r) => day(r.reference_day)))).toEqual(new Set(['2024-03-31']));
   });
@@ -98,8 +98,8 @@ describe('deal marts', () => {
     const rows = await built.db.query<Row>(`SELECT expected_close_quarter, stage, sum(open_deals) AS deals, sum(amount) AS amount, sum(weighted_amount) AS weighted
       FROM marts.open_deals_by_close_quarter GROUP BY ALL ORDER BY 1, 2`);
     expect(rows.map((r) => [r.expected_close_quarter, r.stage, Number(r.deals), Number(r.amount)])).toEqual([
-      ['T1 FY2024', 'negotiation', 1, 30000], ['T1 FY2024', 'qualified', 1, 2000],
-      ['T2 FY2024', 'proposal', 2, 30000], ['T2 FY2024', 'qualified', 1, 5000], ['T3 FY2024', 'negotiation', 1, 40000],
+      ['T1 ex. 2024', 'negotiation', 1, 30000], ['T1 ex. 2024', 'qualified', 1, 2000],
+      ['T2 ex. 2024', 'proposal', 2, 30000], ['T2 ex. 2024', 'qualified', 1, 5000], ['T3 ex. 2024', 'negotiation', 1, 40000],
     ]);
     expect(Number(rows[2]!.weighted)).toBeCloseTo(30000 * 4 / 6, 6);
     const [pipeline] = await built.db.query<Row>('SELECT sum(pipeline_value) AS v, sum(weighted_value) AS w FROM marts.open_pipeline');
@@ -110,8 +110,8 @@ describe('deal marts', () => {
   it('top deals of the current quarter (the one after the data\'s last day when that day ends a quarter), ranked by amount', async () => {
     const rows = await built.db.query<Row>('SELECT opportunity_id, amount_rank, current_quarter FROM marts.open_deals WHERE is_current_quarter ORDER BY amount_rank');
     expect(rows).toEqual([
-      { opportunity_id: 'P2', amount_rank: 1, current_quarter: 'T2 FY2024' }, { opportunity_id: 'P1', amount_rank: 2, current_quarter: 'T2 FY2024' },
-      { opportunity_id: 'P3', amount_rank: 3, current_quarter: 'T2 FY2024' },
+      { opportunity_id: 'P2', amount_rank: 1, current_quarter: 'T2 ex. 2024' }, { opportunity_id: 'P1', amount_rank: 2, current_quarter: 'T2 ex. 2024' },
+      { opportunity_id: 'P3', amount_rank: 3, current_quarter: 'T2 ex. 2024' },
     ]);
     const next = await built.db.query<Row>('SELECT opportunity_id FROM marts.open_deals WHERE is_next_quarter ORDER BY amount_rank');
     expect(next.map((r) => r.opportunity_id)).toEqual(['P5']);
@@ -129,7 +129,7 @@ describe('deal marts', () => {
     const rows = await built.db.query<Row>(`SELECT owner_seller_id, quarter, objective, commit_amount, best_case_amount, pipeline_amount, omitted_amount, coverage, commit_coverage
       FROM marts.next_quarter_coverage ORDER BY owner_seller_id`);
     expect(rows.map((r) => [r.owner_seller_id, r.quarter, Number(r.commit_amount), Number(r.best_case_amount), Number(r.pipeline_amount), Number(r.omitted_amount)])).toEqual([
-      ['S1', 'T3 FY2024', 0, 40000, 0, 0],
+      ['S1', 'T3 ex. 2024', 0, 40000, 0, 0],
     ]);
     expect(rows[0]!.objective).toBeCloseTo(80000, 6);
     expect(rows[0]!.coverage).toBeCloseTo(0.5, 9);
@@ -140,12 +140,12 @@ describe('deal marts', () => {
     const rows = await built.db.query<Row>(`SELECT close_quarter, segment, outcome, reason, deals, amount, share_of_lost
       FROM marts.win_loss_reasons WHERE owner_seller_id = 'S2' ORDER BY close_quarter, segment, outcome, reason`);
     expect(rows.map((r) => [r.close_quarter, r.segment, r.outcome, r.reason, Number(r.deals), Number(r.amount), r.share_of_lost])).toEqual([
-      ['T1 FY2024', 'Bronze', 'won', '(affaire gagnée)', 1, 6000, null],
-      ['T1 FY2024', 'Or', 'lost', '(non renseigné)', 1, 4000, 0.5],
-      ['T1 FY2024', 'Or', 'lost', 'Prix trop élevé', 1, 7000, 0.5],
-      ['T1 FY2024', 'Or', 'won', '(affaire gagnée)', 1, 15000, null],
-      ['T4 FY2023', 'Bronze', 'lost', 'Prix trop élevé', 1, 9000, 1],
-      ['T4 FY2023', 'Or', 'won', '(affaire gagnée)', 2, 20000, null],
+      ['T1 ex. 2024', 'Bronze', 'won', '(affaire gagnée)', 1, 6000, null],
+      ['T1 ex. 2024', 'Or', 'lost', '(non renseigné)', 1, 4000, 0.5],
+      ['T1 ex. 2024', 'Or', 'lost', 'Prix trop élevé', 1, 7000, 0.5],
+      ['T1 ex. 2024', 'Or', 'won', '(affaire gagnée)', 1, 15000, null],
+      ['T4 ex. 2023', 'Bronze', 'lost', 'Prix trop élevé', 1, 9000, 1],
+      ['T4 ex. 2023', 'Or', 'won', '(affaire gagnée)', 2, 20000, null],
     ]);
   });
 });

@@ -105,10 +105,10 @@ figures AS (
     p.first_cohort,
     p.last_cohort,
     CASE WHEN p.first_cohort = p.last_cohort THEN period_label('year', p.first_cohort)
-         ELSE period_label('year', p.first_cohort) || ' à ' || period_label('year', p.last_cohort) END AS mature_cohorts_label,
-    -- The same in a sentence ("clients acquis en FY2024", "… de FY2024 à FY2025").
-    CASE WHEN p.first_cohort = p.last_cohort THEN 'en ' || period_label('year', p.first_cohort)
-         ELSE 'de ' || period_label('year', p.first_cohort) || ' à ' || period_label('year', p.last_cohort) END AS mature_cohorts_phrase,
+         ELSE 'Exercices ' || fiscal_year(p.first_cohort) || ' à ' || fiscal_year(p.last_cohort) END AS mature_cohorts_label,
+    -- The same in a sentence ("clients acquis sur l'exercice 2024", "… de l'exercice 2023 à l'exercice 2024").
+    CASE WHEN p.first_cohort = p.last_cohort THEN 'sur l''' || lower(period_label('year', p.first_cohort))
+         ELSE 'de l''' || lower(period_label('year', p.first_cohort)) || ' à l''' || lower(period_label('year', p.last_cohort)) END AS mature_cohorts_phrase,
     p.acquisition_cost,
     p.new_customers,
     p.first_year_revenue,
