@@ -35,8 +35,10 @@ const SCALE = 0.25;
 const DAYS = ['2026-01-05', '2026-02-13', '2026-03-31'] as const;
 
 const root = tempDir('bi-export-date-');
-const settingsFor = (name: string, asOf?: string) =>
-  settingsSchema.parse({ dataDir: path.join(root, name), siteDir: path.join(root, name, 'site'), threads: 2, ...(asOf ? { asOf } : {}) });
+// An export taken on a day is built that day (its reference day): the pipeline's history dates its
+// snapshot by it, as an --as-of build of the same day does.
+const settingsFor = (name: string, asOf?: string, referenceDay?: string) =>
+  settingsSchema.parse({ dataDir: path.join(root, name), siteDir: path.join(root, name, 'site'), threads: 2, ...(asOf ? { asOf } : {}), ...(referenceDay ? { referenceDay } : {}) });
 
 let full: PipelineResult;
 const exported = new Map<string, PipelineResult>();
@@ -45,7 +47,7 @@ const rewound = new Map<string, PipelineResult>();
 beforeAll(async () => {
   full = await runPipeline({ settings: settingsFor('full'), reporter: silentReporter(), site: false, scale: SCALE });
   for (const day of DAYS) {
-    exported.set(day, await runPipeline({ settings: settingsFor(`exported-${day}`), reporter: silentReporter(), site: false, scale: SCALE, exportDate: day }));
+    exported.set(day, await runPipeline({ settings: settingsFor(`exported-${day}`, undefined, day), reporter: silentReporter(), site: false, scale: SCALE, exportDate: day }));
     rewound.set(day, await runPipeline({ settings: settingsFor(`as-of-${day}`, day), reporter: silentReporter(), site: false, extracts: full.extractsDir }));
   }
 }, 1_200_000);
