@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../pipelines/db/duckdb.js';
+import { literal, openDatabase } from '../pipelines/db/duckdb.js';
 import { serveStatic } from './helpers/static-server.js';
 import { sharedSampleWithoutAudiences } from './helpers/shared-build.js';
 import { bigValue, bigValueText, chartsDrawn, evidenceErrors, launchBrowser, openOffline, sitePages as pagesOf } from './helpers/site-browser.js';
@@ -559,7 +559,7 @@ describe('charts and alerts a French reader can use (issue 27, items 4 and 6)', 
       alerts = await db.query('SELECT seller_id, message, owner_title, evidence_url FROM marts.alerts');
       const withSeller = alerts.find((a) => a.seller_id);
       expect(withSeller, 'the sample company raises at least one alert about a seller').toBeDefined();
-      sellerName = (await db.query<{ seller_name: string }>(`SELECT seller_name FROM staging.stg_sellers WHERE seller_id = '${withSeller!.seller_id!.replace(/'/g, "''")}'`))[0]!.seller_name;
+      sellerName = (await db.query<{ seller_name: string }>(`SELECT seller_name FROM staging.stg_sellers WHERE seller_id = ${literal(withSeller!.seller_id!)}`))[0]!.seller_name;
     } finally {
       db.close();
     }
