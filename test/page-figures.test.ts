@@ -6,23 +6,15 @@
  * again from the marts' rows by a route of the test's own (the cohort rule from the customers' first
  * years, the table's sums), so a page or a mart computing it differently fails.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Row } from '../pipelines/db/duckdb.js';
-import { runModels } from '../pipelines/models/run-models.js';
-import { silentReporter } from '../pipelines/progress.js';
-import { generateSample } from '../pipelines/sample/generate.js';
-import { loadFolder, tempDir } from './helpers/load.js';
-import { MODELS_DIR } from './helpers/models.js';
+import { buildSampleModels } from './helpers/models.js';
 import { publishSources, runPageQuery } from './helpers/page-queries.js';
 
 let db: Database;
 
 beforeAll(async () => {
-  const dir = path.join(tempDir('bi-sample-'), 'extracts');
-  await generateSample({ outDir: dir, scale: 1, seed: 42 });
-  ({ db } = await loadFolder(dir));
-  await runModels(db, { modelsDir: MODELS_DIR, reporter: silentReporter(), settingsFile: path.join(dir, 'kpi-settings.yaml') });
+  db = await buildSampleModels();
   await publishSources(db);
 }, 300_000);
 

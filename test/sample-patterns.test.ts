@@ -2,23 +2,14 @@
  * The sample company's designed patterns, read back from the marts: the KPIs must reveal what the
  * generator put in (pipelines/sample/generate.ts documents each pattern and its magnitude).
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../pipelines/db/duckdb.js';
-import { runModels } from '../pipelines/models/run-models.js';
-import { silentReporter } from '../pipelines/progress.js';
-import { generateSample } from '../pipelines/sample/generate.js';
-import { loadFolder, tempDir } from './helpers/load.js';
-import { MODELS_DIR } from './helpers/models.js';
+import { buildSampleModels } from './helpers/models.js';
 
 let db: Database;
 
 beforeAll(async () => {
-  const dir = path.join(tempDir('bi-sample-'), 'extracts');
-  await generateSample({ outDir: dir, scale: 1, seed: 42 });
-  ({ db } = await loadFolder(dir));
-  // The sample company's own settings (October fiscal year, its coverage plan), written beside its extracts.
-  await runModels(db, { modelsDir: MODELS_DIR, reporter: silentReporter(), settingsFile: path.join(dir, 'kpi-settings.yaml') });
+  db = await buildSampleModels();
 }, 300_000);
 
 afterAll(() => db?.close());

@@ -1,8 +1,10 @@
 /** Loads a small company and builds every model over it, as `npm run build` does. */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Database } from '../../pipelines/db/duckdb.js';
 import { runModels } from '../../pipelines/models/run-models.js';
 import { silentReporter } from '../../pipelines/progress.js';
+import { generateSample } from '../../pipelines/sample/generate.js';
 import { fixtureCompany } from './fixture-company.js';
 import { writeCompany } from './csv.js';
 import { loadFolder, tempDir, type Loaded } from './load.js';
@@ -10,6 +12,18 @@ import { loadFolder, tempDir, type Loaded } from './load.js';
 export const MODELS_DIR = path.resolve(import.meta.dirname, '../../models');
 
 export type Company = Record<string, Record<string, unknown>[]>;
+
+/**
+ * The sample company (scale 1, seed 42) generated, loaded and built in a database of its own, with
+ * its own settings (October fiscal year, its coverage plan), written beside its extracts.
+ */
+export const buildSampleModels = async (): Promise<Database> => {
+  const dir = path.join(tempDir('bi-sample-'), 'extracts');
+  await generateSample({ outDir: dir, scale: 1, seed: 42 });
+  const { db } = await loadFolder(dir);
+  await runModels(db, { modelsDir: MODELS_DIR, reporter: silentReporter(), settingsFile: path.join(dir, 'kpi-settings.yaml') });
+  return db;
+};
 
 /** The fixture company as mutable rows, to adapt per test. */
 export const company = (): Company => fixtureCompany() as unknown as Company;
