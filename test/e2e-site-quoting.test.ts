@@ -21,7 +21,7 @@ import { ident, literal, openDatabase } from '../pipelines/db/duckdb.js';
 import { generateSample } from '../pipelines/sample/generate.js';
 import { siteWorkDir } from '../pipelines/site/build-site.js';
 import { tempDir } from './helpers/load.js';
-import { bigValue, launchBrowser, openOffline, sitePages } from './helpers/site-browser.js';
+import { bigValue, launchBrowser, openDropdown, openOffline, sitePages } from './helpers/site-browser.js';
 import { serveStatic } from './helpers/static-server.js';
 
 const run = promisify(execFile);
@@ -154,24 +154,6 @@ const dropdowns = async (page: Page) => {
     if (await button.isVisible()) titles.push((await button.getAttribute('aria-label')) ?? '');
   }
   return titles;
-};
-
-/**
- * Opens the dropdown titled `title`. A click before the page has hydrated opens nothing (the
- * prerendered button has no handler yet): it is tried again until its options show.
- */
-const openDropdown = async (page: Page, title: string) => {
-  const button = page.locator(`main button[role="combobox"][aria-label=${JSON.stringify(title)}]`);
-  for (let attempt = 0; ; attempt++) {
-    await button.click();
-    try {
-      await page.getByRole('option').first().waitFor({ timeout: 3000 });
-      return;
-    } catch (error) {
-      if (attempt >= 10) throw error;
-      await page.keyboard.press('Escape');
-    }
-  }
 };
 
 /** The options' labels of the dropdown titled `title`. */

@@ -74,3 +74,27 @@ export const bigValue = async (page: Page, title: string) =>
 /** The titles of the BigValue figures a page shows. */
 export const bigValueTitles = (page: Page) =>
   page.locator('p.text-sm.align-top.leading-none').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+
+/**
+ * Opens the dropdown titled `title`. A click before the page has hydrated opens nothing (the
+ * prerendered button has no handler yet): it is tried again until its options show.
+ */
+export const openDropdown = async (page: Page, title: string) => {
+  const button = page.locator(`main button[role="combobox"][aria-label=${JSON.stringify(title)}]`);
+  for (let attempt = 0; ; attempt++) {
+    await button.click();
+    try {
+      await page.getByRole('option').first().waitFor({ timeout: 3000 });
+      return;
+    } catch (error) {
+      if (attempt >= 10) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+};
+
+/** Picks `option` in the dropdown titled `title` (opened as openDropdown does). */
+export const pickOption = async (page: Page, title: string, option: string) => {
+  await openDropdown(page, title);
+  await page.getByRole('option', { name: option, exact: true }).click();
+};
