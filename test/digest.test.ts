@@ -42,4 +42,23 @@ describe('digest', () => {
     if (out.pdf) expect(fs.readFileSync(out.pdf).subarray(0, 4).toString()).toBe('%PDF');
     else expect(out.noPdf).toMatch(/^pas de PDF/);
   });
+
+  it('leaves out the pipeline movement only where a release has no history marts, and reports a broken one', async () => {
+    const { db } = await buildModelsOn(forecastCompany(), { settingsFile: settings() });
+    try {
+      // A release made before the history marts (dropped here): the section is left out, the digest still made.
+      await db.exec('DROP TABLE IF EXISTS marts.forecast_movement; DROP VIEW IF EXISTS marts.forecast_movement');
+      expect((await readSnapshot(db)).movement).toBeUndefined();
+    } finally {
+      db.close();
+    }
+    const broken = await buildModelsOn(forecastCompany(), { settingsFile: settings() });
+    try {
+      // Present but unreadable (a column gone): an error, not a silently shorter digest.
+      await broken.db.exec('ALTER TABLE intermediate.int_history_snapshot_pair DROP COLUMN quarter_label');
+      await expect(readSnapshot(broken.db)).rejects.toThrow(/quarter_label/);
+    } finally {
+      broken.db.close();
+    }
+  });
 });

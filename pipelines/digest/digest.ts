@@ -49,8 +49,21 @@ export const readSnapshot = async (db: Database, catalog = ''): Promise<Snapshot
     FROM ${at}marts.forecast_landing WHERE scope_type = 'Entreprise' AND is_shown ORDER BY period_type DESC`);
   const alerts = await db.query<Alert>(`SELECT rule || ' | ' || subject || ' | ' || period AS key, rule_label, severity, message
     FROM ${at}marts.alerts ORDER BY severity_rank, rule, subject`);
-  const movement = await readMovement(db, at).catch(() => undefined); // a release older than the history marts
+  // A release older than the history marts has none of these: no movement to show. Any other
+  // failure is an error, not a reason to leave the section out.
+  const movement = (await hasHistoryMarts(db, catalog)) ? await readMovement(db, at) : undefined;
   return { flash: FLASH.map(([c, label, unit]) => ({ label, unit, value: flash?.[c] == null ? null : Number(flash[c]) })), forecast, alerts, movement };
+};
+
+const HISTORY_TABLES = ['int_history_snapshot_pair', 'pipeline_movement', 'pipeline_movement_deals', 'forecast_movement'];
+
+/** Whether the database (`catalog`, '' for the default one) has every table readMovement reads. */
+const hasHistoryMarts = async (db: Database, catalog: string) => {
+  // information_schema.tables lists views too (a model may be either).
+  const [found] = await db.query<{ n: number }>(`SELECT CAST(count(DISTINCT table_name) AS INTEGER) AS n FROM information_schema.tables
+    WHERE table_catalog = coalesce(nullif(?, ''), current_database()) AND table_schema IN ('intermediate', 'marts')
+      AND table_name IN (${HISTORY_TABLES.map(() => '?').join(', ')})`, [catalog, ...HISTORY_TABLES]);
+  return found!.n === HISTORY_TABLES.length;
 };
 
 /** The digest's "what moved" from the history marts (`at`: the catalog prefix); undefined without a snapshot. */
