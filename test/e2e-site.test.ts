@@ -13,6 +13,7 @@ import { literal, openDatabase } from '../pipelines/db/duckdb.js';
 import { serveStatic } from './helpers/static-server.js';
 import { sharedSampleWithoutAudiences } from './helpers/shared-build.js';
 import { bigValue, bigValueText, chartsDrawn, evidenceErrors, launchBrowser, openOffline, pickOption, sitePages as pagesOf } from './helpers/site-browser.js';
+import { figuresOnSeveralPages, shownFigures } from './helpers/shown-figures.js';
 
 let dataDir: string;
 let siteDir: string;
@@ -163,6 +164,7 @@ describe('the published site in a browser with no internet', () => {
       const found = [
         ...(text.match(/\d\.\d+ ?%/g) ?? []), // 35.8%
         ...(text.match(/\b(19|20)\d\d\.0\b/g) ?? []), // a year as 2023.0
+        ...(text.match(/(?<![\d,.])\d{4,}[\u00a0 ]?[%€]/g) ?? []), // 4128 % (thousands not grouped)
       ];
       if (found.length) english[url] = [...new Set(found)].slice(0, 5);
       // Evidence's own words: the download and full-screen buttons show while the pointer is over a table.
@@ -588,5 +590,30 @@ describe('charts and alerts a French reader can use (issue 27, items 4 and 6)', 
     expect(sellerPage.title).toContain(sellerName);
     expect(sellerPage.text).toContain(seller.message.replace(/\s+/g, ' ').slice(0, 40).trim());
     await page.close();
+  }, 300_000);
+});
+
+describe('one figure, one value across pages (issue 27)', () => {
+  it('every figure two pages show under the same words (label and subject) has the same value on both', async () => {
+    // Every BigValue and table cell of every page as served (prerendered, no script run), named by
+    // its label (title or column header) and its subject (the company, the entity whose page it is,
+    // the row): the same words on two pages must be the same number, or the words must say how the
+    // figures differ (a period, a cohort rule, « tout l'historique »).
+    const figures = await shownFigures(browser, siteDir);
+    const shared = figuresOnSeveralPages(figures);
+    const differing = shared
+      .filter(([, shown]) => new Set(shown.map((f) => f.value)).size > 1)
+      .map(([words, shown]) => `${words}: ${shown.map((f) => `${f.page} ${f.value}`).join(' ; ')}`);
+    expect(differing).toEqual([]);
+    // What the comparison reached, so that it cannot pass by finding nothing: a seller's revenue on
+    // /revenue, /team and the sellers' list, the Or segment's CAC ratio on /acquisition, /segments and
+    // its own page.
+    // Every page but the alerts' cards and the week's movements (neither a BigValue nor a table of figures).
+    expect(new Set(figures.map((f) => f.page)).size).toBeGreaterThanOrEqual(sitePages().filter((p) => !p.startsWith('/audiences')).length - 2);
+    expect(shared.length).toBeGreaterThanOrEqual(30);
+    const pagesOf = (words: string) => new Set(shared.find(([w]) => w === words)?.[1].map((f) => f.page));
+    expect([...pagesOf('cac / marge de 1re année (cohortes mûres) | or')].sort()).toEqual(['/acquisition', '/segments', '/segments/Or']);
+    expect([...pagesOf('cac (cohortes mûres) | or')].sort()).toEqual(['/acquisition', '/segments/Or']);
+    expect(shared.filter(([w]) => w.startsWith('ca | ')).length).toBeGreaterThan(5);
   }, 300_000);
 });

@@ -25,8 +25,9 @@ export const num = '[>=0]# ### ### ##0;[>-1000]-0;-# ##0';
 export const nums = '[>=0]# ### ### ##0;[<=-1000000]-# ### ##0;-# ##0';
 export const num2 = '[>=0]# ### ### ##0.00;[>-1000]-0.00;-# ##0.00';
 export const dec1 = '0.0';
-export const pct = '0.0%';
-export const pct0 = '0%';
+// Rates grouped like other numbers: a ROI of 4 128 %, never "4128 %".
+export const pct = '#,##0.0%';
+export const pct0 = '#,##0%';
 // A difference of two rates, in percentage points: 0.025 reads "+2,5 pts".
 export const pts = '+0.0" pts";-0.0" pts";0.0" pts"';
 // A whole number shown as is (a year number: 2026, never "2026.0" nor "2 026").
