@@ -185,6 +185,28 @@ describe('data tests', () => {
   });
 });
 
+describe('data tests counted many per query', () => {
+  it('keeps each test its own count over batches, records the sample as written, and names the test whose SQL fails', async () => {
+    db = await openDatabase(':memory:');
+    await db.exec(`CREATE SCHEMA audit; CREATE SCHEMA marts; CREATE TABLE marts.t AS SELECT range AS id, 'D''Arcy' AS name FROM range(120)`);
+    // 120 tests (three batches): test k fails on the ids below k % 7, so each has its own count.
+    const tests = Array.from({ length: 120 }, (_, k) => ({ name: `t${k}`, model: 'marts.t', sql: `SELECT id, name FROM marts.t WHERE id < ${k % 7} -- a trailing comment` }));
+    const results = await runDataTests(db, tests);
+    expect(results.map((r) => r.failures)).toEqual(tests.map((_, k) => k % 7));
+    expect(results[3]!.sample).toEqual([{ id: 0, name: "D'Arcy" }, { id: 1, name: "D'Arcy" }, { id: 2, name: "D'Arcy" }]);
+    const recorded = await db.query(`SELECT test, failures, sample FROM audit.data_tests WHERE test IN ('t0', 't3') ORDER BY test`);
+    expect(recorded).toEqual([
+      { test: 't0', failures: 0, sample: '[]' },
+      { test: 't3', failures: 3, sample: JSON.stringify(results[3]!.sample) },
+    ]);
+    // A test whose SQL no longer runs, in the middle of a batch: the error is its own.
+    tests[60] = { name: 'broken', model: 'marts.t', sql: 'SELECT missing_column FROM marts.t' };
+    await expect(runDataTests(db, tests)).rejects.toThrow(/missing_column/);
+    db.close();
+    db = undefined;
+  });
+});
+
 describe('data tests of an incremental run', () => {
   const setUp = async () => {
     db = await openDatabase(':memory:');

@@ -97,19 +97,48 @@ export const runDataTests = async (db: Database, tests: DataTest[], all: DataTes
     await db.exec(`DELETE FROM audit.data_tests WHERE NOT list_contains([${kept.map((t) => literal(testKey(t))).join(', ')}], model || chr(9) || test)`);
   }
   const results: DataTestResult[] = kept.map((t) => ({ ...t, failures: 0, sample: [], reused: true }));
-  for (const test of tests) {
-    const [count] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM (${test.sql})`);
-    const failures = count?.n ?? 0;
-    const sample = failures > 0 ? await db.query(`SELECT * FROM (${test.sql}) LIMIT 5`) : [];
+  const counts = await countFailures(db, tests);
+  for (const [i, test] of tests.entries()) {
+    const failures = counts[i]!;
+    const sample = failures > 0 ? await db.query(`SELECT * FROM (${test.sql}\n) LIMIT 5`) : [];
     results.push({ ...test, failures, sample });
   }
-  // One insert for all: an insert per test was most of the step's time (a commit each).
+  // One insert for all: an insert per test was most of the step's time (a commit each). The
+  // sample rows are data: they go in as parameters, never as SQL text.
   const ran = results.filter((r) => !r.reused);
-  if (ran.length) {
-    await db.exec(`INSERT INTO audit.data_tests (test, model, failures, sample) VALUES ${ran
-      .map((r) => `(${literal(r.name)}, ${literal(r.model)}, ${r.failures}, ${literal(JSON.stringify(r.sample))})`).join(',\n')}`);
+  for (let from = 0; from < ran.length; from += INSERT_BATCH) {
+    const batch = ran.slice(from, from + INSERT_BATCH);
+    await db.query(`INSERT INTO audit.data_tests (test, model, failures, sample) VALUES ${batch.map(() => '(?, ?, ?, ?)').join(', ')}`,
+      batch.flatMap((r) => [r.name, r.model, r.failures, JSON.stringify(r.sample, (_, v) => (typeof v === 'bigint' ? Number(v) : v))]));
   }
   return results;
+};
+
+const INSERT_BATCH = 200;
+/** Tests counted per query: one statement for many keeps DuckDB's per-query cost off each test. */
+const COUNT_BATCH = 50;
+
+/**
+ * Each test's count of failing rows, in `tests` order. Tests are counted many per query; a query
+ * that fails (a test's SQL no longer runs) is counted again test by test, so the error raised is
+ * that test's own.
+ */
+const countFailures = async (db: Database, tests: DataTest[]): Promise<number[]> => {
+  const counts: number[] = [];
+  const one = async (t: DataTest) => Number((await db.query<{ n: number }>(`SELECT count(*) AS n FROM (${t.sql}\n)`))[0]?.n ?? 0);
+  for (let from = 0; from < tests.length; from += COUNT_BATCH) {
+    const batch = tests.slice(from, from + COUNT_BATCH);
+    let rows: { i: number; n: number }[];
+    try {
+      rows = await db.query<{ i: number; n: number }>(batch.map((t, i) => `SELECT ${i} AS i, count(*) AS n FROM (${t.sql}\n)`).join('\nUNION ALL\n'));
+    } catch {
+      for (const t of batch) counts.push(await one(t));
+      continue;
+    }
+    const byIndex = new Map(rows.map((r) => [Number(r.i), Number(r.n)]));
+    for (let i = 0; i < batch.length; i++) counts.push(byIndex.get(i) ?? 0);
+  }
+  return counts;
 };
 
 export class DataTestFailure extends Error {

@@ -31,8 +31,17 @@ const sqlFiles = (dir: string): string[] =>
       .sort()
     : [];
 
+/**
+ * The tables each SQL text reads, once per process: a test file builds the same models dozens of
+ * times, and a build parses each model again for its data tests.
+ */
+const readsBySql = new Map<string, string[]>();
+
 /** Qualified tables a query reads, from DuckDB's parse tree (CTE names are unqualified and skipped). */
 export const tablesRead = async (db: Database, sql: string, where: string): Promise<string[]> => {
+  const known = readsBySql.get(sql);
+  if (known) return [...known];
+  // json_serialize_sql takes a constant, not a parameter: the text is a model's or a source's own SQL.
   const [row] = await db.query<{ tree: string }>(`SELECT json_serialize_sql(${literal(sql)}) AS tree`);
   const tree = JSON.parse(row!.tree) as { error?: boolean; error_message?: string };
   if (tree.error) throw new Error(`${where}: DuckDB cannot parse this SQL: ${tree.error_message}`);
@@ -44,7 +53,9 @@ export const tablesRead = async (db: Database, sql: string, where: string): Prom
     for (const value of Object.values(n)) walk(value);
   };
   walk(tree);
-  return [...found].sort();
+  const reads = [...found].sort();
+  readsBySql.set(sql, reads);
+  return [...reads];
 };
 
 export const discoverModels = async (db: Database, modelsDir: string): Promise<Model[]> => {

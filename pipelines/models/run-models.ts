@@ -89,15 +89,22 @@ export const readMacros = (modelsDir: string): string => {
     .map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
 };
 
-/**
- * The reasons, joined, of the data conditions a KPI requires that do not hold (NULL when all hold).
- * Only read when every extract it needs was provided: a missing extract is the reason then.
- */
-const lackingSql = (requires: readonly (keyof typeof DATA_CONDITIONS)[]) => requires.length === 0
-  ? 'CAST(NULL AS VARCHAR)'
-  : `nullif(concat_ws(' ; ', ${requires.map((r) => `CASE WHEN NOT (${DATA_CONDITIONS[r].holds}) THEN ${DATA_CONDITIONS[r].reason} END`).join(', ')}), '')`;
+/** The shape of one glossary entry as the runner hands it to DuckDB (one JSON parameter for all). */
+const ENTRY_SHAPE = JSON.stringify([{
+  glossary_order: 'INTEGER', kpi: 'VARCHAR', label: 'VARCHAR', formula: 'VARCHAR', grain: 'VARCHAR', model: 'VARCHAR',
+  columns: ['VARCHAR'], unit: 'VARCHAR', numerator: 'VARCHAR', denominator: 'VARCHAR', sources: ['VARCHAR'], needs: ['VARCHAR'],
+  seeds: ['VARCHAR'], audiences: ['VARCHAR'], requires: ['VARCHAR'], on_bookings: 'BOOLEAN',
+  numerator_label: 'VARCHAR', denominator_label: 'VARCHAR',
+}]);
 
-/** The glossary and each KPI's availability, derived from the models' headers and what was loaded. */
+/**
+ * The glossary and each KPI's availability, derived from the models' headers and what was loaded,
+ * in one set-based statement: the entries come in as one JSON parameter; each extract's
+ * availability, each data condition and the revenue basis are evaluated once, not once per KPI
+ * (a UNION of a hundred SELECTs, each expanding the macros, took over a second on any data).
+ * A KPI is unavailable when an extract it needs was not provided (the reason names them), else
+ * when a data condition it requires does not hold (the reasons joined in the header's order).
+ */
 const writeGlossary = async (db: Database, models: Model[]) => {
   const byName = new Map(models.map((m) => [m.name, m]));
   await db.exec(`CREATE OR REPLACE TABLE marts.kpi_glossary (
@@ -105,29 +112,44 @@ const writeGlossary = async (db: Database, models: Model[]) => {
     numerator VARCHAR, denominator VARCHAR, source_extracts VARCHAR[], needs VARCHAR[], seeds VARCHAR[], audiences VARCHAR[],
     available BOOLEAN, unavailable_reason VARCHAR, revenue_basis VARCHAR, basis_note VARCHAR,
     numerator_label VARCHAR, denominator_label VARCHAR, source_labels VARCHAR[])`);
-  const list = (xs: readonly string[]) => `[${xs.map(literal).join(', ')}]::VARCHAR[]`;
-  const rows: string[] = [];
-  for (const model of models) {
+  const entries = models.flatMap((model) => {
     const sources = [...sourceExtracts(model, byName)].sort();
-    for (const kpi of model.metadata.kpis) {
-      const needs = (kpi.needs ?? sources.filter((s) => !CORE.has(s))).filter((n) => !(kpi.on_bookings && BILLING.has(n)));
-      rows.push(`SELECT ${rows.length} AS glossary_order, ${literal(kpi.name)}, ${literal(kpi.label ?? kpi.name)}, ${literal(kpi.formula)}, ${literal(model.metadata.grain)}, ${literal(model.name)},
-          ${list(kpi.columns)}, ${literal(kpi.unit)}, ${kpi.numerator ? literal(kpi.numerator) : 'NULL'}, ${kpi.denominator ? literal(kpi.denominator) : 'NULL'},
-          ${list(sources)}, ${list(needs)}, ${list(kpi.seeds)}, ${list(kpi.audiences)},
-          missing IS NULL AND lacking IS NULL,
-          CASE WHEN missing IS NOT NULL THEN CASE WHEN missing_count = 1 THEN 'extraction non fournie (ou vide) : ' ELSE 'extractions non fournies (ou vides) : ' END || missing ELSE lacking END,
-          ${kpi.on_bookings ? 'revenue_basis()' : 'NULL'},
-          ${kpi.on_bookings ? `CASE WHEN revenue_basis() = 'booked' THEN 'Facturation non fournie : le chiffre d''affaires est ici le montant des affaires gagnées à leur date de clôture (prises de commande), pas le facturé ; la marge est inconnue.' END` : 'NULL'},
-          ${kpi.numerator_label ? literal(kpi.numerator_label) : 'NULL'}, ${kpi.denominator_label ? literal(kpi.denominator_label) : 'NULL'},
-          list_transform(${list(sources)}, s -> extract_label(s))
-        FROM (SELECT string_agg(extract_label(n), ', ' ORDER BY n) AS missing, count(*) AS missing_count
-          FROM unnest(${list(needs)}) AS t(n) WHERE NOT extract_available(n)),
-          (SELECT ${lackingSql(kpi.requires)} AS lacking)`);
-    }
-  }
-  // One statement for all KPIs (an insert and a commit per KPI was most of an incremental model
-  // step), the rows kept in the models' order.
-  if (rows.length) await db.exec(`INSERT INTO marts.kpi_glossary SELECT * EXCLUDE (glossary_order) FROM (\n${rows.join('\nUNION ALL\n')}) ORDER BY glossary_order`);
+    return model.metadata.kpis.map((kpi) => ({
+      kpi: kpi.name, label: kpi.label ?? kpi.name, formula: kpi.formula, grain: model.metadata.grain, model: model.name,
+      columns: kpi.columns, unit: kpi.unit, numerator: kpi.numerator ?? null, denominator: kpi.denominator ?? null,
+      sources, needs: (kpi.needs ?? sources.filter((s) => !CORE.has(s))).filter((n) => !(kpi.on_bookings && BILLING.has(n))),
+      seeds: kpi.seeds, audiences: kpi.audiences, requires: kpi.requires, on_bookings: Boolean(kpi.on_bookings),
+      numerator_label: kpi.numerator_label ?? null, denominator_label: kpi.denominator_label ?? null,
+    }));
+  }).map((entry, glossary_order) => ({ glossary_order, ...entry }));
+  if (!entries.length) return;
+  // The conditions some KPI requires: SQL of the project's own (data-conditions.ts), no data in it.
+  const required = [...new Set(entries.flatMap((e) => e.requires))] as (keyof typeof DATA_CONDITIONS)[];
+  const conditions = required.length
+    ? required.map((r) => `SELECT ${literal(r)} AS name, (${DATA_CONDITIONS[r].holds}) AS holds, (${DATA_CONDITIONS[r].reason}) AS reason`).join('\nUNION ALL\n')
+    : 'SELECT NULL::VARCHAR AS name, NULL::BOOLEAN AS holds, NULL::VARCHAR AS reason WHERE false';
+  await db.query(`INSERT INTO marts.kpi_glossary
+    WITH entries AS (SELECT unnest(from_json(?::JSON, ${literal(ENTRY_SHAPE)}), recursive := true)),
+    extracts AS (SELECT n, extract_available(n) AS available, extract_label(n) AS label FROM (SELECT DISTINCT unnest(needs) AS n FROM entries)),
+    conditions AS (${conditions}),
+    missing AS (
+      SELECT u.glossary_order, string_agg(x.label, ', ' ORDER BY x.n) AS missing, count(*) AS missing_count
+      FROM (SELECT glossary_order, unnest(needs) AS n FROM entries) u JOIN extracts x USING (n)
+      WHERE NOT x.available GROUP BY u.glossary_order),
+    lacking AS (
+      SELECT u.glossary_order, string_agg(c.reason, ' ; ' ORDER BY u.i) AS lacking
+      FROM (SELECT glossary_order, unnest(requires) AS name, generate_subscripts(requires, 1) AS i FROM entries) u JOIN conditions c USING (name)
+      WHERE NOT c.holds GROUP BY u.glossary_order),
+    basis AS (SELECT revenue_basis() AS basis)
+    SELECT e.kpi, e.label, e.formula, e.grain, e.model, e.columns, e.unit, e.numerator, e.denominator, e.sources, e.needs, e.seeds, e.audiences,
+      m.missing IS NULL AND nullif(l.lacking, '') IS NULL,
+      CASE WHEN m.missing IS NOT NULL THEN CASE WHEN m.missing_count = 1 THEN 'extraction non fournie (ou vide) : ' ELSE 'extractions non fournies (ou vides) : ' END || m.missing
+           ELSE nullif(l.lacking, '') END,
+      CASE WHEN e.on_bookings THEN b.basis END,
+      CASE WHEN e.on_bookings AND b.basis = 'booked' THEN 'Facturation non fournie : le chiffre d''affaires est ici le montant des affaires gagnées à leur date de clôture (prises de commande), pas le facturé ; la marge est inconnue.' END,
+      e.numerator_label, e.denominator_label, list_transform(e.sources, s -> extract_label(s))
+    FROM entries e LEFT JOIN missing m USING (glossary_order) LEFT JOIN lacking l USING (glossary_order) CROSS JOIN basis b
+    ORDER BY e.glossary_order`, [JSON.stringify(entries)]);
 };
 
 /**
@@ -193,15 +215,17 @@ export const runModels = async (db: Database, options: ModelRunOptions) => {
         results.push({ model: model.name, layer: model.layer, rows: kept?.n ?? 0, seconds: 0, reused: true });
         continue;
       }
+      let rows = 0;
       const cost = await measureModel(db, async () => {
         try {
-          await db.exec(`CREATE OR REPLACE TABLE ${model.name} AS\n${model.sql}`);
+          // DuckDB answers a CREATE TABLE … AS with the rows it wrote: no count(*) after it.
+          const [created] = await db.query<{ Count: number | bigint }>(`CREATE OR REPLACE TABLE ${model.name} AS\n${model.sql}`);
+          rows = Number(created?.Count ?? 0);
         } catch (error) {
           throw new ModelError(model, error as Error);
         }
       });
-      const [count] = await db.query<{ n: number }>(`SELECT count(*) AS n FROM ${model.name}`);
-      results.push({ model: model.name, layer: model.layer, rows: count?.n ?? 0, ...cost });
+      results.push({ model: model.name, layer: model.layer, rows, ...cost });
     }
     if (options.snapshotDay && !snapshot) snapshot = await recordSnapshot(db, options.snapshotDay);
     await writeGlossary(db, models);
