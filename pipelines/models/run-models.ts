@@ -137,14 +137,14 @@ const writeGlossary = async (db: Database, models: Model[]) => {
       FROM (SELECT glossary_order, unnest(needs) AS n FROM entries) u JOIN extracts x USING (n)
       WHERE NOT x.available GROUP BY u.glossary_order),
     lacking AS (
-      SELECT u.glossary_order, string_agg(c.reason, ' ; ' ORDER BY u.i) AS lacking
+      SELECT u.glossary_order, nullif(string_agg(c.reason, ' ; ' ORDER BY u.i), '') AS lacking
       FROM (SELECT glossary_order, unnest(requires) AS name, generate_subscripts(requires, 1) AS i FROM entries) u JOIN conditions c USING (name)
       WHERE NOT c.holds GROUP BY u.glossary_order),
     basis AS (SELECT revenue_basis() AS basis)
     SELECT e.kpi, e.label, e.formula, e.grain, e.model, e.columns, e.unit, e.numerator, e.denominator, e.sources, e.needs, e.seeds, e.audiences,
-      m.missing IS NULL AND nullif(l.lacking, '') IS NULL,
+      m.missing IS NULL AND l.lacking IS NULL,
       CASE WHEN m.missing IS NOT NULL THEN CASE WHEN m.missing_count = 1 THEN 'extraction non fournie (ou vide) : ' ELSE 'extractions non fournies (ou vides) : ' END || m.missing
-           ELSE nullif(l.lacking, '') END,
+           ELSE l.lacking END,
       CASE WHEN e.on_bookings THEN b.basis END,
       CASE WHEN e.on_bookings AND b.basis = 'booked' THEN 'Facturation non fournie : le chiffre d''affaires est ici le montant des affaires gagnées à leur date de clôture (prises de commande), pas le facturé ; la marge est inconnue.' END,
       e.numerator_label, e.denominator_label, list_transform(e.sources, s -> extract_label(s))

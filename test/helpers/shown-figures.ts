@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
+import { BIG_VALUE_TITLE, sitePages } from './site-browser.js';
 
 export interface ShownFigure {
   /** The page's address, e.g. '/segments/Or'. */
@@ -29,18 +30,10 @@ const ENTITY_PAGE = /^\/(segments|sellers)\/[^/]+$/;
 
 const plain = (s: string) => s.replace(/[\u00a0\u202f\s]+/g, ' ').trim();
 
-/** The site's page files (index.html of each address), the data and app folders and audiences' sites left out. */
-const pageFiles = (siteDir: string) => {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory() && !['_app', 'data', 'api', 'audiences'].includes(entry.name)) walk(full);
-      else if (entry.name === 'index.html') files.push(full);
-    }
-  };
-  walk(siteDir);
-  return files.sort();
+/** The file a page address is served from (a folder's index.html, or the address with .html). */
+const pageFile = (siteDir: string, address: string) => {
+  const index = path.join(siteDir, address, 'index.html');
+  return fs.existsSync(index) ? index : path.join(siteDir, `${address}.html`);
 };
 
 export const shownFigures = async (browser: Browser, siteDir: string): Promise<ShownFigure[]> => {
@@ -48,13 +41,13 @@ export const shownFigures = async (browser: Browser, siteDir: string): Promise<S
   const page = await context.newPage();
   const figures: ShownFigure[] = [];
   try {
-    for (const file of pageFiles(siteDir)) {
-      const address = `/${path.relative(siteDir, path.dirname(file)).split(path.sep).join('/')}`.replace(/\/$/, '') || '/';
-      await page.goto(pathToFileURL(file).href);
+    // Each page as the other site tests list them; the audiences' sites are sites of their own.
+    for (const address of sitePages(siteDir).filter((p) => !p.startsWith('/audiences/'))) {
+      await page.goto(pathToFileURL(pageFile(siteDir, address)).href);
       const heading = plain((await page.locator('h1').first().textContent()) ?? '');
       // 'Segment Or — fiche segment' is about Or; 'Nadia Durand — fiche commercial' about her.
       const subject = ENTITY_PAGE.test(address) ? heading.split(' — ')[0]!.replace(/^Segment /, '') : 'entreprise';
-      const bigValues = await page.locator('p.text-sm.align-top.leading-none').evaluateAll((titles) => titles.map((title) => {
+      const bigValues = await page.locator(BIG_VALUE_TITLE).evaluateAll((titles) => titles.map((title) => {
         const box = title.parentElement!;
         // The figure is the first run of text after the title (a comparison follows it, after spacing).
         const rest = (box.textContent ?? '').replace(title.textContent ?? '', '').trim();

@@ -71,9 +71,12 @@ export const bigValueText = (page: Page, title: string) =>
 export const bigValue = async (page: Page, title: string) =>
   Number((await bigValueText(page, title)).replace(/[^\d,-]/g, '').replace(',', '.'));
 
+/** The element holding a BigValue's title (Evidence's BigValue markup); its figure follows it. */
+export const BIG_VALUE_TITLE = 'p.text-sm.align-top.leading-none';
+
 /** The titles of the BigValue figures a page shows. */
 export const bigValueTitles = (page: Page) =>
-  page.locator('p.text-sm.align-top.leading-none').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+  page.locator(BIG_VALUE_TITLE).evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
 
 /**
  * Opens the dropdown titled `title`. A click before the page has hydrated opens nothing (the
